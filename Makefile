@@ -1,0 +1,106 @@
+# ce-winsock: cross-built with mingw-w64, run and tested under Wine.
+#
+#   make                 build everything for ARCH (default x86_64) into build/$(ARCH)/
+#   make ARCH=i686       the same for 32-bit (builds and links; no 32-bit Wine here to run it)
+#   make check           set up the host, build, and run every test suite under Wine
+#   make demo            set up the host, build, and run the demo through the stack
+#   make help            this text
+
+ARCH    ?= x86_64
+TRIPLE  := $(ARCH)-w64-mingw32
+B       := build/$(ARCH)
+CC      := $(TRIPLE)-gcc
+DLLTOOL := $(TRIPLE)-dlltool
+NM      := $(TRIPLE)-nm
+
+CFLAGS  ?= -O2 -g
+CFLAGS  += -Wall -Wextra -std=gnu11 -Isdk/include -D_WIN32_WINNT=0x0601 \
+           -DWIN32_LEAN_AND_MEAN -MMD -MP
+LDFLAGS += -static-libgcc
+
+DEPS     := build/deps/$(ARCH)
+CMOCKA   := $(DEPS)/lib/libcmocka.a
+
+.PHONY: all help check demo setup clean
+all:
+
+help:
+	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
+
+# --- objects -------------------------------------------------------------
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CFLAGS_$(firstword $(subst /, ,$*))) -c $< -o $@
+
+# An export list for this ARCH: i686 import libraries need the stdcall
+# decoration (name@bytes), read back from the objects that define the exports.
+define def_for_arch
+$(B)/$(1).def: $(2) $(3)
+	@mkdir -p $$(dir $$@)
+	@if [ "$(ARCH)" = i686 ]; then \
+	  $(NM) $(3) | awk 'NR==FNR { if ($$$$2 == "T") { n=$$$$3; sub(/^_/, "", n); d[n]=1; split(n, p, "@"); if (p[2] != "") full[p[1]] = n }; next } \
+	      /^(LIBRARY|EXPORTS)/ || NF == 0 { print; next } \
+	      { name=$$$$1; rest=""; for (i=2;i<=NF;i++) rest=rest" "$$$$i; print "    " (name in full ? full[name] : name) rest }' - $(2) > $$@; \
+	else cp $(2) $$@; fi
+endef
+
+# --- ws2.dll and its import library ---------------------------------------
+WS2_SRC := $(wildcard ws2/*.c)
+WS2_OBJ := $(WS2_SRC:%.c=$(B)/obj/%.o)
+$(eval $(call def_for_arch,ws2,ws2/ws2.def,$(WS2_OBJ)))
+$(B)/bin/ws2.dll: $(WS2_OBJ) $(B)/ws2.def
+	@mkdir -p $(dir $@)
+	$(CC) -shared -o $@ $(WS2_OBJ) $(B)/ws2.def -Wl,--kill-at $(LDFLAGS) -ladvapi32 -luser32
+$(B)/lib/libws2.a: $(B)/ws2.def
+	@mkdir -p $(dir $@)
+	$(DLLTOOL) -d $< -D ws2.dll -l $@ $(if $(filter i686,$(ARCH)),-k)
+all: $(B)/bin/ws2.dll $(B)/lib/libws2.a
+
+# --- provider/host: the host base provider (TCP/UDP over the host's ws2_32) -
+HOSTPROV_SRC := $(wildcard provider/host/*.c)
+HOSTPROV_OBJ := $(HOSTPROV_SRC:%.c=$(B)/obj/%.o)
+$(eval $(call def_for_arch,hostprov,provider/host/hostprov.def,$(HOSTPROV_OBJ)))
+$(B)/bin/hostprov.dll: $(HOSTPROV_OBJ) $(B)/hostprov.def
+	@mkdir -p $(dir $@)
+	$(CC) -shared -o $@ $(HOSTPROV_OBJ) $(B)/hostprov.def -Wl,--kill-at $(LDFLAGS) -lws2_32
+all: $(B)/bin/hostprov.dll
+
+# --- installer: ws2inst.exe ------------------------------------------------
+INST_SRC := $(wildcard installer/*.c) ws2/registration.c
+INST_OBJ := $(INST_SRC:%.c=$(B)/obj/%.o)
+$(B)/bin/ws2inst.exe: $(INST_OBJ) $(B)/lib/libws2.a
+	@mkdir -p $(dir $@)
+	$(CC) -municode -o $@ $(INST_OBJ) $(LDFLAGS) -L$(B)/lib -lws2 -ladvapi32
+all: $(B)/bin/ws2inst.exe
+
+# --- wine-tests: one cmocka program per wine-tests/test_*.c ------------------
+TEST_SRC  := $(wildcard wine-tests/test_*.c)
+TEST_EXE  := $(TEST_SRC:wine-tests/%.c=$(B)/tests/%.exe)
+TESTLIB_SRC := $(filter-out wine-tests/test_%.c,$(wildcard wine-tests/*.c))
+TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(B)/obj/%.o)
+CFLAGS_wine-tests = -I$(DEPS)/include -Iwine-tests
+$(B)/tests/%.exe: $(B)/obj/wine-tests/%.o $(TESTLIB_OBJ) $(B)/lib/libws2.a $(CMOCKA)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $< $(TESTLIB_OBJ) $(LDFLAGS) -L$(B)/lib -lws2 $(CMOCKA) -ladvapi32
+tests: $(TEST_EXE)
+all: tests
+
+$(CMOCKA):
+	ARCHES=$(ARCH) bash installer/host-setup.sh
+
+# --- running -------------------------------------------------------------
+setup:
+	bash installer/host-setup.sh
+
+check: setup
+	$(MAKE) all
+	bash wine-tests/run.sh $(B)
+
+demo: setup
+	$(MAKE) all
+	bash wine-tests/demo.sh $(B)
+
+clean:
+	rm -rf build/x86_64 build/i686
+
+-include $(shell find build/$(ARCH)/obj -name '*.d' 2>/dev/null)

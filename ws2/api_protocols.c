@@ -1,0 +1,202 @@
+/*
+ * api_protocols.c - the catalog seen from outside: WSAEnumProtocolsW and the
+ * WSC* calls providers' installers use, plus address/string conversion,
+ * which belongs to the provider of the protocol named.
+ */
+#include "ws2_private.h"
+#include <wchar.h>
+
+static struct catalog *target_catalog(void)
+{
+    /* during a catalog build, installers fill the catalog being built */
+    return catalog_being_built ? catalog_being_built : process_catalog();
+}
+
+int WSAAPI WSAEnumProtocolsW(LPINT protocols, LPWSAPROTOCOL_INFOW buffer, LPDWORD length)
+{
+    int err, count = 0;
+
+    if (!process_started())
+        return api_fail(WSANOTINITIALISED);
+    if (!api_writable(length, sizeof(*length)) ||
+        (buffer && !api_writable(buffer, *length)))
+        return api_fail(WSAEFAULT);
+    process_lock();
+    err = catalog_copy_infos(target_catalog(), protocols, buffer, length, TRUE, &count);
+    process_unlock();
+    return err ? api_fail(err) : count;
+}
+
+/* The installer's view: every entry, layered ones included; no WSAStartup needed. */
+int WSPAPI WSCEnumProtocols(LPINT protocols, LPWSAPROTOCOL_INFOW buffer, LPDWORD length,
+                            LPINT errno_out)
+{
+    int err, count = 0;
+
+    if (!api_writable(errno_out, sizeof(*errno_out)))
+        return SOCKET_ERROR;
+    if (!api_writable(length, sizeof(*length)) ||
+        (buffer && !api_writable(buffer, *length))) {
+        *errno_out = WSAEFAULT;
+        return SOCKET_ERROR;
+    }
+    process_lock();
+    err = catalog_copy_infos(target_catalog(), protocols, buffer, length, FALSE, &count);
+    process_unlock();
+    if (err) {
+        *errno_out = err;
+        return SOCKET_ERROR;
+    }
+    return count;
+}
+
+int WSPAPI WSCInstallProvider(LPGUID provider_id, const WCHAR *dll,
+                              const LPWSAPROTOCOL_INFOW infos, DWORD count, LPINT errno_out)
+{
+    struct catalog *c;
+    int err;
+
+    if (!api_writable(errno_out, sizeof(*errno_out)))
+        return SOCKET_ERROR;
+    if (!api_readable(provider_id, sizeof(GUID)) || !api_readable(dll, sizeof(WCHAR)) ||
+        !api_readable(infos, (size_t)count * sizeof(WSAPROTOCOL_INFOW))) {
+        *errno_out = WSAEFAULT;
+        return SOCKET_ERROR;
+    }
+    process_lock();
+    c = target_catalog();
+    err = c ? catalog_install(c, provider_id, dll, infos, count) : WSASYSNOTREADY;
+    process_unlock();
+    if (err) {
+        *errno_out = err;
+        return SOCKET_ERROR;
+    }
+    return 0;
+}
+
+int WSPAPI WSCDeinstallProvider(LPGUID provider_id, LPINT errno_out)
+{
+    struct catalog *c;
+    int err;
+
+    if (!api_writable(errno_out, sizeof(*errno_out)))
+        return SOCKET_ERROR;
+    if (!api_readable(provider_id, sizeof(GUID))) {
+        *errno_out = WSAEFAULT;
+        return SOCKET_ERROR;
+    }
+    process_lock();
+    c = target_catalog();
+    err = c ? catalog_deinstall(c, provider_id) : WSASYSNOTREADY;
+    process_unlock();
+    if (err) {
+        *errno_out = err;
+        return SOCKET_ERROR;
+    }
+    return 0;
+}
+
+int WSPAPI WSCGetProviderPath(LPGUID provider_id, WCHAR *path, LPINT path_len, LPINT errno_out)
+{
+    struct catalog_entry *e;
+    int err = WSAEINVAL;
+
+    if (!api_writable(errno_out, sizeof(*errno_out)))
+        return SOCKET_ERROR;
+    if (!api_readable(provider_id, sizeof(GUID)) || !api_writable(path_len, sizeof(int)) ||
+        *path_len < 0 || !api_writable(path, (size_t)*path_len * sizeof(WCHAR))) {
+        *errno_out = WSAEFAULT;
+        return SOCKET_ERROR;
+    }
+    process_lock();
+    for (e = target_catalog()->first; e; e = e->next) {
+        if (memcmp(&e->info.ProviderId, provider_id, sizeof(GUID)))
+            continue;
+        if ((int)wcslen(e->dll) + 1 > *path_len) {
+            *path_len = (int)wcslen(e->dll) + 1;
+            err = WSAEFAULT;
+        } else {
+            wcscpy(path, e->dll);
+            err = 0;
+        }
+        break;
+    }
+    process_unlock();
+    if (err) {
+        *errno_out = err;
+        return SOCKET_ERROR;
+    }
+    return 0;
+}
+
+/* Picks the provider for an address conversion: the given entry or the family's first. */
+static struct provider *conversion_provider(LPWSAPROTOCOL_INFOW info, int af,
+                                            WSAPROTOCOL_INFOW *used, int *err)
+{
+    struct catalog_entry *e = NULL;
+    struct provider *p;
+    struct catalog *c = process_catalog();
+
+    process_lock();
+    if (info) {
+        if ((e = catalog_find_id(c, info->dwCatalogEntryId)))
+            catalog_entry_reference(e);
+        else
+            *err = WSAEINVALIDPROVIDER;
+    } else {
+        for (e = c->first; e; e = e->next)
+            if (e->info.iAddressFamily == af && e->info.ProtocolChain.ChainLen != LAYERED_PROTOCOL)
+                break;
+        if (e)
+            catalog_entry_reference(e);
+        else
+            *err = WSAEINVAL;
+    }
+    process_unlock();
+    if (!e)
+        return NULL;
+    *used = e->info;
+    p = catalog_entry_provider(e, err);
+    catalog_entry_dereference(e);
+    return p;
+}
+
+INT WSAAPI WSAAddressToStringW(LPSOCKADDR address, DWORD length, LPWSAPROTOCOL_INFOW info,
+                               LPWSTR text, LPDWORD text_length)
+{
+    WSAPROTOCOL_INFOW used;
+    struct provider *p;
+    int err = 0, result = SOCKET_ERROR;
+
+    if (!process_started())
+        return api_fail(WSANOTINITIALISED);
+    if (!api_readable(address, length) || length < sizeof(u_short) ||
+        !api_writable(text_length, sizeof(*text_length)))
+        return api_fail(WSAEFAULT);
+    p = conversion_provider(info, address->sa_family, &used, &err);
+    if (!p)
+        return api_fail(err);
+    result = p->procs.lpWSPAddressToString(address, length, &used, text, text_length, &err);
+    provider_dereference(p);
+    return result == SOCKET_ERROR ? api_fail(err) : result;
+}
+
+INT WSAAPI WSAStringToAddressW(LPWSTR text, INT af, LPWSAPROTOCOL_INFOW info,
+                               LPSOCKADDR address, LPINT length)
+{
+    WSAPROTOCOL_INFOW used;
+    struct provider *p;
+    int err = 0, result = SOCKET_ERROR;
+
+    if (!process_started())
+        return api_fail(WSANOTINITIALISED);
+    if (!api_readable(text, sizeof(WCHAR)) || !api_writable(length, sizeof(*length)) ||
+        *length < 0 || !api_writable(address, (size_t)*length))
+        return api_fail(WSAEFAULT);
+    p = conversion_provider(info, af, &used, &err);
+    if (!p)
+        return api_fail(err);
+    result = p->procs.lpWSPStringToAddress(text, af, &used, address, length, &err);
+    provider_dereference(p);
+    return result == SOCKET_ERROR ? api_fail(err) : result;
+}

@@ -1,0 +1,144 @@
+/*
+ * hostnames.c - name resolution, answered by the host.
+ *
+ * The one place above the host base provider that reaches the host's
+ * ws2_32: ce-winsock has no resolver of its own and CE applications expect
+ * the system's (DNS, hosts file).  The host library is loaded on first use
+ * and started once for the life of the process; our own WSAStartup state
+ * still decides whether a call is allowed.
+ */
+#include "ws2_private.h"
+
+#define HOST_FUNCTIONS(X) \
+    X(struct hostent *, gethostbyname, (const char *)) \
+    X(struct hostent *, gethostbyaddr, (const char *, int, int)) \
+    X(int, gethostname, (char *, int)) \
+    X(int, getaddrinfo, (const char *, const char *, const struct addrinfo *, struct addrinfo **)) \
+    X(void, freeaddrinfo, (struct addrinfo *)) \
+    X(int, getnameinfo, (const struct sockaddr *, socklen_t, char *, DWORD, char *, DWORD, int)) \
+    X(int, GetAddrInfoW, (PCWSTR, PCWSTR, const ADDRINFOW *, PADDRINFOW *)) \
+    X(void, FreeAddrInfoW, (PADDRINFOW)) \
+    X(int, GetNameInfoW, (const SOCKADDR *, socklen_t, PWCHAR, DWORD, PWCHAR, DWORD, INT)) \
+    X(int, WSAGetLastError, (void))
+
+static struct {
+#define MEMBER(ret, name, args) ret (WSAAPI *name) args;
+    HOST_FUNCTIONS(MEMBER)
+#undef MEMBER
+} host;
+static INIT_ONCE host_once = INIT_ONCE_STATIC_INIT;
+static BOOL host_ready;
+
+static BOOL CALLBACK load_host(PINIT_ONCE once, PVOID param, PVOID *ctx)
+{
+    HMODULE m = LoadLibraryW(L"ws2_32.dll");
+    int (WSAAPI *startup)(WORD, LPWSADATA);
+    WSADATA data;
+    (void)once; (void)param; (void)ctx;
+
+    if (!m)
+        return TRUE;
+#define LOAD(ret, name, args) \
+    host.name = (ret (WSAAPI *) args)(void *)GetProcAddress(m, #name); \
+    if (!host.name) return TRUE;
+    HOST_FUNCTIONS(LOAD)
+#undef LOAD
+    startup = (int (WSAAPI *)(WORD, LPWSADATA))(void *)GetProcAddress(m, "WSAStartup");
+    host_ready = startup && startup(MAKEWORD(2, 2), &data) == 0;
+    return TRUE;
+}
+
+/* Fails the way Winsock does when we are not started or the host is unusable. */
+static int host_check(void)
+{
+    if (!process_started())
+        return WSANOTINITIALISED;
+    InitOnceExecuteOnce(&host_once, load_host, NULL, NULL);
+    return host_ready ? 0 : WSANO_RECOVERY;
+}
+
+struct hostent *WSAAPI gethostbyname(const char *name)
+{
+    struct hostent *h;
+    int err = host_check();
+    if (err) { WSASetLastError(err); return NULL; }
+    if (name && !api_readable(name, 1)) { WSASetLastError(WSAEFAULT); return NULL; }
+    h = host.gethostbyname(name);
+    if (!h) WSASetLastError(host.WSAGetLastError());
+    return h;
+}
+
+struct hostent *WSAAPI gethostbyaddr(const char *addr, int len, int type)
+{
+    struct hostent *h;
+    int err = host_check();
+    if (err) { WSASetLastError(err); return NULL; }
+    if (len <= 0 || !api_readable(addr, (size_t)len)) { WSASetLastError(WSAEFAULT); return NULL; }
+    h = host.gethostbyaddr(addr, len, type);
+    if (!h) WSASetLastError(host.WSAGetLastError());
+    return h;
+}
+
+int WSAAPI gethostname(char *name, int len)
+{
+    int err = host_check();
+    if (err) return api_fail(err);
+    if (len <= 0 || !api_writable(name, (size_t)len)) return api_fail(WSAEFAULT);
+    if (host.gethostname(name, len) == SOCKET_ERROR) return api_fail(host.WSAGetLastError());
+    return 0;
+}
+
+int WSAAPI getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
+                       struct addrinfo **result)
+{
+    int err = host_check();
+    if (err) { WSASetLastError(err); return err; }
+    if (!api_writable(result, sizeof(*result))) { WSASetLastError(WSAEFAULT); return WSAEFAULT; }
+    err = host.getaddrinfo(node, service, hints, result);
+    if (err) WSASetLastError(err);
+    return err;
+}
+
+void WSAAPI freeaddrinfo(struct addrinfo *list)
+{
+    if (list && host_ready)
+        host.freeaddrinfo(list);
+}
+
+int WSAAPI getnameinfo(const struct sockaddr *sa, socklen_t salen, char *node, DWORD nodelen,
+                       char *service, DWORD servicelen, int flags)
+{
+    int err = host_check();
+    if (err) { WSASetLastError(err); return err; }
+    if (!api_readable(sa, salen > 0 ? (size_t)salen : 1)) { WSASetLastError(WSAEFAULT); return WSAEFAULT; }
+    err = host.getnameinfo(sa, salen, node, nodelen, service, servicelen, flags);
+    if (err) WSASetLastError(err);
+    return err;
+}
+
+int WSAAPI GetAddrInfoW(PCWSTR node, PCWSTR service, const ADDRINFOW *hints, PADDRINFOW *result)
+{
+    int err = host_check();
+    if (err) { WSASetLastError(err); return err; }
+    if (!api_writable(result, sizeof(*result))) { WSASetLastError(WSAEFAULT); return WSAEFAULT; }
+    err = host.GetAddrInfoW(node, service, hints, result);
+    if (err) WSASetLastError(err);
+    return err;
+}
+
+void WSAAPI FreeAddrInfoW(PADDRINFOW list)
+{
+    if (list && host_ready)
+        host.FreeAddrInfoW(list);
+}
+
+int WSAAPI GetNameInfoW(const SOCKADDR *sa, socklen_t salen, PWCHAR node, DWORD nodelen,
+                        PWCHAR service, DWORD servicelen, INT flags)
+{
+    int err = host_check();
+    if (err) { WSASetLastError(err); return err; }
+    if (!api_readable(sa, salen > 0 ? (size_t)salen : 1)) { WSASetLastError(WSAEFAULT); return WSAEFAULT; }
+    err = host.GetNameInfoW(sa, salen, node, nodelen, service, servicelen, flags);
+    if (err) WSASetLastError(err);
+    return err;
+}

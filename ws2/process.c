@@ -1,0 +1,119 @@
+/*
+ * process.c - the process object: WSAStartup/WSACleanup and what they own.
+ *
+ * CE builds its catalog when the device boots; a desktop process has no
+ * boot, so ws2.dll builds the catalog at the first WSAStartup of the process
+ * (and again after the last WSACleanup released it), running every
+ * registration's entry then.
+ */
+#include "ws2_private.h"
+
+static CRITICAL_SECTION lock;
+static LONG startup_count;
+static struct catalog *catalog;
+__thread struct catalog *catalog_being_built;
+
+void process_lock(void)   { EnterCriticalSection(&lock); }
+void process_unlock(void) { LeaveCriticalSection(&lock); }
+
+BOOL process_started(void)
+{
+    return InterlockedCompareExchange(&startup_count, 0, 0) > 0;
+}
+
+struct catalog *process_catalog(void)
+{
+    struct catalog *c;
+    process_lock();
+    if (!catalog) {
+        /* Build into a fresh object and publish it only when complete, so
+         * that entries' WSCInstallProvider calls land in it. */
+        c = catalog_allocate();
+        if (c) {
+            struct catalog *outer = catalog_being_built;
+            catalog_being_built = c;
+            catalog_load_registrations(c);
+            catalog_being_built = outer;
+            catalog = c;
+        }
+    }
+    c = catalog;
+    process_unlock();
+    return c;
+}
+
+/* Closes what the application left open, then stops every provider. */
+static void process_release_everything(void)
+{
+    struct socket_record *r = socket_table_drain();
+    struct catalog *c;
+
+    /* close each socket through its provider, so providers release state */
+    while (r) {
+        struct socket_record *next = socket_record_next_drained(r);
+        int err = 0;
+        r->provider->procs.lpWSPCloseSocket(r->handle, &err);
+        socket_record_dereference(r);
+        r = next;
+    }
+    process_lock();
+    c = catalog;
+    catalog = NULL;
+    process_unlock();
+    /* deleting the catalog cleans up each started provider (WSPCleanup) */
+    if (c)
+        catalog_delete(c);
+}
+
+int WSAAPI WSAStartup(WORD version, LPWSADATA data)
+{
+    BYTE major = LOBYTE(version), minor = HIBYTE(version);
+
+    /* Winsock 1.0 and below are not offered; 2.2 is the highest. */
+    if (major < 1 || (major == 1 && minor < 1))
+        return WSAVERNOTSUPPORTED;
+    if (!data)
+        return WSAEFAULT;
+    memset(data, 0, sizeof(*data));
+    data->wHighVersion = MAKEWORD(2, 2);
+    data->wVersion = (major > 2 || (major == 2 && minor > 2)) ? MAKEWORD(2, 2) : version;
+    strcpy(data->szDescription, "ce-winsock ws2.dll (Windows CE 5.0 Winsock 2)");
+    strcpy(data->szSystemStatus, "Running");
+    data->iMaxSockets = 0;      /* Winsock 2: no fixed limit */
+    data->iMaxUdpDg = 0;
+
+    process_lock();
+    if (startup_count++ == 0 && !process_catalog()) {
+        startup_count--;
+        process_unlock();
+        return WSASYSNOTREADY;
+    }
+    process_unlock();
+    return 0;
+}
+
+int WSAAPI WSACleanup(void)
+{
+    BOOL last;
+
+    process_lock();
+    if (startup_count == 0) {
+        process_unlock();
+        return api_fail(WSANOTINITIALISED);
+    }
+    last = --startup_count == 0;
+    process_unlock();
+    if (last)
+        process_release_everything();
+    return 0;
+}
+
+BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, LPVOID reserved)
+{
+    (void)instance; (void)reserved;
+    if (reason == DLL_PROCESS_ATTACH)
+        InitializeCriticalSection(&lock);
+    else if (reason == DLL_THREAD_DETACH)
+        api_io_thread_exit();
+    return TRUE;
+}

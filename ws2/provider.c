@@ -1,0 +1,104 @@
+/*
+ * provider.c - a service provider DLL loaded and started for one catalog entry.
+ *
+ * As ReactOS and Windows do, each catalog entry gets its own WSPStartup with
+ * its own WSAPROTOCOL_INFOW: a layered provider reads its place in the chain
+ * from that structure, so one startup per DLL would not be enough.
+ */
+#include "ws2_private.h"
+
+struct startup_call {
+    LPWSPSTARTUP startup;
+    struct provider *p;
+    WSAPROTOCOL_INFOW *info;
+};
+
+static INT_PTR call_startup(void *arg)
+{
+    struct startup_call *c = arg;
+    return c->startup(MAKEWORD(2, 2), &c->p->data, c->info, upcall_table, &c->p->procs);
+}
+
+/* A table with holes would crash the first call that reaches one. */
+static BOOL procs_complete(const WSPPROC_TABLE *t)
+{
+    const void *const *slot = (const void *const *)t;
+    size_t i;
+    for (i = 0; i < sizeof(*t) / sizeof(void *); i++)
+        if (!slot[i])
+            return FALSE;
+    return TRUE;
+}
+
+int provider_start(const WCHAR *dll, WSAPROTOCOL_INFOW *info, struct provider **out)
+{
+    struct startup_call call;
+    struct provider *p;
+    INT_PTR result = 0;
+    DWORD code = 0;
+    int err;
+
+    /* allocate */
+    p = calloc(1, sizeof(*p));
+    if (!p)
+        return WSA_NOT_ENOUGH_MEMORY;
+    /* initialise: load the DLL and find its single SPI entry point */
+    p->refs = 1;
+    p->module = LoadLibraryW(dll);
+    if (!p->module) {
+        diag(L"provider %ls: cannot load (error %lu)", dll, GetLastError());
+        err = WSAEPROVIDERFAILEDINIT;
+        goto fail;
+    }
+    call.startup = (LPWSPSTARTUP)(void *)GetProcAddress(p->module, "WSPStartup");
+    if (!call.startup) {
+        diag(L"provider %ls: no WSPStartup export", dll);
+        err = WSAEINVALIDPROVIDER;
+        goto fail;
+    }
+    /* start it, surviving a crash inside its startup */
+    call.p = p;
+    call.info = info;
+    if (guard_call(call_startup, &call, &result, &code) != 0) {
+        diag(L"provider %ls: WSPStartup crashed (exception 0x%08lx)", dll, code);
+        err = WSAEPROVIDERFAILEDINIT;
+        goto fail;
+    }
+    if (result != 0) {
+        diag(L"provider %ls: WSPStartup failed with %d", dll, (int)result);
+        err = (int)result;
+        goto fail;
+    }
+    if (!procs_complete(&p->procs)) {
+        int ignored;
+        diag(L"provider %ls: WSPStartup returned an incomplete WSPPROC_TABLE", dll);
+        if (p->procs.lpWSPCleanup)
+            p->procs.lpWSPCleanup(&ignored);
+        err = WSAEINVALIDPROCTABLE;
+        goto fail;
+    }
+    *out = p;
+    return 0;
+
+fail:
+    if (p->module)
+        FreeLibrary(p->module);
+    free(p);
+    return err;
+}
+
+void provider_reference(struct provider *p)
+{
+    InterlockedIncrement(&p->refs);
+}
+
+/* The last reference stops the provider: every WSPStartup pairs with one WSPCleanup. */
+void provider_dereference(struct provider *p)
+{
+    int err = 0;
+    if (InterlockedDecrement(&p->refs) != 0)
+        return;
+    p->procs.lpWSPCleanup(&err);
+    FreeLibrary(p->module);
+    free(p);
+}
