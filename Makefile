@@ -65,6 +65,15 @@ $(B)/bin/hostprov.dll: $(HOSTPROV_OBJ) $(B)/hostprov.def
 	$(CC) -shared -o $@ $(HOSTPROV_OBJ) $(B)/hostprov.def -Wl,--kill-at $(LDFLAGS) -lws2_32
 all: $(B)/bin/hostprov.dll
 
+# --- provider/lsp: the CE 5.0 layered provider ------------------------------
+CELSP_SRC := $(wildcard provider/lsp/*.c)
+CELSP_OBJ := $(CELSP_SRC:%.c=$(B)/obj/%.o)
+$(eval $(call def_for_arch,celsp,provider/lsp/celsp.def,$(CELSP_OBJ)))
+$(B)/bin/celsp.dll: $(CELSP_OBJ) $(B)/celsp.def
+	@mkdir -p $(dir $@)
+	$(CC) -shared -o $@ $(CELSP_OBJ) $(B)/celsp.def -Wl,--kill-at $(LDFLAGS) -ladvapi32
+all: $(B)/bin/celsp.dll
+
 # --- installer: ws2inst.exe ------------------------------------------------
 INST_SRC := $(wildcard installer/*.c) ws2/registration.c
 INST_OBJ := $(INST_SRC:%.c=$(B)/obj/%.o)

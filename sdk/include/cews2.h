@@ -44,9 +44,41 @@ typedef INT (WINAPI *CEWS2_REGISTER_ENTRY)(LPCWSTR dll_path);
 
 /* The providers ce-winsock ships, with their provider GUIDs. */
 #define CEWS2_HOST_PROVIDER_DLL  L"hostprov.dll"
+#define CEWS2_CE_LSP_DLL         L"celsp.dll"
+/* The CE layered provider's layered entry: {6C1E5A10-4B1D-4C36-9E4A-2E0C5E7A0002} */
+#define CEWS2_CE_LSP_LAYER_GUID \
+    { 0x6c1e5a10, 0x4b1d, 0x4c36, { 0x9e, 0x4a, 0x2e, 0x0c, 0x5e, 0x7a, 0x00, 0x02 } }
+/* The CE layered provider's protocol chains: {6C1E5A10-4B1D-4C36-9E4A-2E0C5E7A0003} */
+#define CEWS2_CE_LSP_CHAIN_GUID \
+    { 0x6c1e5a10, 0x4b1d, 0x4c36, { 0x9e, 0x4a, 0x2e, 0x0c, 0x5e, 0x7a, 0x00, 0x03 } }
+
+/*
+ * SO_CEWS_LINGER_NOTE (SOL_SOCKET, BOOL; CE layered provider).  The CE 5.0
+ * closesocket page contradicts itself about a non-blocking socket with a
+ * non-zero linger: its table says closesocket fails with WSAEWOULDBLOCK
+ * while data is queued (the handle stays valid, nothing is started), and a
+ * note says it returns 0 at once, invalidates the handle and keeps sending
+ * until the interval ends.  Off (the default) gives the table; on gives the
+ * note, finished in the background (reset if the interval ends first).
+ * The process-wide default is HKLM\Comm\WS2\CeLsp "LingerNote" (DWORD)
+ * or the environment variable CEWS2_LINGER_NOTE=1.
+ */
+#define SO_CEWS_LINGER_NOTE  0x7C45
 /* {6C1E5A10-4B1D-4C36-9E4A-2E0C5E7A0001} */
 #define CEWS2_HOST_PROVIDER_GUID \
     { 0x6c1e5a10, 0x4b1d, 0x4c36, { 0x9e, 0x4a, 0x2e, 0x0c, 0x5e, 0x7a, 0x00, 0x01 } }
+
+/*
+ * SIO_CEWS_SEND_BACKLOG (WSAIoctl, stream sockets): the number of bytes the
+ * application has sent on the connection that the peer has not yet
+ * acknowledged (unsent plus in flight), as a DWORD.  The CE layered
+ * provider asks the provider below it for this figure to decide whether a
+ * lingering closesocket still has queued data; ce-winsock's host base
+ * provider answers it from the host kernel.  A base provider that does not
+ * know fails it with WSAEOPNOTSUPP or WSAEINVAL, and the layered provider
+ * then judges by writability alone.
+ */
+#define SIO_CEWS_SEND_BACKLOG  _WSAIOR(IOC_VENDOR, 0x4345)
 
 /*
  * Diagnostics: ws2.dll writes one line per skipped registration or failed

@@ -1,0 +1,215 @@
+/*
+ * hostprov.h - private header of hostprov.dll, the host base service
+ * provider: TCP and UDP over IPv4 and IPv6, implemented over the host's own
+ * ws2_32.dll.  This DLL is the only code in ce-winsock that calls the host's
+ * Winsock; everything above it reaches it through the SPI (ws2spi.h).
+ *
+ * Handles are IFS handles: the SOCKET an application holds is the host's
+ * socket handle itself, announced to ws2.dll with WPUModifyIFSHandle, so
+ * that kernel32's CreateIoCompletionPort, event and completion-routine
+ * completions all work on it unchanged.  Every WSP function therefore hands
+ * its SOCKET straight to the host.
+ */
+#ifndef HOSTPROV_H
+#define HOSTPROV_H
+
+#include <cews2.h>
+
+/* ---- startup.c: provider-wide state ------------------------------------ */
+
+/* The upcall table ws2.dll gave the first WSPStartup of this session. */
+extern WSPUPCALLTABLE host_upcalls;
+
+/* ---- install.c ----------------------------------------------------------- */
+
+INT WINAPI InstallProvider(LPCWSTR dll_path);
+
+/* ---- catalog.c: the catalog entries WSPStartup was called for ------------ */
+
+/* Remembers a copy of a catalog entry ws2.dll (or a layered provider)
+ * started us for; a full table just stops remembering. */
+void catalog_remember(const WSAPROTOCOL_INFOW *entry);
+/* Copies the remembered entry with this catalog entry id into *entry. */
+BOOL catalog_find(DWORD catalog_id, WSAPROTOCOL_INFOW *entry);
+/* The catalog entry id of the first remembered entry for this triple. */
+BOOL catalog_match(int family, int type, int protocol, DWORD *catalog_id);
+void catalog_forget_all(void);
+/* How we describe a socket of catalog entry catalog_id to the application:
+ * the remembered entry, or failing that the host's description of the
+ * socket (host_info) with our provider's identity. */
+void catalog_describe(DWORD catalog_id, const WSAPROTOCOL_INFOW *host_info,
+                      WSAPROTOCOL_INFOW *entry);
+
+/* ---- socket_map.c: host socket -> catalog entry id ---------------------- */
+
+BOOL socket_map_set(SOCKET s, DWORD catalog_id);
+BOOL socket_map_get(SOCKET s, DWORD *catalog_id);
+BOOL socket_map_take(SOCKET s, DWORD *catalog_id);
+void socket_map_clear(void);
+
+/* ---- socket.c ----------------------------------------------------------- */
+
+/* Announces a fresh host socket to ws2.dll as an IFS handle owned by
+ * catalog entry catalog_id.  On failure the host socket is closed, *error
+ * is set and INVALID_SOCKET returned. */
+SOCKET adopt_host_socket(SOCKET host_socket, DWORD catalog_id, LPINT error);
+/* The catalog entry id a socket of ours was created for; on failure sets
+ * *error (WSAENOTSOCK, or the host's complaint about s). */
+BOOL catalog_id_of_socket(SOCKET s, DWORD *catalog_id, LPINT error);
+/* Closes a host socket on a failure path, leaving the caller's last error
+ * as it was. */
+void close_host_socket(SOCKET host_socket);
+
+/* ---- wine_host.c: below Wine's Winsock ------------------------------------ */
+
+/* Resets the connection (RST, unsent data dropped); FALSE if not possible here. */
+BOOL wine_host_abort(SOCKET s);
+/* Bytes sent but not yet acknowledged by the peer; FALSE if not known here. */
+BOOL wine_host_send_backlog(SOCKET s, DWORD *bytes);
+
+/* ---- duplicate.c -------------------------------------------------------- */
+
+/* TRUE if info came out of our WSPDuplicateSocket. */
+BOOL is_duplicate_info(const WSAPROTOCOL_INFOW *info);
+/* Recreates, in this process, the host socket a WSPDuplicateSocket packed
+ * into info. */
+SOCKET import_duplicate(const WSAPROTOCOL_INFOW *info, GROUP g, DWORD flags,
+                        LPINT error);
+
+/* ---- calling the host ----------------------------------------------------
+ *
+ * The host reports errors through the thread's last-error value, which is
+ * also the application's (Wine's WSASetLastError is SetLastError).  A
+ * provider reports errors only through *lpErrno, so every host call is
+ * bracketed: the caller's last error is saved and cleared before, and
+ * restored after, whatever happened.  On success *error is set to
+ * NO_ERROR so no stale code is left behind; on failure it gets the host's
+ * code, or WSASYSCALLFAILURE if the host failed without saying why.
+ */
+static inline DWORD host_call_begin(void)
+{
+    DWORD caller_error = GetLastError();
+    WSASetLastError(0);
+    return caller_error;
+}
+
+static inline void host_call_succeeded(DWORD caller_error, LPINT error)
+{
+    *error = NO_ERROR;
+    SetLastError(caller_error);
+}
+
+static inline void host_call_failed(DWORD caller_error, LPINT error)
+{
+    int host_error = WSAGetLastError();
+    *error = host_error ? host_error : WSASYSCALLFAILURE;
+    SetLastError(caller_error);
+}
+
+/* The common shape: an int-returning host call that fails with
+ * SOCKET_ERROR. */
+static inline int host_call_end(DWORD caller_error, int result, LPINT error)
+{
+    if (result == SOCKET_ERROR)
+        host_call_failed(caller_error, error);
+    else
+        host_call_succeeded(caller_error, error);
+    return result;
+}
+
+/* ---- the SPI entry points (the WSPPROC_TABLE members) ------------------- */
+
+int WSPAPI WSPStartup(WORD version, LPWSPDATA data, LPWSAPROTOCOL_INFOW entry,
+                      WSPUPCALLTABLE upcalls, LPWSPPROC_TABLE procs);
+int WSPAPI WSPCleanup(LPINT error);
+int WSPAPI WSPCancelBlockingCall(LPINT error);
+
+/* socket.c */
+SOCKET WSPAPI WSPSocket(int family, int type, int protocol,
+                        LPWSAPROTOCOL_INFOW entry, GROUP g, DWORD flags,
+                        LPINT error);
+SOCKET WSPAPI WSPAccept(SOCKET s, struct sockaddr *address, LPINT address_length,
+                        LPCONDITIONPROC condition, DWORD_PTR condition_context,
+                        LPINT error);
+SOCKET WSPAPI WSPJoinLeaf(SOCKET s, const struct sockaddr *name, int name_length,
+                          LPWSABUF caller_data, LPWSABUF callee_data,
+                          LPQOS socket_qos, LPQOS group_qos, DWORD flags,
+                          LPINT error);
+int WSPAPI WSPCloseSocket(SOCKET s, LPINT error);
+
+/* duplicate.c */
+int WSPAPI WSPDuplicateSocket(SOCKET s, DWORD process_id,
+                              LPWSAPROTOCOL_INFOW info, LPINT error);
+
+/* connection.c */
+int WSPAPI WSPBind(SOCKET s, const struct sockaddr *name, int name_length,
+                   LPINT error);
+int WSPAPI WSPConnect(SOCKET s, const struct sockaddr *name, int name_length,
+                      LPWSABUF caller_data, LPWSABUF callee_data,
+                      LPQOS socket_qos, LPQOS group_qos, LPINT error);
+int WSPAPI WSPListen(SOCKET s, int backlog, LPINT error);
+int WSPAPI WSPShutdown(SOCKET s, int how, LPINT error);
+int WSPAPI WSPRecvDisconnect(SOCKET s, LPWSABUF disconnect_data, LPINT error);
+int WSPAPI WSPSendDisconnect(SOCKET s, LPWSABUF disconnect_data, LPINT error);
+
+/* io.c */
+int WSPAPI WSPSend(SOCKET s, LPWSABUF buffers, DWORD buffer_count,
+                   LPDWORD bytes_sent, DWORD flags, LPWSAOVERLAPPED overlapped,
+                   LPWSAOVERLAPPED_COMPLETION_ROUTINE completion,
+                   LPWSATHREADID thread, LPINT error);
+int WSPAPI WSPSendTo(SOCKET s, LPWSABUF buffers, DWORD buffer_count,
+                     LPDWORD bytes_sent, DWORD flags, const struct sockaddr *to,
+                     int to_length, LPWSAOVERLAPPED overlapped,
+                     LPWSAOVERLAPPED_COMPLETION_ROUTINE completion,
+                     LPWSATHREADID thread, LPINT error);
+int WSPAPI WSPRecv(SOCKET s, LPWSABUF buffers, DWORD buffer_count,
+                   LPDWORD bytes_received, LPDWORD flags,
+                   LPWSAOVERLAPPED overlapped,
+                   LPWSAOVERLAPPED_COMPLETION_ROUTINE completion,
+                   LPWSATHREADID thread, LPINT error);
+int WSPAPI WSPRecvFrom(SOCKET s, LPWSABUF buffers, DWORD buffer_count,
+                       LPDWORD bytes_received, LPDWORD flags,
+                       struct sockaddr *from, LPINT from_length,
+                       LPWSAOVERLAPPED overlapped,
+                       LPWSAOVERLAPPED_COMPLETION_ROUTINE completion,
+                       LPWSATHREADID thread, LPINT error);
+WINBOOL WSPAPI WSPGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED overlapped,
+                                      LPDWORD bytes_transferred, WINBOOL wait,
+                                      LPDWORD flags, LPINT error);
+
+/* control.c */
+int WSPAPI WSPSetSockOpt(SOCKET s, int level, int name, const char *value,
+                         int length, LPINT error);
+int WSPAPI WSPGetSockOpt(SOCKET s, int level, int name, char *value,
+                         LPINT length, LPINT error);
+int WSPAPI WSPIoctl(SOCKET s, DWORD code, LPVOID in, DWORD in_size,
+                    LPVOID out, DWORD out_size, LPDWORD bytes_returned,
+                    LPWSAOVERLAPPED overlapped,
+                    LPWSAOVERLAPPED_COMPLETION_ROUTINE completion,
+                    LPWSATHREADID thread, LPINT error);
+int WSPAPI WSPGetPeerName(SOCKET s, struct sockaddr *name, LPINT name_length,
+                          LPINT error);
+int WSPAPI WSPGetSockName(SOCKET s, struct sockaddr *name, LPINT name_length,
+                          LPINT error);
+WINBOOL WSPAPI WSPGetQOSByName(SOCKET s, LPWSABUF qos_name, LPQOS qos,
+                               LPINT error);
+
+/* notify.c */
+int WSPAPI WSPSelect(int nfds, fd_set *readable, fd_set *writable,
+                     fd_set *exceptional, const PTIMEVAL timeout, LPINT error);
+int WSPAPI WSPEventSelect(SOCKET s, WSAEVENT event, __LONG32 events,
+                          LPINT error);
+int WSPAPI WSPEnumNetworkEvents(SOCKET s, WSAEVENT event,
+                                LPWSANETWORKEVENTS events, LPINT error);
+int WSPAPI WSPAsyncSelect(SOCKET s, HWND window, unsigned int message,
+                          __LONG32 events, LPINT error);
+
+/* address.c */
+INT WSPAPI WSPAddressToString(LPSOCKADDR address, DWORD address_length,
+                              LPWSAPROTOCOL_INFOW entry, LPWSTR text,
+                              LPDWORD text_length, LPINT error);
+INT WSPAPI WSPStringToAddress(LPWSTR text, INT family,
+                              LPWSAPROTOCOL_INFOW entry, LPSOCKADDR address,
+                              LPINT address_length, LPINT error);
+
+#endif /* HOSTPROV_H */

@@ -1,0 +1,112 @@
+/*
+ * io.c - the data path: send, receive and overlapped results.
+ *
+ * Every call goes to the host unchanged, overlapped structure and
+ * completion routine included.  That is what makes our IFS handles
+ * complete like any Windows socket: the host signals the application's
+ * event, queues the application's completion routine as an APC to the
+ * calling thread (which is the application's own thread, since ws2.dll
+ * calls us there, so lpThreadId is not needed), or posts to the
+ * completion port the application bound with CreateIoCompletionPort.
+ * A pending operation returns SOCKET_ERROR with WSA_IO_PENDING, as the SPI
+ * expects.
+ */
+#include "hostprov.h"
+
+/*
+ * WHY: the bytes go into the host's TCP/UDP; see the top of the file for
+ * why the overlapped arguments pass straight through.
+ */
+int WSPAPI WSPSend(SOCKET s, LPWSABUF buffers, DWORD buffer_count,
+                   LPDWORD bytes_sent, DWORD flags, LPWSAOVERLAPPED overlapped,
+                   LPWSAOVERLAPPED_COMPLETION_ROUTINE completion,
+                   LPWSATHREADID thread, LPINT error)
+{
+    DWORD caller_error = host_call_begin();
+    int result;
+
+    (void)thread;
+    result = WSASend(s, buffers, buffer_count, bytes_sent, flags, overlapped,
+                     completion);
+    return host_call_end(caller_error, result, error);
+}
+
+/*
+ * WHY: as WSPSend, with a destination for datagrams (and for a connected
+ * stream socket the host ignores it, as Winsock specifies).
+ */
+int WSPAPI WSPSendTo(SOCKET s, LPWSABUF buffers, DWORD buffer_count,
+                     LPDWORD bytes_sent, DWORD flags, const struct sockaddr *to,
+                     int to_length, LPWSAOVERLAPPED overlapped,
+                     LPWSAOVERLAPPED_COMPLETION_ROUTINE completion,
+                     LPWSATHREADID thread, LPINT error)
+{
+    DWORD caller_error = host_call_begin();
+    int result;
+
+    (void)thread;
+    result = WSASendTo(s, buffers, buffer_count, bytes_sent, flags, to,
+                       to_length, overlapped, completion);
+    return host_call_end(caller_error, result, error);
+}
+
+/*
+ * WHY: the host holds the received data; flags go both ways (MSG_PEEK and
+ * MSG_OOB in, MSG_PARTIAL out), so the application's word is passed, not
+ * a copy.
+ */
+int WSPAPI WSPRecv(SOCKET s, LPWSABUF buffers, DWORD buffer_count,
+                   LPDWORD bytes_received, LPDWORD flags,
+                   LPWSAOVERLAPPED overlapped,
+                   LPWSAOVERLAPPED_COMPLETION_ROUTINE completion,
+                   LPWSATHREADID thread, LPINT error)
+{
+    DWORD caller_error = host_call_begin();
+    int result;
+
+    (void)thread;
+    result = WSARecv(s, buffers, buffer_count, bytes_received, flags,
+                     overlapped, completion);
+    return host_call_end(caller_error, result, error);
+}
+
+/*
+ * WHY: as WSPRecv, also reporting the sender; for an overlapped call the
+ * host writes the address when the operation completes, so the
+ * application's buffers are passed, never copies.
+ */
+int WSPAPI WSPRecvFrom(SOCKET s, LPWSABUF buffers, DWORD buffer_count,
+                       LPDWORD bytes_received, LPDWORD flags,
+                       struct sockaddr *from, LPINT from_length,
+                       LPWSAOVERLAPPED overlapped,
+                       LPWSAOVERLAPPED_COMPLETION_ROUTINE completion,
+                       LPWSATHREADID thread, LPINT error)
+{
+    DWORD caller_error = host_call_begin();
+    int result;
+
+    (void)thread;
+    result = WSARecvFrom(s, buffers, buffer_count, bytes_received, flags,
+                         from, from_length, overlapped, completion);
+    return host_call_end(caller_error, result, error);
+}
+
+/*
+ * WHY: the overlapped operations are the host's, so only the host knows
+ * their outcome (and can wait for it).  Still incomplete without waiting
+ * is WSA_IO_INCOMPLETE.
+ */
+WINBOOL WSPAPI WSPGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED overlapped,
+                                      LPDWORD bytes_transferred, WINBOOL wait,
+                                      LPDWORD flags, LPINT error)
+{
+    DWORD caller_error = host_call_begin();
+    WINBOOL done = WSAGetOverlappedResult(s, overlapped, bytes_transferred,
+                                          wait, flags);
+
+    if (!done)
+        host_call_failed(caller_error, error);
+    else
+        host_call_succeeded(caller_error, error);
+    return done;
+}

@@ -1,0 +1,226 @@
+/*
+ * socket.c - the calls that create and destroy sockets: WSPSocket,
+ * WSPAccept, WSPJoinLeaf, WSPCloseSocket, and the IFS handover to ws2.dll.
+ *
+ * Catalog entry ids: WPUModifyIFSHandle must name the catalog entry that
+ * owns a new handle, and ws2.dll routes every later call on that handle to
+ * that entry's provider.  WSPSocket is told the entry (lpProtocolInfo); an
+ * accepted socket (or a new multipoint leaf) inherits it from its parent
+ * socket.  We record the id per socket in socket_map.c rather than deriving
+ * it from the four entries we were started for, because the id WSPSocket
+ * receives may be a layered provider's own entry (an IFS layered provider
+ * passes our handles through and wants them routed to itself); only the
+ * per-socket record gives an accepted socket the same owner as its
+ * listener.  If a listener is missing from the map we fall back to the
+ * first started entry with its family, type and protocol.
+ */
+#include "hostprov.h"
+
+void close_host_socket(SOCKET host_socket)
+{
+    DWORD caller_error = GetLastError();
+    closesocket(host_socket);
+    SetLastError(caller_error);
+}
+
+SOCKET adopt_host_socket(SOCKET host_socket, DWORD catalog_id, LPINT error)
+{
+    int upcall_error = NO_ERROR;
+    DWORD forgotten;
+    SOCKET handle;
+
+    /* Recorded before ws2.dll learns of the handle, so that no caller can
+     * ever see the handle without its record. */
+    if (!socket_map_set(host_socket, catalog_id)) {
+        close_host_socket(host_socket);
+        *error = WSAENOBUFS;
+        return INVALID_SOCKET;
+    }
+
+    handle = host_upcalls.lpWPUModifyIFSHandle(catalog_id, host_socket,
+                                               &upcall_error);
+    if (handle == host_socket) {
+        *error = NO_ERROR;
+        return handle;
+    }
+
+    /* ws2.dll refused the handle, or (a broken contract: an IFS handle must
+     * come back unchanged, since we pass it to the host as it is) renamed
+     * it. */
+    socket_map_take(host_socket, &forgotten);
+    close_host_socket(host_socket);
+    if (handle != INVALID_SOCKET || upcall_error == NO_ERROR)
+        upcall_error = WSAEINVAL;
+    *error = upcall_error;
+    return INVALID_SOCKET;
+}
+
+BOOL catalog_id_of_socket(SOCKET s, DWORD *catalog_id, LPINT error)
+{
+    WSAPROTOCOL_INFOW host_info;
+    int length = sizeof(host_info);
+    DWORD caller_error;
+
+    if (socket_map_get(s, catalog_id))
+        return TRUE;
+
+    caller_error = host_call_begin();
+    if (getsockopt(s, SOL_SOCKET, SO_PROTOCOL_INFOW, (char *)&host_info,
+                   &length) == SOCKET_ERROR) {
+        host_call_failed(caller_error, error);
+        return FALSE;
+    }
+    SetLastError(caller_error);
+
+    if (catalog_match(host_info.iAddressFamily, host_info.iSocketType,
+                      host_info.iProtocol, catalog_id))
+        return TRUE;
+    *error = WSAENOTSOCK;
+    return FALSE;
+}
+
+/*
+ * WHY: the application's socket must be a real kernel file object (it may
+ * go straight to CreateIoCompletionPort), so we create the host socket and
+ * give its handle to ws2.dll as an IFS handle instead of minting our own.
+ * lpProtocolInfo is ws2.dll's catalog entry, meaningless to the host, so
+ * the host chooses its own provider from family, type and protocol; only a
+ * WSAPROTOCOL_INFOW from our WSPDuplicateSocket carries a host socket to
+ * import.
+ */
+SOCKET WSPAPI WSPSocket(int family, int type, int protocol,
+                        LPWSAPROTOCOL_INFOW entry, GROUP g, DWORD flags,
+                        LPINT error)
+{
+    SOCKET host_socket;
+    DWORD caller_error;
+
+    if (!entry) {
+        *error = WSAEINVAL;
+        return INVALID_SOCKET;
+    }
+    if (is_duplicate_info(entry))
+        return import_duplicate(entry, g, flags, error);
+
+    if (family == FROM_PROTOCOL_INFO)
+        family = entry->iAddressFamily;
+    if (type == FROM_PROTOCOL_INFO)
+        type = entry->iSocketType;
+    if (protocol == FROM_PROTOCOL_INFO)
+        protocol = entry->iProtocol;
+
+    caller_error = host_call_begin();
+    host_socket = WSASocketW(family, type, protocol, NULL, g, flags);
+    if (host_socket == INVALID_SOCKET) {
+        host_call_failed(caller_error, error);
+        return INVALID_SOCKET;
+    }
+    SetLastError(caller_error);
+
+    return adopt_host_socket(host_socket, entry->dwCatalogEntryId, error);
+}
+
+/*
+ * WHY: the host accepts (running the application's condition function on
+ * this thread, as WSAAccept does); the new connection then needs the same
+ * IFS handover as a created socket, under the listener's catalog entry.
+ * The entry is looked up first so that a failure there cannot swallow a
+ * connection.
+ */
+SOCKET WSPAPI WSPAccept(SOCKET s, struct sockaddr *address, LPINT address_length,
+                        LPCONDITIONPROC condition, DWORD_PTR condition_context,
+                        LPINT error)
+{
+    SOCKET host_socket;
+    DWORD caller_error, catalog_id;
+
+    if (!catalog_id_of_socket(s, &catalog_id, error))
+        return INVALID_SOCKET;
+
+    caller_error = host_call_begin();
+    host_socket = WSAAccept(s, address, address_length, condition,
+                            condition_context);
+    if (host_socket == INVALID_SOCKET) {
+        host_call_failed(caller_error, error);
+        return INVALID_SOCKET;
+    }
+    SetLastError(caller_error);
+
+    return adopt_host_socket(host_socket, catalog_id, error);
+}
+
+/*
+ * WHY: for IP multicast a join returns the socket itself; only a rooted
+ * multipoint join creates a new socket, which then needs the IFS handover
+ * under its parent's catalog entry.  Hosts that do not implement
+ * WSAJoinLeaf (Wine's is a stub) may fail without an error code, which we
+ * report as WSAEOPNOTSUPP.
+ */
+SOCKET WSPAPI WSPJoinLeaf(SOCKET s, const struct sockaddr *name, int name_length,
+                          LPWSABUF caller_data, LPWSABUF callee_data,
+                          LPQOS socket_qos, LPQOS group_qos, DWORD flags,
+                          LPINT error)
+{
+    SOCKET leaf;
+    DWORD caller_error, catalog_id;
+
+    caller_error = host_call_begin();
+    leaf = WSAJoinLeaf(s, name, name_length, caller_data, callee_data,
+                       socket_qos, group_qos, flags);
+    if (leaf == INVALID_SOCKET) {
+        BOOL unexplained = WSAGetLastError() == 0;
+        host_call_failed(caller_error, error);
+        if (unexplained)
+            *error = WSAEOPNOTSUPP;
+        return INVALID_SOCKET;
+    }
+    host_call_succeeded(caller_error, error);
+    if (leaf == s)
+        return s;
+
+    if (!catalog_id_of_socket(s, &catalog_id, error)) {
+        close_host_socket(leaf);
+        return INVALID_SOCKET;
+    }
+    return adopt_host_socket(leaf, catalog_id, error);
+}
+
+/*
+ * WHY: the handle is the host's, so the host closes it (and does whatever
+ * its linger settings say).  The socket's record is dropped before the
+ * close, because the instant the host closes the handle another thread may
+ * be given the same value for a new socket, whose record we must not
+ * delete; if the close fails the socket lives on and gets its record back.
+ */
+/*
+ * A zero linger asks for a hard close.  Windows resets the connection then;
+ * Wine's host only shuts it down (FIN), so the reset is made below it.
+ */
+static BOOL abortive_close_requested(SOCKET s)
+{
+    struct linger value = { 0, 0 };
+    int size = sizeof(value), type = 0, type_size = sizeof(type);
+
+    if (getsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&type, &type_size) || type != SOCK_STREAM)
+        return FALSE;
+    if (getsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&value, &size))
+        return FALSE;
+    return value.l_onoff && value.l_linger == 0;
+}
+
+int WSPAPI WSPCloseSocket(SOCKET s, LPINT error)
+{
+    DWORD caller_error, catalog_id;
+    BOOL recorded;
+    int result;
+
+    recorded = socket_map_take(s, &catalog_id);
+
+    caller_error = host_call_begin();
+    if (abortive_close_requested(s))
+        wine_host_abort(s);
+    result = host_call_end(caller_error, closesocket(s), error);
+    if (result == SOCKET_ERROR && recorded)
+        socket_map_set(s, catalog_id);
+    return result;
+}

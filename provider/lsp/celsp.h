@@ -1,0 +1,104 @@
+/*
+ * celsp.h - private header of celsp.dll, the CE 5.0 layered service provider.
+ *
+ * celsp sits in a protocol chain above a base provider and gives every
+ * socket the closesocket contract of Windows CE 5.0: the linger table,
+ * cancellation of pending blocking and overlapped calls, and reference
+ * semantics.  It uses nothing but the SPI to reach the provider below
+ * (the "lower" provider), so it works over any IFS base provider.
+ *
+ * Handles pass through (IFS): the SOCKET the application holds is the lower
+ * provider's handle, announced to ws2.dll as ours with WPUModifyIFSHandle.
+ * Overlapped operations therefore complete by the lower provider straight
+ * to the application's event, completion routine or completion port;
+ * celsp cancels them with CancelIoEx, which completes each exactly once
+ * with WSA_OPERATION_ABORTED through whichever of the three it used.
+ */
+#ifndef CELSP_H
+#define CELSP_H
+
+#include <cews2.h>
+#include <windows.h>
+#include <stdlib.h>
+#include <string.h>
+#include "linger_policy.h"
+
+/* ---- lower.c: the providers below us, one per next catalog entry ------- */
+struct lower {
+    struct lower *next;
+    DWORD catalog_id;               /* the next entry in the chain */
+    WSAPROTOCOL_INFOW info;         /* what we pass it as lpProtocolInfo */
+    HMODULE module;
+    WSPPROC_TABLE procs;
+};
+/* Finds (starting it on first use) the provider below chain entry info. */
+struct lower *lower_for_chain(const WSAPROTOCOL_INFOW *info, int *err);
+void lower_cleanup_all(void);
+
+/* ---- startup.c --------------------------------------------------------- */
+extern WSPUPCALLTABLE upcalls;
+/* Settings read once per process (registry, environment). */
+BOOL settings_linger_note_default(void);
+int WSPAPI WSPCleanup(LPINT err);
+
+/* ---- socket_context.c: our state for each socket ------------------------ */
+struct lsp_socket {
+    LONG refs;
+    SOCKET handle;
+    struct lower *lower;
+    DWORD catalog_id;               /* our chain entry (for accepted sockets) */
+    int type;                       /* SOCK_STREAM, SOCK_DGRAM, ... */
+    SRWLOCK lock;                   /* guards the option fields below */
+    struct linger linger;           /* as the application set it */
+    BOOL linger_note;               /* SO_CEWS_LINGER_NOTE */
+    BOOL nonblocking;               /* FIONBIO, or made so by WSAEventSelect/WSAAsyncSelect */
+    BOOL event_selected;
+    BOOL async_selected;
+    volatile LONG closing;          /* set once, by the closesocket that wins */
+    struct lsp_socket *next_in_bucket;
+};
+struct lsp_socket *socket_context_create(SOCKET handle, struct lower *lower, DWORD catalog_id,
+                                         int type, const struct lsp_socket *parent);
+/* References the context of s; NULL with *err = WSAENOTSOCK if s is not
+ * ours or is being closed. */
+struct lsp_socket *socket_context_lookup(SOCKET s, int *err);
+void socket_context_reference(struct lsp_socket *so);
+void socket_context_dereference(struct lsp_socket *so);
+/* Marks so closing and takes it out of the table; FALSE if another
+ * closesocket got there first. */
+BOOL socket_context_begin_close(struct lsp_socket *so);
+LONG socket_context_refs(const struct lsp_socket *so);
+/* Every context still open (referenced), for WSPCleanup. */
+struct lsp_socket **socket_context_snapshot(size_t *count);
+
+/* ---- linger.c: SO_LINGER / SO_DONTLINGER / SO_CEWS_LINGER_NOTE ----------- */
+int linger_set(struct lsp_socket *so, int optname, const char *value, int length);
+int linger_get(struct lsp_socket *so, int optname, char *value, int *length);
+
+/* ---- close.c --------------------------------------------------------------- */
+int WSPAPI lsp_close_socket(SOCKET s, LPINT err);
+/* Waits for background closes still running (WSPCleanup). */
+void close_wait_background(void);
+
+/* ---- the WSP functions (calls.c, select.c, options.c) -------------------- */
+void calls_fill_table(WSPPROC_TABLE *t);
+int WSPAPI lsp_select(int nfds, fd_set *r, fd_set *w, fd_set *e, const PTIMEVAL timeout,
+                      LPINT err);
+int WSPAPI lsp_set_sock_opt(SOCKET s, int level, int optname, const char *value, int length,
+                            LPINT err);
+int WSPAPI lsp_get_sock_opt(SOCKET s, int level, int optname, char *value, int *length,
+                            LPINT err);
+int WSPAPI lsp_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD in_len, LPVOID out, DWORD out_len,
+                     LPDWORD returned, LPWSAOVERLAPPED ov,
+                     LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread,
+                     LPINT err);
+
+/* A failed call on a socket being closed was interrupted by that close. */
+static inline int interrupted_if_closing(struct lsp_socket *so, int result, LPINT err)
+{
+    if (result == SOCKET_ERROR && so->closing)
+        *err = WSAEINTR;
+    return result;
+}
+
+#endif

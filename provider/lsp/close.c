@@ -1,0 +1,227 @@
+/*
+ * close.c - WSPCloseSocket: the CE 5.0 closesocket contract.
+ *
+ * The order of the steps is the contract:
+ *   1. choose the row of the linger table (linger_policy.c) from the
+ *      socket's settings and the bytes still queued for the peer; a
+ *      non-blocking lingering socket with data queued fails WSAEWOULDBLOCK
+ *      here, before anything has changed;
+ *   2. take the socket out of the table: from now on every use of the
+ *      handle fails with WSAENOTSOCK, and a racing closesocket loses;
+ *   3. stop notifications, so no FD_CLOSE is posted for this socket;
+ *   4. cancel every pending call on it: CancelIoEx completes overlapped
+ *      operations with WSA_OPERATION_ABORTED through their own event,
+ *      routine or port, and wakes blocking calls, which then report
+ *      WSAEINTR (interrupted_if_closing);
+ *   5. wait for the calls still inside the socket to leave: the lower
+ *      socket, with its naming information and unread data, goes with the
+ *      last reference;
+ *   6. close as the row says: at once, gracefully (the host sends what is
+ *      queued, then FIN); at once, hard (reset); after waiting for the
+ *      queue to drain (graceful) or the interval to end (reset before
+ *      return); or, with the note option, the same wait in the background.
+ *
+ * "Queued data" is what the peer has not acknowledged yet, as the provider
+ * below reports it (SIO_CEWS_SEND_BACKLOG): a peer that keeps reading
+ * drains it, a peer that stops reading leaves it full.
+ */
+#include "celsp.h"
+
+static LONG background_closes;
+static HANDLE background_idle;      /* set while no background close runs */
+static INIT_ONCE idle_once = INIT_ONCE_STATIC_INIT;
+
+enum { DRAIN_POLL_MS = 5, CALLS_LEAVE_MS = 5000 };
+
+/* Bytes the peer has not acknowledged; 0 for sockets with no connection. */
+static DWORD send_backlog(struct lsp_socket *so)
+{
+    DWORD queued = 0, returned = 0;
+    struct sockaddr_storage peer;
+    int err, len = sizeof(peer), ready;
+    fd_set writable;
+    TIMEVAL zero = { 0, 0 };
+
+    if (so->lower->procs.lpWSPIoctl(so->handle, SIO_CEWS_SEND_BACKLOG, NULL, 0, &queued,
+                                    sizeof(queued), &returned, NULL, NULL, NULL, &err) == 0)
+        return queued;
+    /* a provider below that cannot tell: a connected socket that cannot
+     * take more data has data queued; one that can is taken as drained */
+    if (so->lower->procs.lpWSPGetPeerName(so->handle, (struct sockaddr *)&peer, &len, &err))
+        return 0;
+    FD_ZERO(&writable);
+    FD_SET(so->handle, &writable);
+    ready = so->lower->procs.lpWSPSelect(0, NULL, &writable, NULL, &zero, &err);
+    return ready == 1 ? 0 : 1;
+}
+
+static void silence_notifications(struct lsp_socket *so)
+{
+    int err;
+    if (so->event_selected)
+        so->lower->procs.lpWSPEventSelect(so->handle, NULL, 0, &err);
+    if (so->async_selected)
+        so->lower->procs.lpWSPAsyncSelect(so->handle, NULL, 0, 0, &err);
+}
+
+/* Cancels everything pending and waits for the calls inside to leave. */
+static void cancel_and_drain(struct lsp_socket *so)
+{
+    ULONGLONG deadline = GetTickCount64() + CALLS_LEAVE_MS;
+
+    CancelIoEx((HANDLE)so->handle, NULL);
+    /* our own reference is the one left when every call has gone */
+    while (socket_context_refs(so) > 1 && GetTickCount64() < deadline) {
+        Sleep(1);
+        /* a call that had not reached the provider below at the first cancel */
+        CancelIoEx((HANDLE)so->handle, NULL);
+    }
+    CancelIoEx((HANDLE)so->handle, NULL);
+}
+
+static int close_graceful(struct lsp_socket *so, LPINT err)
+{
+    return so->lower->procs.lpWSPCloseSocket(so->handle, err);
+}
+
+/* A zero linger below us asks the provider below for an abortive close. */
+static int close_hard(struct lsp_socket *so, LPINT err)
+{
+    struct linger abort_now = { 1, 0 };
+    so->lower->procs.lpWSPSetSockOpt(so->handle, SOL_SOCKET, SO_LINGER,
+                                     (const char *)&abort_now, sizeof(abort_now), err);
+    return so->lower->procs.lpWSPCloseSocket(so->handle, err);
+}
+
+/* Waits until the peer has everything (graceful) or the interval ends (reset). */
+static int close_after_linger(struct lsp_socket *so, unsigned interval_s, LPINT err)
+{
+    ULONGLONG deadline = GetTickCount64() + (ULONGLONG)interval_s * 1000;
+
+    for (;;) {
+        ULONGLONG now;
+        if (send_backlog(so) == 0)
+            return close_graceful(so, err);
+        now = GetTickCount64();
+        if (now >= deadline)
+            return close_hard(so, err);
+        Sleep((DWORD)(deadline - now < DRAIN_POLL_MS ? deadline - now : DRAIN_POLL_MS));
+    }
+}
+
+static BOOL CALLBACK init_idle(PINIT_ONCE once, PVOID param, PVOID *ctx)
+{
+    (void)once; (void)param; (void)ctx;
+    background_idle = CreateEventW(NULL, TRUE, TRUE, NULL);
+    return background_idle != NULL;
+}
+
+struct background_close {
+    struct lsp_socket *so;
+    unsigned interval;
+};
+
+static DWORD WINAPI background_close_thread(void *arg)
+{
+    struct background_close *job = arg;
+    int err;
+
+    close_after_linger(job->so, job->interval, &err);
+    socket_context_dereference(job->so);
+    free(job);
+    if (InterlockedDecrement(&background_closes) == 0)
+        SetEvent(background_idle);
+    return 0;
+}
+
+/* The note's behaviour: the caller returns at once; the linger goes on here. */
+static int close_in_background(struct lsp_socket *so, unsigned interval, LPINT err)
+{
+    struct background_close *job = malloc(sizeof(*job));
+    HANDLE thread;
+
+    InitOnceExecuteOnce(&idle_once, init_idle, NULL, NULL);
+    if (!job)
+        return close_after_linger(so, interval, err);
+    job->so = so;
+    job->interval = interval;
+    socket_context_reference(so);
+    if (InterlockedIncrement(&background_closes) == 1)
+        ResetEvent(background_idle);
+    thread = CreateThread(NULL, 0, background_close_thread, job, 0, NULL);
+    if (!thread) {
+        if (InterlockedDecrement(&background_closes) == 0)
+            SetEvent(background_idle);
+        socket_context_dereference(so);
+        free(job);
+        return close_after_linger(so, interval, err);
+    }
+    CloseHandle(thread);
+    *err = 0;
+    return 0;
+}
+
+void close_wait_background(void)
+{
+    InitOnceExecuteOnce(&idle_once, init_idle, NULL, NULL);
+    WaitForSingleObject(background_idle, INFINITE);
+}
+
+/*
+ * WHY: the reason celsp exists.  The host closes without linger, without
+ * reset, and cancels pending calls with the wrong codes or not at all; this
+ * function gives the reference page's behaviour over any provider below.
+ */
+int WSPAPI lsp_close_socket(SOCKET s, LPINT err)
+{
+    struct lsp_socket *so = socket_context_lookup(s, err);
+    struct linger_state state;
+    enum close_action action;
+    DWORD queued = 0;
+    int result;
+
+    if (!so)
+        return SOCKET_ERROR;
+    /* 1. the row of the table */
+    AcquireSRWLockShared(&so->lock);
+    state.stream = so->type == SOCK_STREAM;
+    state.onoff = so->linger.l_onoff != 0;
+    state.interval = so->linger.l_linger;
+    state.nonblocking = so->nonblocking;
+    state.note = so->linger_note;
+    ReleaseSRWLockShared(&so->lock);
+    if (state.stream && state.onoff && state.interval)
+        queued = send_backlog(so);
+    action = linger_decide(&state, queued);
+    if (action == CLOSE_WOULD_BLOCK) {
+        socket_context_dereference(so);
+        *err = WSAEWOULDBLOCK;
+        return SOCKET_ERROR;
+    }
+    /* 2. the handle dies for everyone else */
+    if (!socket_context_begin_close(so)) {
+        socket_context_dereference(so);
+        *err = WSAENOTSOCK;
+        return SOCKET_ERROR;
+    }
+    /* 3-5. no notification, nothing pending, nobody inside */
+    silence_notifications(so);
+    cancel_and_drain(so);
+    /* 6. close as the row says */
+    switch (action) {
+    case CLOSE_HARD_NOW:
+        result = close_hard(so, err);
+        break;
+    case CLOSE_WAIT_THEN_DECIDE:
+        result = close_after_linger(so, state.interval, err);
+        break;
+    case CLOSE_IN_BACKGROUND:
+        result = close_in_background(so, state.interval, err);
+        break;
+    default:
+        result = close_graceful(so, err);
+        break;
+    }
+    socket_context_dereference(so);
+    return result;
+}

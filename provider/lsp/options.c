@@ -1,0 +1,74 @@
+/*
+ * options.c - socket options and ioctls that celsp keeps or watches.
+ *
+ * Linger settings are kept here (linger.c); FIONBIO is watched, because a
+ * socket's blocking mode picks its row of the linger table; everything
+ * else belongs to the provider below.
+ */
+#include "celsp.h"
+
+static BOOL celsp_option(int level, int optname)
+{
+    return level == SOL_SOCKET &&
+           (optname == SO_LINGER || optname == SO_DONTLINGER || optname == SO_CEWS_LINGER_NOTE);
+}
+
+int WSPAPI lsp_set_sock_opt(SOCKET s, int level, int optname, const char *value, int length,
+                            LPINT err)
+{
+    struct lsp_socket *so = socket_context_lookup(s, err);
+    int result;
+
+    if (!so)
+        return SOCKET_ERROR;
+    if (celsp_option(level, optname)) {
+        *err = linger_set(so, optname, value, length);
+        result = *err ? SOCKET_ERROR : 0;
+    } else {
+        result = so->lower->procs.lpWSPSetSockOpt(s, level, optname, value, length, err);
+    }
+    socket_context_dereference(so);
+    return result;
+}
+
+int WSPAPI lsp_get_sock_opt(SOCKET s, int level, int optname, char *value, int *length,
+                            LPINT err)
+{
+    struct lsp_socket *so = socket_context_lookup(s, err);
+    int result;
+
+    if (!so)
+        return SOCKET_ERROR;
+    if (celsp_option(level, optname)) {
+        *err = linger_get(so, optname, value, length);
+        result = *err ? SOCKET_ERROR : 0;
+    } else {
+        result = so->lower->procs.lpWSPGetSockOpt(s, level, optname, value, length, err);
+    }
+    socket_context_dereference(so);
+    return result;
+}
+
+int WSPAPI lsp_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD in_len, LPVOID out, DWORD out_len,
+                     LPDWORD returned, LPWSAOVERLAPPED ov,
+                     LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread,
+                     LPINT err)
+{
+    struct lsp_socket *so = socket_context_lookup(s, err);
+    int result;
+
+    if (!so)
+        return SOCKET_ERROR;
+    result = so->lower->procs.lpWSPIoctl(s, code, in, in_len, out, out_len, returned, ov,
+                                         routine, thread, err);
+    if (result == 0 && code == (DWORD)FIONBIO && in && in_len >= sizeof(u_long)) {
+        u_long on;
+        memcpy(&on, in, sizeof(on));
+        AcquireSRWLockExclusive(&so->lock);
+        so->nonblocking = on != 0;
+        ReleaseSRWLockExclusive(&so->lock);
+    }
+    result = interrupted_if_closing(so, result, err);
+    socket_context_dereference(so);
+    return result;
+}

@@ -1,0 +1,71 @@
+/*
+ * select.c - WSPSelect: a blocking call like any other, so a closesocket of
+ * one of its sockets from another thread interrupts it with WSAEINTR.
+ *
+ * The sets go down unchanged (IFS handles); the contexts of all sockets in
+ * them are held for the length of the wait.  closesocket cancels the
+ * socket's I/O, which also ends a host select waiting on it.
+ */
+#include "celsp.h"
+
+struct held {
+    struct lsp_socket **so;
+    size_t count;
+};
+
+static void release(struct held *h)
+{
+    size_t i;
+    for (i = 0; i < h->count; i++)
+        socket_context_dereference(h->so[i]);
+    free(h->so);
+}
+
+static int hold_all(fd_set *sets[3], struct held *h, LPINT err)
+{
+    size_t total = 0;
+    u_int i;
+    int k;
+
+    for (k = 0; k < 3; k++)
+        if (sets[k])
+            total += sets[k]->fd_count;
+    h->so = calloc(total ? total : 1, sizeof(*h->so));
+    h->count = 0;
+    if (!h->so) {
+        *err = WSAENOBUFS;
+        return SOCKET_ERROR;
+    }
+    for (k = 0; k < 3; k++) {
+        if (!sets[k])
+            continue;
+        for (i = 0; i < sets[k]->fd_count; i++) {
+            struct lsp_socket *so = socket_context_lookup(sets[k]->fd_array[i], err);
+            if (!so)
+                return SOCKET_ERROR;
+            h->so[h->count++] = so;
+        }
+    }
+    if (!h->count) {
+        *err = WSAEINVAL;
+        return SOCKET_ERROR;
+    }
+    return 0;
+}
+
+int WSPAPI lsp_select(int nfds, fd_set *r, fd_set *w, fd_set *e, const PTIMEVAL timeout,
+                      LPINT err)
+{
+    fd_set *sets[3] = { r, w, e };
+    struct held held = { NULL, 0 };
+    int result = SOCKET_ERROR;
+    size_t i;
+
+    if (hold_all(sets, &held, err) == 0) {
+        result = held.so[0]->lower->procs.lpWSPSelect(nfds, r, w, e, timeout, err);
+        for (i = 0; result == SOCKET_ERROR && i < held.count; i++)
+            interrupted_if_closing(held.so[i], result, err);
+    }
+    release(&held);
+    return result;
+}
