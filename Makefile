@@ -94,6 +94,14 @@ $(B)/tests/%.exe: $(B)/obj/wine-tests/%.o $(TESTLIB_OBJ) $(B)/lib/libws2.a $(CMO
 tests: $(TEST_EXE)
 all: tests
 
+# wine-tests/providers: test-only provider DLLs, built next to the test programs
+TESTPROV_SRC := $(wildcard wine-tests/providers/*.c)
+TESTPROV_DLL := $(TESTPROV_SRC:wine-tests/providers/%.c=$(B)/tests/%.dll)
+$(TESTPROV_DLL): $(B)/tests/%.dll: $(B)/obj/wine-tests/providers/%.o
+	@mkdir -p $(dir $@)
+	$(CC) -shared -o $@ $< -Wl,--kill-at $(LDFLAGS)
+tests: $(TESTPROV_DLL)
+
 $(CMOCKA):
 	ARCHES=$(ARCH) bash installer/host-setup.sh
 

@@ -57,3 +57,10 @@ int api_finish(const char *api, SOCKET s, struct socket_record *r, int result, i
         WSASetLastError(err);
     return result;
 }
+
+/* The shortest address the socket's protocol accepts (its catalog entry says). */
+int api_min_address(const struct socket_record *r)
+{
+    int min = r->entry->info.iMinSockAddr;
+    return min > (int)sizeof(u_short) ? min : (int)sizeof(u_short);
+}

@@ -73,7 +73,7 @@ int WSAAPI WSASendTo(SOCKET s, LPWSABUF buffers, DWORD count, LPDWORD sent, DWOR
 
     if (r) {
         if (!buffers_ok(buffers, count, FALSE) || !overlapped_ok(ov, sent) ||
-            (to && (tolen < (int)sizeof(u_short) || !api_readable(to, (size_t)tolen))))
+            (to && (tolen < api_min_address(r) || !api_readable(to, (size_t)tolen))))
             err = WSAEFAULT;
         else
             result = PROVIDER_CALL(r).lpWSPSendTo(s, buffers, count, sent, flags, to, tolen, ov,
@@ -109,7 +109,7 @@ int WSAAPI WSARecvFrom(SOCKET s, LPWSABUF buffers, DWORD count, LPDWORD received
     if (r) {
         if (!buffers_ok(buffers, count, TRUE) || !overlapped_ok(ov, received) ||
             !api_writable(flags, sizeof(*flags)) ||
-            (from && (!api_writable(fromlen, sizeof(*fromlen)) || *fromlen < 0 ||
+            (from && (!api_writable(fromlen, sizeof(*fromlen)) || *fromlen < api_min_address(r) ||
                       !api_writable(from, (size_t)*fromlen))))
             err = WSAEFAULT;
         else

@@ -99,7 +99,7 @@ int WSAAPI bind(SOCKET s, const struct sockaddr *name, int namelen)
 
     if (r) {
         if (!api_readable(name, namelen > 0 ? (size_t)namelen : 1) ||
-            namelen < (int)sizeof(u_short))
+            namelen < api_min_address(r))
             err = WSAEFAULT;
         else
             result = PROVIDER_CALL(r).lpWSPBind(s, name, namelen, &err);
@@ -115,7 +115,7 @@ int WSAAPI WSAConnect(SOCKET s, const struct sockaddr *name, int namelen, LPWSAB
 
     if (r) {
         if (!api_readable(name, namelen > 0 ? (size_t)namelen : 1) ||
-            namelen < (int)sizeof(u_short))
+            namelen < api_min_address(r))
             err = WSAEFAULT;
         else
             result = PROVIDER_CALL(r).lpWSPConnect(s, name, namelen, caller_data, callee_data,
@@ -148,7 +148,7 @@ SOCKET WSAAPI WSAAccept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
     struct socket_record *r = api_enter(s, &err);
 
     if (r) {
-        if ((addr && (!api_writable(addrlen, sizeof(*addrlen)) || *addrlen < 0 ||
+        if ((addr && (!api_writable(addrlen, sizeof(*addrlen)) || *addrlen < api_min_address(r) ||
                       !api_writable(addr, (size_t)*addrlen))) ||
             (!addr && addrlen && !api_writable(addrlen, sizeof(*addrlen))))
             err = WSAEFAULT;
@@ -187,9 +187,9 @@ int WSAAPI shutdown(SOCKET s, int how)
     return api_finish("shutdown", s, r, result, err);
 }
 
-static BOOL name_buffer_ok(struct sockaddr *name, int *namelen)
+static BOOL name_buffer_ok(const struct socket_record *r, struct sockaddr *name, int *namelen)
 {
-    return api_writable(namelen, sizeof(*namelen)) && *namelen >= 0 &&
+    return api_writable(namelen, sizeof(*namelen)) && *namelen >= api_min_address(r) &&
            api_writable(name, *namelen > 0 ? (size_t)*namelen : 1);
 }
 
@@ -199,7 +199,7 @@ int WSAAPI getpeername(SOCKET s, struct sockaddr *name, int *namelen)
     struct socket_record *r = api_enter(s, &err);
 
     if (r) {
-        if (!name_buffer_ok(name, namelen))
+        if (!name_buffer_ok(r, name, namelen))
             err = WSAEFAULT;
         else
             result = PROVIDER_CALL(r).lpWSPGetPeerName(s, name, namelen, &err);
@@ -213,7 +213,7 @@ int WSAAPI getsockname(SOCKET s, struct sockaddr *name, int *namelen)
     struct socket_record *r = api_enter(s, &err);
 
     if (r) {
-        if (!name_buffer_ok(name, namelen))
+        if (!name_buffer_ok(r, name, namelen))
             err = WSAEFAULT;
         else
             result = PROVIDER_CALL(r).lpWSPGetSockName(s, name, namelen, &err);

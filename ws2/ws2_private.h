@@ -119,6 +119,8 @@ int api_finish(const char *api, SOCKET s, struct socket_record *r, int result, i
 /* The calling thread's WSATHREADID when a completion routine is given (api_io.c). */
 LPWSATHREADID api_calling_thread(LPWSAOVERLAPPED_COMPLETION_ROUTINE routine);
 void api_io_thread_exit(void);
+/* Address buffers shorter than this are WSAEFAULT (iMinSockAddr). */
+int api_min_address(const struct socket_record *r);
 #define PROVIDER_CALL(r) ((r)->provider->procs)
 BOOL api_readable(const void *p, size_t n);
 BOOL api_writable(void *p, size_t n);

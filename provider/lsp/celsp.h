@@ -40,6 +40,8 @@ extern WSPUPCALLTABLE upcalls;
 /* Settings read once per process (registry, environment). */
 BOOL settings_linger_note_default(void);
 int WSPAPI WSPCleanup(LPINT err);
+/* The chain entry (one we were started for) with this catalog id. */
+BOOL chain_info(DWORD catalog_id, WSAPROTOCOL_INFOW *info);
 
 /* ---- socket_context.c: our state for each socket ------------------------ */
 struct lsp_socket {

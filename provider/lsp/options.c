@@ -31,6 +31,35 @@ int WSPAPI lsp_set_sock_opt(SOCKET s, int level, int optname, const char *value,
     return result;
 }
 
+/*
+ * A socket of ours is described by our chain entry, not by the entry of the
+ * provider below: that is the entry the application opened it through.
+ */
+static int describe_socket(struct lsp_socket *so, int optname, char *value, int *length)
+{
+    WSAPROTOCOL_INFOW info;
+
+    if (!chain_info(so->catalog_id, &info))
+        return WSAENOPROTOOPT;
+    if (optname == SO_PROTOCOL_INFOW) {
+        if (!value || !length || *length < (int)sizeof(info))
+            return WSAEFAULT;
+        memcpy(value, &info, sizeof(info));
+        *length = sizeof(info);
+    } else {
+        WSAPROTOCOL_INFOA narrow;
+        if (!value || !length || *length < (int)sizeof(narrow))
+            return WSAEFAULT;
+        memcpy(&narrow, &info, FIELD_OFFSET(WSAPROTOCOL_INFOA, szProtocol));
+        WideCharToMultiByte(CP_ACP, 0, info.szProtocol, -1, narrow.szProtocol,
+                            sizeof(narrow.szProtocol), NULL, NULL);
+        narrow.szProtocol[sizeof(narrow.szProtocol) - 1] = 0;
+        memcpy(value, &narrow, sizeof(narrow));
+        *length = sizeof(narrow);
+    }
+    return 0;
+}
+
 int WSPAPI lsp_get_sock_opt(SOCKET s, int level, int optname, char *value, int *length,
                             LPINT err)
 {
@@ -41,6 +70,10 @@ int WSPAPI lsp_get_sock_opt(SOCKET s, int level, int optname, char *value, int *
         return SOCKET_ERROR;
     if (celsp_option(level, optname)) {
         *err = linger_get(so, optname, value, length);
+        result = *err ? SOCKET_ERROR : 0;
+    } else if (level == SOL_SOCKET &&
+               (optname == SO_PROTOCOL_INFOW || optname == SO_PROTOCOL_INFOA)) {
+        *err = describe_socket(so, optname, value, length);
         result = *err ? SOCKET_ERROR : 0;
     } else {
         result = so->lower->procs.lpWSPGetSockOpt(s, level, optname, value, length, err);

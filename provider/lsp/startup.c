@@ -9,6 +9,36 @@
 
 WSPUPCALLTABLE upcalls;
 static LONG start_count;
+/* The chain entries we were started for, to describe our sockets. */
+static WSAPROTOCOL_INFOW chains[64];
+static LONG chain_count;
+static SRWLOCK chains_lock = SRWLOCK_INIT;
+
+static void remember_chain(const WSAPROTOCOL_INFOW *info)
+{
+    LONG i;
+    AcquireSRWLockExclusive(&chains_lock);
+    for (i = 0; i < chain_count && chains[i].dwCatalogEntryId != info->dwCatalogEntryId; i++)
+        ;
+    if (i == chain_count && chain_count < (LONG)ARRAYSIZE(chains))
+        chains[chain_count++] = *info;
+    ReleaseSRWLockExclusive(&chains_lock);
+}
+
+BOOL chain_info(DWORD catalog_id, WSAPROTOCOL_INFOW *info)
+{
+    BOOL found = FALSE;
+    LONG i;
+    AcquireSRWLockShared(&chains_lock);
+    for (i = 0; i < chain_count; i++)
+        if (chains[i].dwCatalogEntryId == catalog_id) {
+            *info = chains[i];
+            found = TRUE;
+            break;
+        }
+    ReleaseSRWLockShared(&chains_lock);
+    return found;
+}
 static BOOL linger_note_default;
 
 static void read_settings(void)
@@ -49,6 +79,7 @@ int WSPAPI WSPStartup(WORD version, LPWSPDATA data, LPWSAPROTOCOL_INFOW info,
         InterlockedDecrement(&start_count);
         return err;
     }
+    remember_chain(info);
     data->wVersion = MAKEWORD(2, 2);
     data->wHighVersion = MAKEWORD(2, 2);
     lstrcpynW(data->szDescription, L"ce-winsock CE 5.0 layered provider", WSPDESCRIPTION_LEN);
