@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# wine-tests/run.sh BUILD_DIR [SUITE...]
+#
+# Runs every BUILD_DIR/tests/test_*.exe (or only the named suites, e.g.
+# `tcp udp`) under Wine in the test run's own prefix (BUILD_DIR/wineprefix,
+# see prefix.sh), each with a timeout (WINE_TEST_TIMEOUT, default 300 s),
+# prints a summary table and exits non-zero if any suite failed, crashed or
+# timed out.  Logs: BUILD_DIR/test-logs/<suite>.log.
+#
+# Environment: WINE_TEST_TIMEOUT, TU_VERBOSE=1 (tests log their steps),
+# CMOCKA_TEST_FILTER (a cmocka glob passed to every suite as argv[1]).
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+if [ $# -lt 1 ]; then
+    echo "usage: $0 BUILD_DIR [SUITE...]" >&2
+    exit 2
+fi
+build=$1; shift
+PREFIX_TAG=run.sh
+. "$here/prefix.sh"
+
+prefix_setup "$build" || exit 2
+trap prefix_stop EXIT
+
+timeout_s=${WINE_TEST_TIMEOUT:-300}
+export CMOCKA_MESSAGE_OUTPUT=stdout
+logs="$BUILD/test-logs"
+mkdir -p "$logs"
+
+objdump=$(command -v x86_64-w64-mingw32-objdump || true)
+
+tests=()
+if [ $# -gt 0 ]; then
+    for s in "$@"; do tests+=("$BUILD/tests/test_${s#test_}.exe"); done
+else
+    for t in "$BUILD"/tests/test_*.exe; do [ -f "$t" ] && tests+=("$t"); done
+fi
+if [ ${#tests[@]} -eq 0 ]; then
+    prefix_say "no test programs in $BUILD/tests"
+    exit 2
+fi
+
+rows=()
+any_bad=0
+for t in "${tests[@]}"; do
+    suite=$(basename "$t" .exe); suite=${suite#test_}
+    log="$logs/$suite.log"
+    if [ ! -f "$t" ]; then
+        rows+=("$suite|0|0|0|0.0|MISSING"); any_bad=1; continue
+    fi
+    # The suites must talk to our ws2.dll only, never to the host's ws2_32.
+    if [ -n "$objdump" ] && "$objdump" -p "$t" | grep -qi 'DLL Name: *ws2_32.dll'; then
+        echo "=== $suite: links the host ws2_32.dll directly; refusing to run" | tee "$log"
+        rows+=("$suite|0|0|0|0.0|BAD-LINK"); any_bad=1; continue
+    fi
+    echo "=== $suite ($(basename "$t"), timeout ${timeout_s}s)"
+    start=$(date +%s.%N)
+    args=()
+    [ -n "${CMOCKA_TEST_FILTER:-}" ] && args+=("$CMOCKA_TEST_FILTER")
+    (cd "$BUILD/tests" && exec timeout -k 15 "$timeout_s" wine "./$(basename "$t")" "${args[@]}") 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    end=$(date +%s.%N)
+    secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
+    read -r passed failed skipped finished < <(awk '
+        /test\(s\) run\./ { done = 1 }
+        !done && /^\[       OK \]/ { p++ }
+        !done && /^\[  FAILED  \] / { f++ }
+        !done && /^\[  ERROR   \] / && !/^\[  ERROR   \] --- / { f++ }
+        !done && /^\[  SKIPPED \] / { s++ }
+        END { print p + 0, f + 0, s + 0, done + 0 }' "$log")
+    if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+        status=TIMEOUT
+    elif [ "$finished" -eq 0 ]; then
+        status="CRASH(rc=$rc)"
+    elif [ "$failed" -gt 0 ] || [ "$rc" -ne 0 ]; then
+        status=FAIL
+    else
+        status=PASS
+    fi
+    [ "$status" = PASS ] || any_bad=1
+    rows+=("$suite|$passed|$failed|$skipped|$secs|$status")
+    # Let the suite's processes go before the next one starts.
+    timeout 30 wineserver -w 2>/dev/null || true
+done
+
+echo
+printf '%-16s %7s %7s %8s %9s  %s\n' suite passed failed skipped seconds status
+printf '%-16s %7s %7s %8s %9s  %s\n' ---------------- ------ ------ ------- -------- ------
+tp=0; tf=0; ts=0
+for r in "${rows[@]}"; do
+    IFS='|' read -r s p f k secs st <<<"$r"
+    printf '%-16s %7s %7s %8s %9s  %s\n' "$s" "$p" "$f" "$k" "$secs" "$st"
+    tp=$((tp + p)); tf=$((tf + f)); ts=$((ts + k))
+done
+printf '%-16s %7s %7s %8s %9s  %s\n' total "$tp" "$tf" "$ts" "" "$([ $any_bad -eq 0 ] && echo PASS || echo FAIL)"
+echo "logs: $logs"
+exit $any_bad

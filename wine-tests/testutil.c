@@ -1,0 +1,265 @@
+/* testutil.c - shared helpers for the Wine-run suites; see testutil.h. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+double tu_now_ms(void)
+{
+    static LARGE_INTEGER freq;
+    LARGE_INTEGER now;
+    if (!freq.QuadPart)
+        QueryPerformanceFrequency(&freq);
+    QueryPerformanceCounter(&now);
+    return (double)now.QuadPart * 1000.0 / (double)freq.QuadPart;
+}
+
+void tu_fill(void *buf, unsigned long long off, size_t len)
+{
+    unsigned char *p = buf;
+    for (size_t i = 0; i < len; i++)
+        p[i] = tu_pattern(off + i);
+}
+
+size_t tu_check(const void *buf, unsigned long long off, size_t len)
+{
+    const unsigned char *p = buf;
+    for (size_t i = 0; i < len; i++)
+        if (p[i] != tu_pattern(off + i))
+            return i;
+    return (size_t)-1;
+}
+
+int tu_loopback(int family, unsigned short port, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof(*ss));
+    if (family == AF_INET6) {
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+        s6->sin6_family = AF_INET6;
+        s6->sin6_port = (unsigned short)((port >> 8) | (port << 8));
+        s6->sin6_addr.s6_addr[15] = 1;
+        return sizeof(*s6);
+    }
+    struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+    s4->sin_family = AF_INET;
+    s4->sin_port = (unsigned short)((port >> 8) | (port << 8));
+    unsigned char *a = (unsigned char *)&s4->sin_addr;
+    a[0] = 127; a[3] = 1;
+    return sizeof(*s4);
+}
+
+unsigned short tu_port_of(const struct sockaddr *sa)
+{
+    const unsigned char *p;
+    if (sa->sa_family == AF_INET6)
+        p = (const unsigned char *)&((const struct sockaddr_in6 *)sa)->sin6_port;
+    else
+        p = (const unsigned char *)&((const struct sockaddr_in *)sa)->sin_port;
+    return (unsigned short)((p[0] << 8) | p[1]);
+}
+
+int tu_is_loopback(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET) {
+        const unsigned char *a = (const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr;
+        return a[0] == 127 && a[1] == 0 && a[2] == 0 && a[3] == 1;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const unsigned char *a = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+        for (int i = 0; i < 15; i++)
+            if (a[i]) return 0;
+        return a[15] == 1;
+    }
+    return 0;
+}
+
+int tu_verbose(void)
+{
+    static int v = -1;
+    if (v < 0) {
+        const char *e = getenv("TU_VERBOSE");
+        v = e && *e && strcmp(e, "0") != 0;
+    }
+    return v;
+}
+
+void tu_log(const char *fmt, ...)
+{
+    if (!tu_verbose())
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    printf("    | ");
+    vprintf(fmt, ap);
+    printf("\n");
+    fflush(stdout);
+    va_end(ap);
+}
+
+int tu_startup(void)
+{
+    WSADATA wd;
+    return WSAStartup(MAKEWORD(2, 2), &wd);
+}
+
+SOCKET tu_listener(int family, int type, unsigned short *port)
+{
+    struct sockaddr_storage ss;
+    int len = tu_loopback(family, 0, &ss);
+    SOCKET s = socket(family, type, 0);
+    if (s == INVALID_SOCKET)
+        return s;
+    if (bind(s, (struct sockaddr *)&ss, len) == SOCKET_ERROR ||
+        (type == SOCK_STREAM && listen(s, 8) == SOCKET_ERROR)) {
+        int e = WSAGetLastError();
+        closesocket(s);
+        WSASetLastError(e);
+        return INVALID_SOCKET;
+    }
+    len = sizeof(ss);
+    if (getsockname(s, (struct sockaddr *)&ss, &len) == SOCKET_ERROR) {
+        int e = WSAGetLastError();
+        closesocket(s);
+        WSASetLastError(e);
+        return INVALID_SOCKET;
+    }
+    if (port)
+        *port = tu_port_of((struct sockaddr *)&ss);
+    return s;
+}
+
+SOCKET tu_udp(int family, unsigned short *port)
+{
+    return tu_listener(family, SOCK_DGRAM, port);
+}
+
+SOCKET tu_connect(int family, unsigned short port)
+{
+    struct sockaddr_storage ss;
+    int len = tu_loopback(family, port, &ss);
+    SOCKET s = socket(family, SOCK_STREAM, 0);
+    if (s == INVALID_SOCKET)
+        return s;
+    if (connect(s, (struct sockaddr *)&ss, len) == SOCKET_ERROR) {
+        int e = WSAGetLastError();
+        closesocket(s);
+        WSASetLastError(e);
+        return INVALID_SOCKET;
+    }
+    return s;
+}
+
+int tu_set_timeouts(SOCKET s, DWORD ms)
+{
+    if (setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, (const char *)&ms, sizeof(ms)) == SOCKET_ERROR ||
+        setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, (const char *)&ms, sizeof(ms)) == SOCKET_ERROR)
+        return WSAGetLastError();
+    return 0;
+}
+
+int tu_send_all(SOCKET s, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len) {
+        int chunk = len > (1u << 20) ? (1 << 20) : (int)len;
+        int n = send(s, p, chunk, 0);
+        if (n == SOCKET_ERROR)
+            return WSAGetLastError();
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int tu_recv_all(SOCKET s, void *buf, size_t len)
+{
+    char *p = buf;
+    while (len) {
+        int chunk = len > (1u << 20) ? (1 << 20) : (int)len;
+        int n = recv(s, p, chunk, 0);
+        if (n == SOCKET_ERROR)
+            return WSAGetLastError();
+        if (n == 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+long long tu_recv_to_eof(SOCKET s, unsigned long long off, int *pattern_ok)
+{
+    static __thread char buf[65536];
+    long long total = 0;
+    if (pattern_ok)
+        *pattern_ok = 1;
+    for (;;) {
+        int n = recv(s, buf, sizeof(buf), 0);
+        if (n == SOCKET_ERROR)
+            return -(long long)WSAGetLastError();
+        if (n == 0)
+            return total;
+        if (pattern_ok && *pattern_ok && tu_check(buf, off + (unsigned long long)total, (size_t)n) != (size_t)-1)
+            *pattern_ok = 0;
+        total += n;
+    }
+}
+
+int tu_tcp_pair(int family, SOCKET *client, SOCKET *server)
+{
+    unsigned short port;
+    *client = *server = INVALID_SOCKET;
+    SOCKET l = tu_listener(family, SOCK_STREAM, &port);
+    if (l == INVALID_SOCKET)
+        return WSAGetLastError();
+    SOCKET c = tu_connect(family, port);
+    if (c == INVALID_SOCKET) {
+        int e = WSAGetLastError();
+        closesocket(l);
+        return e;
+    }
+    SOCKET a = accept(l, NULL, NULL);
+    int e = WSAGetLastError();
+    closesocket(l);
+    if (a == INVALID_SOCKET) {
+        closesocket(c);
+        return e;
+    }
+    *client = c;
+    *server = a;
+    return 0;
+}
+
+void tu_exe_dir(WCHAR *buf, size_t n)
+{
+    DWORD len = GetModuleFileNameW(NULL, buf, (DWORD)n);
+    while (len > 0 && buf[len - 1] != L'\\' && buf[len - 1] != L'/')
+        len--;
+    buf[len] = 0;
+}
+
+int tu_group_startup(void **state)
+{
+    (void)state;
+    int r = tu_startup();
+    if (r != 0)
+        fprintf(stderr, "WSAStartup(2.2) failed: %d\n", r);
+    return r;
+}
+
+int tu_group_cleanup(void **state)
+{
+    (void)state;
+    return WSACleanup() == 0 ? 0 : -1;
+}
+
+void tu_main_init(int argc, char **argv)
+{
+    setvbuf(stdout, NULL, _IONBF, 0);
+    setvbuf(stderr, NULL, _IONBF, 0);
+    if (argc > 1 && argv[1][0] != '-')
+        cmocka_set_test_filter(argv[1]);
+}

@@ -1,0 +1,82 @@
+/*
+ * testutil.h - shared helpers for the Wine-run suites (linked into every
+ * test program).  Timing, byte patterns, addresses, and small helpers over
+ * OUR stack (ws2.dll) that return error codes instead of asserting, so they
+ * can be used from any thread.
+ */
+#ifndef TESTUTIL_H
+#define TESTUTIL_H
+
+#include <cews2.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+/* Milliseconds from QueryPerformanceCounter (arbitrary origin). */
+double tu_now_ms(void);
+
+/* The byte expected at stream offset off (not periodic at 256, so a lost
+ * or duplicated block is caught). */
+static inline unsigned char tu_pattern(unsigned long long off)
+{
+    return (unsigned char)((off * 131u) ^ (off >> 8) ^ (off >> 17));
+}
+void tu_fill(void *buf, unsigned long long off, size_t len);
+/* Index of the first byte that differs from the pattern, or (size_t)-1. */
+size_t tu_check(const void *buf, unsigned long long off, size_t len);
+
+/* Loopback address of family (AF_INET: 127.0.0.1, AF_INET6: ::1) and port
+ * (host order) into *ss; returns its length. */
+int tu_loopback(int family, unsigned short port, struct sockaddr_storage *ss);
+/* Port (host order) of a sockaddr_in/in6, without calling Winsock. */
+unsigned short tu_port_of(const struct sockaddr *sa);
+int tu_is_loopback(const struct sockaddr *sa);
+
+/* Verbose logging (TU_VERBOSE=1 in the environment). */
+int tu_verbose(void);
+void tu_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- helpers over our stack (no asserts) ---------------------------------- */
+int tu_startup(void);                        /* WSAStartup(2.2); returns its result */
+/* socket + bind(loopback:0) + listen; *port gets the bound port. */
+SOCKET tu_listener(int family, int type, unsigned short *port);
+SOCKET tu_connect(int family, unsigned short port);  /* blocking TCP connect */
+/* socket(type) bound to loopback:0 (UDP). */
+SOCKET tu_udp(int family, unsigned short *port);
+int tu_set_timeouts(SOCKET s, DWORD ms);      /* SO_RCVTIMEO + SO_SNDTIMEO */
+int tu_send_all(SOCKET s, const void *buf, size_t len);  /* 0 or the Winsock error */
+/* Receive exactly len bytes; 0, or the Winsock error, or -1 on early FIN. */
+int tu_recv_all(SOCKET s, void *buf, size_t len);
+/* Receive until FIN: returns total, or -(error) on error. */
+long long tu_recv_to_eof(SOCKET s, unsigned long long pattern_off, int *pattern_ok);
+/* Connected pair over our stack (client connects to our listener). */
+int tu_tcp_pair(int family, SOCKET *client, SOCKET *server);
+
+/* Directory of this test program (with trailing backslash). */
+void tu_exe_dir(WCHAR *buf, size_t n);
+
+/* cmocka group setup/teardown doing WSAStartup/WSACleanup. */
+int tu_group_startup(void **state);
+int tu_group_cleanup(void **state);
+
+/* Common main: argv[1], if given, is a cmocka test-name filter (glob). */
+void tu_main_init(int argc, char **argv);
+
+/* Assertion helpers that print the Winsock error. */
+#define assert_wsa_ok(expr) do { \
+        int tu_r_ = (int)(expr); int tu_e_ = WSAGetLastError(); \
+        if (tu_r_ == SOCKET_ERROR) fail_msg("%s failed: error %d", #expr, tu_e_); \
+    } while (0)
+/* expr must return SOCKET_ERROR (or INVALID_SOCKET / FALSE / NULL: give the
+ * failure value) with WSAGetLastError() == err. */
+#define assert_wsa_fail(expr, failval, err) do { \
+        WSASetLastError(0xbeef); \
+        long long tu_r_ = (long long)(expr); int tu_e_ = WSAGetLastError(); \
+        if (tu_r_ != (long long)(failval) || tu_e_ != (err)) \
+            fail_msg("%s: expected %.0f/error %d, got %.0f/error %d", #expr, \
+                     (double)(long long)(failval), (int)(err), (double)tu_r_, tu_e_); \
+    } while (0)
+
+#endif /* TESTUTIL_H */
