@@ -14,7 +14,7 @@ DLLTOOL := $(TRIPLE)-dlltool
 NM      := $(TRIPLE)-nm
 
 CFLAGS  ?= -O2 -g
-CFLAGS  += -Wall -Wextra -std=gnu11 -Isdk/include -D_WIN32_WINNT=0x0601 \
+CFLAGS  += -Wall -Wextra -Werror -std=gnu11 -Isdk/include -D_WIN32_WINNT=0x0601 \
            -DWIN32_LEAN_AND_MEAN -MMD -MP
 LDFLAGS += -static-libgcc
 
