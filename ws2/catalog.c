@@ -103,7 +103,7 @@ static void catalog_run_registration(struct catalog *c, const struct registratio
     } else {
         for (e = c->first; e; e = e->next)
             installed_after++;
-        catalog_problem(c, r->name, 0, L"ok: %ls installed %d catalog entries", r->dll,
+        catalog_problem(c, r->name, 0, L"%ls installed %d catalog entries", r->dll,
                         installed_after - installed_before);
     }
     /* the catalog entries load the DLL again by path when first used */
