@@ -85,7 +85,8 @@ all: $(B)/bin/ws2inst.exe
 # --- wine-tests: one cmocka program per wine-tests/test_*.c ------------------
 TEST_SRC  := $(wildcard wine-tests/test_*.c)
 TEST_EXE  := $(TEST_SRC:wine-tests/%.c=$(B)/tests/%.exe)
-TESTLIB_SRC := $(filter-out wine-tests/test_%.c,$(wildcard wine-tests/*.c))
+# capture_scenarios.c is a program of its own (wine-tests/capture.sh runs it)
+TESTLIB_SRC := $(filter-out wine-tests/test_%.c wine-tests/capture_scenarios.c,$(wildcard wine-tests/*.c))
 TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(B)/obj/%.o)
 CFLAGS_wine-tests = -I$(DEPS)/include -Iwine-tests
 $(B)/tests/%.exe: $(B)/obj/wine-tests/%.o $(TESTLIB_OBJ) $(B)/lib/libws2.a $(CMOCKA)
@@ -93,6 +94,11 @@ $(B)/tests/%.exe: $(B)/obj/wine-tests/%.o $(TESTLIB_OBJ) $(B)/lib/libws2.a $(CMO
 	$(CC) -o $@ $< $(TESTLIB_OBJ) $(LDFLAGS) -L$(B)/lib -lws2 $(CMOCKA) -ladvapi32
 tests: $(TEST_EXE)
 all: tests
+
+$(B)/tests/capture_scenarios.exe: $(B)/obj/wine-tests/capture_scenarios.o $(TESTLIB_OBJ) $(B)/lib/libws2.a $(CMOCKA)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $< $(TESTLIB_OBJ) $(LDFLAGS) -L$(B)/lib -lws2 $(CMOCKA) -ladvapi32
+tests: $(if $(wildcard wine-tests/capture_scenarios.c),$(B)/tests/capture_scenarios.exe)
 
 # wine-tests/providers: test-only provider DLLs, built next to the test programs
 TESTPROV_SRC := $(wildcard wine-tests/providers/*.c)
