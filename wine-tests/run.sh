@@ -30,13 +30,19 @@ mkdir -p "$logs"
 
 objdump=$(command -v x86_64-w64-mingw32-objdump || true)
 
+# "capture" is the tshark check (capture.sh), run after the cmocka suites
+want_capture=0
 tests=()
 if [ $# -gt 0 ]; then
-    for s in "$@"; do tests+=("$BUILD/tests/test_${s#test_}.exe"); done
+    for s in "$@"; do
+        if [ "$s" = capture ]; then want_capture=1; continue; fi
+        tests+=("$BUILD/tests/test_${s#test_}.exe")
+    done
 else
+    want_capture=1
     for t in "$BUILD"/tests/test_*.exe; do [ -f "$t" ] && tests+=("$t"); done
 fi
-if [ ${#tests[@]} -eq 0 ]; then
+if [ ${#tests[@]} -eq 0 ] && [ $want_capture -eq 0 ]; then
     prefix_say "no test programs in $BUILD/tests"
     exit 2
 fi
@@ -83,6 +89,25 @@ for t in "${tests[@]}"; do
     # Let the suite's processes go before the next one starts.
     timeout 30 wineserver -w 2>/dev/null || true
 done
+
+if [ $want_capture -eq 1 ]; then
+    echo "=== capture (tshark on lo; wine-tests/capture.sh)"
+    start=$(date +%s.%N)
+    CAPTURE_NO_SETUP=1 timeout -k 15 "$timeout_s" bash "$here/capture.sh" "$BUILD" 2>&1 | tee "$logs/capture.sh.log"
+    rc=${PIPESTATUS[0]}
+    end=$(date +%s.%N)
+    secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
+    passed=$(grep -cE '^[a-z_]+ +(rst|fin) .* PASS$' "$logs/capture.sh.log")
+    failed=$(grep -cE '^[a-z_]+ +(rst|fin) .* FAIL( |$)' "$logs/capture.sh.log")
+    case $rc in
+        0) status=PASS ;;
+        77) status=SKIPPED ;;
+        124|137) status=TIMEOUT; any_bad=1 ;;
+        *) status=FAIL; any_bad=1 ;;
+    esac
+    rows+=("capture|$passed|$failed|$([ $rc -eq 77 ] && echo 1 || echo 0)|$secs|$status")
+    timeout 30 wineserver -w 2>/dev/null || true
+fi
 
 echo
 printf '%-16s %7s %7s %8s %9s  %s\n' suite passed failed skipped seconds status
