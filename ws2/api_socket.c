@@ -193,7 +193,8 @@ static BOOL name_buffer_ok(const struct socket_record *r, struct sockaddr *name,
            api_writable(name, *namelen > 0 ? (size_t)*namelen : 1);
 }
 
-int WSAAPI getpeername(SOCKET s, struct sockaddr *name, int *namelen)
+/* getpeername and getsockname differ only in which provider function answers. */
+static int name_call(const char *api, SOCKET s, struct sockaddr *name, int *namelen, BOOL peer)
 {
     int err = 0, result = SOCKET_ERROR;
     struct socket_record *r = api_enter(s, &err);
@@ -201,22 +202,20 @@ int WSAAPI getpeername(SOCKET s, struct sockaddr *name, int *namelen)
     if (r) {
         if (!name_buffer_ok(r, name, namelen))
             err = WSAEFAULT;
-        else
+        else if (peer)
             result = PROVIDER_CALL(r).lpWSPGetPeerName(s, name, namelen, &err);
+        else
+            result = PROVIDER_CALL(r).lpWSPGetSockName(s, name, namelen, &err);
     }
-    return api_finish("getpeername", s, r, result, err);
+    return api_finish(api, s, r, result, err);
+}
+
+int WSAAPI getpeername(SOCKET s, struct sockaddr *name, int *namelen)
+{
+    return name_call("getpeername", s, name, namelen, TRUE);
 }
 
 int WSAAPI getsockname(SOCKET s, struct sockaddr *name, int *namelen)
 {
-    int err = 0, result = SOCKET_ERROR;
-    struct socket_record *r = api_enter(s, &err);
-
-    if (r) {
-        if (!name_buffer_ok(r, name, namelen))
-            err = WSAEFAULT;
-        else
-            result = PROVIDER_CALL(r).lpWSPGetSockName(s, name, namelen, &err);
-    }
-    return api_finish("getsockname", s, r, result, err);
+    return name_call("getsockname", s, name, namelen, FALSE);
 }

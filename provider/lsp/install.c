@@ -11,9 +11,9 @@
 #include "celsp.h"
 #include <wchar.h>
 
-typedef int (WSPAPI *enum_protocols_fn)(LPINT, LPWSAPROTOCOL_INFOW, LPDWORD, LPINT);
 typedef int (WSPAPI *install_provider_fn)(LPGUID, const WCHAR *, const LPWSAPROTOCOL_INFOW,
                                           DWORD, LPINT);
+typedef int (WSPAPI *deinstall_provider_fn)(LPGUID, LPINT);
 
 static BOOL is_layered_target(const WSAPROTOCOL_INFOW *p)
 {
@@ -23,31 +23,9 @@ static BOOL is_layered_target(const WSAPROTOCOL_INFOW *p)
             (p->iSocketType == SOCK_DGRAM && p->iProtocol == IPPROTO_UDP));
 }
 
-static WSAPROTOCOL_INFOW *catalog_now(enum_protocols_fn enum_protocols, int *count, int *err)
-{
-    DWORD size = 0;
-    WSAPROTOCOL_INFOW *all;
-
-    if (enum_protocols(NULL, NULL, &size, err) == SOCKET_ERROR && *err != WSAENOBUFS)
-        return NULL;
-    all = malloc(size ? size : 1);
-    if (!all) {
-        *err = WSA_NOT_ENOUGH_MEMORY;
-        return NULL;
-    }
-    *count = enum_protocols(NULL, all, &size, err);
-    if (*count == SOCKET_ERROR) {
-        free(all);
-        return NULL;
-    }
-    return all;
-}
-
 INT WINAPI InstallProvider(LPCWSTR dll_path)
 {
     HMODULE ws2 = GetModuleHandleW(L"ws2.dll");
-    enum_protocols_fn enum_protocols =
-        (enum_protocols_fn)(void *)GetProcAddress(ws2, "WSCEnumProtocols");
     install_provider_fn install =
         (install_provider_fn)(void *)GetProcAddress(ws2, "WSCInstallProvider");
     GUID layer_guid = CEWS2_CE_LSP_LAYER_GUID, chain_guid = CEWS2_CE_LSP_CHAIN_GUID;
@@ -55,9 +33,9 @@ INT WINAPI InstallProvider(LPCWSTR dll_path)
     DWORD layer_id = 0;
     int count = 0, err = 0, i, n = 0;
 
-    if (!enum_protocols || !install)
+    if (!install)
         return WSASYSCALLFAILURE;
-    all = catalog_now(enum_protocols, &count, &err);
+    all = catalog_read(&count, &err);
     if (!all)
         goto done;
     chains = calloc(count ? count : 1, sizeof(*chains));
@@ -79,7 +57,7 @@ INT WINAPI InstallProvider(LPCWSTR dll_path)
     if (install(&layer_guid, dll_path, &layer, 1, &err) == SOCKET_ERROR)
         goto done;
     free(all);
-    all = catalog_now(enum_protocols, &count, &err);
+    all = catalog_read(&count, &err);
     if (!all)
         goto done;
     for (i = 0; i < count; i++)
@@ -98,8 +76,15 @@ INT WINAPI InstallProvider(LPCWSTR dll_path)
         _snwprintf(c->szProtocol, WSAPROTOCOL_LEN, L"CE 5.0 over %ls", all[i].szProtocol);
         c->szProtocol[WSAPROTOCOL_LEN] = 0;
     }
-    if (install(&chain_guid, dll_path, chains, (DWORD)n, &err) == SOCKET_ERROR)
+    if (install(&chain_guid, dll_path, chains, (DWORD)n, &err) == SOCKET_ERROR) {
+        /* a layer without chains would only confuse verify: take it back */
+        deinstall_provider_fn deinstall =
+            (deinstall_provider_fn)(void *)GetProcAddress(ws2, "WSCDeinstallProvider");
+        int ignored;
+        if (deinstall)
+            deinstall(&layer_guid, &ignored);
         goto done;
+    }
     err = 0;
 done:
     free(chains);

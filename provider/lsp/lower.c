@@ -25,7 +25,7 @@ static BOOL CALLBACK init_lock(PINIT_ONCE once, PVOID param, PVOID *ctx)
 }
 
 /* The whole catalog, from the ws2.dll that loaded us; free() the result. */
-static WSAPROTOCOL_INFOW *read_catalog(int *count, int *err)
+WSAPROTOCOL_INFOW *catalog_read(int *count, int *err)
 {
     enum_protocols_fn enum_protocols = (enum_protocols_fn)(void *)GetProcAddress(
         GetModuleHandleW(L"ws2.dll"), "WSCEnumProtocols");
@@ -112,7 +112,7 @@ struct lower *lower_for_chain(const WSAPROTOCOL_INFOW *info, int *err)
 
     InitOnceExecuteOnce(&lock_once, init_lock, NULL, NULL);
     EnterCriticalSection(&lowers_lock);
-    all = read_catalog(&count, err);
+    all = catalog_read(&count, err);
     if (!all)
         goto done;
     /* our place in the chain, and the entry after it */
