@@ -3,18 +3,34 @@
  *
  * Non-IFS handles (WPUCreateSocketHandle) must be real kernel file objects:
  * applications hand SOCKETs to kernel32 (CreateIoCompletionPort,
- * WaitForSingleObject on overlapped events, DuplicateHandle).  A named pipe
- * instance opened for overlapped I/O is the cheapest such object Wine
- * offers, and nothing is ever read from or written to it.
+ * WaitForSingleObject on overlapped events, DuplicateHandle).  Each one is
+ * the server end of a private message-mode named pipe, opened for
+ * overlapped I/O, whose client end ws2.dll opens and keeps itself.  The
+ * pipe carries no data of the application's: it is the handle's own I/O
+ * path, through which WPUCompleteOverlappedRequest completes a provider's
+ * overlapped request so that the I/O manager delivers it (event, and a
+ * packet on any completion port the application associated with the
+ * handle) exactly as for a socket of an IFS provider.
  */
 #include "ws2_private.h"
+#include <winternl.h>
 #include <stdio.h>
+
+#ifndef STATUS_PENDING
+#define STATUS_PENDING ((NTSTATUS)0x00000103L)
+#endif
+#define ST_SUCCESS          ((NTSTATUS)0x00000000L)
+#define ST_BUFFER_OVERFLOW  ((NTSTATUS)0x80000005L)  /* ERROR_MORE_DATA (234) */
+#define ST_CANCELLED        ((NTSTATUS)0xC0000120L)  /* ERROR_OPERATION_ABORTED (995) */
 
 struct provider_handle {
     struct provider_handle *next;
-    SOCKET handle;
+    LONG refs;
+    SOCKET handle;              /* the pipe's server end: what the application holds */
+    HANDLE client;              /* the pipe's client end: only ws2.dll writes to it */
     DWORD catalog_id;
     DWORD_PTR context;
+    CRITICAL_SECTION io;        /* one completion at a time on this handle */
 };
 
 static struct provider_handle *provider_handles;
@@ -41,11 +57,37 @@ BOOL upcall_is_provider_handle(SOCKET s)
     return h != NULL;
 }
 
+/* The handle's record, referenced, or NULL when ws2.dll did not create s. */
+static struct provider_handle *handle_reference(SOCKET s)
+{
+    struct provider_handle *h;
+    AcquireSRWLockShared(&handles_lock);
+    for (h = provider_handles; h && h->handle != s; h = h->next)
+        ;
+    if (h)
+        InterlockedIncrement(&h->refs);
+    ReleaseSRWLockShared(&handles_lock);
+    return h;
+}
+
+static void handle_dereference(struct provider_handle *h)
+{
+    if (InterlockedDecrement(&h->refs) != 0)
+        return;
+    if (h->client)
+        CloseHandle(h->client);
+    if (h->handle)
+        CloseHandle((HANDLE)h->handle);
+    DeleteCriticalSection(&h->io);
+    free(h);
+}
+
 static SOCKET WSPAPI wpu_create_socket_handle(DWORD catalog_id, DWORD_PTR context, LPINT err)
 {
     struct provider_handle *h;
-    WCHAR name[80];
-    HANDLE pipe;
+    LARGE_INTEGER now;
+    WCHAR name[96];
+    HANDLE pipe, client;
 
     if (!catalog_has_id(catalog_id)) {
         *err = WSAEINVALIDPROVIDER;
@@ -56,16 +98,34 @@ static SOCKET WSPAPI wpu_create_socket_handle(DWORD catalog_id, DWORD_PTR contex
         *err = WSAENOBUFS;
         return INVALID_SOCKET;
     }
-    _snwprintf(name, ARRAYSIZE(name), L"\\\\.\\pipe\\cews2-socket-%lu-%ld",
-               GetCurrentProcessId(), InterlockedIncrement(&pipe_counter));
+    /* one instance only, and ws2.dll opens the client end at once: if anybody
+     * else got there first, CreateFileW fails and so does this call */
+    QueryPerformanceCounter(&now);
+    _snwprintf(name, ARRAYSIZE(name), L"\\\\.\\pipe\\cews2-socket-%lu-%ld-%lx",
+               GetCurrentProcessId(), InterlockedIncrement(&pipe_counter),
+               (unsigned long)now.LowPart);
+    name[ARRAYSIZE(name) - 1] = 0;
     pipe = CreateNamedPipeW(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED |
-                            FILE_FLAG_FIRST_PIPE_INSTANCE, PIPE_TYPE_BYTE, 1, 0, 0, 0, NULL);
+                            FILE_FLAG_FIRST_PIPE_INSTANCE,
+                            PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE | PIPE_REJECT_REMOTE_CLIENTS,
+                            1, 65536, 65536, 0, NULL);
     if (pipe == INVALID_HANDLE_VALUE) {
         free(h);
         *err = WSAENOBUFS;
         return INVALID_SOCKET;
     }
+    client = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+                         FILE_FLAG_OVERLAPPED, NULL);
+    if (client == INVALID_HANDLE_VALUE) {
+        CloseHandle(pipe);
+        free(h);
+        *err = WSAENOBUFS;
+        return INVALID_SOCKET;
+    }
+    InitializeCriticalSection(&h->io);
+    h->refs = 1;
     h->handle = (SOCKET)pipe;
+    h->client = client;
     h->catalog_id = catalog_id;
     h->context = context;
     AcquireSRWLockExclusive(&handles_lock);
@@ -91,8 +151,10 @@ static int WSPAPI wpu_close_socket_handle(SOCKET s, LPINT err)
         *err = WSAENOTSOCK;
         return SOCKET_ERROR;
     }
-    CloseHandle((HANDLE)found->handle);
-    free(found);
+    /* let a completion in progress on another thread finish on the open pipe */
+    EnterCriticalSection(&found->io);
+    LeaveCriticalSection(&found->io);
+    handle_dereference(found);
     return 0;
 }
 
@@ -247,26 +309,201 @@ static int WSPAPI wpu_close_thread(LPWSATHREADID thread, LPINT err)
 }
 
 /*
- * The overlapped structure carries the result the way WSPGetOverlappedResult
- * of a non-IFS provider reads it: Internal holds the Winsock error (0 for
- * success), InternalHigh the byte count.  The event is signalled unless the
- * caller set its low bit (kernel32's "no port notification" convention).
+ * WPUCompleteOverlappedRequest.
+ *
+ * Whatever the handle, the overlapped structure first gets the result the
+ * way a non-IFS provider's WSPGetOverlappedResult reads it back: Offset =
+ * bytes transferred, OffsetHigh = the Winsock error (0 for success).
+ *
+ * A handle ws2.dll did not create (an IFS provider's own handle, or one
+ * already closed) gets what it always got: Internal = the error, InternalHigh
+ * = the bytes, and the event signalled unless its low bit is set; nothing
+ * reaches a completion port, which is the IFS provider's own business.
+ *
+ * A WPUCreateSocketHandle handle is completed through its own pipe, so that
+ * the I/O manager does the delivering: event set, and a completion packet
+ * (carrying this OVERLAPPED and the byte count) on the port the application
+ * associated with the socket, exactly once.  ws2.dll reads from the server
+ * end with the application's event and OVERLAPPED as the I/O's completion
+ * context, but with a status block of its own, so that it never touches the
+ * application's OVERLAPPED once the completion may have been seen (the
+ * application may reuse it at once); Internal and InternalHigh are written
+ * beforehand with the final status and count.  The read is issued on an
+ * empty pipe, so it always pends first and completes asynchronously: a
+ * packet is queued even if the application set
+ * FILE_SKIP_COMPLETION_PORT_ON_SUCCESS (which Windows documents as unsafe
+ * with non-IFS providers), just as its WSARecv had returned WSA_IO_PENDING.
+ *
+ *   error 0             an N-byte message (zeros) written to the client end
+ *                       ends the N-byte read: STATUS_SUCCESS, N bytes; the
+ *                       port's GetQueuedCompletionStatus returns TRUE, N.
+ *   WSAEMSGSIZE         an (N+1)-byte message ends the N-byte read with
+ *                       STATUS_BUFFER_OVERFLOW, N bytes (the port reports
+ *                       FALSE, ERROR_MORE_DATA = 234, as for a truncated
+ *                       datagram on an IFS socket); ws2.dll then reads the
+ *                       rest of the message itself, with no completion context.
+ *   any other error     the read is cancelled (CancelIoEx): STATUS_CANCELLED,
+ *                       0 bytes; the port reports FALSE, 995.  For
+ *                       WSA_OPERATION_ABORTED (995) that is exact.  A pipe
+ *                       cannot end a read with an arbitrary status, so every
+ *                       other error is reported to the port as 995 too: the
+ *                       application still gets its one packet (rather than
+ *                       an operation that never completes), and
+ *                       WSAGetOverlappedResult (OffsetHigh) gives the real error.
+ *
+ * Internal holds the NTSTATUS the I/O ended with, InternalHigh its count, as
+ * kernel32's GetOverlappedResult and HasOverlappedIoCompleted expect.  If
+ * the pipe refuses the read (it cannot, short of a broken handle), the
+ * fields are set and the event signalled as for an IFS handle.
  */
+typedef NTSTATUS (NTAPI *nt_read_file_fn)(HANDLE, HANDLE, PIO_APC_ROUTINE, PVOID,
+                                          PIO_STATUS_BLOCK, PVOID, ULONG, PLARGE_INTEGER,
+                                          PULONG);
+static nt_read_file_fn nt_read_file;
+static HANDLE never_signalled;
+static INIT_ONCE completion_once = INIT_ONCE_STATIC_INIT;
+
+static BOOL CALLBACK completion_init(PINIT_ONCE once, PVOID param, PVOID *context)
+{
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    (void)once; (void)param; (void)context;
+    nt_read_file = ntdll ? (nt_read_file_fn)(void *)GetProcAddress(ntdll, "NtReadFile") : NULL;
+    never_signalled = CreateEventW(NULL, TRUE, FALSE, NULL);
+    return nt_read_file && never_signalled;
+}
+
+/*
+ * Waits for a read ws2.dll issued to end.  Each wait is a trip to the
+ * kernel (wineserver), where the completion of an I/O this thread issued is
+ * delivered to it; the read always ends (data, or cancel), and a read that
+ * somebody else's I/O on the handle keeps waiting is cancelled after 5 s.
+ */
+static void wait_read(HANDLE pipe, IO_STATUS_BLOCK *iosb)
+{
+    volatile NTSTATUS *status = &iosb->Status;
+    DWORD start = GetTickCount();
+    BOOL cancelled = FALSE;
+
+    while (*status == STATUS_PENDING) {
+        WaitForSingleObject(never_signalled, 1);
+        if (!cancelled && GetTickCount() - start > 5000) {
+            CancelIoEx(pipe, (LPOVERLAPPED)iosb);
+            cancelled = TRUE;
+        }
+    }
+    MemoryBarrier();
+}
+
+static BOOL complete_through_pipe(struct provider_handle *h, LPWSAOVERLAPPED ov, DWORD error,
+                                  DWORD bytes)
+{
+    static char empty[1];
+    IO_STATUS_BLOCK iosb;
+    OVERLAPPED write_ov;
+    LARGE_INTEGER offset;
+    HANDLE event = (HANDLE)((ULONG_PTR)ov->hEvent & ~(ULONG_PTR)1);
+    PVOID apc_context = ((ULONG_PTR)ov->hEvent & 1) ? NULL : ov;
+    BOOL message = error == 0 || error == WSAEMSGSIZE;
+    DWORD message_len = error == WSAEMSGSIZE ? bytes + 1 : bytes;
+    char *scratch = NULL, *zeros = NULL;
+    NTSTATUS status;
+    DWORD written;
+    BOOL delivered = FALSE;
+
+    if (!InitOnceExecuteOnce(&completion_once, completion_init, NULL, NULL))
+        return FALSE;
+    if (!message)
+        bytes = 0;
+    if (message && (bytes > 0x7fffffffu ||
+                    !(scratch = bytes ? malloc(bytes) : empty) ||
+                    !(zeros = calloc(1, message_len ? message_len : 1)))) {
+        if (scratch != empty)
+            free(scratch);
+        return FALSE;
+    }
+    memset(&write_ov, 0, sizeof(write_ov));
+    write_ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+    if (!write_ov.hEvent)
+        goto out;
+
+    /* the final result first: nothing below may touch *ov once the read ends */
+    ov->InternalHigh = bytes;
+    ov->Internal = error == 0 ? ST_SUCCESS : error == WSAEMSGSIZE ? ST_BUFFER_OVERFLOW
+                                                                  : ST_CANCELLED;
+    MemoryBarrier();
+
+    EnterCriticalSection(&h->io);
+    iosb.Status = STATUS_PENDING;
+    iosb.Information = 0;
+    offset.QuadPart = 0;
+    status = nt_read_file((HANDLE)h->handle, event, NULL, apc_context, &iosb,
+                          message ? scratch : empty, message ? bytes : 0, &offset, NULL);
+    if (status == STATUS_PENDING) {
+        if (message) {
+            if (!WriteFile(h->client, zeros, message_len, NULL, &write_ov) &&
+                GetLastError() != ERROR_IO_PENDING)
+                CancelIoEx((HANDLE)h->handle, (LPOVERLAPPED)&iosb);
+        } else {
+            CancelIoEx((HANDLE)h->handle, (LPOVERLAPPED)&iosb);
+        }
+        wait_read((HANDLE)h->handle, &iosb);
+        delivered = TRUE;
+        /* the write ends when the read has taken the message (and must not
+         * be left waiting if the read ended some other way) */
+        if (message) {
+            if (iosb.Status != ST_SUCCESS && iosb.Status != ST_BUFFER_OVERFLOW)
+                CancelIoEx(h->client, &write_ov);
+            GetOverlappedResult(h->client, &write_ov, &written, TRUE);
+        }
+        /* a datagram too long for the buffer: take the rest of the message */
+        if (error == WSAEMSGSIZE && iosb.Status == ST_BUFFER_OVERFLOW) {
+            char rest[1];
+            IO_STATUS_BLOCK rest_iosb;
+            rest_iosb.Status = STATUS_PENDING;
+            rest_iosb.Information = 0;
+            ResetEvent(write_ov.hEvent);
+            if (nt_read_file((HANDLE)h->handle, write_ov.hEvent, NULL, NULL, &rest_iosb, rest,
+                             sizeof(rest), &offset, NULL) == STATUS_PENDING)
+                wait_read((HANDLE)h->handle, &rest_iosb);
+        }
+    } else if (NT_SUCCESS(status)) {
+        /* the pipe held a stray message: the read took it and was delivered */
+        delivered = TRUE;
+    }
+    LeaveCriticalSection(&h->io);
+
+out:
+    if (write_ov.hEvent)
+        CloseHandle(write_ov.hEvent);
+    if (scratch && scratch != empty)
+        free(scratch);
+    free(zeros);
+    return delivered;
+}
+
 int WSPAPI WPUCompleteOverlappedRequest(SOCKET s, LPWSAOVERLAPPED ov, DWORD error,
                                         DWORD bytes, LPINT err)
 {
+    struct provider_handle *h;
     HANDLE event;
-    (void)s;
+    BOOL delivered = FALSE;
 
     if (!ov || !err) {
         if (err)
             *err = WSAEFAULT;
         return SOCKET_ERROR;
     }
-    ov->Internal = error;
-    ov->InternalHigh = bytes;
     ov->Offset = bytes;
     ov->OffsetHigh = error;
+    h = handle_reference(s);
+    if (h) {
+        delivered = complete_through_pipe(h, ov, error, bytes);
+        handle_dereference(h);
+        if (delivered)
+            return 0;
+    }
+    ov->Internal = error;
+    ov->InternalHigh = bytes;
     event = (HANDLE)((ULONG_PTR)ov->hEvent & ~(ULONG_PTR)1);
     if (event && !SetEvent(event)) {
         *err = WSA_INVALID_HANDLE;
