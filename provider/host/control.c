@@ -64,8 +64,18 @@ int WSPAPI WSPSetSockOpt(SOCKET s, int level, int name, const char *value,
                          int length, LPINT error)
 {
     DWORD caller_error = host_call_begin();
-    return host_call_end(caller_error, setsockopt(s, level, name, value, length),
-                         error);
+    int result = host_call_end(caller_error, setsockopt(s, level, name, value, length),
+                               error);
+
+    /* remember whether the next close must reset (see WSPCloseSocket) */
+    if (result == 0 && level == SOL_SOCKET && name == SO_LINGER) {
+        struct linger l;
+        memcpy(&l, value, sizeof(l));
+        socket_map_set_abortive(s, l.l_onoff && l.l_linger == 0);
+    } else if (result == 0 && level == SOL_SOCKET && name == SO_DONTLINGER) {
+        socket_map_set_abortive(s, FALSE);
+    }
+    return result;
 }
 
 /*

@@ -44,7 +44,8 @@ void catalog_describe(DWORD catalog_id, const WSAPROTOCOL_INFOW *host_info,
 
 BOOL socket_map_set(SOCKET s, DWORD catalog_id);
 BOOL socket_map_get(SOCKET s, DWORD *catalog_id);
-BOOL socket_map_take(SOCKET s, DWORD *catalog_id);
+BOOL socket_map_take(SOCKET s, DWORD *catalog_id, BOOL *abortive);
+void socket_map_set_abortive(SOCKET s, BOOL abortive);
 void socket_map_clear(void);
 
 /* ---- socket.c ----------------------------------------------------------- */

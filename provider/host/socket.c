@@ -47,7 +47,7 @@ SOCKET adopt_host_socket(SOCKET host_socket, DWORD catalog_id, LPINT error)
     /* ws2.dll refused the handle, or (a broken contract: an IFS handle must
      * come back unchanged, since we pass it to the host as it is) renamed
      * it. */
-    socket_map_take(host_socket, &forgotten);
+    socket_map_take(host_socket, &forgotten, NULL);
     close_host_socket(host_socket);
     if (handle != INVALID_SOCKET || upcall_error == NO_ERROR)
         upcall_error = WSAEINVAL;
@@ -193,34 +193,25 @@ SOCKET WSPAPI WSPJoinLeaf(SOCKET s, const struct sockaddr *name, int name_length
  * delete; if the close fails the socket lives on and gets its record back.
  */
 /*
- * A zero linger asks for a hard close.  Windows resets the connection then;
- * Wine's host only shuts it down (FIN), so the reset is made below it.
+ * WHY: a zero linger asks for a hard close.  Windows resets the connection
+ * then; Wine's host only shuts it down (FIN), so the reset is made below it
+ * (wine_host.c).  The request was remembered by WSPSetSockOpt.
  */
-static BOOL abortive_close_requested(SOCKET s)
-{
-    struct linger value = { 0, 0 };
-    int size = sizeof(value), type = 0, type_size = sizeof(type);
-
-    if (getsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&type, &type_size) || type != SOCK_STREAM)
-        return FALSE;
-    if (getsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&value, &size))
-        return FALSE;
-    return value.l_onoff && value.l_linger == 0;
-}
-
 int WSPAPI WSPCloseSocket(SOCKET s, LPINT error)
 {
     DWORD caller_error, catalog_id;
-    BOOL recorded;
+    BOOL recorded, abortive = FALSE;
     int result;
 
-    recorded = socket_map_take(s, &catalog_id);
+    recorded = socket_map_take(s, &catalog_id, &abortive);
 
     caller_error = host_call_begin();
-    if (abortive_close_requested(s))
+    if (abortive)
         wine_host_abort(s);
     result = host_call_end(caller_error, closesocket(s), error);
-    if (result == SOCKET_ERROR && recorded)
+    if (result == SOCKET_ERROR && recorded) {
         socket_map_set(s, catalog_id);
+        socket_map_set_abortive(s, abortive);
+    }
     return result;
 }

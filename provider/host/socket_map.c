@@ -21,6 +21,7 @@
 struct socket_record {
     SOCKET s;
     DWORD catalog_id;
+    BOOL abortive;          /* SO_LINGER {1,0} was set: close with a reset */
     struct socket_record *next;
 };
 
@@ -48,6 +49,7 @@ BOOL socket_map_set(SOCKET s, DWORD catalog_id)
         record = HeapAlloc(GetProcessHeap(), 0, sizeof(*record));
         if (record) {
             record->s = s;
+            record->abortive = FALSE;
             record->next = *head;
             *head = record;
         }
@@ -77,7 +79,21 @@ BOOL socket_map_get(SOCKET s, DWORD *catalog_id)
     return found;
 }
 
-BOOL socket_map_take(SOCKET s, DWORD *catalog_id)
+/* Remembered at setsockopt time, so that an ordinary close asks the host nothing. */
+void socket_map_set_abortive(SOCKET s, BOOL abortive)
+{
+    struct socket_record *record;
+
+    AcquireSRWLockExclusive(&map_lock);
+    for (record = buckets[bucket_of(s)]; record; record = record->next)
+        if (record->s == s) {
+            record->abortive = abortive;
+            break;
+        }
+    ReleaseSRWLockExclusive(&map_lock);
+}
+
+BOOL socket_map_take(SOCKET s, DWORD *catalog_id, BOOL *abortive)
 {
     struct socket_record **link = &buckets[bucket_of(s)];
     struct socket_record *record = NULL;
@@ -95,6 +111,8 @@ BOOL socket_map_take(SOCKET s, DWORD *catalog_id)
     if (!record)
         return FALSE;
     *catalog_id = record->catalog_id;
+    if (abortive)
+        *abortive = record->abortive;
     HeapFree(GetProcessHeap(), 0, record);
     return TRUE;
 }

@@ -31,6 +31,7 @@
         int result;                                                            \
         if (!so)                                                               \
             return SOCKET_ERROR;                                               \
+        note_io(so);                                                           \
         result = interrupted_if_closing(so, so->lower->procs.member args, err);\
         socket_context_dereference(so);                                        \
         return result;                                                         \
@@ -193,6 +194,7 @@ static SOCKET WSPAPI lsp_accept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
 
     if (!so)
         return INVALID_SOCKET;
+    note_io(so);
     accepted = so->lower->procs.lpWSPAccept(s, addr, addrlen, condition, data, err);
     if (accepted == INVALID_SOCKET) {
         interrupted_if_closing(so, SOCKET_ERROR, err);

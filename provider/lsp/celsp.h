@@ -59,6 +59,7 @@ struct lsp_socket {
     BOOL event_selected;
     BOOL async_selected;
     volatile LONG closing;          /* set once, by the closesocket that wins */
+    volatile LONG io_issued;        /* a call that can pend has reached the lower provider */
     struct lsp_socket *next_in_bucket;
 };
 struct lsp_socket *socket_context_create(SOCKET handle, struct lower *lower, DWORD catalog_id,
@@ -96,6 +97,13 @@ int WSPAPI lsp_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD in_len, LPVOID out, 
                      LPDWORD returned, LPWSAOVERLAPPED ov,
                      LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread,
                      LPINT err);
+
+/* Before a call that can pend or block: closesocket must cancel this socket's I/O. */
+static inline void note_io(struct lsp_socket *so)
+{
+    if (!so->io_issued)
+        InterlockedExchange(&so->io_issued, 1);
+}
 
 /* A failed call on a socket being closed was interrupted by that close. */
 static inline int interrupted_if_closing(struct lsp_socket *so, int result, LPINT err)

@@ -64,19 +64,31 @@ static void silence_notifications(struct lsp_socket *so)
         so->lower->procs.lpWSPAsyncSelect(so->handle, NULL, 0, 0, &err);
 }
 
-/* Cancels everything pending and waits for the calls inside to leave. */
+/*
+ * Cancels everything pending and waits for the calls inside to leave.
+ * Each CancelIoEx is a server round trip that Wine makes longer the more
+ * operations the process has pending anywhere, so it is skipped when this
+ * socket never issued anything that could pend, and repeated only for calls
+ * that were still inside the socket at the first one.
+ */
 static void cancel_and_drain(struct lsp_socket *so)
 {
     ULONGLONG deadline = GetTickCount64() + CALLS_LEAVE_MS;
+    BOOL waited = FALSE;
 
+    if (!so->io_issued && socket_context_refs(so) == 1)
+        return;
     CancelIoEx((HANDLE)so->handle, NULL);
     /* our own reference is the one left when every call has gone */
     while (socket_context_refs(so) > 1 && GetTickCount64() < deadline) {
+        waited = TRUE;
         Sleep(1);
         /* a call that had not reached the provider below at the first cancel */
         CancelIoEx((HANDLE)so->handle, NULL);
     }
-    CancelIoEx((HANDLE)so->handle, NULL);
+    /* one of those calls may have issued an operation just before leaving */
+    if (waited)
+        CancelIoEx((HANDLE)so->handle, NULL);
 }
 
 static int close_graceful(struct lsp_socket *so, LPINT err)

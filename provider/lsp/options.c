@@ -92,6 +92,9 @@ int WSPAPI lsp_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD in_len, LPVOID out, 
 
     if (!so)
         return SOCKET_ERROR;
+    /* overlapped ioctls pend, and extension functions (AcceptEx...) issue
+     * I/O on the handle without coming back through us */
+    note_io(so);
     result = so->lower->procs.lpWSPIoctl(s, code, in, in_len, out, out_len, returned, ov,
                                          routine, thread, err);
     if (result == 0 && code == (DWORD)FIONBIO && in && in_len >= sizeof(u_long)) {

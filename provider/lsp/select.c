@@ -43,6 +43,7 @@ static int hold_all(fd_set *sets[3], struct held *h, LPINT err)
             struct lsp_socket *so = socket_context_lookup(sets[k]->fd_array[i], err);
             if (!so)
                 return SOCKET_ERROR;
+            note_io(so);
             h->so[h->count++] = so;
         }
     }
