@@ -100,6 +100,12 @@ typedef void (WINAPI *CEWS2_VERIFY_REPORT)(void *context, LPCWSTR registration,
  * (error 0) and once per problem.  Returns the number of problems. */
 INT WINAPI CeWs2VerifyCatalog(CEWS2_VERIFY_REPORT report, void *context);
 
+/* ---- SDK (issue 4): CE 5.0 definitions mingw-w64 lacks ---------------------
+ * IRLMP_LAZY_DISCOVERY, IRDA_MAX_SERVICE_NAME, IRDA_MAX_DEVICE_NAME,
+ * WSAEDUPLICATE_NAME, with <af_irda.h>; notes on CE vs desktop values there. */
+#include "cews2_ce.h"
+/* ---- end SDK section ------------------------------------------------------ */
+
 #ifdef __cplusplus
 }
 #endif
