@@ -1,0 +1,624 @@
+/*
+ * irlmp.c - IrLMP multiplexer: LM-PDU codec, per-LSAP and per-link
+ * transition tables. The table gives the next state, which dispatch enters
+ * before it runs the action, so that callbacks made by the action see the
+ * new state; an action may still move the LSAP elsewhere (failure branches).
+ */
+#include <string.h>
+#include "irlmp.h"
+
+/* ------------------------------------------------------------------ codec */
+
+int irlmp_pdu_decode(const uint8_t *b, size_t len, struct irlmp_pdu *p)
+{
+    if (len < IRLMP_HDR_LEN)
+        return IRDA_ERR_SHORT;
+    memset(p, 0, sizeof *p);
+    p->control = (b[0] & 0x80) != 0;
+    p->dlsap = b[0] & 0x7F;
+    p->slsap = b[1] & 0x7F;
+    if (b[1] & 0x80)                       /* reserved bit */
+        return IRDA_ERR_FORMAT;
+    if (!p->control) {
+        p->data = b + 2;
+        p->len = len - 2;
+        return IRDA_OK;
+    }
+    if (len < IRLMP_CTRL_LEN)
+        return IRDA_ERR_SHORT;
+    p->confirm = (b[2] & IRLMP_OP_CONFIRM) != 0;
+    p->opcode = b[2] & 0x7F;
+    p->param = b[3];
+    p->data = b + 4;
+    p->len = len - 4;
+    switch (p->opcode) {
+    case IRLMP_OP_CONNECT:
+        return IRDA_OK;
+    case IRLMP_OP_DISCONNECT:
+        return p->confirm ? IRDA_ERR_FORMAT : IRDA_OK;
+    case IRLMP_OP_ACCESS:
+        if (p->len != 1)
+            return IRDA_ERR_FORMAT;
+        p->mode = b[4];
+        p->data = NULL;
+        p->len = 0;
+        return p->mode <= 1 ? IRDA_OK : IRDA_ERR_FORMAT;
+    default:
+        return IRDA_ERR_FORMAT;
+    }
+}
+
+int irlmp_pdu_encode(uint8_t *out, size_t cap, const struct irlmp_pdu *p)
+{
+    if (p->dlsap > 0x7F || p->slsap > 0x7F)
+        return IRDA_ERR_RANGE;
+    size_t hdr = p->control ? IRLMP_CTRL_LEN : IRLMP_HDR_LEN;
+    size_t body = p->control && p->opcode == IRLMP_OP_ACCESS ? 1 : p->len;
+    if (cap < hdr + body)
+        return IRDA_ERR_NOSPACE;
+    out[0] = (uint8_t)((p->control ? 0x80 : 0) | p->dlsap);
+    out[1] = p->slsap;
+    if (p->control) {
+        out[2] = (uint8_t)(p->opcode | (p->confirm ? IRLMP_OP_CONFIRM : 0));
+        out[3] = p->param;
+        if (p->opcode == IRLMP_OP_ACCESS) {
+            out[4] = p->mode;
+            return (int)(hdr + 1);
+        }
+    }
+    if (p->len)
+        memcpy(out + hdr, p->data, p->len);
+    return (int)(hdr + p->len);
+}
+
+/* ------------------------------------------------------------------ helpers */
+
+static void send_ctrl(struct irlmp *lmp, uint8_t dlsap, uint8_t slsap, uint8_t opcode,
+                      bool confirm, uint8_t param, const uint8_t *ud, size_t len)
+{
+    uint8_t buf[IRLAP_MAX_DATA];
+    size_t max = irlap_max_data(lmp->lap);
+    if (len > max - IRLMP_CTRL_LEN)
+        len = max - IRLMP_CTRL_LEN;
+    struct irlmp_pdu p = { .control = true, .dlsap = dlsap, .slsap = slsap, .opcode = opcode,
+                           .confirm = confirm, .param = param, .data = ud, .len = len };
+    int n = irlmp_pdu_encode(buf, sizeof buf, &p);
+    if (n > 0)
+        irlap_data_request(lmp->lap, buf, (size_t)n);   /* control PDUs are small: fits or dropped */
+}
+
+static void keep_ticking(struct irlmp *lmp)
+{
+    if (!lmp->ticking && lmp->timers.start) {
+        lmp->ticking = true;
+        lmp->timers.start(lmp->timers.ctx, IRDA_T_LMP, IRLMP_TICK_MS);
+    }
+}
+
+static bool lsap_uses_link(const struct irlmp_lsap *l)
+{
+    return l->state == IRLMP_L_CONNECT_PEND || l->state == IRLMP_L_SETUP ||
+           l->state == IRLMP_L_SETUP_PEND || l->state == IRLMP_L_DATA;
+}
+
+static void lsap_free(struct irlmp_lsap *l)
+{
+    struct irlmp *lmp = l->lmp;
+    memset(l, 0, sizeof *l);
+    l->lmp = lmp;
+    l->state = IRLMP_L_FREE;
+}
+
+/* ------------------------------------------------------------------ LSAP table */
+
+enum lsap_event {
+    L_EV_LISTEN, L_EV_CONNECT_REQ, L_EV_CONNECT_RSP, L_EV_DISCONNECT_REQ,
+    L_EV_LINK_UP, L_EV_LINK_DOWN, L_EV_RX_CONNECT_CNF, L_EV_RX_DISCONNECT,
+    L_EV_RX_DATA, L_EV_TICK, L_EV_COUNT
+};
+
+struct lsap_arg {
+    const uint8_t *data;
+    size_t len;
+    uint8_t reason;
+};
+
+typedef void (*lsap_action)(struct irlmp_lsap *l, const struct lsap_arg *a);
+struct lsap_transition { lsap_action action; int8_t next; };
+
+static void l_nothing(struct irlmp_lsap *l, const struct lsap_arg *a) { (void)l; (void)a; }
+
+static void l_send_connect(struct irlmp_lsap *l, const struct lsap_arg *a)
+{
+    (void)a;
+    l->ticks = IRLMP_CONNECT_TICKS;
+    send_ctrl(l->lmp, l->dlsap, l->slsap, IRLMP_OP_CONNECT, false, 0, l->ud, l->ud_len);
+    keep_ticking(l->lmp);
+}
+
+static void l_connect_req(struct irlmp_lsap *l, const struct lsap_arg *a)
+{
+    (void)a;
+    struct irlmp *lmp = l->lmp;
+    l->ticks = IRLMP_CONNECT_TICKS;
+    keep_ticking(lmp);
+    if (lmp->link == IRLMP_LINK_ACTIVE) {         /* link already up: straight to SETUP */
+        l->state = IRLMP_L_SETUP;
+        l_send_connect(l, NULL);
+    }
+}
+
+static void l_fail(struct irlmp_lsap *l, enum irlmp_reason r, const uint8_t *ud, size_t len)
+{
+    struct irlmp_lsap_ops ops = l->ops;
+    lsap_free(l);
+    if (ops.disconnect_ind)
+        ops.disconnect_ind(ops.ctx, l, r, ud, len);
+}
+
+static void l_link_down(struct irlmp_lsap *l, const struct lsap_arg *a)
+{
+    l_fail(l, (enum irlmp_reason)a->reason, NULL, 0);
+}
+
+static void l_peer_disconnect(struct irlmp_lsap *l, const struct lsap_arg *a)
+{
+    l_fail(l, (enum irlmp_reason)a->reason, a->data, a->len);
+}
+
+static void l_connected(struct irlmp_lsap *l, const struct lsap_arg *a)
+{
+    if (l->ops.connect_cnf)
+        l->ops.connect_cnf(l->ops.ctx, l, a->data, a->len);
+}
+
+static void l_accept(struct irlmp_lsap *l, const struct lsap_arg *a)
+{
+    send_ctrl(l->lmp, l->dlsap, l->slsap, IRLMP_OP_CONNECT, true, 0, a->data, a->len);
+}
+
+static void l_send_disconnect(struct irlmp_lsap *l, const struct lsap_arg *a)
+{
+    send_ctrl(l->lmp, l->dlsap, l->slsap, IRLMP_OP_DISCONNECT, false, IRLMP_R_USER, a->data, a->len);
+    lsap_free(l);
+}
+
+static void l_close(struct irlmp_lsap *l, const struct lsap_arg *a)
+{
+    (void)a;
+    lsap_free(l);
+}
+
+static void l_data(struct irlmp_lsap *l, const struct lsap_arg *a)
+{
+    if (l->ops.data_ind)
+        l->ops.data_ind(l->ops.ctx, l, a->data, a->len);
+}
+
+static void l_tick(struct irlmp_lsap *l, const struct lsap_arg *a)
+{
+    (void)a;
+    if (l->ticks && --l->ticks == 0) {
+        if (l->state == IRLMP_L_SETUP)
+            send_ctrl(l->lmp, l->dlsap, l->slsap, IRLMP_OP_DISCONNECT, false, IRLMP_R_USER, NULL, 0);
+        l_fail(l, IRLMP_R_NONRESPONSIVE, NULL, 0);
+    }
+}
+
+#define LT(a, n) { a, (int8_t)(n) }
+static const struct lsap_transition lsap_table[IRLMP_L_STATE_COUNT][L_EV_COUNT] = {
+    [IRLMP_L_FREE] = {
+        [L_EV_LISTEN]         = LT(l_nothing, IRLMP_L_LISTEN),
+        [L_EV_CONNECT_REQ]    = LT(l_connect_req, IRLMP_L_CONNECT_PEND),
+        [L_EV_DISCONNECT_REQ] = LT(l_close, IRLMP_L_FREE),
+    },
+    [IRLMP_L_LISTEN] = {
+        [L_EV_DISCONNECT_REQ] = LT(l_close, IRLMP_L_FREE),
+    },
+    [IRLMP_L_CONNECT_PEND] = {
+        [L_EV_LINK_UP]        = LT(l_send_connect, IRLMP_L_SETUP),
+        [L_EV_LINK_DOWN]      = LT(l_link_down, IRLMP_L_FREE),
+        [L_EV_DISCONNECT_REQ] = LT(l_close, IRLMP_L_FREE),
+        [L_EV_TICK]           = LT(l_tick, IRLMP_L_CONNECT_PEND),
+    },
+    [IRLMP_L_SETUP] = {
+        [L_EV_RX_CONNECT_CNF] = LT(l_connected, IRLMP_L_DATA),
+        [L_EV_RX_DISCONNECT]  = LT(l_peer_disconnect, IRLMP_L_FREE),
+        [L_EV_LINK_DOWN]      = LT(l_link_down, IRLMP_L_FREE),
+        [L_EV_DISCONNECT_REQ] = LT(l_send_disconnect, IRLMP_L_FREE),
+        [L_EV_TICK]           = LT(l_tick, IRLMP_L_SETUP),
+    },
+    [IRLMP_L_SETUP_PEND] = {
+        [L_EV_CONNECT_RSP]    = LT(l_accept, IRLMP_L_DATA),
+        [L_EV_DISCONNECT_REQ] = LT(l_send_disconnect, IRLMP_L_FREE),
+        [L_EV_RX_DISCONNECT]  = LT(l_peer_disconnect, IRLMP_L_FREE),
+        [L_EV_LINK_DOWN]      = LT(l_link_down, IRLMP_L_FREE),
+    },
+    [IRLMP_L_DATA] = {
+        [L_EV_RX_DATA]        = LT(l_data, IRLMP_L_DATA),
+        [L_EV_RX_DISCONNECT]  = LT(l_peer_disconnect, IRLMP_L_FREE),
+        [L_EV_LINK_DOWN]      = LT(l_link_down, IRLMP_L_FREE),
+        [L_EV_DISCONNECT_REQ] = LT(l_send_disconnect, IRLMP_L_FREE),
+    },
+};
+
+static int lsap_dispatch(struct irlmp_lsap *l, int ev, const struct lsap_arg *a)
+{
+    const struct lsap_transition *t = &lsap_table[l->state][ev];
+    if (!t->action)
+        return IRDA_ERR_STATE;
+    l->state = (enum irlmp_lsap_state)t->next;
+    t->action(l, a);
+    return IRDA_OK;
+}
+
+/* ------------------------------------------------------------------ link table */
+
+enum link_event { K_EV_CONNECT_NEEDED, K_EV_LAP_CONNECT_CNF, K_EV_LAP_CONNECT_IND,
+                  K_EV_LAP_DISCONNECT, K_EV_TICK, K_EV_COUNT };
+typedef void (*link_action)(struct irlmp *lmp, uint32_t arg);
+struct link_transition { link_action action; int8_t next; };
+
+static void k_lap_connect(struct irlmp *lmp, uint32_t daddr)
+{
+    lmp->link_daddr = daddr;
+    if (irlap_connect_request(lmp->lap, daddr) < 0)
+        lmp->link = IRLMP_LINK_STANDBY;             /* the LSAPs fail at their tick */
+}
+
+static void lsaps_event(struct irlmp *lmp, int ev, const struct lsap_arg *a)
+{
+    for (unsigned i = 0; i < IRLMP_MAX_LSAPS; i++) {
+        struct irlmp_lsap *l = &lmp->lsaps[i];
+        if (l->state != IRLMP_L_FREE && lsap_table[l->state][ev].action)
+            lsap_dispatch(l, ev, a);
+    }
+}
+
+static void k_link_up(struct irlmp *lmp, uint32_t arg)
+{
+    (void)arg;
+    lmp->idle_ticks = 0;
+    keep_ticking(lmp);
+    lsaps_event(lmp, L_EV_LINK_UP, NULL);
+}
+
+static void k_accept(struct irlmp *lmp, uint32_t daddr)
+{
+    lmp->link_daddr = daddr;
+    lmp->idle_ticks = 0;
+    keep_ticking(lmp);
+    irlap_connect_response(lmp->lap);
+}
+
+static void k_link_down(struct irlmp *lmp, uint32_t reason)
+{
+    struct lsap_arg a = { .reason = (uint8_t)reason };
+    lsaps_event(lmp, L_EV_LINK_DOWN, &a);
+}
+
+static void k_tick(struct irlmp *lmp, uint32_t arg)
+{
+    (void)arg;
+    bool used = false;
+    for (unsigned i = 0; i < IRLMP_MAX_LSAPS; i++)
+        used |= lsap_uses_link(&lmp->lsaps[i]);
+    if (used) {
+        lmp->idle_ticks = 0;
+    } else if (++lmp->idle_ticks >= IRLMP_IDLE_TICKS) {
+        lmp->idle_ticks = 0;
+        irlap_disconnect_request(lmp->lap);         /* link_down follows from IrLAP */
+    }
+}
+
+#define KT(a, n) { a, (int8_t)(n) }
+static const struct link_transition link_table[IRLMP_LINK_STATE_COUNT][K_EV_COUNT] = {
+    [IRLMP_LINK_STANDBY] = {
+        [K_EV_CONNECT_NEEDED]  = KT(k_lap_connect, IRLMP_LINK_U_CONNECT),
+        [K_EV_LAP_CONNECT_IND] = KT(k_accept, IRLMP_LINK_ACTIVE),
+    },
+    [IRLMP_LINK_U_CONNECT] = {
+        [K_EV_LAP_CONNECT_CNF] = KT(k_link_up, IRLMP_LINK_ACTIVE),
+        [K_EV_LAP_DISCONNECT]  = KT(k_link_down, IRLMP_LINK_STANDBY),
+    },
+    [IRLMP_LINK_ACTIVE] = {
+        [K_EV_LAP_DISCONNECT]  = KT(k_link_down, IRLMP_LINK_STANDBY),
+        [K_EV_TICK]            = KT(k_tick, IRLMP_LINK_ACTIVE),
+    },
+};
+
+static void link_dispatch(struct irlmp *lmp, int ev, uint32_t arg)
+{
+    const struct link_transition *t = &link_table[lmp->link][ev];
+    if (!t->action)
+        return;
+    lmp->link = (enum irlmp_link_state)t->next;
+    t->action(lmp, arg);
+}
+
+/* ------------------------------------------------------------------ IrLAP upper side */
+
+static void lap_discovery_cnf(void *ctx, const struct irda_device_info *log, unsigned n)
+{
+    struct irlmp *lmp = ctx;
+    lmp->ndisc = n < IRLAP_LOG_MAX ? n : IRLAP_LOG_MAX;
+    memcpy(lmp->disc_log, log, lmp->ndisc * sizeof *log);
+    if (lmp->upper.discovery_cnf)
+        lmp->upper.discovery_cnf(lmp->upper.ctx, lmp->disc_log, lmp->ndisc);
+}
+
+static void lap_connect_ind(void *ctx, uint32_t daddr)
+{
+    link_dispatch(ctx, K_EV_LAP_CONNECT_IND, daddr);
+}
+
+static void lap_connect_cnf(void *ctx, uint32_t daddr)
+{
+    link_dispatch(ctx, K_EV_LAP_CONNECT_CNF, daddr);
+}
+
+static void lap_disconnect_ind(void *ctx, enum irlap_reason r)
+{
+    struct irlmp *lmp = ctx;
+    uint8_t reason = lmp->link == IRLMP_LINK_U_CONNECT ? IRLMP_R_LAP_CONNFAIL : IRLMP_R_LAP_DISC;
+    link_dispatch(lmp, K_EV_LAP_DISCONNECT, reason);
+    if (lmp->upper.link_down)
+        lmp->upper.link_down(lmp->upper.ctx, r);
+}
+
+static void lap_tx_ready(void *ctx)
+{
+    struct irlmp *lmp = ctx;
+    for (unsigned i = 0; i < IRLMP_MAX_LSAPS; i++) {
+        struct irlmp_lsap *l = &lmp->lsaps[i];
+        if (l->state == IRLMP_L_DATA && l->ops.tx_ready)
+            l->ops.tx_ready(l->ops.ctx, l);
+    }
+}
+
+static struct irlmp_lsap *find_conn(struct irlmp *lmp, uint8_t local, uint8_t remote)
+{
+    for (unsigned i = 0; i < IRLMP_MAX_LSAPS; i++) {
+        struct irlmp_lsap *l = &lmp->lsaps[i];
+        if (l->state != IRLMP_L_FREE && l->state != IRLMP_L_LISTEN &&
+            l->slsap == local && l->dlsap == remote)
+            return l;
+    }
+    return NULL;
+}
+
+static struct irlmp_lsap *find_listener(struct irlmp *lmp, uint8_t local)
+{
+    for (unsigned i = 0; i < IRLMP_MAX_LSAPS; i++)
+        if (lmp->lsaps[i].state == IRLMP_L_LISTEN && lmp->lsaps[i].slsap == local)
+            return &lmp->lsaps[i];
+    return NULL;
+}
+
+static struct irlmp_lsap *alloc_lsap(struct irlmp *lmp)
+{
+    for (unsigned i = 0; i < IRLMP_MAX_LSAPS; i++)
+        if (!lmp->lsaps[i].used) {
+            lmp->lsaps[i].used = true;
+            return &lmp->lsaps[i];
+        }
+    return NULL;
+}
+
+static void incoming_connect(struct irlmp *lmp, const struct irlmp_pdu *p)
+{
+    if (find_conn(lmp, p->dlsap, p->slsap))
+        return;                                       /* duplicate: ignore */
+    struct irlmp_lsap *lis = find_listener(lmp, p->dlsap);
+    struct irlmp_lsap *c = lis ? alloc_lsap(lmp) : NULL;
+    if (!c) {
+        send_ctrl(lmp, p->slsap, p->dlsap, IRLMP_OP_DISCONNECT, false, IRLMP_R_NO_CLIENT, NULL, 0);
+        return;
+    }
+    c->state = IRLMP_L_SETUP_PEND;
+    c->slsap = p->dlsap;
+    c->dlsap = p->slsap;
+    c->daddr = lmp->link_daddr;
+    c->ops = lis->ops;
+    c->user = NULL;
+    if (lis->ops.connect_ind)
+        lis->ops.connect_ind(lis->ops.ctx, lis, c, p->data, p->len);
+}
+
+static void lap_data_ind(void *ctx, const uint8_t *data, size_t len)
+{
+    struct irlmp *lmp = ctx;
+    struct irlmp_pdu p;
+    if (irlmp_pdu_decode(data, len, &p) < 0) {
+        lmp->rx_bad++;
+        return;
+    }
+    lmp->idle_ticks = 0;
+    struct irlmp_lsap *l = find_conn(lmp, p.dlsap, p.slsap);
+    struct lsap_arg a = { .data = p.data, .len = p.len, .reason = p.param };
+    if (!p.control) {
+        if (l && l->state == IRLMP_L_DATA)
+            lsap_dispatch(l, L_EV_RX_DATA, &a);
+        else if (!l)                                  /* IrLMP 4.x: data on a disconnected LSAP */
+            send_ctrl(lmp, p.slsap, p.dlsap, IRLMP_OP_DISCONNECT, false, IRLMP_R_DISCONNECTED, NULL, 0);
+        return;
+    }
+    switch (p.opcode) {
+    case IRLMP_OP_CONNECT:
+        if (!p.confirm)
+            incoming_connect(lmp, &p);
+        else if (l)
+            lsap_dispatch(l, L_EV_RX_CONNECT_CNF, &a);
+        break;
+    case IRLMP_OP_DISCONNECT:
+        if (l)
+            lsap_dispatch(l, L_EV_RX_DISCONNECT, &a);
+        break;
+    case IRLMP_OP_ACCESS:
+        if (!p.confirm) {                             /* exclusive mode is not offered */
+            uint8_t buf[8];
+            struct irlmp_pdu r = { .control = true, .dlsap = p.slsap, .slsap = p.dlsap,
+                                   .opcode = IRLMP_OP_ACCESS, .confirm = true, .param = 0xFF, .mode = 0 };
+            int n = irlmp_pdu_encode(buf, sizeof buf, &r);
+            if (n > 0)
+                irlap_data_request(lmp->lap, buf, (size_t)n);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+struct irlap_upper_ops irlmp_lap_upper(struct irlmp *lmp)
+{
+    struct irlap_upper_ops u = {
+        .ctx = lmp, .discovery_cnf = lap_discovery_cnf, .discovery_ind = NULL,
+        .connect_ind = lap_connect_ind, .connect_cnf = lap_connect_cnf,
+        .data_ind = lap_data_ind, .disconnect_ind = lap_disconnect_ind, .tx_ready = lap_tx_ready,
+    };
+    return u;
+}
+
+/* ------------------------------------------------------------------ public */
+
+void irlmp_init(struct irlmp *lmp, struct irlap *lap, const struct irda_timer_ops *timers,
+                const struct irlmp_upper_ops *upper)
+{
+    memset(lmp, 0, sizeof *lmp);
+    lmp->lap = lap;
+    if (timers)
+        lmp->timers = *timers;
+    if (upper)
+        lmp->upper = *upper;
+    for (unsigned i = 0; i < IRLMP_MAX_LSAPS; i++)
+        lmp->lsaps[i].lmp = lmp;
+}
+
+void irlmp_timer_expired(struct irlmp *lmp, unsigned id)
+{
+    if (id != IRDA_T_LMP)
+        return;
+    lmp->ticking = false;
+    link_dispatch(lmp, K_EV_TICK, 0);
+    for (unsigned i = 0; i < IRLMP_MAX_LSAPS; i++) {
+        struct irlmp_lsap *l = &lmp->lsaps[i];
+        if (l->state != IRLMP_L_FREE && lsap_table[l->state][L_EV_TICK].action)
+            lsap_dispatch(l, L_EV_TICK, NULL);
+    }
+    bool pending = lmp->link != IRLMP_LINK_STANDBY;
+    for (unsigned i = 0; i < IRLMP_MAX_LSAPS; i++)
+        pending |= lmp->lsaps[i].state == IRLMP_L_CONNECT_PEND || lmp->lsaps[i].state == IRLMP_L_SETUP;
+    if (pending)
+        keep_ticking(lmp);
+}
+
+int irlmp_discovery_request(struct irlmp *lmp, unsigned nslots)
+{
+    if (lmp->link != IRLMP_LINK_STANDBY) {
+        /* the medium is taken by our link: the log is the connected peer */
+        return IRDA_ERR_BUSY;
+    }
+    return irlap_discovery_request(lmp->lap, nslots);
+}
+
+bool irlmp_lsap_in_use(const struct irlmp *lmp, uint8_t slsap)
+{
+    for (unsigned i = 0; i < IRLMP_MAX_LSAPS; i++)
+        if (lmp->lsaps[i].used && lmp->lsaps[i].slsap == slsap)
+            return true;
+    return false;
+}
+
+struct irlmp_lsap *irlmp_open(struct irlmp *lmp, int slsap, const struct irlmp_lsap_ops *ops)
+{
+    if (slsap < IRLMP_LSAP_ANY || slsap > IRLMP_LSAP_MAX)
+        return NULL;
+    if (slsap == IRLMP_LSAP_ANY) {
+        slsap = 0;
+        /* pick a free service LSAP */
+        for (int s = IRLMP_LSAP_MIN; s <= IRLMP_LSAP_MAX && slsap == 0; s++)
+            if (!irlmp_lsap_in_use(lmp, (uint8_t)s))
+                slsap = s;
+        if (slsap == 0)
+            return NULL;
+    }
+    struct irlmp_lsap *l = alloc_lsap(lmp);
+    if (!l)
+        return NULL;
+    l->slsap = (uint8_t)slsap;
+    if (ops)
+        l->ops = *ops;
+    l->state = IRLMP_L_FREE;
+    return l;
+}
+
+int irlmp_listen(struct irlmp_lsap *l)
+{
+    if (find_listener(l->lmp, l->slsap))
+        return IRDA_ERR_INUSE;
+    return lsap_dispatch(l, L_EV_LISTEN, NULL);
+}
+
+int irlmp_connect_request(struct irlmp_lsap *l, uint32_t daddr, uint8_t dlsap,
+                          const uint8_t *ud, size_t len)
+{
+    struct irlmp *lmp = l->lmp;
+    if (dlsap > IRLMP_LSAP_MAX || len > sizeof l->ud)
+        return IRDA_ERR_RANGE;
+    if (l->state != IRLMP_L_FREE)
+        return IRDA_ERR_STATE;
+    if (lmp->link != IRLMP_LINK_STANDBY && lmp->link_daddr != daddr)
+        return IRDA_ERR_BUSY;                          /* one IrLAP connection at a time */
+    if (lmp->link == IRLMP_LINK_STANDBY && lmp->lap->state != IRLAP_NDM)
+        return IRDA_ERR_BUSY;                          /* discovery running */
+    if (find_conn(lmp, l->slsap, dlsap))
+        return IRDA_ERR_INUSE;
+    l->daddr = daddr;
+    l->dlsap = dlsap;
+    if (len)
+        memcpy(l->ud, ud, len);
+    l->ud_len = (uint16_t)len;
+    int rc = lsap_dispatch(l, L_EV_CONNECT_REQ, NULL);
+    if (rc == IRDA_OK && lmp->link == IRLMP_LINK_STANDBY)
+        link_dispatch(lmp, K_EV_CONNECT_NEEDED, daddr);
+    return rc;
+}
+
+int irlmp_connect_response(struct irlmp_lsap *l, const uint8_t *ud, size_t len)
+{
+    struct lsap_arg a = { .data = ud, .len = len };
+    return lsap_dispatch(l, L_EV_CONNECT_RSP, &a);
+}
+
+int irlmp_disconnect_request(struct irlmp_lsap *l, const uint8_t *ud, size_t len)
+{
+    struct lsap_arg a = { .data = ud, .len = len };
+    return lsap_dispatch(l, L_EV_DISCONNECT_REQ, &a);
+}
+
+void irlmp_close(struct irlmp_lsap *l)
+{
+    if (l->state == IRLMP_L_FREE)
+        lsap_free(l);
+    else
+        irlmp_disconnect_request(l, NULL, 0);
+}
+
+int irlmp_data_request(struct irlmp_lsap *l, const uint8_t *data, size_t len)
+{
+    if (l->state != IRLMP_L_DATA)
+        return IRDA_ERR_STATE;
+    if (len > irlmp_max_sdu(l))
+        return IRDA_ERR_RANGE;
+    uint8_t buf[IRLAP_MAX_DATA];
+    buf[0] = l->dlsap;
+    buf[1] = l->slsap;
+    if (len)
+        memcpy(buf + 2, data, len);
+    return irlap_data_request(l->lmp->lap, buf, len + 2);
+}
+
+size_t irlmp_max_sdu(const struct irlmp_lsap *l)
+{
+    return irlap_max_data(l->lmp->lap) - IRLMP_HDR_LEN;
+}

@@ -1,0 +1,384 @@
+/*
+ * test_stack.c - two complete stations (SIR + IrLAP + IrLMP + IAS + TinyTP)
+ * exchanging SIR-framed bytes over an in-memory medium on a simulated clock:
+ * discovery, an IAS query for a service's IrDA:TinyTP:LsapSel, connection,
+ * data both ways with frames destroyed on the medium (FCS errors, then
+ * IrLAP retransmission), graceful close (every byte before the end of the
+ * stream), link loss, and a pcap capture of the whole conversation.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <string.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <cmocka.h>
+#include "stack.h"
+#include "sim.h"
+
+#define AIRQ 4096
+struct chunk { int to; size_t len; uint8_t b[2 * (IRLAP_MAX_FRAME + 2) + 64]; };
+
+struct node {
+    struct irda_stack st;
+    int idx;
+    uint32_t seed;
+    /* events */
+    bool disc_done, ias_done, connected, connect_failed, incoming, disconnected;
+    unsigned ndev;
+    int ias_status;
+    struct ias_result ias;
+    int disc_reason;
+    unsigned writable;
+};
+
+static struct {
+    uint64_t now;
+    struct chunk *q;
+    unsigned qh, qn;
+    bool cut;
+    unsigned corrupt_every;   /* destroy every n-th frame sent by station 0 (0 = never) */
+    unsigned sent0, corrupted;
+    struct node *n[2];
+} air;
+
+static void medium_write(void *ctx, const uint8_t *b, size_t len)
+{
+    struct node *nd = ctx;
+    if (air.cut)
+        return;
+    assert_true(air.qn < AIRQ);
+    assert_true(len <= sizeof air.q[0].b);
+    struct chunk *c = &air.q[(air.qh + air.qn++) % AIRQ];
+    c->to = 1 - nd->idx;
+    c->len = len;
+    memcpy(c->b, b, len);
+    if (nd->idx == 0 && air.corrupt_every && ++air.sent0 % air.corrupt_every == 0 && len > 8) {
+        c->b[len / 2] ^= 0x01;          /* one bit: the FCS catches it */
+        if (c->b[len / 2] == 0xC0 || c->b[len / 2] == 0xC1 || c->b[len / 2] == 0x7D)
+            c->b[len / 2] ^= 0x03;
+        air.corrupted++;
+    }
+}
+
+static void on_event(void *ctx, const struct irda_stack_event *ev)
+{
+    struct node *nd = ctx;
+    switch (ev->kind) {
+    case IRDA_EV_DISCOVERY_DONE: nd->disc_done = true; nd->ndev = ev->ndevices; break;
+    case IRDA_EV_IAS_DONE:
+        nd->ias_done = true;
+        nd->ias_status = ev->status;
+        if (ev->ias) nd->ias = *ev->ias;
+        break;
+    case IRDA_EV_CONNECTED: nd->connected = true; break;
+    case IRDA_EV_CONNECT_FAILED: nd->connect_failed = true; nd->disc_reason = ev->reason; break;
+    case IRDA_EV_INCOMING: nd->incoming = true; break;
+    case IRDA_EV_DISCONNECTED: nd->disconnected = true; nd->disc_reason = ev->reason; break;
+    case IRDA_EV_WRITABLE: nd->writable++; break;
+    case IRDA_EV_READABLE: break;
+    }
+}
+
+static uint32_t node_rand(void *ctx)
+{
+    struct node *nd = ctx;
+    return sim_rand(&nd->seed);
+}
+
+static struct node NA, NB;
+
+static void node_init(struct node *nd, int idx, uint32_t addr, const char *nick)
+{
+    memset(nd, 0, sizeof *nd);
+    nd->idx = idx;
+    nd->seed = 0xC0FFEEu + (uint32_t)idx;
+    air.n[idx] = nd;
+    struct irda_stack_config cfg = { .saddr = addr, .nickname = nick };
+    struct irda_stack_ops ops = { nd, medium_write, NULL, on_event, node_rand };
+    assert_int_equal(irda_stack_init(&nd->st, &cfg, &ops), 0);
+}
+
+/* Deliver bytes (in uneven pieces); when quiet, move the clock to the next timer. */
+static void run(uint64_t ms)
+{
+    uint64_t until = air.now + ms;
+    unsigned piece = 1;
+    for (;;) {
+        if (air.qn) {
+            struct chunk *c = &air.q[air.qh];
+            air.qh = (air.qh + 1) % AIRQ;
+            air.qn--;
+            struct irda_stack *dst = &air.n[c->to]->st;
+            irda_stack_set_time(dst, air.now);
+            for (size_t off = 0; off < c->len;) {
+                size_t n = c->len - off < piece ? c->len - off : piece;
+                irda_stack_input(dst, c->b + off, n);
+                off += n;
+                piece = piece % 97 + 13;
+            }
+            continue;
+        }
+        uint64_t d0 = UINT64_MAX, d1 = UINT64_MAX;
+        irda_stack_next_deadline(&NA.st, &d0);
+        irda_stack_next_deadline(&NB.st, &d1);
+        uint64_t d = d0 < d1 ? d0 : d1;
+        if (d > until) {
+            air.now = until;
+            irda_stack_set_time(&NA.st, air.now);
+            irda_stack_set_time(&NB.st, air.now);
+            return;
+        }
+        if (d > air.now)
+            air.now = d;
+        irda_stack_set_time(&NA.st, air.now);
+        irda_stack_set_time(&NB.st, air.now);
+    }
+}
+
+static int setup(void **s)
+{
+    (void)s;
+    memset(&air, 0, sizeof air);
+    air.q = calloc(AIRQ, sizeof *air.q);
+    node_init(&NA, 0, 0xA0A0A0A0, "alpha");
+    node_init(&NB, 1, 0xB0B0B0B0, "bravo");
+    return 0;
+}
+
+static int teardown(void **s)
+{
+    (void)s;
+    free(air.q);
+    return 0;
+}
+
+/* pcap written to memory */
+static uint8_t *cap_buf;
+static size_t cap_len, cap_cap;
+static int cap_write(void *ctx, const void *b, size_t n)
+{
+    (void)ctx;
+    if (cap_len + n > cap_cap) {
+        cap_cap = (cap_len + n) * 2;
+        cap_buf = realloc(cap_buf, cap_cap);
+    }
+    memcpy(cap_buf + cap_len, b, n);
+    cap_len += n;
+    return 0;
+}
+
+static int lsap_b, listener_b, conn_a, conn_b;
+
+static void discover_query_connect(void)
+{
+    assert_true(irda_stack_listen(&NB.st, IRLMP_LSAP_ANY, 2, &listener_b) > 0);
+    lsap_b = irda_stack_lsap_of(&NB.st, listener_b);
+    struct ias_value v = { .type = IAS_INTEGER, .integer = lsap_b };
+    assert_true(irda_stack_ias_set(&NB.st, "Beam", "IrDA:TinyTP:LsapSel", &v) >= 0);
+
+    assert_int_equal(irda_stack_discover(&NA.st, 6), 0);
+    assert_int_equal(irda_stack_discover(&NA.st, 6), IRDA_ERR_BUSY);
+    run(2000);
+    assert_true(NA.disc_done);
+    struct irda_device_info d[4];
+    assert_int_equal(irda_stack_devices(&NA.st, d, 4), 1);
+    assert_int_equal(d[0].daddr, 0xB0B0B0B0);
+    assert_string_equal(d[0].nick, "bravo");
+
+    assert_int_equal(irda_stack_ias_query(&NA.st, 0xB0B0B0B0, "Beam", "IrDA:TinyTP:LsapSel"), 0);
+    run(1000);
+    assert_true(NA.ias_done);
+    assert_int_equal(NA.ias_status, 0);
+    assert_int_equal(NA.ias.rc, IAS_SUCCESS);
+    assert_int_equal(NA.ias.values[0].type, IAS_INTEGER);
+    assert_int_equal(NA.ias.values[0].integer, lsap_b);
+
+    NA.ias_done = false;
+    assert_int_equal(irda_stack_ias_query(&NA.st, 0xB0B0B0B0, "Nothing", "IrDA:TinyTP:LsapSel"), 0);
+    run(1000);
+    assert_true(NA.ias_done);
+    assert_int_equal(NA.ias.rc, IAS_NO_SUCH_CLASS);
+
+    assert_int_equal(irda_stack_connect(&NA.st, 0xB0B0B0B0, (uint8_t)lsap_b, &conn_a), 0);
+    run(1000);
+    assert_true(NA.connected);
+    assert_true(NB.incoming);
+    assert_int_equal(irda_stack_accept(&NB.st, listener_b, &conn_b), 0);
+    assert_int_equal(irda_stack_accept(&NB.st, listener_b, &conn_b), IRDA_ERR_AGAIN);
+    assert_int_equal(irda_stack_accept(&NB.st, listener_b, &conn_b), IRDA_ERR_AGAIN);
+    conn_b = 0;
+    for (int h = 1; h <= IRDA_STACK_MAX_CONN; h++) {
+        const struct irda_conn *c = irda_stack_conn(&NB.st, h);
+        if (c && c->kind == IRDA_CONN_STREAM) conn_b = h;
+    }
+    assert_true(conn_b > 0);
+    assert_int_equal(irda_stack_send_pdu_len(&NA.st, conn_a), 2048 - 3);
+}
+
+static uint8_t pattern(size_t i, int who) { return (uint8_t)(i * 31 + (size_t)who * 7 + i / 251); }
+
+/* Pushes len bytes each way at once, checking every received byte. */
+static void transfer(size_t len_ab, size_t len_ba)
+{
+    size_t sent[2] = {0}, got[2] = {0};
+    const size_t want[2] = { len_ab, len_ba };
+    struct node *nd[2] = { &NA, &NB };
+    int h[2] = { conn_a, conn_b };
+    uint8_t buf[8192];
+    uint64_t deadline = air.now + 600000;
+    while ((sent[0] < want[0] || sent[1] < want[1] || got[0] < want[1] || got[1] < want[0]) &&
+           air.now < deadline) {
+        for (int k = 0; k < 2; k++) {
+            while (sent[k] < want[k]) {
+                size_t n = want[k] - sent[k] < sizeof buf ? want[k] - sent[k] : sizeof buf;
+                for (size_t i = 0; i < n; i++) buf[i] = pattern(sent[k] + i, k);
+                int rc = irda_stack_send(&nd[k]->st, h[k], buf, n);
+                if (rc == IRDA_ERR_AGAIN) break;
+                assert_true(rc > 0);
+                sent[k] += (size_t)rc;
+            }
+            int rc;
+            while ((rc = irda_stack_recv(&nd[k]->st, h[k], buf, sizeof buf)) > 0) {
+                for (int i = 0; i < rc; i++)
+                    if (buf[i] != pattern(got[k] + (size_t)i, 1 - k))
+                        fail_msg("byte %zu from station %d wrong", got[k] + (size_t)i, 1 - k);
+                got[k] += (size_t)rc;
+            }
+            assert_int_equal(rc, IRDA_ERR_AGAIN);
+        }
+        run(20);
+    }
+    assert_int_equal(got[1], len_ab);
+    assert_int_equal(got[0], len_ba);
+}
+
+static void test_full_conversation(void **s)
+{
+    (void)s;
+    struct irda_pcap pc;
+    cap_len = 0;
+    assert_int_equal(irda_pcap_open(&pc, cap_write, NULL), 0);
+    irda_stack_set_capture(&NA.st, &pc, 1700000000000000ull);
+    discover_query_connect();
+    transfer(300000, 120000);
+    assert_int_equal(NA.st.lap.stats.retransmits, 0);
+
+    /* close right after sending: the peer reads every byte, then the end */
+    uint8_t tail[5000];
+    for (size_t i = 0; i < sizeof tail; i++) tail[i] = (uint8_t)(i ^ 0x5A);
+    size_t off = 0;
+    while (off < sizeof tail) {
+        int rc = irda_stack_send(&NA.st, conn_a, tail + off, sizeof tail - off);
+        assert_true(rc > 0);
+        off += (size_t)rc;
+    }
+    assert_int_equal(irda_stack_close(&NA.st, conn_a, true), 0);
+    run(3000);
+    uint8_t got[8192];
+    int n = irda_stack_recv(&NB.st, conn_b, got, sizeof got);
+    assert_int_equal(n, sizeof tail);
+    assert_memory_equal(got, tail, sizeof tail);
+    assert_int_equal(irda_stack_recv(&NB.st, conn_b, got, sizeof got), 0);
+    assert_true(NB.disconnected);
+    assert_int_equal(NB.disc_reason, IRLMP_R_USER);
+    assert_int_equal(irda_stack_close(&NB.st, conn_b, false), 0);
+    assert_null(irda_stack_conn(&NA.st, conn_a));
+    /* the unused link goes down after IrLMP's idle time */
+    run(5000);
+    assert_false(irlap_is_connected(&NA.st.lap));
+
+    /* the capture: pcap header, link type 144, then XID slot 0 sent by A */
+    irda_stack_set_capture(&NA.st, NULL, 0);
+    assert_true(pc.frames > 100);
+    uint32_t magic, linktype;
+    memcpy(&magic, cap_buf, 4);
+    memcpy(&linktype, cap_buf + 20, 4);
+    assert_int_equal(magic, 0xA1B2C3D4);
+    assert_int_equal(linktype, 144);
+    uint32_t incl;
+    memcpy(&incl, cap_buf + 24 + 8, 4);
+    const uint8_t *ph = cap_buf + 24 + 16;
+    const uint8_t pseudo[16] = { 0x00, 0x04, 0,0,0,0,0,0,0,0,0,0,0,0, 0x00, 0x17 };
+    assert_memory_equal(ph, pseudo, 16);
+    assert_int_equal(incl, 16 + 14);
+    const uint8_t xid0[] = { 0xFF, 0x3F, 0x01, 0xA0, 0xA0, 0xA0, 0xA0, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x00, 0x00 };
+    assert_memory_equal(ph + 16, xid0, sizeof xid0);
+    const char *dump = getenv("IRDA_TEST_PCAP");   /* for checking with tshark */
+    if (dump) {
+        FILE *f = fopen(dump, "wb");
+        assert_non_null(f);
+        assert_int_equal(fwrite(cap_buf, 1, cap_len, f), cap_len);
+        fclose(f);
+    }
+    free(cap_buf);
+    cap_buf = NULL;
+    cap_cap = 0;
+}
+
+static void test_loss_on_medium(void **s)
+{
+    (void)s;
+    discover_query_connect();
+    air.corrupt_every = 11;
+    transfer(200000, 50000);
+    assert_true(air.corrupted > 5);
+    assert_true(NB.st.rx.stats.fcs_errors > 0);
+    assert_true(NA.st.lap.stats.retransmits > 0);
+    print_message("medium destroyed %u frames: %lu FCS errors at B, %lu I frames resent by A, "
+                  "%lu REJ sent by B, %lu F-timer expiries at A\n", air.corrupted,
+                  NB.st.rx.stats.fcs_errors, NA.st.lap.stats.retransmits,
+                  NB.st.lap.stats.rej_sent, NA.st.lap.stats.f_timeouts);
+    air.corrupt_every = 0;
+}
+
+static void test_out_of_range(void **s)
+{
+    (void)s;
+    discover_query_connect();
+    transfer(10000, 10000);
+    air.cut = true;
+    run(20000);
+    assert_true(NA.disconnected);
+    assert_true(NB.disconnected);
+    assert_int_equal(NA.disc_reason, IRLMP_R_LAP_DISC);
+    uint8_t b[16];
+    assert_int_equal(irda_stack_recv(&NA.st, conn_a, b, sizeof b), 0);
+    assert_int_equal(irda_stack_send(&NA.st, conn_a, b, 1), IRDA_ERR_STATE);
+    air.cut = false;
+    /* nobody there any more: the connect fails */
+    NA.connect_failed = false;
+    int h;
+    assert_int_equal(irda_stack_connect(&NA.st, 0xC0C0C0C0, 5, &h), 0);
+    run(15000);
+    assert_true(NA.connect_failed);
+    assert_int_equal(NA.disc_reason, IRLMP_R_LAP_CONNFAIL);
+}
+
+static void test_refused_lsap(void **s)
+{
+    (void)s;
+    int h;
+    assert_int_equal(irda_stack_connect(&NA.st, 0xB0B0B0B0, 0x33, &h), 0);
+    run(2000);
+    assert_true(NA.connect_failed);
+    assert_int_equal(NA.disc_reason, IRLMP_R_NO_CLIENT);
+    assert_int_equal(irda_stack_close(&NA.st, h, false), 0);
+    /* double listen on one LSAP */
+    int l1, l2;
+    int lsap = irda_stack_listen(&NB.st, 0x20, 1, &l1);
+    assert_int_equal(lsap, 0x20);
+    assert_int_equal(irda_stack_listen(&NB.st, 0x20, 1, &l2), IRDA_ERR_INUSE);
+    assert_int_equal(irda_stack_listen(&NB.st, 0x70, 1, &l2), IRDA_ERR_RANGE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_full_conversation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_loss_on_medium, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_out_of_range, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refused_lsap, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("stack", tests, NULL, NULL);
+}
