@@ -4,6 +4,9 @@
 #   make ARCH=i686       the same for 32-bit (builds and links; no 32-bit Wine here to run it)
 #   make check           set up the host, build, and run every test suite under Wine
 #   make demo            set up the host, build, and run the demo through the stack
+#   make bench           measure the stack against the host's ws2_32 under Wine (BENCH_ARGS=...)
+#   make install PREFIX=DIR     the SDK: bin/ lib/ include/ lib/pkgconfig/ share/ce-winsock/samples/
+#   make install-wine WINEPREFIX=DIR [FROM=BINDIR]   the stack into a Wine prefix, providers registered
 #   make help            this text
 
 ARCH    ?= x86_64
@@ -25,7 +28,7 @@ CMOCKA   := $(DEPS)/lib/libcmocka.a
 all:
 
 help:
-	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
 
 # --- objects -------------------------------------------------------------
 $(B)/obj/%.o: %.c
@@ -111,12 +114,86 @@ tests: $(TESTPROV_DLL)
 $(CMOCKA):
 	ARCHES=$(ARCH) bash installer/host-setup.sh
 
+# --- wine-tests/bench: make bench (ours against the host's ws2_32, under Wine) -
+# bench.exe imports neither ws2.dll nor ws2_32.dll: it loads both at run time.
+BENCH_SRC := $(wildcard wine-tests/bench/*.c)
+BENCH_OBJ := $(BENCH_SRC:%.c=$(B)/obj/%.o)
+$(B)/bench/bench.exe: $(BENCH_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $(BENCH_OBJ) $(LDFLAGS)
+
+.PHONY: bench
+bench: $(B)/bin/ws2.dll $(B)/bin/celsp.dll $(B)/bin/hostprov.dll $(B)/bin/ws2inst.exe $(B)/bench/bench.exe
+	bash wine-tests/bench/run.sh $(B) $(BENCH_ARGS)
+
+# --- sdk: ws2.lib for MSVC-style linkers, the samples, install ------------------
+# ws2.lib: the same exports as libws2.a, as an import library for lld-link/link
+# (i686: the decorated names from $(B)/ws2.def, imported undecorated).
+LLVM_DLLTOOL ?= llvm-dlltool
+$(B)/lib/ws2.lib: $(B)/ws2.def
+	@mkdir -p $(dir $@)
+	$(LLVM_DLLTOOL) -m $(if $(filter i686,$(ARCH)),i386 -k,i386:x86-64) -d $< -D ws2.dll -l $@
+all: $(B)/lib/ws2.lib
+
+# sdk/samples/<sample>/<program>.c -> $(B)/samples/<program>.exe, linked with ws2.dll only
+SAMPLE_SRC := $(wildcard sdk/samples/*/*.c)
+SAMPLE_EXE := $(foreach s,$(SAMPLE_SRC),$(B)/samples/$(basename $(notdir $(s))).exe)
+define sample_rule
+$(B)/samples/$(basename $(notdir $(1))).exe: $(B)/obj/$(1:.c=.o) $(B)/lib/libws2.a
+	@mkdir -p $$(dir $$@)
+	$$(CC) -o $$@ $$< $$(LDFLAGS) -L$(B)/lib -lws2
+endef
+$(foreach s,$(SAMPLE_SRC),$(eval $(call sample_rule,$(s))))
+samples: $(SAMPLE_EXE)
+all: samples
+
+# make install PREFIX=DIR: the SDK, laid out for users of the stack.
+PREFIX       ?= /opt/ce-winsock/$(ARCH)
+CEWS_VERSION := 0.1
+IPREFIX       = $(abspath $(PREFIX))
+install: all
+	@mkdir -p $(IPREFIX)/bin $(IPREFIX)/lib/pkgconfig $(IPREFIX)/include $(IPREFIX)/share/ce-winsock/samples
+	cp -f $(B)/bin/*.dll $(B)/bin/*.exe $(IPREFIX)/bin/
+	cp -f $(B)/lib/libws2.a $(B)/lib/ws2.lib $(IPREFIX)/lib/
+	cp -f sdk/include/*.h $(IPREFIX)/include/
+	sed -e 's|@PREFIX@|$(IPREFIX)|' -e 's|@VERSION@|$(CEWS_VERSION)|' sdk/ce-winsock.pc.in \
+	    > $(IPREFIX)/lib/pkgconfig/ce-winsock.pc
+	cp -rf sdk/samples/. $(IPREFIX)/share/ce-winsock/samples/
+	$(foreach s,$(SAMPLE_SRC),cp -f $(B)/samples/$(basename $(notdir $(s))).exe \
+	    $(IPREFIX)/share/ce-winsock/samples/$(notdir $(patsubst %/,%,$(dir $(s))))/ &&) true
+	@echo "installed into $(IPREFIX)"
+
+# make install-wine WINEPREFIX=DIR [FROM=BINDIR]: copy the DLLs and ws2inst.exe
+# (from $(B)/bin, or FROM, e.g. an installed PREFIX/bin) into the prefix's
+# system32 and run `ws2inst reset` there; wineboot the prefix first if needed.
+install-wine: $(if $(FROM),,all)
+	@test -n "$(WINEPREFIX)" || { echo "usage: make install-wine WINEPREFIX=DIR [FROM=BINDIR]" >&2; exit 2; }
+	bash sdk/install-wine.sh "$(or $(FROM),$(B)/bin)" "$(WINEPREFIX)"
+
+.PHONY: samples install install-wine
+
+# --- irda/medium: the IrDA medium (loopback air and its hub irair.exe, serial) -
+# IRMED_OBJ is what an embedding (the AF_IRDA provider) links; irair.exe is
+# the hub stations start on demand, installed next to the DLLs.
+IRMED_SRC := $(filter-out irda/medium/irair.c,$(wildcard irda/medium/*.c))
+IRMED_OBJ := $(IRMED_SRC:%.c=$(B)/obj/%.o)
+$(B)/bin/irair.exe: $(B)/obj/irda/medium/irair.o $(IRMED_OBJ) $(B)/lib/libws2.a
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $< $(IRMED_OBJ) $(LDFLAGS) -L$(B)/lib -lws2 -ladvapi32
+all: $(B)/bin/irair.exe
+# wine-tests/test_irmedium*.c link the medium too
+$(B)/obj/wine-tests/test_irmed%.o: CFLAGS += -Iirda/medium
+$(B)/tests/test_irmed%.exe: $(B)/obj/wine-tests/test_irmed%.o $(IRMED_OBJ) $(TESTLIB_OBJ) $(B)/lib/libws2.a $(CMOCKA)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $< $(IRMED_OBJ) $(TESTLIB_OBJ) $(LDFLAGS) -L$(B)/lib -lws2 $(CMOCKA) -ladvapi32
+
 # --- running -------------------------------------------------------------
 setup:
 	bash installer/host-setup.sh
 
 check: setup
 	$(MAKE) all
+	$(MAKE) irda-native-check irda-fuzz-smoke
 	bash wine-tests/run.sh $(B)
 
 demo: setup
@@ -125,5 +202,8 @@ demo: setup
 
 clean:
 	rm -rf build/x86_64 build/i686
+
+# --- irda: the portable protocol core, built and tested natively ---------------
+include irda/irda.mk
 
 -include $(shell find build/$(ARCH)/obj -name '*.d' 2>/dev/null)

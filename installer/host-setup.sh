@@ -10,7 +10,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 arches=${ARCHES:-"x86_64 i686"}
 packages=(make mingw-w64 wine64 tshark libcmocka-dev cmake dpkg-dev socat
-          clang lld llvm procps)
+          clang lld llvm libclang-rt-14-dev pkg-config gcc procps)
 
 say() { printf 'host-setup: %s\n' "$*" >&2; }
 

@@ -3,7 +3,8 @@
 #
 # Runs every BUILD_DIR/tests/test_*.exe (or only the named suites, e.g.
 # `tcp udp`) under Wine in the test run's own prefix (BUILD_DIR/wineprefix,
-# see prefix.sh), each with a timeout (WINE_TEST_TIMEOUT, default 300 s),
+# see prefix.sh), then the SDK's shell suites wine-tests/sdk_*.sh (named
+# `sdk_msvc` etc.), each with a timeout (WINE_TEST_TIMEOUT, default 300 s),
 # prints a summary table and exits non-zero if any suite failed, crashed or
 # timed out.  Logs: BUILD_DIR/test-logs/<suite>.log.
 #
@@ -36,11 +37,14 @@ tests=()
 if [ $# -gt 0 ]; then
     for s in "$@"; do
         if [ "$s" = capture ]; then want_capture=1; continue; fi
+        case $s in sdk_*) tests+=("$here/$s.sh"); continue ;; esac   # SDK shell suites
         tests+=("$BUILD/tests/test_${s#test_}.exe")
     done
 else
     want_capture=1
     for t in "$BUILD"/tests/test_*.exe; do [ -f "$t" ] && tests+=("$t"); done
+    # the SDK's shell suites (wine-tests/sdk_*.sh BUILD_DIR, cmocka-style output)
+    for t in "$here"/sdk_*.sh; do [ -f "$t" ] && tests+=("$t"); done
 fi
 if [ ${#tests[@]} -eq 0 ] && [ $want_capture -eq 0 ]; then
     prefix_say "no test programs in $BUILD/tests"
@@ -50,13 +54,13 @@ fi
 rows=()
 any_bad=0
 for t in "${tests[@]}"; do
-    suite=$(basename "$t" .exe); suite=${suite#test_}
+    suite=$(basename "$t" .exe); suite=${suite%.sh}; suite=${suite#test_}
     log="$logs/$suite.log"
     if [ ! -f "$t" ]; then
         rows+=("$suite|0|0|0|0.0|MISSING"); any_bad=1; continue
     fi
     # The suites must talk to our ws2.dll only, never to the host's ws2_32.
-    if [ -n "$objdump" ] && "$objdump" -p "$t" | grep -qi 'DLL Name: *ws2_32.dll'; then
+    if [ -n "$objdump" ] && [[ $t == *.exe ]] && "$objdump" -p "$t" | grep -qi 'DLL Name: *ws2_32.dll'; then
         echo "=== $suite: links the host ws2_32.dll directly; refusing to run" | tee "$log"
         rows+=("$suite|0|0|0|0.0|BAD-LINK"); any_bad=1; continue
     fi
@@ -64,7 +68,11 @@ for t in "${tests[@]}"; do
     start=$(date +%s.%N)
     args=()
     [ -n "${CMOCKA_TEST_FILTER:-}" ] && args+=("$CMOCKA_TEST_FILTER")
+    if [[ $t == *.sh ]]; then
+        (cd "$BUILD" && exec timeout -k 15 "$timeout_s" bash "$t" "$BUILD") 2>&1 | tee "$log"
+    else
     (cd "$BUILD/tests" && exec timeout -k 15 "$timeout_s" wine "./$(basename "$t")" "${args[@]}") 2>&1 | tee "$log"
+    fi
     rc=${PIPESTATUS[0]}
     end=$(date +%s.%N)
     secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')

@@ -1,0 +1,343 @@
+/*
+ * air.c - the station side of the loopback air: one TCP connection to the
+ * hub (irair.exe) on 127.0.0.1:port, through ws2.dll (never the host's
+ * ws2_32).  The receive thread connects (starting the hub when nothing
+ * listens), says HELLO, waits for WELCOME, then reads messages until the
+ * connection fails, and starts over with a backoff.  See airproto.h.
+ */
+#include "medium_private.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#define BACKOFF_MIN_MS   20
+#define BACKOFF_MAX_MS   500
+#define HUB_RESTART_MS   3000    /* start the hub at most this often, unless
+                                    the one started last has been seen up */
+#define RXBUF            (2 * (AIR_HDR + AIR_MAX_PAYLOAD))
+
+static int stopping(irmed_t *m)
+{
+    return WaitForSingleObject(m->stop_event, 0) == WAIT_OBJECT_0;
+}
+
+static int send_all(irmed_t *m, SOCKET s, const uint8_t *p, size_t len)
+{
+    while (len) {
+        int n = m->ws.p_send(s, (const char *)p, (int)len, 0);
+        if (n == SOCKET_ERROR || n <= 0)
+            return m->ws.p_WSAGetLastError() ? m->ws.p_WSAGetLastError() : WSAECONNRESET;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* ---- finding and starting the hub ------------------------------------------ */
+
+static int file_exists(const WCHAR *p)
+{
+    DWORD a = GetFileAttributesW(p);
+    return a != INVALID_FILE_ATTRIBUTES && !(a & FILE_ATTRIBUTE_DIRECTORY);
+}
+
+/* dir of path (with the trailing separator) + name */
+static int beside(const WCHAR *path, const WCHAR *name, WCHAR *out, size_t n)
+{
+    size_t len = wcslen(path);
+    while (len > 0 && path[len - 1] != L'\\' && path[len - 1] != L'/')
+        len--;
+    if (!len || len + wcslen(name) + 1 > n)
+        return 0;
+    memcpy(out, path, len * sizeof(WCHAR));
+    wcscpy(out + len, name);
+    return 1;
+}
+
+static int find_hub(irmed_t *m, WCHAR *out, size_t n)
+{
+    WCHAR mod[MAX_PATH];
+    HMODULE self = NULL;
+    if (m->cfg.hub_path[0]) {
+        wcsncpy(out, m->cfg.hub_path, n);
+        out[n - 1] = 0;
+        return file_exists(out);
+    }
+    /* next to the module holding this code (the provider DLL or the program) */
+    if (GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
+                           GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                           (LPCWSTR)(void *)find_hub, &self) &&
+        GetModuleFileNameW(self, mod, MAX_PATH) && beside(mod, L"irair.exe", out, n) &&
+        file_exists(out))
+        return 1;
+    if (GetModuleFileNameW(NULL, mod, MAX_PATH) && beside(mod, L"irair.exe", out, n) &&
+        file_exists(out))
+        return 1;
+    return SearchPathW(NULL, L"irair.exe", NULL, (DWORD)n, out, NULL) > 0;
+}
+
+static void start_hub(irmed_t *m)
+{
+    WCHAR path[MAX_PATH], cmd[MAX_PATH + 400], dir[MAX_PATH];
+    if (!find_hub(m, path, MAX_PATH))
+        return;
+    _snwprintf(cmd, sizeof(cmd) / sizeof(WCHAR), L"\"%ls\" --port %u --idle %lu %ls", path,
+               (unsigned)m->cfg.air_port, (unsigned long)m->cfg.hub_idle_s, m->cfg.hub_args);
+    cmd[sizeof(cmd) / sizeof(WCHAR) - 1] = 0;
+    if (!beside(path, L"", dir, MAX_PATH))
+        dir[0] = 0;
+    STARTUPINFOW si;
+    PROCESS_INFORMATION pi;
+    memset(&si, 0, sizeof(si));
+    si.cb = sizeof(si);
+    /* no inherited standard handles: the hub must not hold the station's
+     * pipes (a test harness reading them would wait for the hub) */
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = si.hStdOutput = si.hStdError = NULL;
+    if (CreateProcessW(path, cmd, NULL, NULL, FALSE,
+                       DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP | CREATE_NO_WINDOW,
+                       NULL, dir[0] ? dir : NULL, &si, &pi)) {
+        CloseHandle(pi.hThread);
+        CloseHandle(pi.hProcess);
+        EnterCriticalSection(&m->lock);
+        m->st.hub_starts++;
+        LeaveCriticalSection(&m->lock);
+    }
+}
+
+/* ---- the connection --------------------------------------------------------- */
+
+/* Reads at least want bytes into buf[*have..]; 0 or an error. */
+static int fill(irmed_t *m, SOCKET s, uint8_t *buf, size_t cap, size_t *have, size_t want)
+{
+    while (*have < want) {
+        int n = m->ws.p_recv(s, (char *)buf + *have, (int)(cap - *have), 0);
+        if (n == 0)
+            return WSAECONNRESET;
+        if (n == SOCKET_ERROR)
+            return m->ws.p_WSAGetLastError() ? m->ws.p_WSAGetLastError() : WSAECONNRESET;
+        *have += (size_t)n;
+    }
+    return 0;
+}
+
+static SOCKET connect_hub(irmed_t *m, int *err)
+{
+    SOCKET s = m->ws.p_socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    if (s == INVALID_SOCKET) {
+        *err = m->ws.p_WSAGetLastError();
+        return s;
+    }
+    EnterCriticalSection(&m->lock);
+    m->rx_sock = s;
+    LeaveCriticalSection(&m->lock);
+    if (stopping(m)) {
+        *err = WSAEINTR;
+        return s;
+    }
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_port = (u_short)((m->cfg.air_port >> 8) | (m->cfg.air_port << 8));
+    ((uint8_t *)&sa.sin_addr)[0] = 127;
+    ((uint8_t *)&sa.sin_addr)[3] = 1;
+    int one = 1;
+    m->ws.p_setsockopt(s, IPPROTO_TCP, TCP_NODELAY, (const char *)&one, sizeof(one));
+    if (m->ws.p_connect(s, (struct sockaddr *)&sa, sizeof(sa)) == SOCKET_ERROR) {
+        *err = m->ws.p_WSAGetLastError();
+        return s;
+    }
+    *err = 0;
+    return s;
+}
+
+static void drop_socket(irmed_t *m, SOCKET s)
+{
+    if (s == INVALID_SOCKET)
+        return;
+    m->ws.p_shutdown(s, SD_BOTH);           /* wakes a sender blocked on it */
+    EnterCriticalSection(&m->lock);
+    m->sock = INVALID_SOCKET;
+    LeaveCriticalSection(&m->lock);
+    EnterCriticalSection(&m->send_lock);    /* no sender uses s after this */
+    LeaveCriticalSection(&m->send_lock);
+    EnterCriticalSection(&m->lock);
+    m->rx_sock = INVALID_SOCKET;
+    LeaveCriticalSection(&m->lock);
+    m->ws.p_closesocket(s);
+}
+
+static int send_range(irmed_t *m, SOCKET s, uint32_t addr, int in_range)
+{
+    uint8_t msg[AIR_HDR + 5];
+    air_header(msg, AIR_RANGE, 5);
+    air_put32(msg + AIR_HDR, addr);
+    msg[AIR_HDR + 4] = in_range ? 1 : 0;
+    return send_all(m, s, msg, sizeof(msg));
+}
+
+/* One connection's life; returns the error that ended it. */
+static int session(irmed_t *m, SOCKET s, uint8_t *buf)
+{
+    size_t have = 0, nl = strlen(m->nick);
+    uint8_t hello[AIR_HDR + 9 + AIR_MAX_NICK];
+    int e, sent_range;
+    if (nl > AIR_MAX_NICK) nl = AIR_MAX_NICK;
+
+    EnterCriticalSection(&m->lock);
+    sent_range = m->in_range;
+    LeaveCriticalSection(&m->lock);
+    air_header(hello, AIR_HELLO, 9 + nl);
+    air_put32(hello + AIR_HDR, AIR_MAGIC);
+    air_put32(hello + AIR_HDR + 4, m->addr);
+    hello[AIR_HDR + 8] = sent_range ? 0 : AIR_HELLO_OUT_OF_RANGE;
+    memcpy(hello + AIR_HDR + 9, m->nick, nl);
+    if ((e = send_all(m, s, hello, AIR_HDR + 9 + nl)) != 0)
+        return e;
+
+    int welcomed = 0;
+    for (;;) {
+        size_t off = 0;
+        while (have - off >= AIR_HDR) {
+            size_t len = air_get16(buf + off + 2);
+            if (have - off < AIR_HDR + len)
+                break;
+            uint8_t type = buf[off], *p = buf + off + AIR_HDR;
+            if (type == AIR_DATA && welcomed) {
+                irmed__deliver(m, p, len);
+            } else if (type == AIR_WELCOME && len >= 8 && !welcomed) {
+                welcomed = 1;
+                EnterCriticalSection(&m->lock);
+                m->st.hub_pid = air_get32(p);
+                m->st.station_id = air_get32(p + 4);
+                m->st.connects++;
+                m->st.up = 1;
+                m->sock = s;
+                m->hub_seen_since_start = 1;    /* a refusal now means it died */
+                int now_range = m->in_range;
+                LeaveCriticalSection(&m->lock);
+                if (now_range != sent_range) {
+                    EnterCriticalSection(&m->send_lock);
+                    send_range(m, s, 0, now_range);
+                    LeaveCriticalSection(&m->send_lock);
+                }
+                irmed__event(m, IRMED_EV_UP, air_get32(p));  /* before waiters wake */
+                SetEvent(m->ready_event);
+            } else if (type == AIR_RESULT) {
+                SetEvent(m->ack_event);
+            }
+            off += AIR_HDR + len;
+        }
+        if (off) {
+            memmove(buf, buf + off, have - off);
+            have -= off;
+        }
+        size_t want = have >= AIR_HDR ? AIR_HDR + air_get16(buf + 2) : AIR_HDR;
+        if ((e = fill(m, s, buf, RXBUF, &have, want)) != 0)
+            return e;
+    }
+}
+
+static DWORD WINAPI rx_main(void *arg)
+{
+    irmed_t *m = arg;
+    uint8_t *buf = malloc(RXBUF);
+    DWORD backoff = BACKOFF_MIN_MS;
+    if (!buf)
+        return 1;
+    while (!stopping(m)) {
+        int e;
+        SOCKET s = connect_hub(m, &e);
+        if (!e && !stopping(m)) {
+            e = session(m, s, buf);
+            int was_up;
+            EnterCriticalSection(&m->lock);
+            was_up = m->st.up;
+            m->st.up = 0;
+            m->st.hub_pid = 0;
+            LeaveCriticalSection(&m->lock);
+            ResetEvent(m->ready_event);
+            drop_socket(m, s);
+            if (was_up) {
+                backoff = BACKOFF_MIN_MS;
+                if (!stopping(m))
+                    irmed__event(m, IRMED_EV_DOWN, (uint32_t)e);
+                continue;       /* reconnect at once: the hub may still be there */
+            }
+        } else {
+            drop_socket(m, s);
+            if (stopping(m))
+                break;
+            /* nothing listens: start the hub (not too often; a second hub
+             * started by another station in a race just fails to bind).
+             * Other errors (WSANOTINITIALISED after the application's last
+             * WSACleanup, say) only mean: try again later. */
+            DWORD now = GetTickCount();
+            if (m->cfg.start_hub && (e == WSAECONNREFUSED || e == WSAETIMEDOUT) &&
+                (!m->hub_started_once || m->hub_seen_since_start ||
+                 now - m->last_hub_start > HUB_RESTART_MS)) {
+                m->hub_started_once = 1;
+                m->hub_seen_since_start = 0;
+                m->last_hub_start = now;
+                start_hub(m);
+            }
+        }
+        if (WaitForSingleObject(m->stop_event, backoff) == WAIT_OBJECT_0)
+            break;
+        backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
+    }
+    free(buf);
+    return 0;
+}
+
+DWORD air_start(irmed_t *m)
+{
+    if (!(m->txmsg = malloc(AIR_HDR + AIR_MAX_PAYLOAD)))
+        return ERROR_NOT_ENOUGH_MEMORY;
+    m->rx_thread = CreateThread(NULL, 0, rx_main, m, 0, NULL);
+    return m->rx_thread ? 0 : GetLastError();
+}
+
+void air_stop(irmed_t *m)
+{
+    /* stop_event is set: wake the receive thread from recv/connect */
+    EnterCriticalSection(&m->lock);
+    SOCKET s = m->rx_sock;
+    if (s != INVALID_SOCKET)
+        m->ws.p_shutdown(s, SD_BOTH);
+    LeaveCriticalSection(&m->lock);
+}
+
+DWORD air_write(irmed_t *m, const uint8_t *p, size_t len)
+{
+    uint8_t *msg = m->txmsg;     /* only the transmit thread writes DATA */
+    int e;
+    air_header(msg, AIR_DATA, len);
+    memcpy(msg + AIR_HDR, p, len);
+    EnterCriticalSection(&m->send_lock);
+    EnterCriticalSection(&m->lock);
+    SOCKET s = m->sock;
+    LeaveCriticalSection(&m->lock);
+    e = s == INVALID_SOCKET ? WSAENOTCONN : send_all(m, s, msg, AIR_HDR + len);
+    LeaveCriticalSection(&m->send_lock);
+    return (DWORD)e;
+}
+
+DWORD air_set_range(irmed_t *m, int in_range)
+{
+    int e = 0;
+    ResetEvent(m->ack_event);
+    EnterCriticalSection(&m->send_lock);
+    EnterCriticalSection(&m->lock);
+    SOCKET s = m->sock;
+    LeaveCriticalSection(&m->lock);
+    if (s != INVALID_SOCKET)
+        e = send_range(m, s, 0, in_range);
+    LeaveCriticalSection(&m->send_lock);
+    if (s == INVALID_SOCKET || e)
+        return 0;       /* remembered: told to the next hub in HELLO */
+    WaitForSingleObject(m->ack_event, 2000);
+    return 0;
+}

@@ -1,0 +1,121 @@
+/*
+ * airproto.h - the loopback "air": wire protocol between stations and the
+ * hub (irair.exe), shared by both sides.  See irda/medium/README.md.
+ *
+ * One TCP connection per station to 127.0.0.1:<port> (default 6417, the
+ * port Wireshark assigns to SIR).  Both directions carry messages:
+ *
+ *     +--------+----------+------------------+----------------------+
+ *     | type   | reserved | length (BE u16)  | payload (length B)   |
+ *     +--------+----------+------------------+----------------------+
+ *        1 B       1 B          2 B
+ *
+ *  type          dir       payload
+ *  DATA    0x01  st->hub   bytes the station puts on the air (one chunk)
+ *                hub->st   bytes heard on the air (one chunk of another station)
+ *  HELLO   0x02  st->hub   u32 magic 'IrA1', u32 device address, u8 flags
+ *                          (bit 0: out of range), nickname (UTF-8, rest)
+ *  WELCOME 0x03  hub->st   u32 hub process id, u32 station id (hub-assigned)
+ *  RANGE   0x04  any->hub  u32 device address (0: the sender's own station),
+ *                          u8 in_range (0 out, 1 in)       -> RESULT
+ *  STATUS  0x05  any->hub  empty                           -> STATUS_TEXT
+ *  QUIT    0x06  any->hub  empty: the hub exits at once    -> RESULT
+ *  RESULT  0x07  hub->any  u32 count (RANGE: stations changed; QUIT: 0)
+ *  STATUS_TEXT 0x08 hub->any  text: "hub pid=P port=N stations=K\n" then one
+ *                          line per station "id=I addr=0xAAAAAAAA range=in|out
+ *                          rx=B tx=B drop=B nick=NAME\n"
+ *
+ * Integers are big-endian.  A connection that sends HELLO is a station: it
+ * hears every DATA chunk any OTHER in-range station sends, in the order
+ * the hub received them, and nothing it sent itself.  A connection that
+ * never sends HELLO is a control client (RANGE/STATUS/QUIT) and hears
+ * nothing.  DATA from a connection before its HELLO, or from an out of
+ * range station, is discarded.  Unknown types are ignored (forward
+ * compatibility); a length the receiver cannot handle closes the connection.
+ */
+#ifndef IRDA_MEDIUM_AIRPROTO_H
+#define IRDA_MEDIUM_AIRPROTO_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#define AIR_DEFAULT_PORT     6417
+#define AIR_MAGIC            0x49724131u    /* 'IrA1' */
+#define AIR_HDR              4
+#define AIR_MAX_PAYLOAD      65535u
+#define AIR_MAX_NICK         64
+
+enum air_type {
+    AIR_DATA        = 0x01,
+    AIR_HELLO       = 0x02,
+    AIR_WELCOME     = 0x03,
+    AIR_RANGE       = 0x04,
+    AIR_STATUS      = 0x05,
+    AIR_QUIT        = 0x06,
+    AIR_RESULT      = 0x07,
+    AIR_STATUS_TEXT = 0x08,
+};
+
+#define AIR_HELLO_OUT_OF_RANGE 0x01
+
+/* Hub exit codes. */
+#define AIR_EXIT_OK        0   /* idle timeout or QUIT */
+#define AIR_EXIT_USAGE     2
+#define AIR_EXIT_PORT_BUSY 3   /* another hub (or program) holds the port */
+#define AIR_EXIT_WINSOCK   4
+
+static inline void air_put16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+static inline void air_put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
+}
+static inline uint32_t air_get16(const uint8_t *p) { return (uint32_t)p[0] << 8 | p[1]; }
+static inline uint32_t air_get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+static inline void air_header(uint8_t *h, unsigned type, size_t len)
+{
+    h[0] = (uint8_t)type; h[1] = 0; air_put16(h + 2, (uint32_t)len);
+}
+
+/* ---- loss, shared by the hub and the stations -----------------------------
+ * A seeded xorshift32: the same seed gives the same drops. */
+struct air_loss {
+    uint32_t threshold;     /* drop when rng < threshold; 0: no loss */
+    int bytes;              /* 0: drop whole chunks, 1: drop single bytes */
+    uint32_t state;
+};
+
+static inline void air_loss_init(struct air_loss *l, double fraction, int bytes, uint32_t seed)
+{
+    if (fraction <= 0) l->threshold = 0;
+    else if (fraction >= 1) l->threshold = 0xFFFFFFFFu;
+    else l->threshold = (uint32_t)(fraction * 4294967296.0);
+    l->bytes = bytes;
+    l->state = seed ? seed : 0x9E3779B9u;
+}
+
+static inline uint32_t air_loss_next(struct air_loss *l)
+{
+    uint32_t x = l->state;
+    x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+    return l->state = x;
+}
+
+/* Applies the loss to buf[0..len) in place; returns the bytes kept (they
+ * are moved to the front, in order). */
+static inline size_t air_loss_apply(struct air_loss *l, uint8_t *buf, size_t len)
+{
+    if (!l->threshold || !len)
+        return len;
+    if (!l->bytes)
+        return air_loss_next(l) < l->threshold ? 0 : len;
+    size_t k = 0;
+    for (size_t i = 0; i < len; i++)
+        if (air_loss_next(l) >= l->threshold)
+            buf[k++] = buf[i];
+    return k;
+}
+
+#endif /* IRDA_MEDIUM_AIRPROTO_H */

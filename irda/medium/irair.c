@@ -1,0 +1,436 @@
+/*
+ * irair.c - the loopback IrDA "air": a hub that relays SIR bytes among the
+ * stations of this machine (see airproto.h for the protocol, README.md for
+ * the whole medium).  A Windows program, run under Wine; it uses Winsock
+ * through ce-winsock's ws2.dll.
+ *
+ *   irair [--port N] [--idle S] [--loss F] [--loss-mode chunk|byte]
+ *         [--seed N] [--log FILE]              run the hub
+ *   irair [--port N] status                    print the hub's stations
+ *   irair [--port N] range ADDR in|out         move a station in or out of range
+ *   irair [--port N] stop                      make the hub exit
+ *
+ * The hub listens on 127.0.0.1:N (default 6417), relays every DATA chunk a
+ * station sends to every OTHER in-range station, in the order received,
+ * and exits after S seconds (default 10; 0: never) without stations.  If
+ * the port is taken (another hub won a start race) it exits with 3.
+ * --loss drops that fraction of the chunks (or bytes) of each delivery,
+ * from a seeded generator.  Up to 63 connections (FD_SETSIZE).
+ */
+#include <cews2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "airproto.h"
+#include "medium.h"
+
+#define MAX_CLIENTS  (FD_SETSIZE - 1)
+#define INBUF        (2 * (AIR_HDR + AIR_MAX_PAYLOAD))
+#define OUT_MAX      (4u << 20)    /* bytes queued for one station before drops */
+
+struct client {
+    SOCKET s;
+    int station;            /* sent HELLO */
+    uint32_t id, addr;
+    int in_range;
+    char nick[AIR_MAX_NICK + 1];
+    uint8_t *in;
+    size_t in_len;
+    uint8_t *out;
+    size_t out_off, out_len, out_cap;
+    uint64_t heard, sent, dropped;
+    int dead;
+};
+
+static struct client *clients[MAX_CLIENTS];
+static int nclients;
+static uint32_t next_id = 1;
+static unsigned short port = AIR_DEFAULT_PORT;
+static FILE *logf;
+static struct air_loss hub_loss;
+
+static void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void logmsg(const char *fmt, ...)
+{
+    if (!logf)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(logf, "irair[%lu] ", (unsigned long)GetCurrentProcessId());
+    vfprintf(logf, fmt, ap);
+    fputc('\n', logf);
+    fflush(logf);
+    va_end(ap);
+}
+
+static int queue_out(struct client *c, unsigned type, const uint8_t *p, size_t len)
+{
+    size_t need = c->out_len - c->out_off + AIR_HDR + len;
+    if (c->out_off && (c->out_len + AIR_HDR + len > c->out_cap)) {
+        memmove(c->out, c->out + c->out_off, c->out_len - c->out_off);
+        c->out_len -= c->out_off;
+        c->out_off = 0;
+    }
+    if (type == AIR_DATA && need > OUT_MAX)
+        return 0;
+    if (c->out_len + AIR_HDR + len > c->out_cap) {
+        size_t cap = c->out_cap ? c->out_cap : 65536;
+        while (cap < c->out_len + AIR_HDR + len)
+            cap *= 2;
+        uint8_t *n = realloc(c->out, cap);
+        if (!n)
+            return 0;
+        c->out = n;
+        c->out_cap = cap;
+    }
+    air_header(c->out + c->out_len, type, len);
+    if (len)
+        memcpy(c->out + c->out_len + AIR_HDR, p, len);
+    c->out_len += AIR_HDR + len;
+    return 1;
+}
+
+static void relay(struct client *from, const uint8_t *p, size_t len)
+{
+    static uint8_t tmp[AIR_MAX_PAYLOAD];
+    from->sent += len;
+    for (int i = 0; i < nclients; i++) {
+        struct client *c = clients[i];
+        if (c == from || !c->station || !c->in_range || c->dead)
+            continue;
+        size_t n = len;
+        const uint8_t *q = p;
+        if (hub_loss.threshold) {
+            memcpy(tmp, p, len);
+            n = air_loss_apply(&hub_loss, tmp, len);
+            q = tmp;
+            c->dropped += len - n;
+            if (!n)
+                continue;
+        }
+        if (queue_out(c, AIR_DATA, q, n))
+            c->heard += n;
+        else
+            c->dropped += n;
+    }
+}
+
+static void status_text(char *buf, size_t cap, size_t *outlen)
+{
+    size_t n = 0;
+    int stations = 0;
+    for (int i = 0; i < nclients; i++)
+        stations += clients[i]->station && !clients[i]->dead;
+    n += (size_t)snprintf(buf + n, cap - n, "hub pid=%lu port=%u stations=%d\n",
+                          (unsigned long)GetCurrentProcessId(), (unsigned)port, stations);
+    for (int i = 0; i < nclients && n < cap; i++) {
+        struct client *c = clients[i];
+        if (!c->station || c->dead)
+            continue;
+        n += (size_t)snprintf(buf + n, cap - n,
+                              "id=%lu addr=0x%08lx range=%s rx=%llu tx=%llu drop=%llu nick=%s\n",
+                              (unsigned long)c->id, (unsigned long)c->addr,
+                              c->in_range ? "in" : "out", (unsigned long long)c->heard,
+                              (unsigned long long)c->sent, (unsigned long long)c->dropped, c->nick);
+    }
+    *outlen = n < cap ? n : cap;
+}
+
+/* Handles one message; returns 1 to quit the hub. */
+static int handle(struct client *c, unsigned type, const uint8_t *p, size_t len)
+{
+    uint8_t r[8];
+    switch (type) {
+    case AIR_DATA:
+        if (c->station && c->in_range && len)
+            relay(c, p, len);
+        break;
+    case AIR_HELLO:
+        if (len < 9 || air_get32(p) != AIR_MAGIC || c->station) {
+            c->dead = 1;
+            break;
+        }
+        c->station = 1;
+        c->id = next_id++;
+        c->addr = air_get32(p + 4);
+        c->in_range = !(p[8] & AIR_HELLO_OUT_OF_RANGE);
+        size_t nl = len - 9 > AIR_MAX_NICK ? AIR_MAX_NICK : len - 9;
+        memcpy(c->nick, p + 9, nl);
+        c->nick[nl] = 0;
+        for (size_t i = 0; i < nl; i++)
+            if ((unsigned char)c->nick[i] < 0x20) c->nick[i] = '?';
+        air_put32(r, GetCurrentProcessId());
+        air_put32(r + 4, c->id);
+        queue_out(c, AIR_WELCOME, r, 8);
+        logmsg("station %lu addr 0x%08lx '%s' %s", (unsigned long)c->id, (unsigned long)c->addr,
+               c->nick, c->in_range ? "in range" : "out of range");
+        break;
+    case AIR_RANGE: {
+        if (len < 5)
+            break;
+        uint32_t addr = air_get32(p), count = 0;
+        for (int i = 0; i < nclients; i++) {
+            struct client *t = clients[i];
+            if (!t->station || t->dead)
+                continue;
+            if (addr ? t->addr == addr : t == c) {
+                t->in_range = p[4] != 0;
+                count++;
+                logmsg("station %lu addr 0x%08lx %s", (unsigned long)t->id,
+                       (unsigned long)t->addr, t->in_range ? "in range" : "out of range");
+            }
+        }
+        air_put32(r, count);
+        queue_out(c, AIR_RESULT, r, 4);
+        break;
+    }
+    case AIR_STATUS: {
+        static char text[AIR_MAX_PAYLOAD];
+        size_t n;
+        status_text(text, sizeof(text), &n);
+        queue_out(c, AIR_STATUS_TEXT, (const uint8_t *)text, n);
+        break;
+    }
+    case AIR_QUIT:
+        air_put32(r, 0);
+        queue_out(c, AIR_RESULT, r, 4);
+        logmsg("quit requested");
+        return 1;
+    default:
+        break;      /* unknown: ignored */
+    }
+    return 0;
+}
+
+static void flush_client(struct client *c)
+{
+    while (c->out_off < c->out_len) {
+        int n = send(c->s, (const char *)c->out + c->out_off, (int)(c->out_len - c->out_off), 0);
+        if (n == SOCKET_ERROR) {
+            if (WSAGetLastError() != WSAEWOULDBLOCK)
+                c->dead = 1;
+            return;
+        }
+        c->out_off += (size_t)n;
+    }
+    c->out_off = c->out_len = 0;
+}
+
+/* Reads what is there and handles complete messages; returns 1 to quit. */
+static int read_client(struct client *c)
+{
+    int n = recv(c->s, (char *)c->in + c->in_len, (int)(INBUF - c->in_len), 0);
+    if (n == 0 || (n == SOCKET_ERROR && WSAGetLastError() != WSAEWOULDBLOCK)) {
+        c->dead = 1;
+        return 0;
+    }
+    if (n == SOCKET_ERROR)
+        return 0;
+    c->in_len += (size_t)n;
+    size_t off = 0;
+    int quit = 0;
+    while (c->in_len - off >= AIR_HDR) {
+        size_t len = air_get16(c->in + off + 2);
+        if (c->in_len - off < AIR_HDR + len)
+            break;
+        quit |= handle(c, c->in[off], c->in + off + AIR_HDR, len);
+        off += AIR_HDR + len;
+        if (c->dead)
+            break;
+    }
+    memmove(c->in, c->in + off, c->in_len - off);
+    c->in_len -= off;
+    return quit;
+}
+
+static void remove_dead(void)
+{
+    for (int i = 0; i < nclients;) {
+        struct client *c = clients[i];
+        if (!c->dead) {
+            i++;
+            continue;
+        }
+        if (c->station)
+            logmsg("station %lu addr 0x%08lx left", (unsigned long)c->id, (unsigned long)c->addr);
+        closesocket(c->s);
+        free(c->in);
+        free(c->out);
+        free(c);
+        clients[i] = clients[--nclients];
+    }
+}
+
+static int run_hub(unsigned idle_s)
+{
+    SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    if (l == INVALID_SOCKET)
+        return AIR_EXIT_WINSOCK;
+    /* SO_REUSEADDR lets a new hub bind while connections of a killed one sit
+     * in TIME_WAIT; two hubs still cannot both listen (the loser exits 3). */
+    int one = 1;
+    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, (const char *)&one, sizeof(one));
+    struct sockaddr_storage ss;
+    struct sockaddr_in *sa = (struct sockaddr_in *)&ss;
+    memset(&ss, 0, sizeof(ss));
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons(port);
+    sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(l, (struct sockaddr *)sa, sizeof(*sa)) == SOCKET_ERROR || listen(l, 16) == SOCKET_ERROR) {
+        logmsg("port %u busy (error %d): another hub runs; exiting", (unsigned)port, WSAGetLastError());
+        closesocket(l);
+        return AIR_EXIT_PORT_BUSY;
+    }
+    u_long nb = 1;
+    ioctlsocket(l, FIONBIO, &nb);
+    logmsg("listening on 127.0.0.1:%u (idle exit %us)", (unsigned)port, idle_s);
+
+    DWORD idle_since = GetTickCount();
+    for (;;) {
+        fd_set rd, wr;
+        FD_ZERO(&rd);
+        FD_ZERO(&wr);
+        FD_SET(l, &rd);
+        int stations = 0;
+        for (int i = 0; i < nclients; i++) {
+            FD_SET(clients[i]->s, &rd);
+            if (clients[i]->out_len > clients[i]->out_off)
+                FD_SET(clients[i]->s, &wr);
+            stations += clients[i]->station;
+        }
+        if (stations)
+            idle_since = GetTickCount();
+        else if (idle_s && GetTickCount() - idle_since >= idle_s * 1000u) {
+            logmsg("no stations for %us: exiting", idle_s);
+            break;
+        }
+        struct timeval tv = { 0, 250000 };
+        int r = select(0, &rd, wr.fd_count ? &wr : NULL, NULL, &tv);
+        if (r == SOCKET_ERROR) {
+            logmsg("select failed: %d", WSAGetLastError());
+            Sleep(50);
+            continue;
+        }
+        int quit = 0;
+        if (FD_ISSET(l, &rd)) {
+            for (;;) {
+                SOCKET s = accept(l, NULL, NULL);
+                if (s == INVALID_SOCKET)
+                    break;
+                struct client *c = nclients < MAX_CLIENTS ? calloc(1, sizeof(*c)) : NULL;
+                if (c && !(c->in = malloc(INBUF))) {
+                    free(c);
+                    c = NULL;
+                }
+                if (!c) {
+                    closesocket(s);
+                    logmsg("connection refused: too many");
+                    continue;
+                }
+                ioctlsocket(s, FIONBIO, &nb);
+                setsockopt(s, IPPROTO_TCP, TCP_NODELAY, (const char *)&one, sizeof(one));
+                c->s = s;
+                c->in_range = 1;
+                clients[nclients++] = c;
+            }
+        }
+        /* in the order of the client table: each reader's chunks are
+         * queued to the others before the next reader's */
+        for (int i = 0; i < nclients; i++)
+            if (!clients[i]->dead && FD_ISSET(clients[i]->s, &rd))
+                quit |= read_client(clients[i]);
+        for (int i = 0; i < nclients; i++)
+            if (!clients[i]->dead && clients[i]->out_len > clients[i]->out_off)
+                flush_client(clients[i]);
+        remove_dead();
+        if (quit) {
+            /* give the RESULT a moment to leave */
+            for (int i = 0; i < nclients; i++)
+                flush_client(clients[i]);
+            break;
+        }
+    }
+    for (int i = 0; i < nclients; i++)
+        clients[i]->dead = 1;
+    remove_dead();
+    closesocket(l);
+    return AIR_EXIT_OK;
+}
+
+static int usage(void)
+{
+    fprintf(stderr,
+            "usage: irair [--port N] [--idle S] [--loss F] [--loss-mode chunk|byte] [--seed N] [--log FILE]\n"
+            "       irair [--port N] status | range ADDR in|out | stop\n");
+    return AIR_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    unsigned idle_s = 10;
+    double loss = 0;
+    int loss_bytes = 0;
+    uint32_t seed = 0;
+    int i;
+    for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage();
+            return 0;
+        }
+        if (!v)
+            return usage();
+        if (!strcmp(a, "--port")) port = (unsigned short)strtoul(v, NULL, 0);
+        else if (!strcmp(a, "--idle")) idle_s = (unsigned)strtoul(v, NULL, 0);
+        else if (!strcmp(a, "--loss")) loss = strtod(v, NULL);
+        else if (!strcmp(a, "--loss-mode")) loss_bytes = !strcmp(v, "byte");
+        else if (!strcmp(a, "--seed")) seed = (uint32_t)strtoul(v, NULL, 0);
+        else if (!strcmp(a, "--log")) logf = fopen(v, "a");
+        else return usage();
+        i++;
+    }
+    if (!port)
+        return usage();
+    WSADATA wd;
+    if (WSAStartup(MAKEWORD(2, 2), &wd) != 0)
+        return AIR_EXIT_WINSOCK;
+    int rc;
+    if (i < argc) {
+        /* control client commands */
+        struct irmed_wsock w = {
+            WSAStartup, WSACleanup, WSAGetLastError, socket, connect, send, recv,
+            closesocket, setsockopt, shutdown,
+        };
+        DWORD e;
+        if (!strcmp(argv[i], "status") && i + 1 == argc) {
+            static char text[AIR_MAX_PAYLOAD + 1];
+            e = irmed_air_status(&w, port, text, sizeof(text));
+            if (!e) fputs(text, stdout);
+        } else if (!strcmp(argv[i], "range") && i + 3 == argc &&
+                   (!strcmp(argv[i + 2], "in") || !strcmp(argv[i + 2], "out"))) {
+            uint32_t changed = 0;
+            e = irmed_air_range(&w, port, (uint32_t)strtoul(argv[i + 1], NULL, 0),
+                                !strcmp(argv[i + 2], "in"), &changed);
+            if (!e) printf("%lu station(s) changed\n", (unsigned long)changed);
+        } else if (!strcmp(argv[i], "stop") && i + 1 == argc) {
+            e = irmed_air_quit(&w, port);
+        } else {
+            WSACleanup();
+            return usage();
+        }
+        if (e)
+            fprintf(stderr, "irair: no hub on port %u (error %lu)\n", (unsigned)port, (unsigned long)e);
+        rc = e ? 1 : 0;
+    } else {
+        air_loss_init(&hub_loss, loss, loss_bytes, seed ? seed : (uint32_t)time(NULL) | 1);
+        rc = run_hub(idle_s);
+    }
+    WSACleanup();
+    if (logf)
+        fclose(logf);
+    return rc;
+}

@@ -1,0 +1,66 @@
+/* medium_private.h - shared between medium.c and the backends (air.c, serial.c). */
+#ifndef IRDA_MEDIUM_PRIVATE_H
+#define IRDA_MEDIUM_PRIVATE_H
+
+#include "airproto.h"
+#include "medium.h"
+
+struct txq_item {
+    struct txq_item *next;
+    uint32_t baud;              /* nonzero: a rate change marker, no data */
+    size_t len;
+    uint8_t data[];
+};
+
+struct irmed {
+    struct irmed_config cfg;
+    struct irmed_callbacks cb;
+    struct irmed_wsock ws;
+    uint32_t addr;
+    char nick[IRMED_NICK_MAX];
+
+    CRITICAL_SECTION lock;          /* queue, sock, state, stats */
+    HANDLE stop_event;              /* manual reset: irmed_close */
+    HANDLE tx_event;                /* auto reset: queue became non-empty */
+    HANDLE ready_event;             /* manual reset: up */
+    HANDLE ack_event;               /* auto reset: RESULT from the hub */
+    HANDLE rx_thread, tx_thread;
+    struct txq_item *head, *tail;
+    size_t queued;
+    uint32_t baud;                  /* current (after markers applied by the tx thread) */
+    int in_range;
+    struct air_loss loss;
+    double air_free_ms;             /* rate pacing: when the last piece finished */
+    struct irmed_stats st;
+    int wsa_started;
+
+    /* air */
+    CRITICAL_SECTION send_lock;     /* one message at a time on sock */
+    SOCKET rx_sock;                 /* the socket the receive thread works on */
+    SOCKET sock;                    /* published for senders once WELCOME arrived */
+    DWORD last_hub_start;
+    int hub_started_once;
+    int hub_seen_since_start;
+    uint8_t *txmsg;                 /* the transmit thread's message buffer */
+
+    /* serial */
+    HANDLE com;
+};
+
+double irmed__now_ms(void);
+/* Delivers received bytes (applies the loss option; buf may be modified). */
+void irmed__deliver(irmed_t *m, uint8_t *buf, size_t len);
+void irmed__event(irmed_t *m, int ev, uint32_t detail);
+
+DWORD air_start(irmed_t *m);                     /* creates m->rx_thread */
+DWORD air_write(irmed_t *m, const uint8_t *p, size_t len);
+DWORD air_set_range(irmed_t *m, int in_range);
+void  air_stop(irmed_t *m);                      /* wakes the receive thread */
+
+DWORD serial_start(irmed_t *m);
+DWORD serial_write(irmed_t *m, const uint8_t *p, size_t len);
+DWORD serial_apply_baud(irmed_t *m, uint32_t baud);
+void  serial_stop(irmed_t *m);
+void  serial_close(irmed_t *m);                  /* after the threads ended */
+
+#endif
