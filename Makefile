@@ -187,6 +187,17 @@ $(B)/tests/test_irmed%.exe: $(B)/obj/wine-tests/test_irmed%.o $(IRMED_OBJ) $(TES
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $< $(IRMED_OBJ) $(TESTLIB_OBJ) $(LDFLAGS) -L$(B)/lib -lws2 $(CMOCKA) -ladvapi32
 
+# --- irda/provider: irdaprov.dll, the AF_IRDA base provider (core + medium) ----
+IRDAPROV_SRC := $(wildcard irda/provider/*.c) $(wildcard irda/core/*.c)
+IRDAPROV_OBJ := $(IRDAPROV_SRC:%.c=$(B)/obj/%.o) $(IRMED_OBJ)
+$(B)/obj/irda/provider/%.o: CFLAGS += -Iirda/core -Iirda/medium
+$(B)/obj/irda/core/%.o: CFLAGS += -Iirda/core
+$(eval $(call def_for_arch,irdaprov,irda/provider/irdaprov.def,$(filter $(B)/obj/irda/provider/%,$(IRDAPROV_OBJ))))
+$(B)/bin/irdaprov.dll: $(IRDAPROV_OBJ) $(B)/irdaprov.def
+	@mkdir -p $(dir $@)
+	$(CC) -shared -o $@ $(IRDAPROV_OBJ) $(B)/irdaprov.def -Wl,--kill-at $(LDFLAGS) -ladvapi32
+all: $(B)/bin/irdaprov.dll
+
 # --- running -------------------------------------------------------------
 setup:
 	bash installer/host-setup.sh

@@ -71,6 +71,20 @@ static void silence_notifications(struct lsp_socket *so)
  * socket never issued anything that could pend, and repeated only for calls
  * that were still inside the socket at the first one.
  */
+static void cancel_pending(struct lsp_socket *so)
+{
+    DWORD returned;
+    int err;
+
+    /* an IFS handle is a kernel file: the kernel cancels its I/O; a handle
+     * of a non-IFS provider only that provider can cancel (cews2.h) */
+    if (so->lower->info.dwServiceFlags1 & XP1_IFS_HANDLES)
+        CancelIoEx((HANDLE)so->handle, NULL);
+    else
+        so->lower->procs.lpWSPIoctl(so->handle, SIO_CEWS_CANCEL, NULL, 0, NULL, 0, &returned,
+                                    NULL, NULL, NULL, &err);
+}
+
 static void cancel_and_drain(struct lsp_socket *so)
 {
     ULONGLONG deadline = GetTickCount64() + CALLS_LEAVE_MS;
@@ -78,17 +92,17 @@ static void cancel_and_drain(struct lsp_socket *so)
 
     if (!so->io_issued && socket_context_refs(so) == 1)
         return;
-    CancelIoEx((HANDLE)so->handle, NULL);
+    cancel_pending(so);
     /* our own reference is the one left when every call has gone */
     while (socket_context_refs(so) > 1 && GetTickCount64() < deadline) {
         waited = TRUE;
         Sleep(1);
         /* a call that had not reached the provider below at the first cancel */
-        CancelIoEx((HANDLE)so->handle, NULL);
+        cancel_pending(so);
     }
     /* one of those calls may have issued an operation just before leaving */
     if (waited)
-        CancelIoEx((HANDLE)so->handle, NULL);
+        cancel_pending(so);
 }
 
 static int close_graceful(struct lsp_socket *so, LPINT err)

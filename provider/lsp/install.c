@@ -10,15 +10,20 @@
  */
 #include "celsp.h"
 #include <wchar.h>
+#include <af_irda.h>
 
 typedef int (WSPAPI *install_provider_fn)(LPGUID, const WCHAR *, const LPWSAPROTOCOL_INFOW,
                                           DWORD, LPINT);
 typedef int (WSPAPI *deinstall_provider_fn)(LPGUID, LPINT);
 
+/* TCP and UDP over IPv4 and IPv6, and IrDA streams: what CE applications close. */
 static BOOL is_layered_target(const WSAPROTOCOL_INFOW *p)
 {
-    return p->ProtocolChain.ChainLen == BASE_PROTOCOL &&
-           (p->iAddressFamily == AF_INET || p->iAddressFamily == AF_INET6) &&
+    if (p->ProtocolChain.ChainLen != BASE_PROTOCOL)
+        return FALSE;
+    if (p->iAddressFamily == AF_IRDA)
+        return p->iSocketType == SOCK_STREAM;
+    return (p->iAddressFamily == AF_INET || p->iAddressFamily == AF_INET6) &&
            ((p->iSocketType == SOCK_STREAM && p->iProtocol == IPPROTO_TCP) ||
             (p->iSocketType == SOCK_DGRAM && p->iProtocol == IPPROTO_UDP));
 }

@@ -81,6 +81,17 @@ typedef INT (WINAPI *CEWS2_REGISTER_ENTRY)(LPCWSTR dll_path);
 #define SIO_CEWS_SEND_BACKLOG  _WSAIOR(IOC_VENDOR, 0x4345)
 
 /*
+ * SIO_CEWS_CANCEL (WSAIoctl, no buffers): cancel every call pending on the
+ * socket as closesocket would, without closing it: blocking calls in other
+ * threads fail with WSAEINTR, overlapped operations complete with
+ * WSA_OPERATION_ABORTED.  The CE layered provider uses it over base
+ * providers whose handles are not kernel file handles (not
+ * XP1_IFS_HANDLES), where CancelIoEx cannot reach their operations;
+ * ce-winsock's AF_IRDA provider implements it.
+ */
+#define SIO_CEWS_CANCEL        _WSAIO(IOC_VENDOR, 0x4346)
+
+/*
  * Diagnostics: ws2.dll writes one line per skipped registration or failed
  * provider load to standard error when CEWS2_DIAG=1 is set in the
  * environment (and always through OutputDebugString).

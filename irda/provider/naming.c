@@ -1,0 +1,359 @@
+/*
+ * naming.c - binding to a service, listening, accepting and connecting.
+ *
+ * The Windows AF_IRDA model: a server binds to a service name, which
+ * registers the IAS entry "<name>" / "IrDA:TinyTP:LsapSel" pointing at its
+ * LSAP (or binds to "LSAP-SEL<n>" directly); a client connects to a device
+ * address and a service name, resolved through the peer's IAS.
+ */
+#include "irdaprov.h"
+#include <stdio.h>
+
+/* "LSAP-SEL<n>" names an LSAP directly; returns n or -1. */
+static int lsap_from_name(const char *name)
+{
+    int n = 0, digits = 0;
+    if (strncmp(name, "LSAP-SEL", 8) != 0)
+        return -1;
+    for (name += 8; *name >= '0' && *name <= '9' && digits < 4; name++, digits++)
+        n = n * 10 + (*name - '0');
+    return digits && !*name ? n : -1;
+}
+
+/* Copies a service name that must be NUL-terminated within its 25 bytes. */
+static BOOL service_name(const SOCKADDR_IRDA *a, char out[IRDA_SERVICE_MAX + 1])
+{
+    size_t len = strnlen(a->irdaServiceName, IRDA_SERVICE_MAX);
+    if (len == 0 || len >= IRDA_SERVICE_MAX)
+        return FALSE;
+    memcpy(out, a->irdaServiceName, len + 1);
+    return TRUE;
+}
+
+static int check_address(const struct sockaddr *name, int len, SOCKADDR_IRDA *a)
+{
+    if (!name || len < (int)sizeof(SOCKADDR_IRDA))
+        return WSAEFAULT;
+    memcpy(a, name, sizeof(*a));
+    if (a->irdaAddressFamily != AF_IRDA)
+        return WSAEAFNOSUPPORT;
+    return 0;
+}
+
+/* Bind: the LSAP is taken (and listened on) now, so the name is held. */
+static int bind_locked(struct irsock *so, const SOCKADDR_IRDA *a)
+{
+    char name[IRDA_SERVICE_MAX + 1];
+    int lsap, handle = 0, rc;
+
+    if (so->state != IRS_NEW)
+        return WSAEINVAL;
+    if (!service_name(a, name))
+        return WSAEINVAL;
+    lsap = lsap_from_name(name);
+    if (lsap < 0) {
+        /* a service name already registered by another socket is in use */
+        const struct ias_object *o = ias_db_find(&station.stack.ias_db, name);
+        if (o)
+            return WSAEADDRINUSE;
+    } else if (lsap < IRLMP_LSAP_MIN || lsap > IRLMP_LSAP_MAX) {
+        return WSAEINVAL;
+    }
+    rc = irda_stack_listen(&station.stack, lsap < 0 ? IRLMP_LSAP_ANY : lsap, 1, &handle);
+    if (rc < 0)
+        return rc == IRDA_ERR_INUSE ? WSAEADDRINUSE : irda_error_to_wsa(rc);
+    so->lsap = rc;
+    irsock_attach(so, handle);
+    if (lsap < 0) {
+        struct ias_value v;
+        memset(&v, 0, sizeof(v));
+        v.type = IAS_INTEGER;
+        v.integer = so->lsap;
+        rc = irda_stack_ias_set(&station.stack, name, IRDA_LSAP_ATTRIBUTE, &v);
+        if (rc < 0) {   /* success is the object's id */
+            irda_stack_close(&station.stack, handle, false);
+            irsock_detach(so);
+            return irda_error_to_wsa(rc);
+        }
+        so->ias_registered = TRUE;
+        memcpy(so->service, name, sizeof(name));
+    } else {
+        so->service[0] = 0;
+    }
+    so->state = IRS_BOUND;
+    return 0;
+}
+
+int WSPAPI irda_bind(SOCKET s, const struct sockaddr *name, int len, LPINT err)
+{
+    struct irsock *so = irsock_lookup(s, err);
+    SOCKADDR_IRDA a;
+
+    if (!so)
+        return SOCKET_ERROR;
+    *err = check_address(name, len, &a);
+    if (!*err) {
+        station_lock();
+        station_now();
+        *err = bind_locked(so, &a);
+        station_unlock();
+    }
+    irsock_release(so);
+    return *err ? SOCKET_ERROR : 0;
+}
+
+int WSPAPI irda_listen(SOCKET s, int backlog, LPINT err)
+{
+    struct irsock *so = irsock_lookup(s, err);
+
+    if (!so)
+        return SOCKET_ERROR;
+    station_lock();
+    if (so->state == IRS_BOUND || so->state == IRS_LISTENING) {
+        struct irda_conn *c = &station.stack.conns[so->conn - 1];
+        unsigned want = backlog < 1 ? 1 : backlog > IRDA_STACK_BACKLOG ? IRDA_STACK_BACKLOG
+                                                                         : (unsigned)backlog;
+        c->backlog_max = want;
+        so->state = IRS_LISTENING;
+        *err = 0;
+    } else {
+        *err = so->state == IRS_NEW ? WSAEINVAL : WSAEISCONN;
+    }
+    station_unlock();
+    irsock_release(so);
+    return *err ? SOCKET_ERROR : 0;
+}
+
+static void fill_address(SOCKADDR_IRDA *a, uint32_t addr, const char *service)
+{
+    memset(a, 0, sizeof(*a));
+    a->irdaAddressFamily = AF_IRDA;
+    irda_put_le32(a->irdaDeviceID, addr);
+    lstrcpynA(a->irdaServiceName, service, IRDA_SERVICE_MAX);
+}
+
+/* WHY: the accepted socket is a new handle for the next connection queued. */
+SOCKET WSPAPI irda_accept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
+                          LPCONDITIONPROC condition, DWORD_PTR data, LPINT err)
+{
+    struct irsock *so = irsock_lookup(s, err), *child = NULL;
+    SOCKET handle = INVALID_SOCKET;
+    int conn = 0;
+    unsigned gen;
+    (void)condition; (void)data;
+
+    if (!so)
+        return INVALID_SOCKET;
+    if (addr && (!addrlen || *addrlen < (int)sizeof(SOCKADDR_IRDA))) {
+        irsock_release(so);
+        *err = WSAEFAULT;
+        return INVALID_SOCKET;
+    }
+    station_lock();
+    gen = so->cancel_gen;
+    *err = so->state == IRS_LISTENING ? 0 : WSAEINVAL;
+    while (!*err) {
+        int rc;
+        station_now();
+        rc = irda_stack_accept(&station.stack, so->conn, &conn);
+        if (rc == IRDA_OK)
+            break;
+        if (rc != IRDA_ERR_AGAIN)
+            *err = irda_error_to_wsa(rc);
+        else if (so->nonblocking)
+            *err = WSAEWOULDBLOCK;
+        else
+            *err = wait_for_socket(so, gen, INFINITE);
+    }
+    station_unlock();
+    if (!*err)
+        *err = irsock_create(so->catalog_id, &child, &handle);
+    station_lock();
+    if (!*err) {
+        const struct irda_conn *c = irda_stack_conn(&station.stack, conn);
+        child->state = IRS_CONNECTED;
+        child->nonblocking = so->nonblocking;
+        child->linger = so->linger;
+        child->peer_addr = c ? c->daddr : 0;
+        irsock_attach(child, conn);
+        if (addr) {
+            fill_address((SOCKADDR_IRDA *)addr, child->peer_addr, "");
+            *addrlen = sizeof(SOCKADDR_IRDA);
+        }
+    } else if (conn) {
+        irda_stack_close(&station.stack, conn, false);
+    }
+    so->reported &= ~FD_ACCEPT;
+    notify_update(so);
+    station_unlock();
+    irsock_release(so);
+    return *err ? INVALID_SOCKET : handle;
+}
+
+/* The peer's LSAP for a service name, through its IAS (lock held). */
+static int resolve_service(uint32_t daddr, const char *service, uint8_t *lsap)
+{
+    int direct = lsap_from_name(service), err = 0;
+
+    if (direct >= 0) {
+        *lsap = (uint8_t)direct;
+        return 0;
+    }
+    /* one IAS query at a time in the stack */
+    while (station.ias_busy)
+        station_wait(INFINITE);
+    station.ias_busy = TRUE;
+    station.ias_done = FALSE;
+    station_now();
+    if (irda_stack_ias_query(&station.stack, daddr, service, IRDA_LSAP_ATTRIBUTE) != IRDA_OK) {
+        err = WSAETIMEDOUT;
+    } else {
+        while (!station.ias_done)
+            station_wait(INFINITE);
+        if (station.ias_status != IRDA_OK)
+            err = WSAETIMEDOUT;             /* nobody answered */
+        else if (station.ias.rc != IAS_SUCCESS || station.ias.count == 0 ||
+                 station.ias.values[0].type != IAS_INTEGER)
+            err = WSAECONNREFUSED;          /* no such service there */
+        else
+            *lsap = (uint8_t)station.ias.values[0].integer;
+    }
+    station.ias_busy = FALSE;
+    WakeAllConditionVariable(&station.changed);
+    return err;
+}
+
+/*
+ * WHY: connecting is an IAS lookup followed by an IrLMP/TinyTP connect;
+ * an unknown service is WSAECONNREFUSED and a device that does not answer
+ * is WSAETIMEDOUT, as Windows documents.
+ */
+int WSPAPI irda_connect(SOCKET s, const struct sockaddr *name, int len, LPWSABUF caller,
+                        LPWSABUF callee, LPQOS sqos, LPQOS gqos, LPINT err)
+{
+    struct irsock *so = irsock_lookup(s, err);
+    char service[IRDA_SERVICE_MAX + 1];
+    SOCKADDR_IRDA a;
+    uint32_t daddr;
+    uint8_t lsap = 0;
+    int conn = 0;
+    unsigned gen = 0;
+    ULONGLONG deadline;
+    (void)caller; (void)callee; (void)sqos; (void)gqos;
+
+    if (!so)
+        return SOCKET_ERROR;
+    *err = check_address(name, len, &a);
+    if (!*err && !service_name(&a, service))
+        *err = WSAEINVAL;
+    station_lock();
+    if (!*err && so->state == IRS_CONNECTED)
+        *err = WSAEISCONN;
+    else if (!*err && so->state != IRS_NEW)
+        *err = WSAEINVAL;
+    if (*err)
+        goto done;
+    daddr = irda_get_le32(a.irdaDeviceID);
+    gen = so->cancel_gen;
+    so->state = IRS_CONNECTING;
+    *err = resolve_service(daddr, service, &lsap);
+    if (!*err && so->closing)
+        *err = WSAEINTR;
+    if (!*err) {
+        int rc;
+        station_now();
+        rc = irda_stack_connect(&station.stack, daddr, lsap, &conn);
+        if (rc < 0)
+            *err = irda_error_to_wsa(rc);
+        else
+            irsock_attach(so, conn);
+    }
+    deadline = GetTickCount64() + IRDA_CONNECT_MS;
+    while (!*err && so->state == IRS_CONNECTING) {
+        const struct irda_conn *c = irda_stack_conn(&station.stack, conn);
+        if (so->so_error)
+            *err = so->so_error;
+        else if (c && c->open)
+            so->state = IRS_CONNECTED;
+        else if (so->closing || so->cancel_gen != gen)
+            *err = WSAEINTR;
+        else if (GetTickCount64() >= deadline)
+            *err = WSAETIMEDOUT;
+        else
+            station_wait(200);
+    }
+    if (*err) {
+        if (so->conn && !so->closing) {
+            irda_stack_close(&station.stack, so->conn, false);
+            irsock_detach(so);
+        }
+        if (!so->closing)
+            so->state = IRS_NEW;
+    } else {
+        so->state = IRS_CONNECTED;
+        so->peer_addr = daddr;
+        memcpy(so->peer_service, service, sizeof(service));
+        notify_update(so);
+    }
+done:
+    station_unlock();
+    station_poke();
+    irsock_release(so);
+    return *err ? SOCKET_ERROR : 0;
+}
+
+int WSPAPI irda_get_sock_name(SOCKET s, struct sockaddr *name, LPINT len, LPINT err)
+{
+    struct irsock *so = irsock_lookup(s, err);
+
+    if (!so)
+        return SOCKET_ERROR;
+    if (!name || !len || *len < (int)sizeof(SOCKADDR_IRDA)) {
+        *err = WSAEFAULT;
+    } else if (so->state == IRS_NEW) {
+        *err = WSAEINVAL;
+    } else {
+        char self[IRDA_SERVICE_MAX + 1];
+        if (so->service[0])
+            lstrcpynA(self, so->service, sizeof(self));
+        else
+            snprintf(self, sizeof(self), "LSAP-SEL%d", so->lsap);
+        fill_address((SOCKADDR_IRDA *)name, station.stack.lap.cfg.saddr, self);
+        *len = sizeof(SOCKADDR_IRDA);
+        *err = 0;
+    }
+    irsock_release(so);
+    return *err ? SOCKET_ERROR : 0;
+}
+
+int WSPAPI irda_get_peer_name(SOCKET s, struct sockaddr *name, LPINT len, LPINT err)
+{
+    struct irsock *so = irsock_lookup(s, err);
+
+    if (!so)
+        return SOCKET_ERROR;
+    if (!name || !len || *len < (int)sizeof(SOCKADDR_IRDA)) {
+        *err = WSAEFAULT;
+    } else if (so->state != IRS_CONNECTED) {
+        *err = WSAENOTCONN;
+    } else {
+        fill_address((SOCKADDR_IRDA *)name, so->peer_addr, so->peer_service);
+        *len = sizeof(SOCKADDR_IRDA);
+        *err = 0;
+    }
+    irsock_release(so);
+    return *err ? SOCKET_ERROR : 0;
+}
+
+/* IrDA has no half close: shutdown only checks its arguments. */
+int WSPAPI irda_shutdown(SOCKET s, int how, LPINT err)
+{
+    struct irsock *so = irsock_lookup(s, err);
+
+    if (!so)
+        return SOCKET_ERROR;
+    *err = how < SD_RECEIVE || how > SD_BOTH ? WSAEINVAL
+         : so->state != IRS_CONNECTED ? WSAENOTCONN : 0;
+    irsock_release(so);
+    return *err ? SOCKET_ERROR : 0;
+}
