@@ -62,6 +62,11 @@ BOOL station_wait(DWORD ms);
 uint64_t station_now(void);         /* sets the stack's time; lock held */
 int irda_error_to_wsa(int err);
 
+/* ---- airsock.c: the medium's TCP, from the host provider's SPI ------------ */
+/* NULL when the host provider cannot be loaded (a serial medium needs none). */
+const struct irmed_wsock *airsock_open(void);
+void airsock_close(void);
+
 /* ---- socket.c -------------------------------------------------------------- */
 enum irsock_state {
     IRS_NEW, IRS_BOUND, IRS_LISTENING, IRS_CONNECTING, IRS_CONNECTED, IRS_CLOSED

@@ -220,6 +220,7 @@ int station_start(void)
     /* the medium: the air by default; it connects from its own thread */
     irmed_config_load(&mcfg);
     mcfg.wsa_startup = 0;           /* we live inside ws2.dll's WSAStartup */
+    mcfg.wsock = airsock_open();    /* private sockets: see airsock.c */
     mcfg.open_wait_ms = 0;          /* the caller may hold ws2.dll's lock */
     memset(&cfg, 0, sizeof(cfg));
     cfg.saddr = mcfg.device_address ? mcfg.device_address : irmed_device_address();
@@ -292,6 +293,7 @@ void station_stop(void)
     }
     irmed_close(station.medium);
     station.medium = NULL;
+    airsock_close();
     if (station.capture_file)
         CloseHandle(station.capture_file);
     CloseHandle(station.wake);

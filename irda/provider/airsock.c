@@ -1,0 +1,165 @@
+/*
+ * airsock.c - the sockets the medium uses to reach the air, private to us.
+ *
+ * The medium talks TCP to the air's hub.  Through ws2.dll its socket would
+ * be one of the application's: the application's last WSACleanup would
+ * close it before our WSPCleanup could let the station finish sending
+ * what closesocket left queued (IrDA's deferred close).  So the medium
+ * gets its TCP sockets from the host base provider's SPI directly, loaded
+ * here as any layered provider loads the provider below it: the handles
+ * never enter ws2.dll's table, and no code above hostprov calls the
+ * host's Winsock.
+ */
+#include "irdaprov.h"
+
+typedef int (WSPAPI *enum_protocols_fn)(LPINT, LPWSAPROTOCOL_INFOW, LPDWORD, LPINT);
+typedef int (WSPAPI *provider_path_fn)(LPGUID, WCHAR *, LPINT, LPINT);
+
+static WSPPROC_TABLE host;
+static WSAPROTOCOL_INFOW host_tcp;
+static HMODULE host_module;
+static __thread int last_error;
+
+/* The host provider's TCP/IPv4 base entry, from the catalog. */
+static BOOL find_host_tcp(void)
+{
+    static const GUID host_guid = CEWS2_HOST_PROVIDER_GUID;
+    enum_protocols_fn enum_protocols = (enum_protocols_fn)(void *)GetProcAddress(
+        GetModuleHandleW(L"ws2.dll"), "WSCEnumProtocols");
+    WSAPROTOCOL_INFOW *all;
+    DWORD size = 0;
+    int err, count, i;
+    BOOL found = FALSE;
+
+    if (!enum_protocols)
+        return FALSE;
+    enum_protocols(NULL, NULL, &size, &err);
+    all = malloc(size ? size : 1);
+    if (!all)
+        return FALSE;
+    count = enum_protocols(NULL, all, &size, &err);
+    for (i = 0; i < count; i++)
+        if (!memcmp(&all[i].ProviderId, &host_guid, sizeof(GUID)) &&
+            all[i].iAddressFamily == AF_INET && all[i].iSocketType == SOCK_STREAM &&
+            all[i].ProtocolChain.ChainLen == BASE_PROTOCOL) {
+            host_tcp = all[i];
+            found = TRUE;
+            break;
+        }
+    free(all);
+    return found;
+}
+
+static int fail(int err)
+{
+    last_error = err;
+    return SOCKET_ERROR;
+}
+
+static int WSAAPI air_startup(WORD version, LPWSADATA data)
+{
+    (void)version; (void)data;
+    return 0;
+}
+
+static int WSAAPI air_cleanup(void)
+{
+    return 0;
+}
+
+static int WSAAPI air_last_error(void)
+{
+    return last_error;
+}
+
+static SOCKET WSAAPI air_socket(int af, int type, int protocol)
+{
+    int err = 0;
+    SOCKET s = host.lpWSPSocket(af, type, protocol, &host_tcp, 0, WSA_FLAG_OVERLAPPED, &err);
+    if (s == INVALID_SOCKET)
+        last_error = err;
+    return s;
+}
+
+static int WSAAPI air_connect(SOCKET s, const struct sockaddr *name, int len)
+{
+    int err = 0;
+    return host.lpWSPConnect(s, name, len, NULL, NULL, NULL, NULL, &err) ? fail(err) : 0;
+}
+
+static int WSAAPI air_send(SOCKET s, const char *buf, int len, int flags)
+{
+    WSABUF b = { (ULONG)len, (char *)buf };
+    DWORD sent = 0;
+    int err = 0;
+    if (host.lpWSPSend(s, &b, 1, &sent, (DWORD)flags, NULL, NULL, NULL, &err))
+        return fail(err);
+    return (int)sent;
+}
+
+static int WSAAPI air_recv(SOCKET s, char *buf, int len, int flags)
+{
+    WSABUF b = { (ULONG)len, buf };
+    DWORD got = 0, f = (DWORD)flags;
+    int err = 0;
+    if (host.lpWSPRecv(s, &b, 1, &got, &f, NULL, NULL, NULL, &err))
+        return fail(err);
+    return (int)got;
+}
+
+static int WSAAPI air_close(SOCKET s)
+{
+    int err = 0;
+    return host.lpWSPCloseSocket(s, &err) ? fail(err) : 0;
+}
+
+static int WSAAPI air_setsockopt(SOCKET s, int level, int name, const char *value, int len)
+{
+    int err = 0;
+    return host.lpWSPSetSockOpt(s, level, name, value, len, &err) ? fail(err) : 0;
+}
+
+static int WSAAPI air_shutdown(SOCKET s, int how)
+{
+    int err = 0;
+    return host.lpWSPShutdown(s, how, &err) ? fail(err) : 0;
+}
+
+static const struct irmed_wsock air_wsock = {
+    air_startup, air_cleanup, air_last_error, air_socket, air_connect, air_send, air_recv,
+    air_close, air_setsockopt, air_shutdown,
+};
+
+const struct irmed_wsock *airsock_open(void)
+{
+    provider_path_fn provider_path = (provider_path_fn)(void *)GetProcAddress(
+        GetModuleHandleW(L"ws2.dll"), "WSCGetProviderPath");
+    LPWSPSTARTUP startup;
+    WCHAR path[MAX_PATH];
+    WSPDATA data;
+    int len = MAX_PATH, err = 0;
+
+    if (!provider_path || !find_host_tcp() ||
+        provider_path(&host_tcp.ProviderId, path, &len, &err) == SOCKET_ERROR)
+        return NULL;
+    host_module = LoadLibraryW(path);
+    if (!host_module)
+        return NULL;
+    startup = (LPWSPSTARTUP)(void *)GetProcAddress(host_module, "WSPStartup");
+    if (!startup || startup(MAKEWORD(2, 2), &data, &host_tcp, upcalls, &host) != 0) {
+        FreeLibrary(host_module);
+        host_module = NULL;
+        return NULL;
+    }
+    return &air_wsock;
+}
+
+void airsock_close(void)
+{
+    int err;
+    if (!host_module)
+        return;
+    host.lpWSPCleanup(&err);
+    FreeLibrary(host_module);
+    host_module = NULL;
+}
