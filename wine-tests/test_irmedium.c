@@ -894,8 +894,6 @@ static void config_and_identity(void **state)
 
 /* ---- serial: two stations over a socat pty pair ---------------------------- */
 
-static char socat_cleanup[MAX_PATH + 128];     /* run by the teardown if the test fails */
-
 static int unix_sh(const char *script)
 {
     /* Wine runs a Unix program named by a Unix path; it gives no handle back */
@@ -915,7 +913,7 @@ static int unix_sh(const char *script)
 static void serial_pty_pair(void **state)
 {
     (void)state;
-    char prefix[MAX_PATH], sh[1600], pidfile[MAX_PATH + 64];
+    char prefix[MAX_PATH], sh[256], script[MAX_PATH];
     const char *socat = NULL;
     if (GetFileAttributesA("Z:\\usr\\bin\\socat") != INVALID_FILE_ATTRIBUTES) socat = "/usr/bin/socat";
     else if (GetFileAttributesA("Z:\\usr\\local\\bin\\socat") != INVALID_FILE_ATTRIBUTES) socat = "/usr/local/bin/socat";
@@ -929,15 +927,38 @@ static void serial_pty_pair(void **state)
         skip();
     }
     unsigned na = 40 + (GetCurrentProcessId() % 100) * 2, nb = na + 1;
-    snprintf(pidfile, sizeof(pidfile), "/tmp/irmed-socat-%lu.pid", (unsigned long)GetCurrentProcessId());
-    /* -T 120: socat ends by itself should the kill below not happen */
-    snprintf(sh, sizeof(sh),
-             "rm -f %s/dosdevices/com%u %s/dosdevices/com%u; "
-             "%s -T 120 pty,raw,echo=0,link=%s/dosdevices/com%u pty,raw,echo=0,link=%s/dosdevices/com%u "
-             "</dev/null >/dev/null 2>&1 & echo $! > %s",
-             prefix, na, prefix, nb, socat, prefix, na, prefix, nb, pidfile);
+    /* A script, so that no quoting goes through the Windows command line.
+     * Closing a pty master hangs up its slave, and wineserver (which opened
+     * the slave as a session leader, making it its controlling tty) then
+     * gets SIGHUP and dumps its whole object table to its stderr, i.e. into
+     * the test log.  So socat lives until this prefix's wineserver is gone
+     * (run.sh stops it at the end), and only then is killed. */
+    unsigned long pid = (unsigned long)GetCurrentProcessId();
+    snprintf(script, sizeof(script), "Z:\\tmp\\irmed-serial-%lu.sh", pid);
+    FILE *f = fopen(script, "wb");
+    assert_non_null(f);
+    fprintf(f,
+            "#!/bin/sh\n"
+            "# written by test_irmedium.exe: a pty pair for COM%u and COM%u\n"
+            "P='%s'\n"
+            "rm -f \"$P/dosdevices/com%u\" \"$P/dosdevices/com%u\"\n"
+            "%s pty,raw,echo=0,link=\"$P/dosdevices/com%u\" pty,raw,echo=0,link=\"$P/dosdevices/com%u\" &\n"
+            "S=$!\n"
+            "k=server-$(stat -Lc %%D \"$P\")-$(printf %%x $(stat -Lc %%i \"$P\"))\n"
+            "W=\n"
+            "for p in /proc/[0-9]*; do\n"
+            "  case \"$(readlink $p/exe)\" in *wineserver*)\n"
+            "    case \"$(readlink $p/cwd)\" in */$k) W=${p#/proc/} ;; esac ;; esac\n"
+            "done\n"
+            "if [ -n \"$W\" ]; then\n"
+            "  n=0; while kill -0 $W 2>/dev/null && [ $n -lt 3600 ]; do sleep 1; n=$((n+1)); done\n"
+            "else sleep 120; fi\n"
+            "kill $S 2>/dev/null\n"
+            "rm -f \"$0\"\n",
+            na, nb, prefix, na, nb, socat, na, nb);
+    fclose(f);
+    snprintf(sh, sizeof(sh), "/bin/sh /tmp/irmed-serial-%lu.sh </dev/null >/dev/null 2>&1 &", pid);
     assert_true(unix_sh(sh));
-    snprintf(socat_cleanup, sizeof(socat_cleanup), "kill $(cat %s) 2>/dev/null; rm -f %s", pidfile, pidfile);
 
     static struct station a, b;
     struct irmed_config c;
@@ -1005,9 +1026,6 @@ static void serial_pty_pair(void **state)
     free(buf);
     st_close(&a);
     st_close(&b);
-    tu_log("ports closed");
-    unix_sh(socat_cleanup);
-    socat_cleanup[0] = 0;
 }
 
 static int teardown(void **state)
@@ -1018,10 +1036,6 @@ static int teardown(void **state)
     for (int i = 0; i < 32; i++)
         if (open_stations[i]) st_close(open_stations[i]);
     stop_senders = 0;
-    if (socat_cleanup[0]) {
-        unix_sh(socat_cleanup);
-        socat_cleanup[0] = 0;
-    }
     return 0;
 }
 
