@@ -179,7 +179,8 @@ static void l_accept(struct irlmp_lsap *l, const struct lsap_arg *a)
 
 static void l_send_disconnect(struct irlmp_lsap *l, const struct lsap_arg *a)
 {
-    send_ctrl(l->lmp, l->dlsap, l->slsap, IRLMP_OP_DISCONNECT, false, IRLMP_R_USER, a->data, a->len);
+    send_ctrl(l->lmp, l->dlsap, l->slsap, IRLMP_OP_DISCONNECT, false,
+              a->reason ? a->reason : IRLMP_R_USER, a->data, a->len);
     lsap_free(l);
 }
 
@@ -593,6 +594,12 @@ int irlmp_connect_response(struct irlmp_lsap *l, const uint8_t *ud, size_t len)
 int irlmp_disconnect_request(struct irlmp_lsap *l, const uint8_t *ud, size_t len)
 {
     struct lsap_arg a = { .data = ud, .len = len };
+    return lsap_dispatch(l, L_EV_DISCONNECT_REQ, &a);
+}
+
+int irlmp_abort_request(struct irlmp_lsap *l, enum irlmp_reason reason)
+{
+    struct lsap_arg a = { .data = NULL, .len = 0, .reason = (uint8_t)reason };
     return lsap_dispatch(l, L_EV_DISCONNECT_REQ, &a);
 }
 

@@ -140,6 +140,9 @@ int irlmp_connect_request(struct irlmp_lsap *l, uint32_t daddr, uint8_t dlsap,
 int irlmp_connect_response(struct irlmp_lsap *l, const uint8_t *ud, size_t len);
 /* Disconnects (if connected) and frees the LSAP; no disconnect_ind follows. */
 int irlmp_disconnect_request(struct irlmp_lsap *l, const uint8_t *ud, size_t len);
+/* A disconnect with a reason other than "user request", so that the peer
+ * can tell an abort (an application's hard close) from an orderly close. */
+int irlmp_abort_request(struct irlmp_lsap *l, enum irlmp_reason reason);
 void irlmp_close(struct irlmp_lsap *l);
 int irlmp_data_request(struct irlmp_lsap *l, const uint8_t *data, size_t len);
 size_t irlmp_max_sdu(const struct irlmp_lsap *l);

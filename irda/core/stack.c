@@ -526,6 +526,8 @@ int irda_stack_close(struct irda_stack *st, int handle, bool graceful)
             irda_stack_close(st, c->backlog[i], false);
         if (c->ttp.lsap)
             irlmp_close(c->ttp.lsap);
+    } else if (c->ttp.state != TTP_CLOSED && !graceful) {
+        ttp_abort(&c->ttp);                     /* the peer sees a reset */
     } else if (c->ttp.state != TTP_CLOSED) {
         /* TinyTP keeps the queued data and disconnects when it has gone */
         ttp_disconnect(&c->ttp, graceful, NULL, 0);

@@ -411,6 +411,19 @@ int ttp_disconnect(struct ttp *t, bool graceful, const uint8_t *ud, size_t len)
     return IRDA_OK;
 }
 
+int ttp_abort(struct ttp *t)
+{
+    struct irlmp_lsap *l = t->lsap;
+    if (t->state == TTP_CLOSED)
+        return IRDA_ERR_STATE;
+    t->state = TTP_CLOSED;
+    t->lsap = NULL;
+    t->tx_used = 0;
+    if (l)
+        irlmp_abort_request(l, IRLMP_R_UNSPECIFIED);
+    return IRDA_OK;
+}
+
 void ttp_set_rx_window(struct ttp *t, unsigned credits)
 {
     t->rx_window = credits > 255 ? 255 : credits;

@@ -91,6 +91,9 @@ int ttp_accept(struct ttp *t, struct irlmp_lsap *conn, const struct ttp_ops *ops
 int ttp_send(struct ttp *t, const uint8_t *sdu, size_t len);
 /* graceful: disconnect once queued data is handed to IrLMP; otherwise at once. */
 int ttp_disconnect(struct ttp *t, bool graceful, const uint8_t *ud, size_t len);
+/* Drops what is queued and disconnects with reason "unspecified": the
+ * peer sees a reset, not an end of stream (a hard close, SO_LINGER {1,0}). */
+int ttp_abort(struct ttp *t);
 /* Number of PDUs the peer may have outstanding (credit policy of the layer above). */
 void ttp_set_rx_window(struct ttp *t, unsigned credits);
 size_t ttp_max_pdu_data(const struct ttp *t);    /* user bytes per PDU */

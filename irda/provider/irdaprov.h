@@ -134,6 +134,10 @@ void notify_update(struct irsock *so);
 void table_fill(WSPPROC_TABLE *t);
 extern WSPUPCALLTABLE upcalls;
 
+/* Starts an IAS query, waiting while the stack is not ready for one (lock held). */
+int ias_start(uint32_t daddr, const char *cls, const char *attr);
+#define IAS_START_MS 3000
+
 int WSPAPI irda_bind(SOCKET s, const struct sockaddr *name, int len, LPINT err);
 int WSPAPI irda_listen(SOCKET s, int backlog, LPINT err);
 SOCKET WSPAPI irda_accept(SOCKET s, struct sockaddr *addr, LPINT addrlen,

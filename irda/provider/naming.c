@@ -190,6 +190,28 @@ SOCKET WSPAPI irda_accept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
     return *err ? INVALID_SOCKET : handle;
 }
 
+/*
+ * Starts an IAS query (lock held).  The stack's IAS client may still be
+ * letting go of the previous query's connection, or the link may still be
+ * busy closing a connection: that is "not yet", not "no answer", so it is
+ * retried for a while before giving up.
+ */
+int ias_start(uint32_t daddr, const char *cls, const char *attr)
+{
+    ULONGLONG deadline = GetTickCount64() + IAS_START_MS;
+    int rc;
+
+    for (;;) {
+        station_now();
+        rc = irda_stack_ias_query(&station.stack, daddr, cls, attr);
+        if (rc == IRDA_OK || (rc != IRDA_ERR_BUSY && rc != IRDA_ERR_NOSPACE &&
+                              rc != IRDA_ERR_STATE) || GetTickCount64() >= deadline)
+            return rc;
+        station_poke();
+        station_wait(20);
+    }
+}
+
 /* The peer's LSAP for a service name, through its IAS (lock held). */
 static int resolve_service(uint32_t daddr, const char *service, uint8_t *lsap)
 {
@@ -204,8 +226,7 @@ static int resolve_service(uint32_t daddr, const char *service, uint8_t *lsap)
         station_wait(INFINITE);
     station.ias_busy = TRUE;
     station.ias_done = FALSE;
-    station_now();
-    if (irda_stack_ias_query(&station.stack, daddr, service, IRDA_LSAP_ATTRIBUTE) != IRDA_OK) {
+    if (ias_start(daddr, service, IRDA_LSAP_ATTRIBUTE) != IRDA_OK) {
         err = WSAETIMEDOUT;
     } else {
         while (!station.ias_done)
@@ -314,10 +335,11 @@ int WSPAPI irda_get_sock_name(SOCKET s, struct sockaddr *name, LPINT len, LPINT 
         *err = WSAEINVAL;
     } else {
         char self[IRDA_SERVICE_MAX + 1];
+        int lsap = so->conn ? irda_stack_lsap_of(&station.stack, so->conn) : so->lsap;
         if (so->service[0])
             lstrcpynA(self, so->service, sizeof(self));
         else
-            snprintf(self, sizeof(self), "LSAP-SEL%d", so->lsap);
+            snprintf(self, sizeof(self), "LSAP-SEL%d", lsap > 0 ? lsap : so->lsap);
         fill_address((SOCKADDR_IRDA *)name, station.stack.lap.cfg.saddr, self);
         *len = sizeof(SOCKADDR_IRDA);
         *err = 0;

@@ -135,9 +135,8 @@ static int ias_query(char *value, int *len)
         station_wait(INFINITE);
     station.ias_busy = TRUE;
     station.ias_done = FALSE;
-    station_now();
-    if (irda_stack_ias_query(&station.stack, irda_get_le32(q->irdaDeviceID), q->irdaClassName,
-                             q->irdaAttribName) != IRDA_OK) {
+    if (ias_start(irda_get_le32(q->irdaDeviceID), q->irdaClassName, q->irdaAttribName) !=
+        IRDA_OK) {
         err = WSAETIMEDOUT;
     } else {
         station_unlock();
