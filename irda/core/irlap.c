@@ -37,8 +37,22 @@ const char *irlap_state_name(enum irlap_state s)
 
 /* ------------------------------------------------------------------ helpers */
 
+/* Milliseconds the bytes handed to the medium since the peer last spoke
+ * still take on the air (SIR: 10 bits a byte up to 115.2 kb/s). */
+static uint32_t air_ms(const struct irlap *lap)
+{
+    uint32_t baud = lap->neg.baud ? lap->neg.baud : 9600;
+    uint64_t bits = (uint64_t)lap->tx_air_bytes * (baud <= 115200 ? 10 : 8);
+    return (uint32_t)((bits * 1000 + baud - 1) / baud);
+}
+
 static void timer_start(struct irlap *lap, unsigned id, uint32_t ms)
 {
+    /* The F timer runs from the end of our transmission: the medium may
+     * still be sending what we gave it (a whole window at a low rate takes
+     * longer than the peer's turnaround), so that time is added. */
+    if (id == IRDA_T_F)
+        ms += air_ms(lap);
     if (lap->timers.start)
         lap->timers.start(lap->timers.ctx, id, ms);
 }
@@ -71,6 +85,7 @@ static void send_frame(struct irlap *lap, uint8_t caddr, bool cmd, enum irlap_ki
     if (n < 0)
         return;
     lap->stats.tx_frames++;
+    lap->tx_air_bytes += (uint32_t)n + 5 + lap->xbofs;     /* BOF, FCS, EOF, extra BOFs */
     if (lap->lower.xmit)
         lap->lower.xmit(lap->lower.ctx, buf, (size_t)n, lap->xbofs);
 }
@@ -879,6 +894,7 @@ void irlap_frame_received(struct irlap *lap, const uint8_t *frame, size_t len)
         return;
     }
     lap->stats.rx_frames++;
+    lap->tx_air_bytes = 0;              /* half duplex: what we sent is out */
     static const int8_t ev_of_kind[IRLAP_K_COUNT] = {
         [IRLAP_K_I] = EV_RX_I, [IRLAP_K_RR] = EV_RX_RR, [IRLAP_K_RNR] = EV_RX_RNR,
         [IRLAP_K_REJ] = EV_RX_REJ, [IRLAP_K_SREJ] = EV_RX_SREJ, [IRLAP_K_SNRM] = EV_RX_SNRM,

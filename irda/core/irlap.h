@@ -111,6 +111,7 @@ struct irlap {
     uint16_t txq_len[IRLAP_TXQ_LEN];
     uint8_t txq[IRLAP_TXQ_LEN][IRLAP_MAX_DATA];
     bool tx_blocked;                 /* an upper layer saw IRDA_ERR_AGAIN */
+    uint32_t tx_air_bytes;           /* bytes sent since the last frame received (F timer) */
 
     /* discovery */
     uint8_t nslots, slot, my_slot;

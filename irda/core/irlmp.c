@@ -73,6 +73,45 @@ int irlmp_pdu_encode(uint8_t *out, size_t cap, const struct irlmp_pdu *p)
 
 /* ------------------------------------------------------------------ helpers */
 
+/* Hands the waiting control PDUs to IrLAP, oldest first: IRDA_OK when none
+ * is left, else IrLAP's error (IRDA_ERR_AGAIN: full, tx_ready follows). */
+static int ctrlq_flush(struct irlmp *lmp)
+{
+    while (lmp->ctrlq_count) {
+        unsigned h = lmp->ctrlq_head;
+        int rc = irlap_data_request(lmp->lap, lmp->ctrlq[h], lmp->ctrlq_len[h]);
+        if (rc == IRDA_ERR_AGAIN)
+            return rc;
+        if (rc != IRDA_OK) {                    /* the link is going: nothing to keep */
+            lmp->ctrl_dropped += lmp->ctrlq_count;
+            lmp->ctrlq_count = 0;
+            break;
+        }
+        lmp->ctrlq_head = (h + 1) % IRLMP_CTRLQ_LEN;
+        lmp->ctrlq_count--;
+    }
+    return IRDA_OK;
+}
+
+/* A control PDU goes after those already waiting; when IrLAP's queue is
+ * full it waits too (a dropped disconnect would leave the peer's LSAP open
+ * and its next PDU answered with "data sent on a disconnected LSAP"). */
+static void ctrl_out(struct irlmp *lmp, const uint8_t *pdu, size_t n)
+{
+    int rc = ctrlq_flush(lmp);
+    if (rc == IRDA_OK)
+        rc = irlap_data_request(lmp->lap, pdu, n);
+    if (rc != IRDA_ERR_AGAIN)
+        return;                                 /* sent, or no link to send it on */
+    if (lmp->ctrlq_count >= IRLMP_CTRLQ_LEN || n > sizeof lmp->ctrlq[0]) {
+        lmp->ctrl_dropped++;
+        return;
+    }
+    unsigned t = (lmp->ctrlq_head + lmp->ctrlq_count++) % IRLMP_CTRLQ_LEN;
+    memcpy(lmp->ctrlq[t], pdu, n);
+    lmp->ctrlq_len[t] = (uint8_t)n;
+}
+
 static void send_ctrl(struct irlmp *lmp, uint8_t dlsap, uint8_t slsap, uint8_t opcode,
                       bool confirm, uint8_t param, const uint8_t *ud, size_t len)
 {
@@ -84,7 +123,7 @@ static void send_ctrl(struct irlmp *lmp, uint8_t dlsap, uint8_t slsap, uint8_t o
                            .confirm = confirm, .param = param, .data = ud, .len = len };
     int n = irlmp_pdu_encode(buf, sizeof buf, &p);
     if (n > 0)
-        irlap_data_request(lmp->lap, buf, (size_t)n);   /* control PDUs are small: fits or dropped */
+        ctrl_out(lmp, buf, (size_t)n);
 }
 
 static void keep_ticking(struct irlmp *lmp)
@@ -362,6 +401,7 @@ static void lap_disconnect_ind(void *ctx, enum irlap_reason r)
 {
     struct irlmp *lmp = ctx;
     uint8_t reason = lmp->link == IRLMP_LINK_U_CONNECT ? IRLMP_R_LAP_CONNFAIL : IRLMP_R_LAP_DISC;
+    lmp->ctrlq_count = 0;                             /* IrLAP dropped its queue too */
     link_dispatch(lmp, K_EV_LAP_DISCONNECT, reason);
     if (lmp->upper.link_down)
         lmp->upper.link_down(lmp->upper.ctx, r);
@@ -370,6 +410,8 @@ static void lap_disconnect_ind(void *ctx, enum irlap_reason r)
 static void lap_tx_ready(void *ctx)
 {
     struct irlmp *lmp = ctx;
+    if (ctrlq_flush(lmp) != IRDA_OK)
+        return;                                       /* still full: tx_ready comes again */
     for (unsigned i = 0; i < IRLMP_MAX_LSAPS; i++) {
         struct irlmp_lsap *l = &lmp->lsaps[i];
         if (l->state == IRLMP_L_DATA && l->ops.tx_ready)
@@ -462,7 +504,7 @@ static void lap_data_ind(void *ctx, const uint8_t *data, size_t len)
                                    .opcode = IRLMP_OP_ACCESS, .confirm = true, .param = 0xFF, .mode = 0 };
             int n = irlmp_pdu_encode(buf, sizeof buf, &r);
             if (n > 0)
-                irlap_data_request(lmp->lap, buf, (size_t)n);
+                ctrl_out(lmp, buf, (size_t)n);
         }
         break;
     default:
@@ -536,12 +578,18 @@ struct irlmp_lsap *irlmp_open(struct irlmp *lmp, int slsap, const struct irlmp_l
         return NULL;
     if (slsap == IRLMP_LSAP_ANY) {
         slsap = 0;
-        /* pick a free service LSAP */
-        for (int s = IRLMP_LSAP_MIN; s <= IRLMP_LSAP_MAX && slsap == 0; s++)
+        /* pick a free service LSAP, going round from the last one given */
+        const int range = IRLMP_LSAP_MAX - IRLMP_LSAP_MIN + 1;
+        int start = lmp->next_lsap >= IRLMP_LSAP_MIN && lmp->next_lsap <= IRLMP_LSAP_MAX
+                    ? lmp->next_lsap : IRLMP_LSAP_MIN;
+        for (int k = 0; k < range && slsap == 0; k++) {
+            int s = IRLMP_LSAP_MIN + (start - IRLMP_LSAP_MIN + k) % range;
             if (!irlmp_lsap_in_use(lmp, (uint8_t)s))
                 slsap = s;
+        }
         if (slsap == 0)
             return NULL;
+        lmp->next_lsap = (uint8_t)(slsap == IRLMP_LSAP_MAX ? IRLMP_LSAP_MIN : slsap + 1);
     }
     struct irlmp_lsap *l = alloc_lsap(lmp);
     if (!l)
@@ -617,6 +665,9 @@ int irlmp_data_request(struct irlmp_lsap *l, const uint8_t *data, size_t len)
         return IRDA_ERR_STATE;
     if (len > irlmp_max_sdu(l))
         return IRDA_ERR_RANGE;
+    int rc = ctrlq_flush(l->lmp);               /* control PDUs waiting go first */
+    if (rc != IRDA_OK)
+        return rc;
     uint8_t buf[IRLAP_MAX_DATA];
     buf[0] = l->dlsap;
     buf[1] = l->slsap;

@@ -30,6 +30,8 @@
 #define IRLMP_TICK_MS         500
 #define IRLMP_CONNECT_TICKS   20      /* LM connect answered within 10 s */
 #define IRLMP_IDLE_TICKS      4       /* an unused link is closed after 2 s */
+#define IRLMP_CTRLQ_LEN       8       /* control PDUs waiting for room in IrLAP */
+#define IRLMP_CTRLQ_UD        64      /* user data kept with a waiting control PDU */
 
 #define IRLMP_OP_CONNECT      0x01
 #define IRLMP_OP_DISCONNECT   0x02
@@ -115,6 +117,13 @@ struct irlmp {
     struct irda_timer_ops timers;
     struct irlmp_upper_ops upper;
     struct irlmp_lsap lsaps[IRLMP_MAX_LSAPS];
+    uint8_t next_lsap;                   /* IRLMP_LSAP_ANY allocation goes round from here */
+    /* control PDUs (connect, confirm, disconnect) never dropped when IrLAP
+     * is full: kept here, in order, ahead of any later data */
+    unsigned ctrlq_head, ctrlq_count;
+    uint8_t ctrlq_len[IRLMP_CTRLQ_LEN];
+    uint8_t ctrlq[IRLMP_CTRLQ_LEN][IRLMP_CTRL_LEN + IRLMP_CTRLQ_UD];
+    unsigned long ctrl_dropped;
     unsigned ndisc;
     struct irda_device_info disc_log[IRLAP_LOG_MAX];
     unsigned long rx_bad;
@@ -130,7 +139,10 @@ int irlmp_discovery_request(struct irlmp *lmp, unsigned nslots);
 
 /* Open an LSAP: slsap 0x00..0x6F, or IRLMP_LSAP_ANY for a free one in
  * IRLMP_LSAP_MIN..MAX (several connections may share a local LSAP number;
- * a listener must be unique). NULL when none is left. */
+ * a listener must be unique). NULL when none is left. IRLMP_LSAP_ANY goes
+ * round the range rather than taking the lowest free number, so that a
+ * number just released is not handed out again while PDUs of its old
+ * connection may still be in flight. */
 #define IRLMP_LSAP_ANY (-1)
 struct irlmp_lsap *irlmp_open(struct irlmp *lmp, int slsap, const struct irlmp_lsap_ops *ops);
 int irlmp_listen(struct irlmp_lsap *l);

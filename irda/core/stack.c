@@ -117,18 +117,14 @@ static void conn_free(struct irda_conn *c)
     c->kind = IRDA_CONN_FREE;
 }
 
-/* Credit policy: the peer may have as many PDUs outstanding as fit in the free ring. */
+/* Credit policy: the peer may have as many PDUs outstanding as fit in the
+ * free ring (TinyTP also counts what it holds in reassembly, see
+ * ttp_set_rx_space), so nothing sent within credit is ever cut. */
 static void update_window(struct irda_conn *c)
 {
     if (!c->open)
         return;
-    size_t rxpdu = IRLAP_MAX_DATA - IRLMP_HDR_LEN - TTP_HDR_LEN;
-    struct irlap *lap = c->ttp.lmp ? c->ttp.lmp->lap : NULL;
-    if (lap && lap->neg.rx_data_size)
-        rxpdu = lap->neg.rx_data_size - IRLMP_HDR_LEN - TTP_HDR_LEN;
-    size_t free_bytes = IRDA_STACK_RXBUF - c->rx_used;
-    size_t w = free_bytes / rxpdu;
-    ttp_set_rx_window(&c->ttp, (unsigned)(w > TTP_CREDIT_MASK ? TTP_CREDIT_MASK : w));
+    ttp_set_rx_space(&c->ttp, IRDA_STACK_RXBUF - c->rx_used);
 }
 
 /* ------------------------------------------------------------------ TinyTP upper side */
@@ -468,9 +464,11 @@ int irda_stack_send(struct irda_stack *st, int handle, const uint8_t *data, size
         return IRDA_ERR_NOTFOUND;
     if (!c->open || c->local_closed)
         return IRDA_ERR_STATE;
-    size_t max = ttp_max_sdu(&c->ttp), off = 0;
+    size_t max = ttp_max_sdu(&c->ttp);
     if (max > 4096)
         max = 4096;                             /* keep SDUs moderate on a stream */
+    /* a stream: small writes waiting for credit fill up the last PDU queued */
+    size_t off = ttp_append(&c->ttp, data, len);
     while (off < len) {
         size_t n = len - off < max ? len - off : max;
         if (ttp_send(&c->ttp, data + off, n) != IRDA_OK)

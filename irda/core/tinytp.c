@@ -118,11 +118,36 @@ static unsigned give_credit(struct ttp *t)
     return c;
 }
 
+/* User bytes in one PDU the peer sends us (its frames are within our data size). */
+static size_t rx_pdu_data(const struct ttp *t)
+{
+    size_t n = t->lmp && t->lmp->lap ? t->lmp->lap->neg.rx_data_size : 0;
+    if (n <= IRLMP_HDR_LEN + TTP_HDR_LEN)
+        n = IRLAP_MAX_DATA;                    /* not negotiated: the largest possible */
+    return n - IRLMP_HDR_LEN - TTP_HDR_LEN;
+}
+
+/* The credit the peer may hold (given or still to give). With a byte budget
+ * (ttp_set_rx_space) every PDU outstanding may bring a full PDU of data, and
+ * the segments held in reassembly still need room above: they are counted
+ * against the budget until the SDU is delivered. */
+static unsigned window_now(const struct ttp *t)
+{
+    if (!t->rx_space_set)
+        return t->rx_window;
+    size_t space = t->rx_space > t->rx_len ? t->rx_space - t->rx_len : 0;
+    size_t w = space / rx_pdu_data(t);
+    return w > TTP_CREDIT_MASK ? TTP_CREDIT_MASK : (unsigned)w;
+}
+
 static void refill_credit(struct ttp *t)
 {
+    unsigned w = window_now(t);
     unsigned have = t->remote_credit + t->avail_credit;
-    if (t->rx_window > have)
-        t->avail_credit += t->rx_window - have;
+    if (w > have)
+        t->avail_credit += w - have;
+    else if (have > w)                          /* less room now: take back what is not given */
+        t->avail_credit -= have - w < t->avail_credit ? have - w : t->avail_credit;
 }
 
 /* Sends queued PDUs while there is credit and IrLMP takes them. */
@@ -143,6 +168,8 @@ static void pump(struct ttp *t)
             return;                            /* IrLAP queue full: tx_ready resumes */
         t->tx_head = (t->tx_head + 3 + n) % TTP_TXBUF;
         t->tx_used -= 3 + n;
+        if (t->tx_used == 0)
+            t->tail_single = false;             /* the tail record has gone */
         t->send_credit--;
         t->avail_credit -= c;
         t->remote_credit += c;
@@ -254,12 +281,14 @@ static void l_data_ind(void *ctx, struct irlmp_lsap *l, const uint8_t *d, size_t
         t->rx_len += n;
     }
     if (!more) {
-        if (t->rx_discard)
+        bool discard = t->rx_discard;
+        if (discard)
             t->protocol_errors++;
-        else if (t->ops.data_ind)
-            t->ops.data_ind(t->ops.ctx, t, t->rxbuf, t->rx_len);
-        t->rx_len = 0;
+        size_t sdu = t->rx_len;
+        t->rx_len = 0;                          /* delivered: no longer held here */
         t->rx_discard = false;
+        if (!discard && t->ops.data_ind)
+            t->ops.data_ind(t->ops.ctx, t, t->rxbuf, sdu);
     }
     if (t->state == TTP_OPEN || t->state == TTP_CLOSING)
         pump(t);
@@ -379,6 +408,8 @@ int ttp_send(struct ttp *t, const uint8_t *sdu, size_t len)
         return IRDA_ERR_AGAIN;
     size_t pdu = ttp_max_pdu_data(t);
     size_t off = 0;
+    t->tail_single = len <= pdu;
+    t->tail_at = (t->tx_head + t->tx_used) % TTP_TXBUF;
     do {
         size_t n = len - off < pdu ? len - off : pdu;
         bool more = off + n < len;
@@ -391,6 +422,31 @@ int ttp_send(struct ttp *t, const uint8_t *sdu, size_t len)
     } while (off < len);
     pump(t);
     return IRDA_OK;
+}
+
+size_t ttp_append(struct ttp *t, const uint8_t *data, size_t len)
+{
+    if (t->state != TTP_OPEN || !t->tail_single || t->tx_used == 0)
+        return 0;
+    uint8_t hdr[3];
+    ring_get(t, t->tail_at, hdr, 3);
+    size_t cur = (size_t)hdr[0] << 8 | hdr[1];
+    size_t limit = ttp_max_pdu_data(t);
+    size_t sdu = ttp_max_sdu(t);
+    if (sdu < limit)
+        limit = sdu;
+    if (cur >= limit)
+        return 0;
+    size_t n = len < limit - cur ? len : limit - cur;
+    if (n > TTP_TXBUF - t->tx_used)
+        n = TTP_TXBUF - t->tx_used;
+    ring_put(t, (t->tx_head + t->tx_used) % TTP_TXBUF, data, n);   /* the tail's data ends there */
+    cur += n;
+    hdr[0] = (uint8_t)(cur >> 8);
+    hdr[1] = (uint8_t)cur;
+    ring_put(t, t->tail_at, hdr, 2);
+    t->tx_used += n;
+    return n;
 }
 
 int ttp_disconnect(struct ttp *t, bool graceful, const uint8_t *ud, size_t len)
@@ -427,6 +483,14 @@ int ttp_abort(struct ttp *t)
 void ttp_set_rx_window(struct ttp *t, unsigned credits)
 {
     t->rx_window = credits > 255 ? 255 : credits;
+    if (t->state == TTP_OPEN || t->state == TTP_CLOSING)
+        pump(t);
+}
+
+void ttp_set_rx_space(struct ttp *t, size_t bytes)
+{
+    t->rx_space_set = true;
+    t->rx_space = bytes;
     if (t->state == TTP_OPEN || t->state == TTP_CLOSING)
         pump(t);
 }

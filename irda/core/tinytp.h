@@ -68,9 +68,13 @@ struct ttp {
     unsigned remote_credit;             /* PDUs the peer may send us */
     unsigned avail_credit;              /* credit not yet given to the peer */
     unsigned rx_window;                 /* credit the peer should hold */
+    bool rx_space_set;                  /* byte budget in use (ttp_set_rx_space) */
+    size_t rx_space;                    /* bytes the layer above can still take */
     uint8_t initial_credit;
     /* transmit FIFO of records: len (2) | M (1) | data */
     size_t tx_head, tx_used;
+    bool tail_single;                   /* the last record is a whole SDU in one PDU */
+    size_t tail_at;                     /* where that record starts */
     uint8_t txbuf[TTP_TXBUF];
     /* reassembly */
     size_t rx_len;
@@ -89,6 +93,11 @@ int ttp_accept(struct ttp *t, struct irlmp_lsap *conn, const struct ttp_ops *ops
                const uint8_t *ud, size_t len);
 /* Queue one SDU (segmented as needed); IRDA_ERR_AGAIN when the FIFO is full. */
 int ttp_send(struct ttp *t, const uint8_t *sdu, size_t len);
+/* Byte-stream use only (SDU boundaries are not kept): adds up to len bytes
+ * to the last queued SDU when it is one PDU still waiting in the FIFO (no
+ * credit or IrLAP full) and has room, so that small writes made while the
+ * link is busy leave in full PDUs. Returns the bytes taken (0: none). */
+size_t ttp_append(struct ttp *t, const uint8_t *data, size_t len);
 /* graceful: disconnect once queued data is handed to IrLMP; otherwise at once. */
 int ttp_disconnect(struct ttp *t, bool graceful, const uint8_t *ud, size_t len);
 /* Drops what is queued and disconnects with reason "unspecified": the
@@ -96,6 +105,12 @@ int ttp_disconnect(struct ttp *t, bool graceful, const uint8_t *ud, size_t len);
 int ttp_abort(struct ttp *t);
 /* Number of PDUs the peer may have outstanding (credit policy of the layer above). */
 void ttp_set_rx_window(struct ttp *t, unsigned credits);
+/* Byte-based credit policy (replaces the window above): the layer above can
+ * take `bytes` more. The peer is given credit only for as many full PDUs as
+ * fit in that room less what TinyTP holds in reassembly, so nothing it sends
+ * within its credit can overflow the layer above. Call again whenever the
+ * room changes (an SDU delivered, the application read). */
+void ttp_set_rx_space(struct ttp *t, size_t bytes);
 size_t ttp_max_pdu_data(const struct ttp *t);    /* user bytes per PDU */
 size_t ttp_max_sdu(const struct ttp *t);         /* largest SDU ttp_send takes */
 size_t ttp_tx_queued(const struct ttp *t);       /* bytes queued, headers included */

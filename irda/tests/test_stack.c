@@ -17,7 +17,7 @@
 #include "sim.h"
 
 #define AIRQ 4096
-struct chunk { int to; size_t len; uint8_t b[2 * (IRLAP_MAX_FRAME + 2) + 64]; };
+struct chunk { int to; size_t len; uint64_t at; uint8_t b[2 * (IRLAP_MAX_FRAME + 2) + 64]; };
 
 struct node {
     struct irda_stack st;
@@ -39,6 +39,8 @@ static struct {
     bool cut;
     unsigned corrupt_every;   /* destroy every n-th frame sent by station 0 (0 = never) */
     unsigned sent0, corrupted;
+    unsigned bytes_per_ms;    /* medium rate (0 = instant); one frame at a time on the air */
+    uint64_t busy_until;
     struct node *n[2];
 } air;
 
@@ -52,6 +54,11 @@ static void medium_write(void *ctx, const uint8_t *b, size_t len)
     struct chunk *c = &air.q[(air.qh + air.qn++) % AIRQ];
     c->to = 1 - nd->idx;
     c->len = len;
+    c->at = air.now;
+    if (air.bytes_per_ms) {
+        uint64_t start = air.busy_until > air.now ? air.busy_until : air.now;
+        c->at = air.busy_until = start + (len + air.bytes_per_ms - 1) / air.bytes_per_ms;
+    }
     memcpy(c->b, b, len);
     if (nd->idx == 0 && air.corrupt_every && ++air.sent0 % air.corrupt_every == 0 && len > 8) {
         c->b[len / 2] ^= 0x01;          /* one bit: the FCS catches it */
@@ -105,7 +112,7 @@ static void run(uint64_t ms)
     uint64_t until = air.now + ms;
     unsigned piece = 1;
     for (;;) {
-        if (air.qn) {
+        if (air.qn && air.q[air.qh].at <= air.now) {
             struct chunk *c = &air.q[air.qh];
             air.qh = (air.qh + 1) % AIRQ;
             air.qn--;
@@ -123,6 +130,8 @@ static void run(uint64_t ms)
         irda_stack_next_deadline(&NA.st, &d0);
         irda_stack_next_deadline(&NB.st, &d1);
         uint64_t d = d0 < d1 ? d0 : d1;
+        if (air.qn && air.q[air.qh].at < d)
+            d = air.q[air.qh].at;
         if (d > until) {
             air.now = until;
             irda_stack_set_time(&NA.st, air.now);
@@ -372,6 +381,190 @@ static void test_refused_lsap(void **s)
     assert_int_equal(irda_stack_listen(&NB.st, 0x70, 1, &l2), IRDA_ERR_RANGE);
 }
 
+/*
+ * A paced transfer from A to B: A writes `want` bytes (checked pattern) as
+ * fast as it is allowed; B reads at most `chunk` bytes, then does "other
+ * work" for `pause_ms` before reading again. With `close_after`, A closes
+ * gracefully as soon as its last byte is taken (data still queued), and with
+ * `query_after` it starts an IAS query right after the close (the IAS
+ * client opens an LSAP while the closing connection's PDUs are in flight).
+ * Returns the bytes B received; B's end of stream and its reason are left in
+ * *eof and NB.disc_reason.
+ */
+static size_t paced_transfer(size_t want, size_t chunk, unsigned pause_ms,
+                             bool close_after, bool query_after, bool *eof)
+{
+    static uint8_t buf[65536];
+    size_t sent = 0, got = 0;
+    bool closed = false;
+    *eof = false;
+    uint64_t deadline = air.now + 600000;
+    while (!*eof && air.now < deadline) {
+        while (sent < want) {
+            size_t n = want - sent < 8192 ? want - sent : 8192;
+            for (size_t i = 0; i < n; i++) buf[i] = pattern(sent + i, 0);
+            int rc = irda_stack_send(&NA.st, conn_a, buf, n);
+            if (rc == IRDA_ERR_AGAIN) break;
+            assert_true(rc > 0);
+            sent += (size_t)rc;
+        }
+        if (sent == want && close_after && !closed) {
+            closed = true;
+            assert_int_equal(irda_stack_close(&NA.st, conn_a, true), 0);
+            if (query_after) {
+                NA.ias_done = false;
+                assert_int_equal(irda_stack_ias_query(&NA.st, 0xB0B0B0B0, "Beam",
+                                                      "IrDA:TinyTP:LsapSel"), 0);
+            }
+        }
+        int rc = irda_stack_recv(&NB.st, conn_b, buf, chunk);
+        if (rc > 0) {
+            for (int i = 0; i < rc; i++)
+                if (buf[i] != pattern(got + (size_t)i, 0))
+                    fail_msg("byte %zu wrong", got + (size_t)i);
+            got += (size_t)rc;
+            run(pause_ms ? pause_ms : 1);
+        } else if (rc == 0) {
+            *eof = true;
+        } else {
+            assert_int_equal(rc, IRDA_ERR_AGAIN);
+            if (!close_after && got == want)
+                break;
+            run(pause_ms ? pause_ms : 1);
+        }
+    }
+    return got;
+}
+
+/* Every byte written before a graceful close reaches the slow reader, and
+ * only then the end of the stream (user request). */
+static void test_graceful_close_slow_reader(void **s)
+{
+    (void)s;
+    discover_query_connect();
+    bool eof;
+    size_t got = paced_transfer(300000, 8000, 10, true, false, &eof);
+    assert_int_equal(got, 300000);
+    assert_true(eof);
+    assert_true(NB.disconnected);
+    assert_int_equal(NB.disc_reason, IRLMP_R_USER);
+    assert_int_equal(NB.st.conns[conn_b - 1].ttp.protocol_errors, 0);
+    assert_null(irda_stack_conn(&NA.st, conn_a));
+}
+
+/* A reader that pauses between reads never stalls the sender: the credit
+ * it gives back when it frees room reaches the sender. */
+static void test_paced_reader_no_stall(void **s)
+{
+    (void)s;
+    static const struct { size_t chunk; unsigned pause; } cases[] = {
+        { 8000, 10 }, { 8000, 1 }, { 65536, 10 }, { 2000, 3 }, { 100, 1 },
+    };
+    static const unsigned rates[] = { 0, 12, 400 };   /* instant, 115.2 kb/s, 4 Mb/s */
+    discover_query_connect();
+    for (unsigned r = 0; r < sizeof rates / sizeof rates[0]; r++) {
+        air.bytes_per_ms = rates[r];
+        for (unsigned k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+            bool eof;
+            size_t want = cases[k].chunk < 1000 ? 20000 : rates[r] == 12 ? 100000 : 200000;
+            uint64_t t0 = air.now;
+            size_t got = paced_transfer(want, cases[k].chunk, cases[k].pause, false, false, &eof);
+            if (got != want) {
+                const struct irda_conn *ca = irda_stack_conn(&NA.st, conn_a), *cb = irda_stack_conn(&NB.st, conn_b);
+                print_message("A: send_credit %u tx_used %zu lap %s vs %u va %u vt %u txq %u rbusy %d | "
+                              "B: remote %u avail %u rx_used %zu rx_len %zu lap %s vs %u va %u vt %u txq %u; "
+                              "A f_timeouts %lu retrans %lu, B retrans %lu\n",
+                              ca->ttp.send_credit, ca->ttp.tx_used, irlap_state_name(NA.st.lap.state),
+                              NA.st.lap.vs, NA.st.lap.va, NA.st.lap.vt, NA.st.lap.txq_count, NA.st.lap.remote_busy,
+                              cb->ttp.remote_credit, cb->ttp.avail_credit, cb->rx_used, cb->ttp.rx_len,
+                              irlap_state_name(NB.st.lap.state), NB.st.lap.vs, NB.st.lap.va, NB.st.lap.vt,
+                              NB.st.lap.txq_count, NA.st.lap.stats.f_timeouts, NA.st.lap.stats.retransmits,
+                              NB.st.lap.stats.retransmits);
+                fail_msg("%u bytes/ms, chunk %zu pause %u ms: %zu of %zu bytes (stalled)",
+                         rates[r], cases[k].chunk, cases[k].pause, got, want);
+            }
+            assert_false(eof);
+            assert_false(NB.disconnected);
+            print_message("%u bytes/ms, chunk %zu pause %u ms: %zu bytes in %llu ms\n", rates[r],
+                          cases[k].chunk, cases[k].pause, got, (unsigned long long)(air.now - t0));
+        }
+    }
+    air.bytes_per_ms = 0;
+    assert_int_equal(NB.st.conns[conn_b - 1].ttp.protocol_errors, 0);
+    assert_int_equal(NA.st.conns[conn_a - 1].ttp.protocol_errors, 0);
+}
+
+/* A graceful close followed at once by an IAS query (which opens an LSAP on
+ * the same link): the peer gets every byte and a user-request disconnect,
+ * never "data sent on a disconnected LSAP". */
+static void test_graceful_close_then_query(void **s)
+{
+    (void)s;
+    static const struct { size_t want, chunk; unsigned pause; } cases[] = {
+        { 1 << 20, 65536, 0 }, { 1 << 20, 8000, 10 }, { 300000, 8000, 1 }, { 5000, 8192, 0 },
+    };
+    for (unsigned k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        if (k) {
+            teardown(NULL);
+            setup(NULL);
+        }
+        discover_query_connect();
+        bool eof;
+        size_t got = paced_transfer(cases[k].want, cases[k].chunk, cases[k].pause, true, true, &eof);
+        if (got != cases[k].want || !eof || NB.disc_reason != IRLMP_R_USER)
+            fail_msg("case %u: %zu of %zu bytes, eof %d, reason %d", k, got, cases[k].want,
+                     eof, NB.disc_reason);
+        run(2000);
+        assert_true(NA.ias_done);
+        assert_int_equal(NA.ias_status, 0);
+        assert_int_equal(NA.ias.rc, IAS_SUCCESS);
+        assert_int_equal(NA.ias.values[0].integer, lsap_b);
+        assert_int_equal(irda_stack_close(&NB.st, conn_b, false), 0);
+    }
+}
+
+/* A stream written 100 bytes at a time: writes made while the sender waits
+ * for credit or for IrLAP fill up the PDU already queued (no Nagle delay:
+ * a write with credit at hand still leaves at once), and the bytes arrive
+ * intact and in order. */
+static void test_small_writes_coalesce(void **s)
+{
+    (void)s;
+    discover_query_connect();
+    air.bytes_per_ms = 12;                     /* 115.2 kb/s */
+    const size_t want = 60000;
+    size_t sent = 0, got = 0, writes = 0;
+    unsigned long pdus0 = NA.st.conns[conn_a - 1].ttp.tx_pdus;
+    uint64_t t0 = air.now;
+    uint8_t buf[8192];
+    while (got < want && air.now < t0 + 120000) {
+        while (sent < want) {
+            size_t n = want - sent < 100 ? want - sent : 100;
+            for (size_t i = 0; i < n; i++) buf[i] = pattern(sent + i, 0);
+            int rc = irda_stack_send(&NA.st, conn_a, buf, n);
+            if (rc == IRDA_ERR_AGAIN) break;
+            assert_true(rc > 0);
+            sent += (size_t)rc;
+            writes++;
+        }
+        int rc;
+        while ((rc = irda_stack_recv(&NB.st, conn_b, buf, sizeof buf)) > 0) {
+            for (int i = 0; i < rc; i++)
+                if (buf[i] != pattern(got + (size_t)i, 0))
+                    fail_msg("byte %zu wrong", got + (size_t)i);
+            got += (size_t)rc;
+        }
+        run(5);
+    }
+    air.bytes_per_ms = 0;
+    assert_int_equal(got, want);
+    unsigned long pdus = NA.st.conns[conn_a - 1].ttp.tx_pdus - pdus0;
+    print_message("%zu writes of 100 bytes left in %lu PDUs, %llu ms\n", writes, pdus,
+                  (unsigned long long)(air.now - t0));
+    assert_true(pdus * 4 < writes);
+    assert_int_equal(NB.st.conns[conn_b - 1].ttp.protocol_errors, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -379,6 +572,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_loss_on_medium, setup, teardown),
         cmocka_unit_test_setup_teardown(test_out_of_range, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_lsap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_graceful_close_slow_reader, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_paced_reader_no_stall, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_graceful_close_then_query, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_small_writes_coalesce, setup, teardown),
     };
     return cmocka_run_group_tests_name("stack", tests, NULL, NULL);
 }

@@ -204,6 +204,36 @@ static void test_graceful_disconnect(void **s)
     assert_false(SA.closed);
 }
 
+/* A graceful close issued when IrLAP's transmit queue is full (the last
+ * data PDUs have just been handed down): the disconnect must still follow
+ * the data, not be lost -- otherwise the peer's next credit PDU reaches a
+ * freed LSAP and it is reset with "data sent on a disconnected LSAP". A new
+ * connection made at once gets another local LSAP number, so PDUs of the
+ * old one still in flight cannot reach it. */
+static void test_graceful_disconnect_full_queue(void **s)
+{
+    (void)s;
+    connect_ab(8192);
+    ttp_set_rx_window(&TB, 20);                /* credit for a whole IrLAP queue and more */
+    pair_run(&P, 500);
+    assert_true(TA.send_credit >= IRLAP_TXQ_LEN);
+    uint8_t old_lsap = TA.lsap->slsap;
+    SB.sdu_len = 100;
+    send_sdus(&TA, IRLAP_TXQ_LEN, 100);        /* fills IrLAP's queue, nothing sent yet */
+    assert_int_equal(irlap_tx_space(&P.st[0].lap), 0);
+    assert_int_equal(ttp_disconnect(&TA, true, NULL, 0), 0);
+    struct ttp T2;
+    assert_int_equal(ttp_open(&T2, &P.st[0].lmp, IRLMP_LSAP_ANY, &ops_a, 8192, 3), 0);
+    assert_int_not_equal(T2.lsap->slsap, old_lsap);
+    irlmp_close(T2.lsap);
+    pair_run(&P, 3000);
+    assert_int_equal(SB.sdus, IRLAP_TXQ_LEN);
+    assert_true(SB.ok);
+    assert_true(SB.closed);
+    assert_int_equal(SB.reason, IRLMP_R_USER);
+    assert_int_equal(TA.state, TTP_CLOSED);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -211,6 +241,7 @@ int main(void)
         cmocka_unit_test_setup(test_credit_and_sar, setup),
         cmocka_unit_test_setup(test_no_sar, setup),
         cmocka_unit_test_setup(test_graceful_disconnect, setup),
+        cmocka_unit_test_setup(test_graceful_disconnect_full_queue, setup),
     };
     return cmocka_run_group_tests_name("tinytp", tests, NULL, NULL);
 }
