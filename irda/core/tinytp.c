@@ -193,6 +193,18 @@ static void pump(struct ttp *t)
     }
 }
 
+/* pump() after the peer gave `credit`: if that let queued PDUs go, the user
+ * has room again and is told so (tx_ready). Otherwise a writer that found the
+ * queue full waiting for credit, with IrLAP's queue never full, would wait
+ * for good: only IrLMP's tx_ready reported room before. */
+static void pump_credit(struct ttp *t, unsigned credit)
+{
+    size_t before = t->tx_used;
+    pump(t);
+    if (credit && t->tx_used < before && t->state == TTP_OPEN && t->ops.tx_ready)
+        t->ops.tx_ready(t->ops.ctx, t);
+}
+
 /* ------------------------------------------------------------------ LSAP callbacks */
 
 static void close_with(struct ttp *t, enum irlmp_reason r, const uint8_t *ud, size_t len)
@@ -257,10 +269,11 @@ static void l_data_ind(void *ctx, struct irlmp_lsap *l, const uint8_t *d, size_t
         t->protocol_errors++;
         return;
     }
-    t->send_credit += d[0] & TTP_CREDIT_MASK;
+    unsigned credit = d[0] & TTP_CREDIT_MASK;
+    t->send_credit += credit;
     bool more = (d[0] & TTP_M_BIT) != 0;
     if (len == 1 && !more) {
-        pump(t);                                /* credit only */
+        pump_credit(t, credit);                 /* credit only */
         return;
     }
     t->rx_pdus++;
@@ -291,7 +304,7 @@ static void l_data_ind(void *ctx, struct irlmp_lsap *l, const uint8_t *d, size_t
             t->ops.data_ind(t->ops.ctx, t, t->rxbuf, sdu);
     }
     if (t->state == TTP_OPEN || t->state == TTP_CLOSING)
-        pump(t);
+        pump_credit(t, credit);
 }
 
 static void l_disconnect_ind(void *ctx, struct irlmp_lsap *l, enum irlmp_reason r,

@@ -391,20 +391,32 @@ static void test_refused_lsap(void **s)
  * Returns the bytes B received; B's end of stream and its reason are left in
  * *eof and NB.disc_reason.
  */
+/* With blocking_sender, A behaves like a blocking send() under the provider:
+ * once a write is refused it sleeps until the stack reports IRDA_EV_WRITABLE
+ * (an event raised while it was still writing is not seen). */
+static bool blocking_sender;
+
 static size_t paced_transfer(size_t want, size_t chunk, unsigned pause_ms,
                              bool close_after, bool query_after, bool *eof)
 {
     static uint8_t buf[65536];
     size_t sent = 0, got = 0;
-    bool closed = false;
+    bool closed = false, blocked = false;
+    unsigned seen_writable = 0;
     *eof = false;
     uint64_t deadline = air.now + 600000;
     while (!*eof && air.now < deadline) {
-        while (sent < want) {
+        if (blocked && NA.writable != seen_writable)
+            blocked = false;
+        while (sent < want && !blocked) {
             size_t n = want - sent < 8192 ? want - sent : 8192;
             for (size_t i = 0; i < n; i++) buf[i] = pattern(sent + i, 0);
             int rc = irda_stack_send(&NA.st, conn_a, buf, n);
-            if (rc == IRDA_ERR_AGAIN) break;
+            if (rc == IRDA_ERR_AGAIN) {
+                blocked = blocking_sender;
+                seen_writable = NA.writable;
+                break;
+            }
             assert_true(rc > 0);
             sent += (size_t)rc;
         }
@@ -494,6 +506,39 @@ static void test_paced_reader_no_stall(void **s)
     assert_int_equal(NA.st.conns[conn_a - 1].ttp.protocol_errors, 0);
 }
 
+/* The same with a sender that only writes again when told it may (as a
+ * blocking send() does under the provider): credit the reader gives back
+ * after its ring was full must also wake the sender, whose queue it drains,
+ * not only room in IrLAP's queue. Under Wine this stalled for good after
+ * 32 KiB (the ring) with an 8000-byte / 10 ms reader. */
+static void test_paced_reader_blocking_sender(void **s)
+{
+    (void)s;
+    static const struct { size_t chunk; unsigned pause; } cases[] = {
+        { 8000, 10 }, { 8000, 1 }, { 65536, 10 }, { 2000, 3 }, { 100, 1 }, { 65536, 0 },
+    };
+    static const unsigned rates[] = { 0, 12, 400 };
+    discover_query_connect();
+    blocking_sender = true;
+    for (unsigned r = 0; r < sizeof rates / sizeof rates[0]; r++) {
+        air.bytes_per_ms = rates[r];
+        for (unsigned k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+            bool eof;
+            size_t want = cases[k].chunk < 1000 ? 20000 : rates[r] == 12 ? 100000 : 300000;
+            size_t got = paced_transfer(want, cases[k].chunk, cases[k].pause, false, false, &eof);
+            if (got != want) {
+                blocking_sender = false;
+                fail_msg("%u bytes/ms, chunk %zu pause %u ms: %zu of %zu bytes (sender never woken)",
+                         rates[r], cases[k].chunk, cases[k].pause, got, want);
+            }
+            assert_false(eof);
+        }
+    }
+    blocking_sender = false;
+    air.bytes_per_ms = 0;
+    assert_int_equal(NB.st.conns[conn_b - 1].ttp.protocol_errors, 0);
+}
+
 /* A graceful close followed at once by an IAS query (which opens an LSAP on
  * the same link): the peer gets every byte and a user-request disconnect,
  * never "data sent on a disconnected LSAP". */
@@ -574,6 +619,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refused_lsap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_graceful_close_slow_reader, setup, teardown),
         cmocka_unit_test_setup_teardown(test_paced_reader_no_stall, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_paced_reader_blocking_sender, setup, teardown),
         cmocka_unit_test_setup_teardown(test_graceful_close_then_query, setup, teardown),
         cmocka_unit_test_setup_teardown(test_small_writes_coalesce, setup, teardown),
     };
