@@ -3,20 +3,27 @@
  */
 #include "ws2_private.h"
 
+#undef WSASetLastError   /* the export itself (ws2_private.h) */
+
 /* Winsock's last error is the thread's Win32 last error, as on CE and desktop. */
 int WSAAPI WSAGetLastError(void)
 {
-    return (int)GetLastError();
+    TRACE_START(t);
+    int error = (int)GetLastError();
+    TRACE_API(t, NULL, 0, "WSAGetLastError() = %d", error);
+    return error;
 }
 
 void WSAAPI WSASetLastError(int error)
 {
+    TRACE_START(t);
+    TRACE_API(t, NULL, 0, "WSASetLastError(error=%d) = void", error);
     SetLastError((DWORD)error);
 }
 
 int api_fail(int err)
 {
-    WSASetLastError(err);
+    SetLastError((DWORD)err);
     return SOCKET_ERROR;
 }
 
@@ -50,11 +57,11 @@ struct socket_record *api_enter(SOCKET s, int *err)
 
 int api_finish(const char *api, SOCKET s, struct socket_record *r, int result, int err)
 {
-    trace_call(api, s, r, result, result == SOCKET_ERROR ? err : 0);
+    (void)api; (void)s;
     if (r)
         socket_record_dereference(r);
     if (result == SOCKET_ERROR)
-        WSASetLastError(err);
+        SetLastError((DWORD)err);
     return result;
 }
 

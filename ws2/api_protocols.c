@@ -12,7 +12,7 @@ static struct catalog *target_catalog(void)
     return catalog_being_built ? catalog_being_built : process_catalog();
 }
 
-int WSAAPI WSAEnumProtocolsW(LPINT protocols, LPWSAPROTOCOL_INFOW buffer, LPDWORD length)
+static int enum_protocols(LPINT protocols, LPWSAPROTOCOL_INFOW buffer, LPDWORD length)
 {
     int err, count = 0;
 
@@ -28,8 +28,8 @@ int WSAAPI WSAEnumProtocolsW(LPINT protocols, LPWSAPROTOCOL_INFOW buffer, LPDWOR
 }
 
 /* The installer's view: every entry, layered ones included; no WSAStartup needed. */
-int WSPAPI WSCEnumProtocols(LPINT protocols, LPWSAPROTOCOL_INFOW buffer, LPDWORD length,
-                            LPINT errno_out)
+static int wsc_enum_protocols(LPINT protocols, LPWSAPROTOCOL_INFOW buffer, LPDWORD length,
+                              LPINT errno_out)
 {
     int err, count = 0;
 
@@ -50,8 +50,8 @@ int WSPAPI WSCEnumProtocols(LPINT protocols, LPWSAPROTOCOL_INFOW buffer, LPDWORD
     return count;
 }
 
-int WSPAPI WSCInstallProvider(LPGUID provider_id, const WCHAR *dll,
-                              const LPWSAPROTOCOL_INFOW infos, DWORD count, LPINT errno_out)
+static int install_provider(LPGUID provider_id, const WCHAR *dll,
+                            const LPWSAPROTOCOL_INFOW infos, DWORD count, LPINT errno_out)
 {
     struct catalog *c;
     int err;
@@ -74,7 +74,7 @@ int WSPAPI WSCInstallProvider(LPGUID provider_id, const WCHAR *dll,
     return 0;
 }
 
-int WSPAPI WSCDeinstallProvider(LPGUID provider_id, LPINT errno_out)
+static int deinstall_provider(LPGUID provider_id, LPINT errno_out)
 {
     struct catalog *c;
     int err;
@@ -96,7 +96,8 @@ int WSPAPI WSCDeinstallProvider(LPGUID provider_id, LPINT errno_out)
     return 0;
 }
 
-int WSPAPI WSCGetProviderPath(LPGUID provider_id, WCHAR *path, LPINT path_len, LPINT errno_out)
+/* The body of WSCGetProviderPath, which the WPUGetProviderPath upcall shares (untraced). */
+int api_get_provider_path(LPGUID provider_id, WCHAR *path, LPINT path_len, LPINT errno_out)
 {
     struct catalog_entry *e;
     int err = WSAEINVAL;
@@ -129,9 +130,11 @@ int WSPAPI WSCGetProviderPath(LPGUID provider_id, WCHAR *path, LPINT path_len, L
     return 0;
 }
 
-/* Picks the provider for an address conversion: the given entry or the family's first. */
+/* Picks the provider for an address conversion: the given entry or the family's first.
+ * *entry stays referenced (the SPI trace names it); the caller drops it. */
 static struct provider *conversion_provider(LPWSAPROTOCOL_INFOW info, int af,
-                                            WSAPROTOCOL_INFOW *used, int *err)
+                                            WSAPROTOCOL_INFOW *used,
+                                            struct catalog_entry **entry, int *err)
 {
     struct catalog_entry *e = NULL;
     struct provider *p;
@@ -153,18 +156,23 @@ static struct provider *conversion_provider(LPWSAPROTOCOL_INFOW info, int af,
             *err = WSAEINVAL;
     }
     process_unlock();
+    *entry = e;
     if (!e)
         return NULL;
     *used = e->info;
     p = catalog_entry_provider(e, err);
-    catalog_entry_dereference(e);
+    if (!p) {
+        catalog_entry_dereference(e);
+        *entry = NULL;
+    }
     return p;
 }
 
-INT WSAAPI WSAAddressToStringW(LPSOCKADDR address, DWORD length, LPWSAPROTOCOL_INFOW info,
-                               LPWSTR text, LPDWORD text_length)
+static INT address_to_string(LPSOCKADDR address, DWORD length, LPWSAPROTOCOL_INFOW info,
+                             LPWSTR text, LPDWORD text_length)
 {
     WSAPROTOCOL_INFOW used;
+    struct catalog_entry *entry;
     struct provider *p;
     int err = 0, result = SOCKET_ERROR;
 
@@ -173,18 +181,21 @@ INT WSAAPI WSAAddressToStringW(LPSOCKADDR address, DWORD length, LPWSAPROTOCOL_I
     if (!api_readable(address, length) || length < sizeof(u_short) ||
         !api_writable(text_length, sizeof(*text_length)))
         return api_fail(WSAEFAULT);
-    p = conversion_provider(info, address->sa_family, &used, &err);
+    p = conversion_provider(info, address->sa_family, &used, &entry, &err);
     if (!p)
         return api_fail(err);
-    result = p->procs.lpWSPAddressToString(address, length, &used, text, text_length, &err);
+    result = provider_procs(p, entry)->lpWSPAddressToString(address, length, &used, text,
+                                                            text_length, &err);
     provider_dereference(p);
+    catalog_entry_dereference(entry);
     return result == SOCKET_ERROR ? api_fail(err) : result;
 }
 
-INT WSAAPI WSAStringToAddressW(LPWSTR text, INT af, LPWSAPROTOCOL_INFOW info,
-                               LPSOCKADDR address, LPINT length)
+static INT string_to_address(LPWSTR text, INT af, LPWSAPROTOCOL_INFOW info,
+                             LPSOCKADDR address, LPINT length)
 {
     WSAPROTOCOL_INFOW used;
+    struct catalog_entry *entry;
     struct provider *p;
     int err = 0, result = SOCKET_ERROR;
 
@@ -193,10 +204,97 @@ INT WSAAPI WSAStringToAddressW(LPWSTR text, INT af, LPWSAPROTOCOL_INFOW info,
     if (!api_readable(text, sizeof(WCHAR)) || !api_writable(length, sizeof(*length)) ||
         *length < 0 || !api_writable(address, (size_t)*length))
         return api_fail(WSAEFAULT);
-    p = conversion_provider(info, af, &used, &err);
+    p = conversion_provider(info, af, &used, &entry, &err);
     if (!p)
         return api_fail(err);
-    result = p->procs.lpWSPStringToAddress(text, af, &used, address, length, &err);
+    result = provider_procs(p, entry)->lpWSPStringToAddress(text, af, &used, address, length,
+                                                            &err);
     provider_dereference(p);
+    catalog_entry_dereference(entry);
     return result == SOCKET_ERROR ? api_fail(err) : result;
+}
+
+/* ---- the exports: each runs its body above and writes its trace line ------- */
+
+/* The error a WSC* call reported through its errno argument. */
+static int errno_of(int result, const INT *errno_out)
+{
+    return result == SOCKET_ERROR && api_readable(errno_out, sizeof(*errno_out)) ? *errno_out : 0;
+}
+
+/* The error an API call left as the last error. */
+static int last_error_of(int result)
+{
+    return result == SOCKET_ERROR ? (int)GetLastError() : 0;
+}
+
+int WSAAPI WSAEnumProtocolsW(LPINT protocols, LPWSAPROTOCOL_INFOW buffer, LPDWORD length)
+{
+    TRACE_START(t);
+    int result = enum_protocols(protocols, buffer, length);
+    TRACE_API(t, NULL, last_error_of(result), "WSAEnumProtocolsW(protocols=0x%llx, buffer=0x%llx, "
+              "length=%s) = %d", TP(protocols), TP(buffer), TINT(length), result);
+    return result;
+}
+
+int WSPAPI WSCEnumProtocols(LPINT protocols, LPWSAPROTOCOL_INFOW buffer, LPDWORD length,
+                            LPINT errno_out)
+{
+    TRACE_START(t);
+    int result = wsc_enum_protocols(protocols, buffer, length, errno_out);
+    TRACE_API(t, NULL, errno_of(result, errno_out), "WSCEnumProtocols(protocols=0x%llx, "
+              "buffer=0x%llx, length=%s) = %d", TP(protocols), TP(buffer), TINT(length), result);
+    return result;
+}
+
+int WSPAPI WSCInstallProvider(LPGUID provider_id, const WCHAR *dll,
+                              const LPWSAPROTOCOL_INFOW infos, DWORD count, LPINT errno_out)
+{
+    TRACE_START(t);
+    int result = install_provider(provider_id, dll, infos, count, errno_out);
+    TRACE_API(t, NULL, errno_of(result, errno_out), "WSCInstallProvider(provider_id=%s, dll=%s, "
+              "infos=0x%llx, count=%lu) = %d", TGUID(provider_id), TWSTR(dll), TP(infos), count,
+              result);
+    return result;
+}
+
+int WSPAPI WSCDeinstallProvider(LPGUID provider_id, LPINT errno_out)
+{
+    TRACE_START(t);
+    int result = deinstall_provider(provider_id, errno_out);
+    TRACE_API(t, NULL, errno_of(result, errno_out), "WSCDeinstallProvider(provider_id=%s) = %d",
+              TGUID(provider_id), result);
+    return result;
+}
+
+int WSPAPI WSCGetProviderPath(LPGUID provider_id, WCHAR *path, LPINT path_len, LPINT errno_out)
+{
+    TRACE_START(t);
+    int result = api_get_provider_path(provider_id, path, path_len, errno_out);
+    TRACE_API(t, NULL, errno_of(result, errno_out), "WSCGetProviderPath(provider_id=%s, path=%s, "
+              "path_len=%s) = %d", TGUID(provider_id), result ? TP(path) ? "-" : "NULL"
+              : TWSTR(path), TINT(path_len), result);
+    return result;
+}
+
+INT WSAAPI WSAAddressToStringW(LPSOCKADDR address, DWORD length, LPWSAPROTOCOL_INFOW info,
+                               LPWSTR text, LPDWORD text_length)
+{
+    TRACE_START(t);
+    INT result = address_to_string(address, length, info, text, text_length);
+    TRACE_API(t, NULL, last_error_of(result), "WSAAddressToStringW(address=%s, length=%lu, "
+              "info=0x%llx, text=%s, text_length=%s) = %d", TADDR(address, (int)length), length,
+              TP(info), result ? TP(text) ? "-" : "NULL" : TWSTR(text), TINT(text_length), result);
+    return result;
+}
+
+INT WSAAPI WSAStringToAddressW(LPWSTR text, INT af, LPWSAPROTOCOL_INFOW info,
+                               LPSOCKADDR address, LPINT length)
+{
+    TRACE_START(t);
+    INT result = string_to_address(text, af, info, address, length);
+    TRACE_API(t, NULL, last_error_of(result), "WSAStringToAddressW(text=%s, af=%d, info=0x%llx, "
+              "address=%s, length=%s) = %d", TWSTR(text), af, TP(info),
+              result ? TP(address) ? "-" : "NULL" : TADDRP(address, length), TINT(length), result);
+    return result;
 }

@@ -6,8 +6,12 @@
  * provider chains fails); the handles go through unchanged.
  */
 #include "ws2_private.h"
+#include <stdio.h>
 
-int WSAAPI __WSAFDIsSet(SOCKET s, fd_set *set)
+#define VIA(r) ((r) ? (r)->entry : NULL)
+
+/* The body of __WSAFDIsSet, which the WPUFDIsSet upcall shares (untraced). */
+int api_fd_is_set(SOCKET s, fd_set *set)
 {
     u_int i;
     if (!set)
@@ -16,6 +20,14 @@ int WSAAPI __WSAFDIsSet(SOCKET s, fd_set *set)
         if (set->fd_array[i] == s)
             return 1;
     return 0;
+}
+
+int WSAAPI __WSAFDIsSet(SOCKET s, fd_set *set)
+{
+    TRACE_START(t);
+    int result = api_fd_is_set(s, set);
+    TRACE_API(t, NULL, 0, "__WSAFDIsSet(s=0x%llx, set=%s) = %d", TS(s), TFDS(set), result);
+    return result;
 }
 
 /* Finds the one provider owning every socket in the sets. */
@@ -52,13 +64,23 @@ static int select_provider(fd_set *sets[3], struct socket_record **owner)
 int WSAAPI select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds,
                   const PTIMEVAL timeout)
 {
+    TRACE_START(t);
     fd_set *sets[3] = { readfds, writefds, exceptfds };
     struct socket_record *owner = NULL;
     int err, result = SOCKET_ERROR;
+    char timeout_text[48] = "NULL";
 
+    if (t && timeout) {
+        if (api_readable(timeout, sizeof(*timeout)))
+            __mingw_snprintf(timeout_text, sizeof(timeout_text), "{%ld,%ld}", timeout->tv_sec,
+                             timeout->tv_usec);
+        else
+            __mingw_snprintf(timeout_text, sizeof(timeout_text), "0x%llx", TP(timeout));
+    }
     if (!process_started())
-        return api_fail(WSANOTINITIALISED);
-    err = select_provider(sets, &owner);
+        err = WSANOTINITIALISED;
+    else
+        err = select_provider(sets, &owner);
     if (!err && timeout && !api_readable(timeout, sizeof(*timeout)))
         err = WSAEFAULT;
     if (!err && timeout && (timeout->tv_sec < 0 || timeout->tv_usec < 0))
@@ -66,21 +88,28 @@ int WSAAPI select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds
     if (!err)
         result = PROVIDER_CALL(owner).lpWSPSelect(nfds, readfds, writefds, exceptfds, timeout,
                                                   &err);
+    TRACE_API(t, VIA(owner), result == SOCKET_ERROR ? err : 0, "select(nfds=%d, readfds=%s, "
+              "writefds=%s, exceptfds=%s, timeout=%s) = %d", nfds, TFDS(readfds), TFDS(writefds),
+              TFDS(exceptfds), timeout_text, result);
     return api_finish("select", owner ? owner->handle : INVALID_SOCKET, owner, result, err);
 }
 
 int WSAAPI WSAEventSelect(SOCKET s, WSAEVENT event, __LONG32 events)
 {
+    TRACE_START(t);
     int err = 0, result = SOCKET_ERROR;
     struct socket_record *r = api_enter(s, &err);
 
     if (r)
         result = PROVIDER_CALL(r).lpWSPEventSelect(s, event, events, &err);
+    TRACE_API(t, VIA(r), result ? err : 0, "WSAEventSelect(s=0x%llx, event=0x%llx, events=0x%lx) "
+              "= %d", TS(s), TP(event), (unsigned long)events, result);
     return api_finish("WSAEventSelect", s, r, result, err);
 }
 
 int WSAAPI WSAEnumNetworkEvents(SOCKET s, WSAEVENT event, LPWSANETWORKEVENTS events)
 {
+    TRACE_START(t);
     int err = 0, result = SOCKET_ERROR;
     struct socket_record *r = api_enter(s, &err);
 
@@ -90,5 +119,8 @@ int WSAAPI WSAEnumNetworkEvents(SOCKET s, WSAEVENT event, LPWSANETWORKEVENTS eve
         else
             result = PROVIDER_CALL(r).lpWSPEnumNetworkEvents(s, event, events, &err);
     }
+    TRACE_API(t, VIA(r), result ? err : 0, "WSAEnumNetworkEvents(s=0x%llx, event=0x%llx, "
+              "events=0x%llx{%s}) = %d", TS(s), TP(event), TP(events),
+              result ? "-" : TINT(&events->lNetworkEvents), result);
     return api_finish("WSAEnumNetworkEvents", s, r, result, err);
 }

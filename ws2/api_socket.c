@@ -7,18 +7,19 @@
  */
 #include "ws2_private.h"
 
-SOCKET WSAAPI WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info,
-                         GROUP group, DWORD flags)
+/* socket and WSASocketW (bsd: which of the two the application called). */
+static SOCKET socket_create(LONGLONG t, BOOL bsd, int af, int type, int protocol,
+                            LPWSAPROTOCOL_INFOW info, GROUP group, DWORD flags)
 {
     struct catalog_entry *entry = NULL;
     struct provider *provider = NULL;
     struct catalog *c;
     SOCKET s = INVALID_SOCKET;
-    int err = 0;
+    int err = 0, af_in = af, type_in = type, protocol_in = protocol;
 
     if (!process_started()) {
-        WSASetLastError(WSANOTINITIALISED);
-        return INVALID_SOCKET;
+        err = WSANOTINITIALISED;
+        goto done;
     }
     c = process_catalog();
     process_lock();
@@ -48,30 +49,46 @@ SOCKET WSAAPI WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW inf
         goto done;
     {
         WSAPROTOCOL_INFOW copy = entry->info;
-        s = provider->procs.lpWSPSocket(af, type, protocol, &copy, group, flags, &err);
+        s = provider_procs(provider, entry)->lpWSPSocket(af, type, protocol, &copy, group, flags,
+                                                         &err);
     }
     if (s == INVALID_SOCKET)
         goto done;
     err = socket_table_insert(s, entry, provider);
     if (err) {
         int ignored;
-        provider->procs.lpWSPCloseSocket(s, &ignored);
+        provider_procs(provider, entry)->lpWSPCloseSocket(s, &ignored);
         s = INVALID_SOCKET;
     }
 done:
+    if (bsd)
+        TRACE_API(t, entry, s == INVALID_SOCKET ? err : 0,
+                  "socket(af=%d, type=%d, protocol=%d) = 0x%llx", af_in, type_in, protocol_in,
+                  TS(s));
+    else
+        TRACE_API(t, entry, s == INVALID_SOCKET ? err : 0,
+                  "WSASocketW(af=%d, type=%d, protocol=%d, info=0x%llx, group=%u, flags=0x%lx) "
+                  "= 0x%llx", af_in, type_in, protocol_in, TP(info), group, flags, TS(s));
     if (provider)
         provider_dereference(provider);
     if (entry)
         catalog_entry_dereference(entry);
     if (s == INVALID_SOCKET)
         WSASetLastError(err);
-    trace_call("WSASocketW", s, NULL, s == INVALID_SOCKET ? SOCKET_ERROR : 0, err);
     return s;
+}
+
+SOCKET WSAAPI WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info,
+                         GROUP group, DWORD flags)
+{
+    TRACE_START(t);
+    return socket_create(t, FALSE, af, type, protocol, info, group, flags);
 }
 
 SOCKET WSAAPI socket(int af, int type, int protocol)
 {
-    return WSASocketW(af, type, protocol, NULL, 0, WSA_FLAG_OVERLAPPED);
+    TRACE_START(t);
+    return socket_create(t, TRUE, af, type, protocol, NULL, 0, WSA_FLAG_OVERLAPPED);
 }
 
 /*
@@ -81,19 +98,23 @@ SOCKET WSAAPI socket(int af, int type, int protocol)
  */
 int WSAAPI closesocket(SOCKET s)
 {
-    int err = 0, result;
+    TRACE_START(t);
+    int err = 0, result = SOCKET_ERROR;
     struct socket_record *r = api_enter(s, &err);
 
-    if (!r)
-        return api_finish("closesocket", s, NULL, SOCKET_ERROR, err);
-    result = PROVIDER_CALL(r).lpWSPCloseSocket(s, &err);
-    if (result == 0)
-        socket_table_remove(r);
+    if (r) {
+        result = PROVIDER_CALL(r).lpWSPCloseSocket(s, &err);
+        if (result == 0)
+            socket_table_remove(r);
+    }
+    TRACE_API(t, r ? r->entry : NULL, result ? err : 0, "closesocket(s=0x%llx) = %d", TS(s),
+              result);
     return api_finish("closesocket", s, r, result, err);
 }
 
 int WSAAPI bind(SOCKET s, const struct sockaddr *name, int namelen)
 {
+    TRACE_START(t);
     int err = 0, result = SOCKET_ERROR;
     struct socket_record *r = api_enter(s, &err);
 
@@ -104,11 +125,13 @@ int WSAAPI bind(SOCKET s, const struct sockaddr *name, int namelen)
         else
             result = PROVIDER_CALL(r).lpWSPBind(s, name, namelen, &err);
     }
+    TRACE_API(t, r ? r->entry : NULL, result ? err : 0, "bind(s=0x%llx, name=%s, namelen=%d) = %d",
+              TS(s), TADDR(name, namelen), namelen, result);
     return api_finish("bind", s, r, result, err);
 }
 
-int WSAAPI WSAConnect(SOCKET s, const struct sockaddr *name, int namelen, LPWSABUF caller_data,
-                      LPWSABUF callee_data, LPQOS sqos, LPQOS gqos)
+static int connect_call(LONGLONG t, BOOL bsd, SOCKET s, const struct sockaddr *name, int namelen,
+                        LPWSABUF caller_data, LPWSABUF callee_data, LPQOS sqos, LPQOS gqos)
 {
     int err = 0, result = SOCKET_ERROR;
     struct socket_record *r = api_enter(s, &err);
@@ -121,27 +144,41 @@ int WSAAPI WSAConnect(SOCKET s, const struct sockaddr *name, int namelen, LPWSAB
             result = PROVIDER_CALL(r).lpWSPConnect(s, name, namelen, caller_data, callee_data,
                                                    sqos, gqos, &err);
     }
+    TRACE_API(t, r ? r->entry : NULL, result ? err : 0,
+              "%s(s=0x%llx, name=%s, namelen=%d%s) = %d", bsd ? "connect" : "WSAConnect", TS(s),
+              TADDR(name, namelen), namelen, bsd ? "" : ", ...", result);
     return api_finish("connect", s, r, result, err);
+}
+
+int WSAAPI WSAConnect(SOCKET s, const struct sockaddr *name, int namelen, LPWSABUF caller_data,
+                      LPWSABUF callee_data, LPQOS sqos, LPQOS gqos)
+{
+    TRACE_START(t);
+    return connect_call(t, FALSE, s, name, namelen, caller_data, callee_data, sqos, gqos);
 }
 
 int WSAAPI connect(SOCKET s, const struct sockaddr *name, int namelen)
 {
-    return WSAConnect(s, name, namelen, NULL, NULL, NULL, NULL);
+    TRACE_START(t);
+    return connect_call(t, TRUE, s, name, namelen, NULL, NULL, NULL, NULL);
 }
 
 int WSAAPI listen(SOCKET s, int backlog)
 {
+    TRACE_START(t);
     int err = 0, result = SOCKET_ERROR;
     struct socket_record *r = api_enter(s, &err);
 
     if (r)
         result = PROVIDER_CALL(r).lpWSPListen(s, backlog, &err);
+    TRACE_API(t, r ? r->entry : NULL, result ? err : 0, "listen(s=0x%llx, backlog=%d) = %d",
+              TS(s), backlog, result);
     return api_finish("listen", s, r, result, err);
 }
 
 /* The accepted socket belongs to the listening socket's provider and entry. */
-SOCKET WSAAPI WSAAccept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
-                        LPCONDITIONPROC condition, DWORD_PTR callback_data)
+static SOCKET accept_call(LONGLONG t, BOOL bsd, SOCKET s, struct sockaddr *addr, LPINT addrlen,
+                          LPCONDITIONPROC condition, DWORD_PTR callback_data)
 {
     int err = 0;
     SOCKET accepted = INVALID_SOCKET;
@@ -164,17 +201,30 @@ SOCKET WSAAPI WSAAccept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
             }
         }
     }
+    TRACE_API(t, r ? r->entry : NULL, accepted == INVALID_SOCKET ? err : 0,
+              "%s(s=0x%llx, addr=%s, addrlen=%s%s) = 0x%llx", bsd ? "accept" : "WSAAccept", TS(s),
+              accepted == INVALID_SOCKET ? TP(addr) ? "-" : "NULL" : TADDRP(addr, addrlen),
+              TINT(addrlen), bsd ? "" : ", condition=...", TS(accepted));
     api_finish("accept", s, r, accepted == INVALID_SOCKET ? SOCKET_ERROR : 0, err);
     return accepted;
 }
 
+SOCKET WSAAPI WSAAccept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
+                        LPCONDITIONPROC condition, DWORD_PTR callback_data)
+{
+    TRACE_START(t);
+    return accept_call(t, FALSE, s, addr, addrlen, condition, callback_data);
+}
+
 SOCKET WSAAPI accept(SOCKET s, struct sockaddr *addr, int *addrlen)
 {
-    return WSAAccept(s, addr, addrlen, NULL, 0);
+    TRACE_START(t);
+    return accept_call(t, TRUE, s, addr, addrlen, NULL, 0);
 }
 
 int WSAAPI shutdown(SOCKET s, int how)
 {
+    TRACE_START(t);
     int err = 0, result = SOCKET_ERROR;
     struct socket_record *r = api_enter(s, &err);
 
@@ -184,6 +234,8 @@ int WSAAPI shutdown(SOCKET s, int how)
         else
             result = PROVIDER_CALL(r).lpWSPShutdown(s, how, &err);
     }
+    TRACE_API(t, r ? r->entry : NULL, result ? err : 0, "shutdown(s=0x%llx, how=%d) = %d", TS(s),
+              how, result);
     return api_finish("shutdown", s, r, result, err);
 }
 
@@ -194,7 +246,8 @@ static BOOL name_buffer_ok(const struct socket_record *r, struct sockaddr *name,
 }
 
 /* getpeername and getsockname differ only in which provider function answers. */
-static int name_call(const char *api, SOCKET s, struct sockaddr *name, int *namelen, BOOL peer)
+static int name_call(LONGLONG t, const char *api, SOCKET s, struct sockaddr *name, int *namelen,
+                     BOOL peer)
 {
     int err = 0, result = SOCKET_ERROR;
     struct socket_record *r = api_enter(s, &err);
@@ -207,15 +260,20 @@ static int name_call(const char *api, SOCKET s, struct sockaddr *name, int *name
         else
             result = PROVIDER_CALL(r).lpWSPGetSockName(s, name, namelen, &err);
     }
+    TRACE_API(t, r ? r->entry : NULL, result ? err : 0, "%s(s=0x%llx, name=%s, namelen=%s) = %d",
+              api, TS(s), result ? TP(name) ? "-" : "NULL" : TADDRP(name, namelen), TINT(namelen),
+              result);
     return api_finish(api, s, r, result, err);
 }
 
 int WSAAPI getpeername(SOCKET s, struct sockaddr *name, int *namelen)
 {
-    return name_call("getpeername", s, name, namelen, TRUE);
+    TRACE_START(t);
+    return name_call(t, "getpeername", s, name, namelen, TRUE);
 }
 
 int WSAAPI getsockname(SOCKET s, struct sockaddr *name, int *namelen)
 {
-    return name_call("getsockname", s, name, namelen, FALSE);
+    TRACE_START(t);
+    return name_call(t, "getsockname", s, name, namelen, FALSE);
 }

@@ -4,10 +4,10 @@
 #include "ws2_private.h"
 #include <stdio.h>
 
-u_long WSAAPI htonl(u_long v)   { return __builtin_bswap32(v); }
-u_long WSAAPI ntohl(u_long v)   { return __builtin_bswap32(v); }
-u_short WSAAPI htons(u_short v) { return __builtin_bswap16(v); }
-u_short WSAAPI ntohs(u_short v) { return __builtin_bswap16(v); }
+u_long impl_htonl(u_long v)   { return __builtin_bswap32(v); }
+u_long impl_ntohl(u_long v)   { return __builtin_bswap32(v); }
+u_short impl_htons(u_short v) { return __builtin_bswap16(v); }
+u_short impl_ntohs(u_short v) { return __builtin_bswap16(v); }
 
 static int convert_check(SOCKET s, void *out, size_t size)
 {
@@ -21,39 +21,39 @@ static int convert_check(SOCKET s, void *out, size_t size)
 
 /* The WSA forms check the socket because the byte order is the provider's;
  * every provider ce-winsock loads is big-endian on the wire. */
-int WSAAPI WSAHtonl(SOCKET s, u_long v, u_long *out)
+int impl_WSAHtonl(SOCKET s, u_long v, u_long *out)
 {
     int err = convert_check(s, out, sizeof(*out));
     if (err)
         return api_fail(err);
-    *out = htonl(v);
+    *out = impl_htonl(v);
     return 0;
 }
 
-int WSAAPI WSAHtons(SOCKET s, u_short v, u_short *out)
+int impl_WSAHtons(SOCKET s, u_short v, u_short *out)
 {
     int err = convert_check(s, out, sizeof(*out));
     if (err)
         return api_fail(err);
-    *out = htons(v);
+    *out = impl_htons(v);
     return 0;
 }
 
-int WSAAPI WSANtohl(SOCKET s, u_long v, u_long *out)
+int impl_WSANtohl(SOCKET s, u_long v, u_long *out)
 {
     int err = convert_check(s, out, sizeof(*out));
     if (err)
         return api_fail(err);
-    *out = ntohl(v);
+    *out = impl_ntohl(v);
     return 0;
 }
 
-int WSAAPI WSANtohs(SOCKET s, u_short v, u_short *out)
+int impl_WSANtohs(SOCKET s, u_short v, u_short *out)
 {
     int err = convert_check(s, out, sizeof(*out));
     if (err)
         return api_fail(err);
-    *out = ntohs(v);
+    *out = impl_ntohs(v);
     return 0;
 }
 
@@ -92,7 +92,7 @@ static const char *parse_part(const char *p, unsigned long *value)
 }
 
 /* "a.b.c.d", "a.b.c" (c 16 bits), "a.b" (b 24 bits) and "a" (32 bits), as BSD and Winsock accept. */
-unsigned long WSAAPI inet_addr(const char *text)
+unsigned long impl_inet_addr(const char *text)
 {
     unsigned long parts[4], v;
     int n = 0;
@@ -125,11 +125,11 @@ unsigned long WSAAPI inet_addr(const char *text)
                  return INADDR_NONE;
              v = parts[0] << 24 | parts[1] << 16 | parts[2] << 8 | parts[3]; break;
     }
-    return htonl(v);
+    return impl_htonl(v);
 }
 
 /* Winsock keeps one result buffer per thread, valid until the next call. */
-char *WSAAPI inet_ntoa(struct in_addr address)
+char *impl_inet_ntoa(struct in_addr address)
 {
     static __thread char text[16];
     const unsigned char *b = (const unsigned char *)&address.s_addr;

@@ -57,7 +57,7 @@ static int host_check(void)
     return host_ready ? 0 : WSANO_RECOVERY;
 }
 
-struct hostent *WSAAPI gethostbyname(const char *name)
+struct hostent *impl_gethostbyname(const char *name)
 {
     struct hostent *h;
     int err = host_check();
@@ -68,18 +68,20 @@ struct hostent *WSAAPI gethostbyname(const char *name)
     return h;
 }
 
-struct hostent *WSAAPI gethostbyaddr(const char *addr, int len, int type)
+struct hostent *impl_gethostbyaddr(const char *addr, int len, int type)
 {
     struct hostent *h;
     int err = host_check();
     if (err) { WSASetLastError(err); return NULL; }
     if (len <= 0 || !api_readable(addr, (size_t)len)) { WSASetLastError(WSAEFAULT); return NULL; }
+    /* "len too small" is WSAEFAULT (Wine's host says WSAEAFNOSUPPORT) */
+    if ((type == AF_INET && len < 4) || (type == AF_INET6 && len < 16)) { WSASetLastError(WSAEFAULT); return NULL; }
     h = host.gethostbyaddr(addr, len, type);
     if (!h) WSASetLastError(host.WSAGetLastError());
     return h;
 }
 
-int WSAAPI gethostname(char *name, int len)
+int impl_gethostname(char *name, int len)
 {
     int err = host_check();
     if (err) return api_fail(err);
@@ -88,8 +90,8 @@ int WSAAPI gethostname(char *name, int len)
     return 0;
 }
 
-int WSAAPI getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
-                       struct addrinfo **result)
+int impl_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
+                     struct addrinfo **result)
 {
     int err = host_check();
     if (err) { WSASetLastError(err); return err; }
@@ -99,24 +101,42 @@ int WSAAPI getaddrinfo(const char *node, const char *service, const struct addri
     return err;
 }
 
-void WSAAPI freeaddrinfo(struct addrinfo *list)
+void impl_freeaddrinfo(struct addrinfo *list)
 {
     if (list && host_ready)
         host.freeaddrinfo(list);
 }
 
-int WSAAPI getnameinfo(const struct sockaddr *sa, socklen_t salen, char *node, DWORD nodelen,
-                       char *service, DWORD servicelen, int flags)
+/* What getnameinfo documents and Wine's host does not check: salen shorter
+ * than the family's sockaddr is WSAEFAULT, neither host nor service asked
+ * for is EAI_NONAME. */
+static int nameinfo_arguments(const struct sockaddr *sa, socklen_t salen, int node, int service)
+{
+    if (salen < (socklen_t)sizeof(sa->sa_family))
+        return WSAEFAULT;
+    if ((sa->sa_family == AF_INET && salen < (socklen_t)sizeof(struct sockaddr_in))
+        || (sa->sa_family == AF_INET6 && salen < (socklen_t)sizeof(struct sockaddr_in6))
+        || (sa->sa_family != AF_INET && sa->sa_family != AF_INET6 && salen < (socklen_t)sizeof(struct sockaddr_in)))
+        return WSAEFAULT;
+    if (!node && !service)
+        return WSAHOST_NOT_FOUND;
+    return 0;
+}
+
+int impl_getnameinfo(const struct sockaddr *sa, socklen_t salen, char *node, DWORD nodelen,
+                     char *service, DWORD servicelen, int flags)
 {
     int err = host_check();
     if (err) { WSASetLastError(err); return err; }
     if (!api_readable(sa, salen > 0 ? (size_t)salen : 1)) { WSASetLastError(WSAEFAULT); return WSAEFAULT; }
+    err = nameinfo_arguments(sa, salen, node != NULL, service != NULL);
+    if (err) { WSASetLastError(err); return err; }
     err = host.getnameinfo(sa, salen, node, nodelen, service, servicelen, flags);
     if (err) WSASetLastError(err);
     return err;
 }
 
-int WSAAPI GetAddrInfoW(PCWSTR node, PCWSTR service, const ADDRINFOW *hints, PADDRINFOW *result)
+int impl_GetAddrInfoW(PCWSTR node, PCWSTR service, const ADDRINFOW *hints, PADDRINFOW *result)
 {
     int err = host_check();
     if (err) { WSASetLastError(err); return err; }
@@ -126,18 +146,20 @@ int WSAAPI GetAddrInfoW(PCWSTR node, PCWSTR service, const ADDRINFOW *hints, PAD
     return err;
 }
 
-void WSAAPI FreeAddrInfoW(PADDRINFOW list)
+void impl_FreeAddrInfoW(PADDRINFOW list)
 {
     if (list && host_ready)
         host.FreeAddrInfoW(list);
 }
 
-int WSAAPI GetNameInfoW(const SOCKADDR *sa, socklen_t salen, PWCHAR node, DWORD nodelen,
-                        PWCHAR service, DWORD servicelen, INT flags)
+int impl_GetNameInfoW(const SOCKADDR *sa, socklen_t salen, PWCHAR node, DWORD nodelen,
+                      PWCHAR service, DWORD servicelen, INT flags)
 {
     int err = host_check();
     if (err) { WSASetLastError(err); return err; }
     if (!api_readable(sa, salen > 0 ? (size_t)salen : 1)) { WSASetLastError(WSAEFAULT); return WSAEFAULT; }
+    err = nameinfo_arguments(sa, salen, node != NULL, service != NULL);
+    if (err) { WSASetLastError(err); return err; }
     err = host.GetNameInfoW(sa, salen, node, nodelen, service, servicelen, flags);
     if (err) WSASetLastError(err);
     return err;

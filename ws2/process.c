@@ -52,7 +52,7 @@ static void process_release_everything(void)
     while (r) {
         struct socket_record *next = socket_record_next_drained(r);
         int err = 0;
-        r->provider->procs.lpWSPCloseSocket(r->handle, &err);
+        PROVIDER_CALL(r).lpWSPCloseSocket(r->handle, &err);
         socket_record_dereference(r);
         r = next;
     }
@@ -65,7 +65,7 @@ static void process_release_everything(void)
         catalog_delete(c);
 }
 
-int WSAAPI WSAStartup(WORD version, LPWSADATA data)
+int impl_WSAStartup(WORD version, LPWSADATA data)
 {
     BYTE major = LOBYTE(version), minor = HIBYTE(version);
 
@@ -92,7 +92,7 @@ int WSAAPI WSAStartup(WORD version, LPWSADATA data)
     return 0;
 }
 
-int WSAAPI WSACleanup(void)
+int impl_WSACleanup(void)
 {
     BOOL last;
 

@@ -36,6 +36,8 @@ int provider_start(const WCHAR *dll, WSAPROTOCOL_INFOW *info, struct provider **
     struct provider *p;
     INT_PTR result = 0;
     DWORD code = 0;
+    LONGLONG t0;
+    BOOL crashed;
     int err;
 
     /* allocate */
@@ -59,7 +61,10 @@ int provider_start(const WCHAR *dll, WSAPROTOCOL_INFOW *info, struct provider **
     /* start it, surviving a crash inside its startup */
     call.p = p;
     call.info = info;
-    if (guard_call(call_startup, &call, &result, &code) != 0) {
+    t0 = TRACE_ON() ? trace_begin() : 0;
+    crashed = guard_call(call_startup, &call, &result, &code) != 0;
+    trace_startup(t0, dll, info, (int)result, crashed ? code : 0);
+    if (crashed) {
         diag(L"provider %ls: WSPStartup crashed (exception 0x%08lx)", dll, code);
         err = WSAEPROVIDERFAILEDINIT;
         goto fail;
@@ -73,7 +78,7 @@ int provider_start(const WCHAR *dll, WSAPROTOCOL_INFOW *info, struct provider **
         int ignored;
         diag(L"provider %ls: WSPStartup returned an incomplete WSPPROC_TABLE", dll);
         if (p->procs.lpWSPCleanup)
-            p->procs.lpWSPCleanup(&ignored);
+            provider_procs(p, NULL)->lpWSPCleanup(&ignored);
         err = WSAEINVALIDPROCTABLE;
         goto fail;
     }
@@ -98,7 +103,7 @@ void provider_dereference(struct provider *p)
     int err = 0;
     if (InterlockedDecrement(&p->refs) != 0)
         return;
-    p->procs.lpWSPCleanup(&err);
+    provider_procs(p, NULL)->lpWSPCleanup(&err);
     FreeLibrary(p->module);
     free(p);
 }

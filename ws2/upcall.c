@@ -228,12 +228,12 @@ static BOOL WSPAPI wpu_reset_event(WSAEVENT e, LPINT err)
 
 static int WSPAPI wpu_fd_is_set(SOCKET s, fd_set *set)
 {
-    return __WSAFDIsSet(s, set);
+    return api_fd_is_set(s, set);
 }
 
 static int WSPAPI wpu_get_provider_path(LPGUID id, WCHAR *path, LPINT len, LPINT err)
 {
-    return WSCGetProviderPath(id, path, len, err);
+    return api_get_provider_path(id, path, len, err);
 }
 
 static BOOL WSPAPI wpu_post_message(HWND hwnd, UINT msg, WPARAM wparam, LPARAM lparam)
@@ -481,8 +481,8 @@ out:
     return delivered;
 }
 
-int WSPAPI WPUCompleteOverlappedRequest(SOCKET s, LPWSAOVERLAPPED ov, DWORD error,
-                                        DWORD bytes, LPINT err)
+int impl_WPUCompleteOverlappedRequest(SOCKET s, LPWSAOVERLAPPED ov, DWORD error,
+                                      DWORD bytes, LPINT err)
 {
     struct provider_handle *h;
     HANDLE event;

@@ -42,7 +42,7 @@ static void verify_provider(struct catalog *c, struct catalog_entry *e)
                     e->dll, e->info.dwCatalogEntryId, err);
 }
 
-INT WINAPI CeWs2VerifyCatalog(CEWS2_VERIFY_REPORT report, void *context)
+INT impl_CeWs2VerifyCatalog(CEWS2_VERIFY_REPORT report, void *context)
 {
     struct catalog *c = catalog_allocate();
     struct catalog *outer = catalog_being_built;

@@ -106,22 +106,128 @@ struct socket_record *socket_record_next_drained(struct socket_record *r);
 extern const WSPUPCALLTABLE upcall_table;
 BOOL upcall_is_provider_handle(SOCKET s);
 
-/* --- diag.c ----------------------------------------------------------------- */
+/* --- diag.c: diagnostics and the call trace --------------------------------- */
 void diag(const WCHAR *fmt, ...);
-void trace_call(const char *api, SOCKET s, const struct socket_record *r, int result, int error);
+
+/*
+ * The trace switch (diag.c says what it logs and the line format).  The hot
+ * path when it is off is TRACE_ON(): one load of trace_enabled and a branch
+ * predicted not taken.  trace_enabled starts nonzero ("not read yet"), so the
+ * first call of the process takes the slow path once: trace_begin() reads the
+ * switch (environment, then registry) and leaves trace_enabled 0 or 1 for good.
+ * Building with -DCEWS2_TRACE_BUILD=0 compiles every trace call out (the
+ * bench's untraced baseline).
+ */
+#ifndef CEWS2_TRACE_BUILD
+#define CEWS2_TRACE_BUILD 1
+#endif
+#if CEWS2_TRACE_BUILD
+extern int trace_enabled;
+#define TRACE_ON() __builtin_expect(trace_enabled != 0, 0)
+#else
+#define TRACE_ON() 0
+#endif
+/* Start of a traced call: the QueryPerformanceCounter value, or 0 when off. */
+LONGLONG trace_begin(void);
+#define TRACE_START(t) LONGLONG t = TRACE_ON() ? trace_begin() : 0
+/* One line for a call that started at t0 (fmt gives "name(args) = result");
+ * via: the catalog entry that served it (NULL: none); err: its Winsock error
+ * (0: none).  Preserves the thread's last error. */
+void trace_line(LONGLONG t0, const char *kind, const struct catalog_entry *via,
+                const WCHAR *dll, int err, const char *fmt, ...)
+    __attribute__((format(gnu_printf, 6, 7)));
+#define TRACE_API(t, via, err, ...) \
+    do { if (__builtin_expect((t) != 0, 0)) \
+        trace_line((t), "API", (via), NULL, (err), __VA_ARGS__); } while (0)
+/* WSPStartup, as provider.c calls it (result: its return; code: the crash's, or 0). */
+void trace_startup(LONGLONG t0, const WCHAR *dll, const WSAPROTOCOL_INFOW *info, int result,
+                   DWORD code);
+/* Argument text, into the buffer given (the macros give a block-scope one);
+ * nothing the application passed is read without checking it first. */
+const char *trace_addr(char *b, size_t n, const void *sa, int len);    /* "127.0.0.1:80" */
+const char *trace_addr_p(char *b, size_t n, const void *sa, const int *len);
+const char *trace_int_p(char *b, size_t n, const void *p, size_t size); /* *p, or the pointer */
+const char *trace_str(char *b, size_t n, const char *s);               /* "text", NULL, 0x.. */
+const char *trace_wstr(char *b, size_t n, const WCHAR *s);
+const char *trace_bufs(char *b, size_t n, const WSABUF *bufs, DWORD count); /* total length */
+const char *trace_fdset(char *b, size_t n, const fd_set *set);          /* 0x..[count] */
+const char *trace_guid(char *b, size_t n, const GUID *g);
+#define TB_ (char[96]){0}, 96
+#define TADDR(sa, len)   trace_addr(TB_, (sa), (len))
+#define TADDRP(sa, lenp) trace_addr_p(TB_, (sa), (lenp))
+#define TINT(p)          trace_int_p(TB_, (p), sizeof(*(p)))
+#define TSTR(s)          trace_str(TB_, (s))
+#define TWSTR(s)         trace_wstr(TB_, (s))
+#define TBUFS(b, n)      trace_bufs(TB_, (b), (n))
+#define TFDS(set)        trace_fdset(TB_, (set))
+#define TGUID(g)         trace_guid(TB_, (g))
+#define TP(p)            ((unsigned long long)(ULONG_PTR)(p))   /* with 0x%llx */
+#define TS(s)            ((unsigned long long)(s))              /* with 0x%llx */
+
+/* A provider's procedures as ws2.dll calls them: the provider's own table,
+ * or, while tracing, a table of thunks that log each call (SPI lines). */
+const WSPPROC_TABLE *trace_spi_table(struct provider *p, const struct catalog_entry *e);
+static inline const WSPPROC_TABLE *provider_procs(struct provider *p,
+                                                  const struct catalog_entry *e)
+{
+    if (TRACE_ON())
+        return trace_spi_table(p, e);
+    return &p->procs;
+}
+
+/*
+ * Inside ws2.dll, WSASetLastError is the untraced setter: only the
+ * application's own calls of the export (api_common.c) make trace lines.
+ */
+#define WSASetLastError(e) SetLastError((DWORD)(e))
+
+/* The bodies of exports defined outside api_*.c; api_exports.c holds the
+ * exports themselves, each tracing one line around its body. */
+int impl_WSAStartup(WORD version, LPWSADATA data);                       /* process.c */
+int impl_WSACleanup(void);
+u_long impl_htonl(u_long v);                                             /* byteorder.c */
+u_long impl_ntohl(u_long v);
+u_short impl_htons(u_short v);
+u_short impl_ntohs(u_short v);
+int impl_WSAHtonl(SOCKET s, u_long v, u_long *out);
+int impl_WSAHtons(SOCKET s, u_short v, u_short *out);
+int impl_WSANtohl(SOCKET s, u_long v, u_long *out);
+int impl_WSANtohs(SOCKET s, u_short v, u_short *out);
+unsigned long impl_inet_addr(const char *text);
+char *impl_inet_ntoa(struct in_addr address);
+struct hostent *impl_gethostbyname(const char *name);                    /* hostnames.c */
+struct hostent *impl_gethostbyaddr(const char *addr, int len, int type);
+int impl_gethostname(char *name, int len);
+int impl_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
+                     struct addrinfo **result);
+void impl_freeaddrinfo(struct addrinfo *list);
+int impl_getnameinfo(const struct sockaddr *sa, socklen_t salen, char *node, DWORD nodelen,
+                     char *service, DWORD servicelen, int flags);
+int impl_GetAddrInfoW(PCWSTR node, PCWSTR service, const ADDRINFOW *hints, PADDRINFOW *result);
+void impl_FreeAddrInfoW(PADDRINFOW list);
+int impl_GetNameInfoW(const SOCKADDR *sa, socklen_t salen, PWCHAR node, DWORD nodelen,
+                      PWCHAR service, DWORD servicelen, INT flags);
+int impl_WPUCompleteOverlappedRequest(SOCKET s, LPWSAOVERLAPPED ov, DWORD error, DWORD bytes,
+                                      LPINT err);                        /* upcall.c */
+INT impl_CeWs2VerifyCatalog(CEWS2_VERIFY_REPORT report, void *context);  /* verify.c */
+/* Untraced forms of exports ws2.dll itself calls (api_select.c, api_protocols.c). */
+int api_fd_is_set(SOCKET s, fd_set *set);
+int api_get_provider_path(LPGUID provider_id, WCHAR *path, LPINT path_len, LPINT errno_out);
 
 /* --- api helpers (api_common.c) --------------------------------------------- */
 /* Common prologue: fails with WSANOTINITIALISED or WSAENOTSOCK. */
 struct socket_record *api_enter(SOCKET s, int *err);
 int api_fail(int err);   /* WSASetLastError(err); return SOCKET_ERROR */
-/* Common epilogue: traces, drops the call's reference, sets the last error. */
+/* Common epilogue: drops the call's reference, sets the last error.  (The
+ * export writes its own trace line, with its arguments, before this.) */
 int api_finish(const char *api, SOCKET s, struct socket_record *r, int result, int err);
 /* The calling thread's WSATHREADID when a completion routine is given (api_io.c). */
 LPWSATHREADID api_calling_thread(LPWSAOVERLAPPED_COMPLETION_ROUTINE routine);
 void api_io_thread_exit(void);
 /* Address buffers shorter than this are WSAEFAULT (iMinSockAddr). */
 int api_min_address(const struct socket_record *r);
-#define PROVIDER_CALL(r) ((r)->provider->procs)
+/* The socket's provider's procedures (traced when the switch is on). */
+#define PROVIDER_CALL(r) (*provider_procs((r)->provider, (r)->entry))
 BOOL api_readable(const void *p, size_t n);
 BOOL api_writable(void *p, size_t n);
 

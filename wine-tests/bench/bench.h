@@ -17,7 +17,7 @@
  * workloads), harness.c (rounds, statistics), report.c (table, JSON),
  * main.c (arguments, the workload list), and one file per workload:
  * w1_bulk.c w2_pingpong.c w3_churn.c w4_iocp.c w5a_cancel_one.c
- * w5b_cancel_many.c w6_linger.c w8_memory.c.
+ * w5b_cancel_many.c w6_linger.c w8_memory.c w9_trace.c.
  */
 #ifndef BENCH_H
 #define BENCH_H
@@ -150,5 +150,9 @@ extern const bench_workload w1_bulk, w2_pingpong, w3_churn, w4_iocp,
                             w5a_cancel_one, w5b_cancel_many, w6_linger, w8_memory;
 /* w8_memory's child process (bench.exe --mem-child STACK N). */
 int w8_memory_child(int stack, int count);
+/* w9_trace: the cost of the trace switch, one child per variant
+ * (bench.exe --trace-child untraced|off|on|direct). */
+extern const bench_workload w9_trace;
+int w9_trace_child(const char *variant);
 
 #endif

@@ -2,13 +2,14 @@
  * main.c - bench.exe [--rounds N] [--json FILE] [WORKLOAD...]
  *
  * Runs the workloads (all, or those named: bulk pingpong churn iocp
- * cancel-one cancel-many linger memory) through both stacks, alternating
+ * cancel-one cancel-many linger memory trace) through both stacks, alternating
  * them round by round, prints the table and writes FILE (default
  * results.json in the current directory).  Exit 0 when every workload ran,
  * whatever the verdicts (a MISS is a finding, not a failure); 1 when a
  * workload broke; 2 on bad usage or when a stack cannot be loaded.
  *
- * bench.exe --mem-child direct|ours N is the memory workload's child.
+ * bench.exe --mem-child direct|ours N is the memory workload's child;
+ * bench.exe --trace-child untraced|off|on|direct the trace workload's.
  */
 #include "bench.h"
 
@@ -17,7 +18,7 @@
 
 static const bench_workload *const workloads[] = {
     &w1_bulk, &w2_pingpong, &w3_churn, &w4_iocp, &w5a_cancel_one, &w5b_cancel_many,
-    &w6_linger, &w8_memory,
+    &w6_linger, &w8_memory, &w9_trace,
 };
 enum { N_WORKLOADS = sizeof(workloads) / sizeof(workloads[0]), MAX_METRICS = 16 };
 
@@ -146,6 +147,8 @@ int main(int argc, char **argv)
     if (argc == 4 && !strcmp(argv[1], "--mem-child"))
         return w8_memory_child(strcmp(argv[2], "ours") ? BENCH_DIRECT : BENCH_OURS,
                                atoi(argv[3]));
+    if (argc == 3 && !strcmp(argv[1], "--trace-child"))
+        return w9_trace_child(argv[2]);
     for (i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--rounds") && i + 1 < argc) {
             rounds = atoi(argv[++i]);
