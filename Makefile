@@ -5,6 +5,7 @@
 #   make check           set up the host, build, and run every test suite under Wine
 #   make demo            set up the host, build, and run the demo through the stack
 #   make bench           measure the stack against the host's ws2_32 under Wine (BENCH_ARGS=...)
+#   make stress          long load, fault and fuzz runs with figures (STRESS_ARGS=...; docs/reliability.md)
 #   make install PREFIX=DIR     the SDK: bin/ lib/ include/ lib/pkgconfig/ share/ce-winsock/samples/
 #   make install-wine WINEPREFIX=DIR [FROM=BINDIR]   the stack into a Wine prefix, providers registered
 #   make help            this text
@@ -78,7 +79,7 @@ $(B)/bin/celsp.dll: $(CELSP_OBJ) $(B)/celsp.def
 all: $(B)/bin/celsp.dll
 
 # --- installer: ws2inst.exe ------------------------------------------------
-INST_SRC := $(wildcard installer/*.c) ws2/registration.c
+INST_SRC := $(wildcard installer/*.c) ws2/registration.c ws2/registration_value.c
 INST_OBJ := $(INST_SRC:%.c=$(B)/obj/%.o)
 $(B)/bin/ws2inst.exe: $(INST_OBJ) $(B)/lib/libws2.a
 	@mkdir -p $(dir $@)
@@ -125,6 +126,30 @@ $(B)/bench/bench.exe: $(BENCH_OBJ)
 .PHONY: bench
 bench: $(B)/bin/ws2.dll $(B)/bin/celsp.dll $(B)/bin/hostprov.dll $(B)/bin/ws2inst.exe $(B)/bench/bench.exe
 	bash wine-tests/bench/run.sh $(B) $(BENCH_ARGS)
+
+# The trace workload's baseline (wine-tests/bench/w9_trace.c): ws2.dll with
+# every trace call compiled out, in a folder of its own (a child bench.exe
+# loads it by path; the providers find it loaded by its name, ws2.dll).
+WS2_UNTRACED_OBJ := $(WS2_SRC:%.c=$(B)/obj/untraced/%.o)
+$(B)/obj/untraced/ws2/%.o: ws2/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DCEWS2_TRACE_BUILD=0 -c $< -o $@
+$(B)/bench/untraced/ws2.dll: $(WS2_UNTRACED_OBJ) $(B)/ws2.def
+	@mkdir -p $(dir $@)
+	$(CC) -shared -o $@ $(WS2_UNTRACED_OBJ) $(B)/ws2.def -Wl,--kill-at $(LDFLAGS) -ladvapi32 -luser32
+bench: $(B)/bench/untraced/ws2.dll
+
+# --- wine-tests/stress: make stress (long load, fault and fuzz runs; figures) ---
+# stress.exe #includes stress_core.c, as the short profile test_stress_short does.
+$(B)/stress/stress.exe: $(B)/obj/wine-tests/stress/stress.o $(TESTLIB_OBJ) $(B)/lib/libws2.a $(CMOCKA)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $< $(TESTLIB_OBJ) $(LDFLAGS) -L$(B)/lib -lws2 $(CMOCKA) -ladvapi32
+all: $(B)/stress/stress.exe
+
+# STRESS_ARGS are passed to wine-tests/stress/run.sh (e.g. --quick, --only tcp).
+.PHONY: stress
+stress: all irda-fuzz ws2-fuzz
+	bash wine-tests/stress/run.sh $(B) $(STRESS_ARGS)
 
 # --- sdk: ws2.lib for MSVC-style linkers, the samples, install ------------------
 # ws2.lib: the same exports as libws2.a, as an import library for lld-link/link
@@ -204,7 +229,7 @@ setup:
 
 check: setup
 	$(MAKE) all
-	$(MAKE) irda-native-check irda-fuzz-smoke
+	$(MAKE) irda-native-check irda-fuzz-smoke ws2-fuzz-smoke
 	bash wine-tests/run.sh $(B)
 
 demo: setup
@@ -216,5 +241,29 @@ clean:
 
 # --- irda: the portable protocol core, built and tested natively ---------------
 include irda/irda.mk
+
+# --- ws2/fuzz: libFuzzer targets for the registration parser, built natively --
+# Same flags and corpus layout as irda/irda.mk (ws2/fuzz/corpus/<name>/);
+# the portable parser (ws2/registration_value.c) is the code under test.
+WS2_FUZZ_OUT  ?= build/native/ws2
+WS2_FUZZ_SRC  := $(wildcard ws2/fuzz/fuzz_*.c)
+WS2_FUZZ_BIN  := $(patsubst ws2/fuzz/%.c,$(WS2_FUZZ_OUT)/fuzz/%,$(WS2_FUZZ_SRC))
+WS2_FUZZ_RUNS ?= $(IRDA_FUZZ_RUNS)
+.PHONY: ws2-fuzz ws2-fuzz-smoke
+ws2-fuzz: $(WS2_FUZZ_BIN)
+$(WS2_FUZZ_OUT)/fuzz/%: ws2/fuzz/%.c ws2/registration_value.c ws2/registration_value.h
+	@mkdir -p $(dir $@)
+	$(IRDA_FUZZ_CC) $(IRDA_FUZZ_FLAGS) -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	    -Wmissing-prototypes -Iws2 $< ws2/registration_value.c -o $@
+ws2-fuzz-smoke: ws2-fuzz
+	@set -e; for f in $(WS2_FUZZ_BIN); do \
+	  n=$$(basename $$f); n=$${n#fuzz_}; \
+	  work=$(WS2_FUZZ_OUT)/fuzz/work/$$n; rm -rf $$work; mkdir -p $$work; \
+	  cp ws2/fuzz/corpus/$$n/* $$work/ 2>/dev/null || true; \
+	  echo "== fuzz smoke: $$n"; \
+	  $$f $(WS2_FUZZ_RUNS) -print_final_stats=1 $$work > $(WS2_FUZZ_OUT)/fuzz/$$n.log 2>&1 \
+	    || { tail -40 $(WS2_FUZZ_OUT)/fuzz/$$n.log; echo "fuzz smoke FAILED: $$n"; exit 1; }; \
+	  grep -E '^stat::number_of_executed_units|^Done' $(WS2_FUZZ_OUT)/fuzz/$$n.log | tr '\n' ' '; echo; \
+	done; echo "ws2 fuzz smoke: $(words $(WS2_FUZZ_BIN)) targets passed"
 
 -include $(shell find build/$(ARCH)/obj -name '*.d' 2>/dev/null)

@@ -5,8 +5,8 @@
 # providers registered with `ws2inst reset`), shows the registrations and
 # the catalog (`ws2inst list`), then runs the TCP and UDP echo scenarios
 # through ce-winsock with step-by-step logging (TU_VERBOSE=1), shows the CE
-# 5.0 linger table as observed (the lingertable sample), and prints a plain
-# summary.
+# 5.0 linger table as observed (the lingertable sample), beams a file between
+# two IrDA stations (the beam sample), and prints a plain summary.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -68,7 +68,47 @@ if [ -f "$BUILD/demo-lingertable.exe.log" ]; then   # one summary line per row o
                 (b[1] == b[2] ? "all bytes" : "data lost"),
                 ($NF == "yes" ? "ok" : "differs from CE 5.0") }' "$BUILD/demo-lingertable.exe.log")
 fi
-# (IrDA: the beam sample between two stations joins here when AF_IRDA lands.)
+# IrDA: the beam sample (sdk/samples/beam) between two stations, i.e. two
+# processes with their own nickname and device address, on a private
+# loopback air: the sender discovers, asks IAS, connects by service name and
+# sends 1 MiB with progress; both print the CRC-32 of what they handled.
+beam_step() {
+    local title="IrDA beam between two stations (1 MiB, beam sample)"
+    local dir=$BUILD/demo-beam exe=$BUILD/samples/beam.exe rx_rc tx_rc rxpid rxcrc txcrc
+    echo
+    echo "== $title"
+    if [ ! -f "$exe" ]; then
+        echo "(missing $exe: run make first)"
+        names+=("$title"); results+=("missing"); return
+    fi
+    mkdir -p "$dir" && rm -f "$dir"/*
+    head -c $((1 << 20)) /dev/urandom >"$dir/photo.bin"
+    (
+        cd "$dir" || exit 2
+        export CEWS2_IRDA_AIR_PORT=$((50000 + $$ % 10000)) CEWS2_IRDA_AIR_HUB_IDLE=3
+        CEWS2_IRDA_NICKNAME=handheld-B CEWS2_IRDA_DEVICE_ADDRESS=0x0000B0B0 \
+            timeout -k 10 150 wine "$exe" receive --service DemoBeam --out received.bin --timeout 140 \
+            2>&1 | sed -u 's/\r$//; s/^/  [receiver] /' | tee rx.log &
+        rxpid=$!
+        for _ in $(seq 1 100); do grep -q "waiting for a file" rx.log 2>/dev/null && break; sleep 0.2; done
+        CEWS2_IRDA_NICKNAME=handheld-A CEWS2_IRDA_DEVICE_ADDRESS=0x0000A0A0 \
+            timeout -k 10 150 wine "$exe" send photo.bin --service DemoBeam --device handheld-B --timeout 140 \
+            2>&1 | sed -u 's/\r$//; s/^/  [sender]   /' | tee tx.log
+        echo "${PIPESTATUS[0]}" >tx.rc
+        wait "$rxpid"
+    )
+    tx_rc=$(cat "$dir/tx.rc" 2>/dev/null || echo 99)
+    txcrc=$(sed -n 's/.*beam: sent .* CRC-32 \([0-9A-F]\{8\}\)$/\1/p' "$dir/tx.log")
+    rxcrc=$(sed -n 's/.*beam: received .* CRC-32 \([0-9A-F]\{8\}\)$/\1/p' "$dir/rx.log")
+    names+=("$title")
+    if [ "$tx_rc" = 0 ] && [ -n "$txcrc" ] && [ "$txcrc" = "$rxcrc" ] && cmp -s "$dir/photo.bin" "$dir/received.bin"; then
+        results+=(ok)
+        names+=("  1 MiB handheld-A -> handheld-B, CRC-32 $txcrc = $rxcrc"); results+=(ok)
+    else
+        results+=("FAILED (sender exit $tx_rc, CRC-32 ${txcrc:-none} / ${rxcrc:-none})")
+    fi
+}
+beam_step
 
 echo
 echo "== demo summary"

@@ -4,7 +4,9 @@
 # Runs every BUILD_DIR/tests/test_*.exe (or only the named suites, e.g.
 # `tcp udp`) under Wine in the test run's own prefix (BUILD_DIR/wineprefix,
 # see prefix.sh), then the SDK's shell suites wine-tests/sdk_*.sh (named
-# `sdk_msvc` etc.), each with a timeout (WINE_TEST_TIMEOUT, default 300 s),
+# `sdk_msvc` etc.) and wine-tests/irda_capture.sh (`irda_capture`: the IrDA
+# stack's pcap judged by tshark; exit 77, shown SKIPPED, without tshark),
+# each with a timeout (WINE_TEST_TIMEOUT, default 300 s),
 # prints a summary table and exits non-zero if any suite failed, crashed or
 # timed out.  Logs: BUILD_DIR/test-logs/<suite>.log.
 #
@@ -37,7 +39,8 @@ tests=()
 if [ $# -gt 0 ]; then
     for s in "$@"; do
         if [ "$s" = capture ]; then want_capture=1; continue; fi
-        case $s in sdk_*) tests+=("$here/$s.sh"); continue ;; esac   # SDK shell suites
+        case $s in sdk_*|irda_capture) tests+=("$here/$s.sh"); continue ;; esac   # shell suites
+        case $s in installer_crash) tests+=("$here/$s.sh"); continue ;; esac  # ws2inst killed at every step
         tests+=("$BUILD/tests/test_${s#test_}.exe")
     done
 else
@@ -45,6 +48,10 @@ else
     for t in "$BUILD"/tests/test_*.exe; do [ -f "$t" ] && tests+=("$t"); done
     # the SDK's shell suites (wine-tests/sdk_*.sh BUILD_DIR, cmocka-style output)
     for t in "$here"/sdk_*.sh; do [ -f "$t" ] && tests+=("$t"); done
+    # the IrDA stack's own pcap judged by tshark (exit 77: no tshark, skipped)
+    [ -f "$here/irda_capture.sh" ] && tests+=("$here/irda_capture.sh")
+    # ws2inst killed at every step of install and remove (short profile)
+    [ -f "$here/installer_crash.sh" ] && tests+=("$here/installer_crash.sh")
 fi
 if [ ${#tests[@]} -eq 0 ] && [ $want_capture -eq 0 ]; then
     prefix_say "no test programs in $BUILD/tests"
@@ -85,6 +92,8 @@ for t in "${tests[@]}"; do
         END { print p + 0, f + 0, s + 0, done + 0 }' "$log")
     if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
         status=TIMEOUT
+    elif [[ $t == *.sh ]] && [ "$rc" -eq 77 ]; then
+        status=SKIPPED; skipped=$((skipped > 0 ? skipped : 1))
     elif [ "$finished" -eq 0 ]; then
         status="CRASH(rc=$rc)"
     elif [ "$failed" -gt 0 ] || [ "$rc" -ne 0 ]; then
@@ -92,7 +101,7 @@ for t in "${tests[@]}"; do
     else
         status=PASS
     fi
-    [ "$status" = PASS ] || any_bad=1
+    [ "$status" = PASS ] || [ "$status" = SKIPPED ] || any_bad=1
     rows+=("$suite|$passed|$failed|$skipped|$secs|$status")
     # Let the suite's processes go before the next one starts.
     timeout 30 wineserver -w 2>/dev/null || true

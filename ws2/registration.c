@@ -12,10 +12,6 @@
 #include <string.h>
 #include <wchar.h>
 
-/* Values bigger than this are not registrations anyone meant to write;
- * they are reported as too long without being read. */
-#define ABSURD_VALUE_BYTES  (64 * 1024)
-
 /* A writer that cannot get the lock in this time reports ERROR_TIMEOUT
  * rather than hanging an installer forever. */
 #define WRITER_LOCK_TIMEOUT_MS  30000
@@ -307,78 +303,85 @@ static int trees_equal(HKEY a, HKEY b)
 /* ------------------------------------------------------------------------ */
 /* Reading one registration and one set.                                    */
 
-enum value_outcome { VALUE_OK, VALUE_ABSENT, VALUE_WRONG_TYPE, VALUE_TOO_LONG, VALUE_ERROR };
-
-/*
- * Reads a REG_SZ value into text[0..capacity-1] (capacity includes the NUL).
- * Tolerates data without a terminating NUL and odd byte counts; stops at the
- * first NUL.  On VALUE_TOO_LONG, text holds the truncated start.
- */
-static enum value_outcome read_string(HKEY key, const WCHAR *name, WCHAR *text,
-                                      size_t capacity, DWORD *error)
+/* One value as the portable parser wants it: type and bytes, or absent, or
+ * unreadable (*error set).  Values bigger than REGISTRATION_ABSURD_VALUE_BYTES
+ * are not read (data NULL, bytes their size).  *data is the caller's to
+ * release. */
+static void read_raw_value(HKEY key, const WCHAR *name, struct registration_raw_value *value,
+                           BYTE **data, DWORD *error)
 {
-    WCHAR *buffer = NULL;
-    DWORD type, bytes = 0;
-    size_t length;
+    BYTE *buffer = NULL;
+    DWORD type = 0, bytes = 0;
 
-    text[0] = 0;
+    memset(value, 0, sizeof(*value));
+    *data = NULL;
     for (int attempt = 0; attempt < 4; attempt++) {
         *error = RegQueryValueExW(key, name, NULL, &type, NULL, &bytes);
-        if (*error == ERROR_FILE_NOT_FOUND)
-            return VALUE_ABSENT;
         if (*error != ERROR_SUCCESS)
-            return VALUE_ERROR;
-        if (type != REG_SZ)
-            return VALUE_WRONG_TYPE;
-        if (bytes > ABSURD_VALUE_BYTES)
-            return VALUE_TOO_LONG;
+            break;
+        if (bytes > REGISTRATION_ABSURD_VALUE_BYTES)
+            break;
         release(buffer);
+        /* two spare zero bytes: the parser reads an odd last byte as a unit */
         buffer = allocate(bytes + sizeof(WCHAR));
         if (!buffer) {
             *error = ERROR_NOT_ENOUGH_MEMORY;
-            return VALUE_ERROR;
+            break;
         }
-        *error = RegQueryValueExW(key, name, NULL, &type, (BYTE *)buffer, &bytes);
+        *error = RegQueryValueExW(key, name, NULL, &type, buffer, &bytes);
         if (*error != ERROR_MORE_DATA)      /* MORE_DATA: it grew meanwhile; again */
             break;
     }
-    if (*error != ERROR_SUCCESS || type != REG_SZ) {
+    if (*error == ERROR_FILE_NOT_FOUND) {
         release(buffer);
-        if (*error == ERROR_FILE_NOT_FOUND)
-            return VALUE_ABSENT;
-        return *error == ERROR_SUCCESS ? VALUE_WRONG_TYPE : VALUE_ERROR;
+        return;
     }
-    length = wcsnlen(buffer, bytes / sizeof(WCHAR));
-    lstrcpynW(text, buffer, (int)capacity);
-    release(buffer);
-    return length < capacity ? VALUE_OK : VALUE_TOO_LONG;
+    if (*error != ERROR_SUCCESS) {
+        release(buffer);
+        value->present = 1;
+        value->unreadable = 1;
+        return;
+    }
+    value->present = 1;
+    value->type = type;
+    value->bytes = bytes;
+    value->data = bytes > REGISTRATION_ABSURD_VALUE_BYTES ? NULL : buffer;
+    if (!value->data)
+        release(buffer);
+    else
+        *data = buffer;
 }
 
-static void note_problem(struct registration *registration, enum registration_problem problem)
+_Static_assert(REGISTRATION_DLL_MAX == MAX_PATH - 1, "Dll must fit a MAX_PATH buffer");
+_Static_assert(REGISTRATION_DEFAULT_ORDER == CEWS2_DEFAULT_ORDER, "default Order");
+_Static_assert(sizeof(WCHAR) == sizeof(uint16_t), "WCHAR is a UTF-16 code unit");
+_Static_assert(REG_SZ == REGISTRATION_TYPE_SZ && REG_DWORD == REGISTRATION_TYPE_DWORD, "REG types");
+
+static void fields_to_registration(const struct registration_fields *fields,
+                                   struct registration *registration)
 {
-    if (registration->problem == REGISTRATION_OK)
-        registration->problem = problem;
+    memcpy(registration->name, fields->name, sizeof(registration->name));
+    memcpy(registration->dll, fields->dll, sizeof(registration->dll));
+    registration->order = fields->order;
+    memcpy(registration->entry, fields->entry, sizeof(registration->entry));
 }
 
-/* Copies an Entry value into the registration's ASCII field; anything that
- * is not printable ASCII becomes '?' in the copy and makes this return 0. */
-static int entry_to_ascii(const WCHAR *value, char entry[REGISTRATION_ENTRY_MAX + 1])
+static void registration_to_fields(const struct registration *registration,
+                                   struct registration_fields *fields)
 {
-    int printable = 1;
-    size_t i;
-
-    for (i = 0; value[i] && i < REGISTRATION_ENTRY_MAX; i++) {
-        printable &= value[i] >= 0x21 && value[i] <= 0x7e;
-        entry[i] = value[i] >= 0x21 && value[i] <= 0x7e ? (char)value[i] : '?';
-    }
-    entry[i] = 0;
-    return printable;
+    memcpy(fields->name, registration->name, sizeof(fields->name));
+    memcpy(fields->dll, registration->dll, sizeof(fields->dll));
+    fields->order = registration->order;
+    memcpy(fields->entry, registration->entry, sizeof(fields->entry));
 }
 
 static void read_registration(HKEY set_key, const WCHAR *name, struct registration *registration)
 {
-    WCHAR entry[REGISTRATION_ENTRY_MAX + 1];
-    DWORD type, bytes, error;
+    static const WCHAR *const value_names[3] = { L"Dll", L"Order", L"Entry" };
+    struct registration_raw_value values[3];
+    struct registration_fields fields;
+    BYTE *data[3] = { NULL, NULL, NULL };
+    DWORD error;
     HKEY key;
 
     memset(registration, 0, sizeof(*registration));
@@ -388,56 +391,22 @@ static void read_registration(HKEY set_key, const WCHAR *name, struct registrati
 
     error = RegOpenKeyExW(set_key, name, 0, KEY_QUERY_VALUE, &key);
     if (error != ERROR_SUCCESS) {
-        note_problem(registration, REGISTRATION_UNREADABLE);
+        registration->problem = REGISTRATION_UNREADABLE;
         registration->read_error = error;
         return;
     }
-
-    switch (read_string(key, L"Dll", registration->dll, ARRAYSIZE(registration->dll), &error)) {
-    case VALUE_OK:         if (!registration->dll[0]) note_problem(registration, REGISTRATION_DLL_EMPTY); break;
-    case VALUE_ABSENT:     note_problem(registration, REGISTRATION_DLL_ABSENT); break;
-    case VALUE_WRONG_TYPE: note_problem(registration, REGISTRATION_DLL_WRONG_TYPE); break;
-    case VALUE_TOO_LONG:   note_problem(registration, REGISTRATION_DLL_TOO_LONG); break;
-    case VALUE_ERROR:
-        note_problem(registration, REGISTRATION_UNREADABLE);
-        registration->read_error = error;
-        break;
-    }
-
-    bytes = sizeof(registration->order);
-    error = RegQueryValueExW(key, L"Order", NULL, &type, (BYTE *)&registration->order, &bytes);
-    if (error == ERROR_FILE_NOT_FOUND) {
-        registration->order = CEWS2_DEFAULT_ORDER;
-    } else if (error == ERROR_MORE_DATA
-               || (error == ERROR_SUCCESS && (type != REG_DWORD || bytes != sizeof(DWORD)))) {
-        registration->order = CEWS2_DEFAULT_ORDER;
-        note_problem(registration, REGISTRATION_ORDER_WRONG_TYPE);
-    } else if (error != ERROR_SUCCESS) {
-        registration->order = CEWS2_DEFAULT_ORDER;
-        note_problem(registration, REGISTRATION_UNREADABLE);
-        registration->read_error = error;
-    }
-
-    switch (read_string(key, L"Entry", entry, ARRAYSIZE(entry), &error)) {
-    case VALUE_OK:
-        if (!entry_to_ascii(entry, registration->entry))
-            note_problem(registration, REGISTRATION_ENTRY_NOT_PRINTABLE_ASCII);
-        break;
-    case VALUE_ABSENT:     break;
-    case VALUE_WRONG_TYPE: note_problem(registration, REGISTRATION_ENTRY_WRONG_TYPE); break;
-    case VALUE_TOO_LONG:
-        entry_to_ascii(entry, registration->entry);
-        note_problem(registration, REGISTRATION_ENTRY_TOO_LONG);
-        break;
-    case VALUE_ERROR:
-        note_problem(registration, REGISTRATION_UNREADABLE);
-        registration->read_error = error;
-        break;
+    for (int i = 0; i < 3; i++) {
+        read_raw_value(key, value_names[i], &values[i], &data[i], &error);
+        if (values[i].unreadable)
+            registration->read_error = error;     /* the last one that failed */
     }
     RegCloseKey(key);
 
-    /* Whatever the values themselves did not already explain. */
-    note_problem(registration, registration_validate(registration));
+    registration->problem = registration_parse_values((const uint16_t *)name, wcslen(name),
+                                                      &values[0], &values[1], &values[2], &fields);
+    fields_to_registration(&fields, registration);
+    for (int i = 0; i < 3; i++)
+        release(data[i]);
 }
 
 /* Reads every registration under set_key, sorted.  Fails only if the
@@ -591,30 +560,10 @@ struct registration *registration_find(struct registration *list, size_t count, 
 
 enum registration_problem registration_validate(const struct registration *registration)
 {
-    size_t name_length = wcsnlen(registration->name, ARRAYSIZE(registration->name));
-    size_t dll_length = wcsnlen(registration->dll, ARRAYSIZE(registration->dll));
-    size_t entry_length = strnlen(registration->entry, sizeof(registration->entry));
+    struct registration_fields fields;
 
-    if (name_length == 0)
-        return REGISTRATION_NAME_EMPTY;
-    if (name_length > REGISTRATION_NAME_MAX)
-        return REGISTRATION_NAME_TOO_LONG;
-    if (wmemchr(registration->name, L'\\', name_length))
-        return REGISTRATION_NAME_HAS_BACKSLASH;
-    if (dll_length == 0)
-        return REGISTRATION_DLL_EMPTY;
-    if (dll_length > REGISTRATION_DLL_MAX)
-        return REGISTRATION_DLL_TOO_LONG;
-    if (entry_length == 0)
-        return REGISTRATION_ENTRY_EMPTY;
-    if (entry_length > REGISTRATION_ENTRY_MAX)
-        return REGISTRATION_ENTRY_TOO_LONG;
-    /* No spaces either: an export name comes from a C identifier or a .def
-     * file, where whitespace separates fields. */
-    for (size_t i = 0; i < entry_length; i++)
-        if ((unsigned char)registration->entry[i] < 0x21 || (unsigned char)registration->entry[i] > 0x7e)
-            return REGISTRATION_ENTRY_NOT_PRINTABLE_ASCII;
-    return REGISTRATION_OK;
+    registration_to_fields(registration, &fields);
+    return registration_validate_fields(&fields);
 }
 
 const WCHAR *registration_problem_text(enum registration_problem problem)

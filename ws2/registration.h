@@ -63,12 +63,9 @@
 #include <cews2.h>      /* CEWS2_LSP_KEY and the defaults; declarations only */
 #include <stddef.h>
 
-/* Registry key names are at most 255 characters. */
-#define REGISTRATION_NAME_MAX   255
-/* Dll must fit a MAX_PATH buffer, NUL included, as LoadLibrary needs. */
-#define REGISTRATION_DLL_MAX    (MAX_PATH - 1)
-/* Long enough for any C export and most C++ decorated ones. */
-#define REGISTRATION_ENTRY_MAX  255
+/* REGISTRATION_*_MAX, enum registration_problem and the value parser
+ * shared with the native fuzz target. */
+#include "registration_value.h"
 
 #define REGISTRATION_ROOT_KEY      L"Comm\\WS2"             /* under HKLM */
 #define REGISTRATION_JOURNAL_KEY   L"Comm\\WS2\\LSP.journal"
@@ -77,24 +74,6 @@
 
 #define CEWS2_INSTALL_CRASH_ENV        L"CEWS2_INSTALL_CRASH_AT"
 #define CEWS2_INSTALL_CRASH_EXIT_CODE  0xCE
-
-/* Why a registration cannot be used.  REGISTRATION_OK (0) means usable. */
-enum registration_problem {
-    REGISTRATION_OK = 0,
-    REGISTRATION_NAME_EMPTY,
-    REGISTRATION_NAME_TOO_LONG,
-    REGISTRATION_NAME_HAS_BACKSLASH,
-    REGISTRATION_DLL_ABSENT,
-    REGISTRATION_DLL_WRONG_TYPE,
-    REGISTRATION_DLL_EMPTY,
-    REGISTRATION_DLL_TOO_LONG,
-    REGISTRATION_ORDER_WRONG_TYPE,
-    REGISTRATION_ENTRY_WRONG_TYPE,
-    REGISTRATION_ENTRY_EMPTY,
-    REGISTRATION_ENTRY_TOO_LONG,
-    REGISTRATION_ENTRY_NOT_PRINTABLE_ASCII,
-    REGISTRATION_UNREADABLE,            /* the key or a value could not be read */
-};
 
 struct registration {
     WCHAR name[REGISTRATION_NAME_MAX + 1];   /* the key name under Comm\WS2\LSP */

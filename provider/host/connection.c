@@ -26,8 +26,18 @@ int WSPAPI WSPConnect(SOCKET s, const struct sockaddr *name, int name_length,
                       LPWSABUF caller_data, LPWSABUF callee_data,
                       LPQOS socket_qos, LPQOS group_qos, LPINT error)
 {
-    DWORD caller_error = host_call_begin();
-    int result = WSAConnect(s, name, name_length, caller_data, callee_data,
+    DWORD caller_error;
+    int result;
+
+    /* Winsock's code for a family this provider does not carry (Wine
+     * would say WSAEADDRNOTAVAIL); AF_UNSPEC still goes to the host */
+    if (name && name_length >= (int)sizeof(name->sa_family) && name->sa_family != AF_UNSPEC
+        && name->sa_family != AF_INET && name->sa_family != AF_INET6) {
+        *error = WSAEAFNOSUPPORT;
+        return SOCKET_ERROR;
+    }
+    caller_error = host_call_begin();
+    result = WSAConnect(s, name, name_length, caller_data, callee_data,
                             socket_qos, group_qos);
     return host_call_end(caller_error, result, error);
 }

@@ -1,0 +1,419 @@
+/*
+ * stress_irda.c - the IrDA load and faults of `make stress` (#included by
+ * stress.c): four stations on a private loopback air, each its own process.
+ *
+ *   stress.exe irda ROUNDS BYTES [THREADS]   this process is station 0; it starts
+ *                                     stations 1-3 (stress.exe irda-station),
+ *                                     which serve "StressSvc" (count every
+ *                                     byte with its pattern until FIN, answer
+ *                                     the count, close)
+ *
+ * Load: for each remote station in turn (IrLAP links two stations at a
+ * time), 3 threads with ROUNDS connections each, multiplexed on the link:
+ * connect by device id and service name, an 8-byte length and BYTES bytes
+ * (IrDA has no half close), the peer's count must equal BYTES with the
+ * pattern intact.  Then the faults, each with a sender pushing data when it happens:
+ *   out of range   station 1 moved out of range (irair range ADDR out): the
+ *                  sender fails with WSAECONNRESET or WSAETIMEDOUT within the
+ *                  link-disconnect time (bound: 40 s); back in range,
+ *                  discovery lists it again and a new connection works;
+ *   air killed     the hub stopped (irair stop): the same, for station 2,
+ *                  and discovery recovers once stations restart the hub.
+ * Handles and private bytes of this process before the load and after.
+ * Environment per station: CEWS2_IRDA_AIR_PORT (private), _NICKNAME
+ * (distinct), _DEVICE_ADDRESS.
+ */
+
+#define IR_SVC          "StressSvc"
+#define IR_STATIONS     4
+#define IR_THREADS_MAX  8
+static int IR_THREADS_PER = 3;
+#define IR_FAULT_BOUND  40000.0
+#define IR_LOAD_BOUND_MS 180000
+
+static unsigned short ir_port;
+static char ir_nick[IR_STATIONS][24];
+static unsigned long ir_addr[IR_STATIONS];
+
+static void ir_identities(DWORD ppid)
+{
+    ir_port = (unsigned short)(10000 + (ppid * 137u) % 20000u);
+    for (int i = 0; i < IR_STATIONS; i++) {
+        snprintf(ir_nick[i], sizeof(ir_nick[i]), "stress-%d-%lu", i, (unsigned long)(ppid % 100000));
+        ir_addr[i] = 0x5D000000ul | ((ppid & 0xFFFFul) << 8) | (unsigned long)(0x10 + i);
+    }
+}
+
+static void ir_station_env(int i)
+{
+    char v[32];
+    snprintf(v, sizeof(v), "%u", ir_port);
+    SetEnvironmentVariableA("CEWS2_IRDA_AIR_PORT", v);
+    SetEnvironmentVariableA("CEWS2_IRDA_NICKNAME", ir_nick[i]);
+    snprintf(v, sizeof(v), "0x%08lX", ir_addr[i]);
+    SetEnvironmentVariableA("CEWS2_IRDA_DEVICE_ADDRESS", v);
+    SetEnvironmentVariableA("CEWS2_IRDA_AIR_HUB_IDLE", "5");
+}
+
+/* ---- a remote station -------------------------------------------------------------- */
+
+/* IrDA has no half close: a connection carries an 8-byte length, then
+ * that many pattern bytes; the station answers the count it checked and a
+ * flag, and the client closes. */
+static DWORD WINAPI ir_serve(void *arg)
+{
+    SOCKET s = (SOCKET)(ULONG_PTR)arg;
+    static __thread char buf[16384];
+    unsigned long long want = 0, got = 0;
+    int ok = tu_recv_all(s, &want, sizeof(want)) == 0;
+    tu_set_timeouts(s, 60000);
+    while (ok && got < want) {
+        int n = recv(s, buf, (int)(want - got < sizeof(buf) ? want - got : sizeof(buf)), 0);
+        if (n <= 0) { ok = 0; break; }
+        if (tu_check(buf, got, (size_t)n) != (size_t)-1) ok = 0;
+        got += (unsigned long long)n;
+    }
+    char reply[9];
+    memcpy(reply, &got, 8);
+    reply[8] = (char)ok;
+    tu_send_all(s, reply, sizeof(reply));
+    /* the client closes first; wait for that (0 or an error), then close */
+    recv(s, buf, 1, 0);
+    closesocket(s);
+    return 0;
+}
+
+static int irda_station_main(int index, DWORD ppid)
+{
+    char evname[64];
+    SOCKADDR_IRDA a;
+    ir_identities(ppid);
+    if (tu_startup()) return 10;
+    SOCKET l = socket(AF_IRDA, SOCK_STREAM, 0);
+    if (l == INVALID_SOCKET) { printf("station %d: socket: %d\n", index, WSAGetLastError()); return 11; }
+    memset(&a, 0, sizeof(a));
+    a.irdaAddressFamily = AF_IRDA;
+    strcpy(a.irdaServiceName, IR_SVC);
+    if (bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 8)) {
+        printf("station %d: bind/listen: %d\n", index, WSAGetLastError());
+        return 12;
+    }
+    snprintf(evname, sizeof(evname), "cews2-stress-irda-%lu-%d", (unsigned long)ppid, index);
+    HANDLE ev = OpenEventA(EVENT_MODIFY_STATE, FALSE, evname);
+    if (ev) { SetEvent(ev); CloseHandle(ev); }
+    for (;;) {
+        SOCKET s = accept(l, NULL, NULL);
+        if (s == INVALID_SOCKET) { Sleep(50); continue; }
+        HANDLE t = CreateThread(NULL, 0, ir_serve, (void *)(ULONG_PTR)s, 0, NULL);
+        if (t) CloseHandle(t); else closesocket(s);
+    }
+}
+
+/* ---- station 0: load and faults ----------------------------------------------------- */
+
+static HANDLE ir_children[IR_STATIONS];
+
+static HANDLE ir_start_station(int i)
+{
+    WCHAR exe[MAX_PATH], cmd[MAX_PATH + 64];
+    char evname[64];
+    STARTUPINFOW si;
+    PROCESS_INFORMATION pi;
+    snprintf(evname, sizeof(evname), "cews2-stress-irda-%lu-%d", (unsigned long)GetCurrentProcessId(), i);
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, evname);
+    GetModuleFileNameW(NULL, exe, MAX_PATH);
+    _snwprintf(cmd, ARRAYSIZE(cmd), L"\"%ls\" irda-station %d %lu", exe, i, (unsigned long)GetCurrentProcessId());
+    memset(&si, 0, sizeof(si));
+    si.cb = sizeof(si);
+    ir_station_env(i);
+    BOOL ok = CreateProcessW(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi);
+    ir_station_env(0);
+    if (!ok) { CloseHandle(ev); return NULL; }
+    CloseHandle(pi.hThread);
+    if (WaitForSingleObject(ev, 60000) != WAIT_OBJECT_0)
+        printf("irda: station %d did not come up within 60 s\n", i);
+    CloseHandle(ev);
+    return pi.hProcess;
+}
+
+static DWORD ir_air(const WCHAR *args)
+{
+    WCHAR cmd[160];
+    STARTUPINFOW si;
+    PROCESS_INFORMATION pi;
+    DWORD code = 99;
+    memset(&si, 0, sizeof(si));
+    si.cb = sizeof(si);
+    _snwprintf(cmd, ARRAYSIZE(cmd), L"irair.exe --port %u %ls", ir_port, args);
+    if (!CreateProcessW(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi))
+        return 1000 + GetLastError();
+    WaitForSingleObject(pi.hProcess, 20000);
+    GetExitCodeProcess(pi.hProcess, &code);
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+    return code;
+}
+
+/* Devices seen: bit i set when station i's nickname is listed (ids into ids[i]). */
+static unsigned ir_discover(unsigned char ids[IR_STATIONS][4])
+{
+    char buf[sizeof(DEVICELIST) + 16 * sizeof(IRDA_DEVICE_INFO)];
+    DEVICELIST *dl = (DEVICELIST *)buf;
+    int len = sizeof(buf);
+    unsigned seen = 0;
+    SOCKET s = socket(AF_IRDA, SOCK_STREAM, 0);
+    if (s == INVALID_SOCKET) return 0;
+    if (getsockopt(s, SOL_IRLMP, IRLMP_ENUMDEVICES, buf, &len) == 0)
+        for (ULONG d = 0; d < dl->numDevice; d++)
+            for (int i = 1; i < IR_STATIONS; i++) {
+                size_t n = strnlen(dl->Device[d].irdaDeviceName, sizeof(dl->Device[d].irdaDeviceName));
+                if (n == strlen(ir_nick[i]) && !memcmp(dl->Device[d].irdaDeviceName, ir_nick[i], n)) {
+                    seen |= 1u << i;
+                    memcpy(ids[i], dl->Device[d].irdaDeviceID, 4);
+                }
+            }
+    closesocket(s);
+    return seen;
+}
+
+static double ir_wait_discovery(unsigned want, unsigned char ids[IR_STATIONS][4], double limit_ms)
+{
+    double t0 = tu_now_ms();
+    while (tu_now_ms() - t0 < limit_ms) {
+        if ((ir_discover(ids) & want) == want)
+            return tu_now_ms() - t0;
+        Sleep(200);
+    }
+    return -1;
+}
+
+static volatile LONG ir_busy_retries;
+
+/* A station has one IrLAP link: a connect to another device while the link
+ * (or discovery) is busy fails at once with WSAETIMEDOUT; such quick
+ * failures are retried (counted), a real timeout is not. */
+static SOCKET ir_connect_once(const unsigned char id[4]);
+static SOCKET ir_connect(const unsigned char id[4])
+{
+    for (int attempt = 0;; attempt++) {
+        double t0 = tu_now_ms();
+        SOCKET s = ir_connect_once(id);
+        if (s != INVALID_SOCKET || WSAGetLastError() != WSAETIMEDOUT || tu_now_ms() - t0 > 500 || attempt >= 40)
+            return s;
+        InterlockedIncrement(&ir_busy_retries);
+        Sleep(250);
+    }
+}
+
+static SOCKET ir_connect_once(const unsigned char id[4])
+{
+    SOCKADDR_IRDA a;
+    SOCKET s = socket(AF_IRDA, SOCK_STREAM, 0);
+    if (s == INVALID_SOCKET) return s;
+    memset(&a, 0, sizeof(a));
+    a.irdaAddressFamily = AF_IRDA;
+    memcpy(a.irdaDeviceID, id, 4);
+    strcpy(a.irdaServiceName, IR_SVC);
+    if (connect(s, (struct sockaddr *)&a, sizeof(a))) {
+        int e = WSAGetLastError();
+        closesocket(s);
+        WSASetLastError(e);
+        return INVALID_SOCKET;
+    }
+    return s;
+}
+
+struct ir_load {
+    unsigned char id[4];
+    int station, rounds;
+    unsigned bytes;
+    long ok, failed;
+    unsigned long long moved;
+    int first_error;
+    char what[80];
+};
+
+static DWORD WINAPI ir_load_thread(void *arg)
+{
+    struct ir_load *L = arg;
+    for (int r = 0; r < L->rounds; r++) {
+        SOCKET s = ir_connect(L->id);
+        const char *step = "connect";
+        int e = 0;
+        if (s == INVALID_SOCKET) { e = WSAGetLastError(); goto fail; }
+        tu_set_timeouts(s, 60000);
+        step = "send";
+        unsigned long long len = L->bytes;
+        if ((e = tu_send_all(s, &len, sizeof(len))) != 0 || (e = tu_send_all(s, send_pattern, L->bytes)) != 0)
+            goto fail_close;
+        char reply[9];
+        step = "reply";
+        if ((e = tu_recv_all(s, reply, sizeof(reply))) != 0) goto fail_close;
+        unsigned long long got;
+        memcpy(&got, reply, 8);
+        step = "count";
+        if (got != L->bytes || reply[8] != 1) { e = -2; goto fail_close; }
+        L->moved += got;
+        if (closesocket(s)) { e = WSAGetLastError(); step = "closesocket"; goto fail; }
+        L->ok++;
+        continue;
+fail_close:
+        closesocket(s);
+fail:
+        L->failed++;
+        if (!L->first_error) {
+            L->first_error = e;
+            snprintf(L->what, sizeof(L->what), "station %d round %d: %s failed (%d)", L->station, r, step, e);
+        }
+    }
+    return 0;
+}
+
+struct ir_pusher { SOCKET s; volatile LONG stop; int result, err; double failed_at; unsigned long long sent; };
+
+static DWORD WINAPI ir_push_thread(void *arg)
+{
+    struct ir_pusher *p = arg;
+    for (;;) {
+        int n = send(p->s, (const char *)send_pattern, 4096, 0);
+        if (n == SOCKET_ERROR) {
+            p->err = WSAGetLastError();
+            p->failed_at = tu_now_ms();
+            p->result = SOCKET_ERROR;
+            return 0;
+        }
+        p->sent += (unsigned long long)n;
+        if (p->stop) return 0;
+    }
+}
+
+/* A sender on station `victim`; `fault` is run once it is moving data. */
+static int ir_fault(const char *name, int victim, unsigned char ids[IR_STATIONS][4], const WCHAR *fault_args,
+                    const WCHAR *heal_args, unsigned want_after)
+{
+    struct ir_pusher p;
+    int pass = 1;
+    memset(&p, 0, sizeof(p));
+    p.s = ir_connect(ids[victim]);
+    if (p.s == INVALID_SOCKET) {
+        printf("irda: %s: connect to station %d failed: %d\n", name, victim, WSAGetLastError());
+        return 0;
+    }
+    HANDLE t = CreateThread(NULL, 0, ir_push_thread, &p, 0, NULL);
+    Sleep(1000);
+    unsigned long long before = p.sent;
+    double t0 = tu_now_ms();
+    DWORD code = ir_air(fault_args);
+    if (WaitForSingleObject(t, (DWORD)IR_FAULT_BOUND + 5000) != WAIT_OBJECT_0) {
+        printf("irda: %s: the sender did not fail within %.0f s (a hang)\n", name, IR_FAULT_BOUND / 1000);
+        p.stop = 1;
+        closesocket(p.s);           /* celsp interrupts it */
+        WaitForSingleObject(t, 10000);
+        pass = 0;
+    } else {
+        double took = p.failed_at - t0;
+        int code_ok = p.err == WSAECONNRESET || p.err == WSAETIMEDOUT || p.err == WSAECONNABORTED;
+        printf("irda: %s (irair exit %lu): sender had moved %llu bytes, failed with %d after %.0f ms%s\n", name,
+               code, before, p.err, took, code_ok && took < IR_FAULT_BOUND ? "" : " (FAIL)");
+        if (!code_ok || took >= IR_FAULT_BOUND) pass = 0;
+        int e = closesocket(p.s) ? WSAGetLastError() : 0;
+        if (e) { printf("irda: %s: closesocket after the fault: %d\n", name, e); pass = 0; }
+    }
+    CloseHandle(t);
+    if (heal_args) ir_air(heal_args);
+    double rec = ir_wait_discovery(want_after, ids, 60000);
+    if (rec < 0) {
+        printf("irda: %s: discovery did not recover within 60 s\n", name);
+        return 0;
+    }
+    SOCKET s = ir_connect(ids[victim]);
+    printf("irda: %s: discovery recovered after %.0f ms; new connection %s\n", name, rec,
+           s != INVALID_SOCKET ? "ok" : "FAILED");
+    if (s == INVALID_SOCKET) pass = 0; else closesocket(s);
+    return pass;
+}
+
+static int irda_main(int rounds, unsigned bytes, int threads)
+{
+    IR_THREADS_PER = threads < 1 ? 1 : threads > IR_THREADS_MAX ? IR_THREADS_MAX : threads;
+    unsigned char ids[IR_STATIONS][4];
+    int pass = 1;
+    InitOnceExecuteOnce(&pattern_once, fill_pattern, NULL, NULL);
+    if (bytes > SEND_MAX) bytes = SEND_MAX;
+    ir_identities(GetCurrentProcessId());
+    ir_station_env(0);
+    if (tu_startup()) { printf("irda: WSAStartup failed\n"); return 2; }
+    SOCKET probe = socket(AF_IRDA, SOCK_STREAM, 0);
+    if (probe == INVALID_SOCKET) {
+        printf("irda: no AF_IRDA (socket: %d): skipped\n", WSAGetLastError());
+        return 77;
+    }
+    for (int i = 1; i < IR_STATIONS; i++)
+        ir_children[i] = ir_start_station(i);
+    double disc = ir_wait_discovery(0xE, ids, 60000);
+    printf("irda: 4 stations on air port %u; discovery of all 3 peers: %.0f ms\n", ir_port, disc);
+    if (disc < 0) { pass = 0; goto out; }
+    {
+        const char *settle = getenv("STRESS_IRDA_SETTLE_MS");
+        if (settle) Sleep((DWORD)atoi(settle));
+    }
+
+    long handles0 = stress_handle_count();
+    unsigned long long priv0 = stress_private_bytes();
+    struct ir_load L[IR_STATIONS * IR_THREADS_MAX];
+    HANDLE th[IR_STATIONS * IR_THREADS_MAX];
+    int nt = 0;
+    double t0 = tu_now_ms();
+    /* IrLAP links two stations at a time: the connections to one peer
+     * share its link (LSAP multiplexing), one peer after the other */
+    for (int i = 1; i < IR_STATIONS; i++) {
+        int first = nt;
+        for (int k = 0; k < IR_THREADS_PER; k++) {
+            memset(&L[nt], 0, sizeof(L[nt]));
+            memcpy(L[nt].id, ids[i], 4);
+            L[nt].station = i;
+            L[nt].rounds = rounds;
+            L[nt].bytes = bytes;
+            th[nt] = CreateThread(NULL, 0, ir_load_thread, &L[nt], 0, NULL);
+            nt++;
+        }
+        if (WaitForMultipleObjects((DWORD)(nt - first), th + first, TRUE, IR_LOAD_BOUND_MS) != WAIT_OBJECT_0) {
+            /* a connection that neither completes nor fails: report and end
+             * the run here (the stuck threads cannot be taken back) */
+            printf("irda: load: the connections to station %d made no progress in %d s (a hang)\n", i,
+                   IR_LOAD_BOUND_MS / 1000);
+            for (int k = 1; k < IR_STATIONS; k++)
+                if (ir_children[k]) TerminateProcess(ir_children[k], 0);
+            printf("irda: FAIL\n");
+            fflush(stdout);
+            TerminateProcess(GetCurrentProcess(), 4);
+        }
+    }
+    double secs = (tu_now_ms() - t0) / 1000.0;
+    long ok = 0, failed = 0;
+    unsigned long long moved = 0;
+    for (int i = 0; i < nt; i++) {
+        CloseHandle(th[i]);
+        ok += L[i].ok; failed += L[i].failed; moved += L[i].moved;
+        if (L[i].first_error) printf("irda: %s\n", L[i].what);
+    }
+    Sleep(500);
+    printf("irda: load: 3 peers one after the other, %d connections at a time over each link, %ld connections ok, %ld failed, %llu bytes checked in %.1f s (%.0f KiB/s)\n",
+           IR_THREADS_PER, ok, failed, moved, secs, secs > 0 ? moved / 1024.0 / secs : 0);
+    printf("irda: connects retried after an immediate WSAETIMEDOUT (link busy): %ld\n", (long)ir_busy_retries);
+    printf("irda: handles %ld -> %ld; private bytes %llu -> %llu (%+lld)\n", handles0, stress_handle_count(), priv0,
+           stress_private_bytes(), (long long)(stress_private_bytes() - priv0));
+    if (failed) pass = 0;
+
+    WCHAR out_args[64], in_args[64];
+    _snwprintf(out_args, ARRAYSIZE(out_args), L"range 0x%08lX out", ir_addr[1]);
+    _snwprintf(in_args, ARRAYSIZE(in_args), L"range 0x%08lX in", ir_addr[1]);
+    if (!ir_fault("out of range", 1, ids, out_args, in_args, 0xE)) pass = 0;
+    if (!ir_fault("air killed", 2, ids, L"stop", NULL, 0xE)) pass = 0;
+out:
+    for (int i = 1; i < IR_STATIONS; i++)
+        if (ir_children[i]) { TerminateProcess(ir_children[i], 0); CloseHandle(ir_children[i]); }
+    closesocket(probe);
+    printf("irda: %s\n", pass ? "PASS" : "FAIL");
+    return pass ? 0 : 1;
+}
