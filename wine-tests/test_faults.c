@@ -173,84 +173,6 @@ static int child_cleanup(void)
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
-/* Runs cmdline with stdout+stderr captured (malloc'd into *output); exit code,
- * -1 if it could not start, -2 if killed after timeout_ms. */
-static int run_capture(const WCHAR *cmdline, const WCHAR *env_name, const WCHAR *env_value, char **output,
-                       DWORD timeout_ms)
-{
-    WCHAR dir[MAX_PATH], file[MAX_PATH], cmd[1024];
-    GetTempPathW(MAX_PATH, dir);
-    GetTempFileNameW(dir, L"flt", 0, file);
-    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
-    HANDLE out = CreateFileW(file, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, &sa, CREATE_ALWAYS,
-                             FILE_ATTRIBUTE_TEMPORARY, NULL);
-    if (out == INVALID_HANDLE_VALUE) return -1;
-    STARTUPINFOW si;
-    PROCESS_INFORMATION pi;
-    memset(&si, 0, sizeof(si));
-    si.cb = sizeof(si);
-    si.dwFlags = STARTF_USESTDHANDLES;
-    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
-    si.hStdOutput = out;
-    si.hStdError = out;
-    wcsncpy(cmd, cmdline, 1023);
-    cmd[1023] = 0;
-    if (env_name) SetEnvironmentVariableW(env_name, env_value);
-    BOOL ok = CreateProcessW(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi);
-    if (env_name) SetEnvironmentVariableW(env_name, NULL);
-    CloseHandle(out);
-    int code = -1;
-    if (ok) {
-        if (WaitForSingleObject(pi.hProcess, timeout_ms) != WAIT_OBJECT_0) {
-            TerminateProcess(pi.hProcess, 99);
-            WaitForSingleObject(pi.hProcess, 5000);
-            code = -2;
-        } else {
-            DWORD c;
-            GetExitCodeProcess(pi.hProcess, &c);
-            code = (int)c;
-        }
-        CloseHandle(pi.hProcess);
-        CloseHandle(pi.hThread);
-    }
-    HANDLE in = CreateFileW(file, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
-    DWORD size = in != INVALID_HANDLE_VALUE ? GetFileSize(in, NULL) : 0, got = 0;
-    *output = calloc(1, size + 1);
-    if (in != INVALID_HANDLE_VALUE) {
-        ReadFile(in, *output, size, &got, NULL);
-        CloseHandle(in);
-    }
-    DeleteFileW(file);
-    return code;
-}
-
-static void print_indented(const char *what, const char *text)
-{
-    printf("    --- %s ---\n", what);
-    for (const char *p = text; *p;) {
-        const char *e = strchr(p, '\n');
-        int n = e ? (int)(e - p) : (int)strlen(p);
-        printf("    | %.*s\n", n, p);
-        p += n + (e ? 1 : 0);
-    }
-}
-
-static int line_has(const char *text, const char *a, const char *b)
-{
-    for (const char *p = text; *p;) {
-        const char *e = strchr(p, '\n');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        char *line = malloc(n + 1);
-        memcpy(line, p, n);
-        line[n] = 0;
-        int hit = strstr(line, a) && (!b || strstr(line, b));
-        free(line);
-        if (hit) return 1;
-        p += n + (e ? 1 : 0);
-    }
-    return 0;
-}
-
 static int run_self(const WCHAR *mode, const WCHAR *env_name, const WCHAR *env_value, char **out)
 {
     WCHAR cmd[MAX_PATH + 64];
@@ -258,7 +180,7 @@ static int run_self(const WCHAR *mode, const WCHAR *env_name, const WCHAR *env_v
     cmd[0] = L'"';
     wcscat(cmd, L"\" ");
     wcscat(cmd, mode);
-    return run_capture(cmd, env_name, env_value, out, 120000);
+    return tu_run_capture(cmd, env_name, env_value, out, 120000);
 }
 
 static void remove_crash_key(void)
@@ -297,32 +219,32 @@ static void wspstartup_crash_is_contained(void **state)
 
     int code = run_self(L"--child-startup", L"CEWS2_DIAG", L"1", &out);
     if (tu_verbose() || code != 0)
-        print_indented("child (CEWS2_DIAG=1)", out);
+        tu_print_indented("child (CEWS2_DIAG=1)", out);
     if (code == -2) { remove_crash_key(); fail_msg("the child hung (killed after 120 s)"); }
     if (code != 0) { remove_crash_key(); fail_msg("child exited %d (0x%x)", code, (unsigned)code); }
     if (!strstr(out, "WSPStartup crashed")) {
-        print_indented("child (CEWS2_DIAG=1)", out);
+        tu_print_indented("child (CEWS2_DIAG=1)", out);
         remove_crash_key();
         fail_msg("no CEWS2_DIAG diagnostic says that WSPStartup crashed");
     }
     free(out);
 
-    code = run_capture(L"ws2inst.exe verify", NULL, NULL, &out, 120000);
+    code = tu_run_capture(L"ws2inst.exe verify", NULL, NULL, &out, 120000);
     if (tu_verbose() || code != 3)
-        print_indented("ws2inst verify", out);
+        tu_print_indented("ws2inst verify", out);
     if (code != 3) { remove_crash_key(); fail_msg("ws2inst verify exited %d (expected 3)", code); }
-    if (!line_has(out, "PROBLEM", "WSPStartup crashes") || !line_has(out, "PROBLEM", "WSPStartup fails")) {
-        print_indented("ws2inst verify", out);
+    if (!tu_line_has(out, "PROBLEM", "WSPStartup crashes") || !tu_line_has(out, "PROBLEM", "WSPStartup fails")) {
+        tu_print_indented("ws2inst verify", out);
         remove_crash_key();
         fail_msg("ws2inst verify does not name both crashprov entries as problems");
     }
-    assert_false(line_has(out, "PROBLEM", "HostBase"));
+    assert_false(tu_line_has(out, "PROBLEM", "HostBase"));
     free(out);
 
     remove_crash_key();
-    code = run_capture(L"ws2inst.exe verify", NULL, NULL, &out, 120000);
+    code = tu_run_capture(L"ws2inst.exe verify", NULL, NULL, &out, 120000);
     if (code != 0) {
-        print_indented("ws2inst verify", out);
+        tu_print_indented("ws2inst verify", out);
         fail_msg("ws2inst verify exited %d after the registration was removed", code);
     }
     free(out);
@@ -393,7 +315,7 @@ static void wsacleanup_while_blocked(void **state)
     char *out;
     int code = run_self(L"--child-cleanup", NULL, NULL, &out);
     if (tu_verbose() || code != 0)
-        print_indented("child", out);
+        tu_print_indented("child", out);
     else
         for (const char *p = out; (p = strstr(p, "child: blocked")) != NULL; p++) {
             const char *e = strchr(p, '\n');

@@ -83,92 +83,6 @@ static int child_main(void)
 
 /* ---- helpers ------------------------------------------------------------------- */
 
-/* Runs cmdline with stdout+stderr into a temporary file; returns the exit
- * code (or -1) and the output (malloc'd, UTF-8/ANSI bytes). */
-static int run_capture(const WCHAR *cmdline, const WCHAR *env_name, const WCHAR *env_value,
-                       char **output, DWORD timeout_ms)
-{
-    WCHAR dir[MAX_PATH], file[MAX_PATH];
-    GetTempPathW(MAX_PATH, dir);
-    GetTempFileNameW(dir, L"reg", 0, file);
-    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
-    HANDLE out = CreateFileW(file, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, &sa,
-                             CREATE_ALWAYS, FILE_ATTRIBUTE_TEMPORARY, NULL);
-    if (out == INVALID_HANDLE_VALUE) return -1;
-    STARTUPINFOW si;
-    PROCESS_INFORMATION pi;
-    memset(&si, 0, sizeof(si));
-    si.cb = sizeof(si);
-    si.dwFlags = STARTF_USESTDHANDLES;
-    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
-    si.hStdOutput = out;
-    si.hStdError = out;
-    WCHAR cmd[1024];
-    wcsncpy(cmd, cmdline, 1023);
-    cmd[1023] = 0;
-    WCHAR old[64] = L"";
-    int had_old = 0;
-    if (env_name) {
-        had_old = GetEnvironmentVariableW(env_name, old, 64) > 0;
-        SetEnvironmentVariableW(env_name, env_value);
-    }
-    BOOL ok = CreateProcessW(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi);
-    if (env_name)
-        SetEnvironmentVariableW(env_name, had_old ? old : NULL);
-    CloseHandle(out);
-    int code = -1;
-    if (ok) {
-        if (WaitForSingleObject(pi.hProcess, timeout_ms) != WAIT_OBJECT_0) {
-            TerminateProcess(pi.hProcess, 99);
-            WaitForSingleObject(pi.hProcess, 5000);
-            code = -2;
-        } else {
-            DWORD c;
-            GetExitCodeProcess(pi.hProcess, &c);
-            code = (int)c;
-        }
-        CloseHandle(pi.hProcess);
-        CloseHandle(pi.hThread);
-    }
-    HANDLE in = CreateFileW(file, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
-    DWORD size = in != INVALID_HANDLE_VALUE ? GetFileSize(in, NULL) : 0, got = 0;
-    *output = calloc(1, size + 1);
-    if (in != INVALID_HANDLE_VALUE) {
-        ReadFile(in, *output, size, &got, NULL);
-        CloseHandle(in);
-    }
-    DeleteFileW(file);
-    return code;
-}
-
-static void print_indented(const char *what, const char *text)
-{
-    printf("    --- %s ---\n", what);
-    for (const char *p = text; *p; ) {
-        const char *e = strchr(p, '\n');
-        int n = e ? (int)(e - p) : (int)strlen(p);
-        printf("    | %.*s\n", n, p);
-        p += n + (e ? 1 : 0);
-    }
-}
-
-/* Whether some line of text contains both a and b (b may be NULL). */
-static int line_has(const char *text, const char *a, const char *b)
-{
-    for (const char *p = text; *p; ) {
-        const char *e = strchr(p, '\n');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        char *line = malloc(n + 1);
-        memcpy(line, p, n);
-        line[n] = 0;
-        int hit = strstr(line, a) && (!b || strstr(line, b));
-        free(line);
-        if (hit) return 1;
-        p += n + (e ? 1 : 0);
-    }
-    return 0;
-}
-
 static DWORD sequence_value(void)
 {
     DWORD v = 0, size = sizeof(v);
@@ -216,7 +130,7 @@ static char *utf8(const WCHAR *w)
 
 static int verify(char **out)
 {
-    return run_capture(L"ws2inst.exe verify", NULL, NULL, out, 120000);
+    return tu_run_capture(L"ws2inst.exe verify", NULL, NULL, out, 120000);
 }
 
 /* ---- tests ---------------------------------------------------------------------- */
@@ -246,10 +160,10 @@ static void verify_clean_before(void **state)
     char *out;
     int code = verify(&out);
     if (code != 0) {
-        print_indented("ws2inst verify", out);
+        tu_print_indented("ws2inst verify", out);
         fail_msg("ws2inst verify exited %d on the installed set (expected 0)", code);
     }
-    assert_true(line_has(out, "ok", "HostBase"));
+    assert_true(tu_line_has(out, "ok", "HostBase"));
     free(out);
 }
 
@@ -268,9 +182,9 @@ static void bad_registrations_are_skipped(void **state)
     cmd[0] = L'"';
     wcscat(cmd, L"\" --child");
     char *out;
-    int code = run_capture(cmd, L"CEWS2_DIAG", L"1", &out, 120000);
+    int code = tu_run_capture(cmd, L"CEWS2_DIAG", L"1", &out, 120000);
     if (tu_verbose() || code != 0)
-        print_indented("child (CEWS2_DIAG=1)", out);
+        tu_print_indented("child (CEWS2_DIAG=1)", out);
     if (code == -2) fail_msg("the child process hung (killed after 120 s)");
     if (code != 0) fail_msg("child process exited with %d (0x%x): networking did not survive the bad registrations", code, (unsigned)code);
     assert_true(strstr(out, "child: ok") != NULL);
@@ -279,7 +193,7 @@ static void bad_registrations_are_skipped(void **state)
         if (bad[i].needs_badprov && !have_badprov) continue;
         char *name = utf8(bad[i].name);
         if (!strstr(out, name)) {
-            print_indented("child (CEWS2_DIAG=1)", out);
+            tu_print_indented("child (CEWS2_DIAG=1)", out);
             fail_msg("no CEWS2_DIAG diagnostic names the skipped registration %s", name);
         }
         free(name);
@@ -293,20 +207,20 @@ static void verify_reports_each_bad_registration(void **state)
     char *out;
     int code = verify(&out);
     if (tu_verbose() || code != 3)
-        print_indented("ws2inst verify", out);
+        tu_print_indented("ws2inst verify", out);
     if (code != 3) fail_msg("ws2inst verify exited %d with broken registrations (expected 3)", code);
     for (size_t i = 0; i < NBAD; i++) {
         if (bad[i].needs_badprov && !have_badprov) continue;
         char *name = utf8(bad[i].name);
-        if (!line_has(out, "PROBLEM", name)) {
-            print_indented("ws2inst verify", out);
+        if (!tu_line_has(out, "PROBLEM", name)) {
+            tu_print_indented("ws2inst verify", out);
             fail_msg("ws2inst verify has no PROBLEM line for %s", name);
         }
         free(name);
     }
     /* the good one is still fine */
-    assert_true(line_has(out, "ok", "HostBase"));
-    assert_false(line_has(out, "PROBLEM", "HostBase"));
+    assert_true(tu_line_has(out, "ok", "HostBase"));
+    assert_false(tu_line_has(out, "PROBLEM", "HostBase"));
     free(out);
 }
 
@@ -326,7 +240,7 @@ static void removing_them_restores_a_clean_catalog(void **state)
     char *out;
     int code = verify(&out);
     if (code != 0) {
-        print_indented("ws2inst verify", out);
+        tu_print_indented("ws2inst verify", out);
         fail_msg("ws2inst verify exited %d after the bad registrations were removed", code);
     }
     free(out);

@@ -263,3 +263,91 @@ void tu_main_init(int argc, char **argv)
     if (argc > 1 && argv[1][0] != '-')
         cmocka_set_test_filter(argv[1]);
 }
+
+/* ---- child processes and their output (shared by the suites that run tools) ---- */
+
+/* Runs cmdline with stdout+stderr into a temporary file; returns the exit
+ * code (or -1) and the output (malloc'd, UTF-8/ANSI bytes). */
+int tu_run_capture(const WCHAR *cmdline, const WCHAR *env_name, const WCHAR *env_value,
+                       char **output, DWORD timeout_ms)
+{
+    WCHAR dir[MAX_PATH], file[MAX_PATH];
+    GetTempPathW(MAX_PATH, dir);
+    GetTempFileNameW(dir, L"tu", 0, file);
+    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
+    HANDLE out = CreateFileW(file, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, &sa,
+                             CREATE_ALWAYS, FILE_ATTRIBUTE_TEMPORARY, NULL);
+    if (out == INVALID_HANDLE_VALUE) return -1;
+    STARTUPINFOW si;
+    PROCESS_INFORMATION pi;
+    memset(&si, 0, sizeof(si));
+    si.cb = sizeof(si);
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    si.hStdOutput = out;
+    si.hStdError = out;
+    WCHAR cmd[1024];
+    wcsncpy(cmd, cmdline, 1023);
+    cmd[1023] = 0;
+    WCHAR old[64] = L"";
+    int had_old = 0;
+    if (env_name) {
+        had_old = GetEnvironmentVariableW(env_name, old, 64) > 0;
+        SetEnvironmentVariableW(env_name, env_value);
+    }
+    BOOL ok = CreateProcessW(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi);
+    if (env_name)
+        SetEnvironmentVariableW(env_name, had_old ? old : NULL);
+    CloseHandle(out);
+    int code = -1;
+    if (ok) {
+        if (WaitForSingleObject(pi.hProcess, timeout_ms) != WAIT_OBJECT_0) {
+            TerminateProcess(pi.hProcess, 99);
+            WaitForSingleObject(pi.hProcess, 5000);
+            code = -2;
+        } else {
+            DWORD c;
+            GetExitCodeProcess(pi.hProcess, &c);
+            code = (int)c;
+        }
+        CloseHandle(pi.hProcess);
+        CloseHandle(pi.hThread);
+    }
+    HANDLE in = CreateFileW(file, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    DWORD size = in != INVALID_HANDLE_VALUE ? GetFileSize(in, NULL) : 0, got = 0;
+    *output = calloc(1, size + 1);
+    if (in != INVALID_HANDLE_VALUE) {
+        ReadFile(in, *output, size, &got, NULL);
+        CloseHandle(in);
+    }
+    DeleteFileW(file);
+    return code;
+}
+
+void tu_print_indented(const char *what, const char *text)
+{
+    printf("    --- %s ---\n", what);
+    for (const char *p = text; *p; ) {
+        const char *e = strchr(p, '\n');
+        int n = e ? (int)(e - p) : (int)strlen(p);
+        printf("    | %.*s\n", n, p);
+        p += n + (e ? 1 : 0);
+    }
+}
+
+/* Whether some line of text contains both a and b (b may be NULL). */
+int tu_line_has(const char *text, const char *a, const char *b)
+{
+    for (const char *p = text; *p; ) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        char *line = malloc(n + 1);
+        memcpy(line, p, n);
+        line[n] = 0;
+        int hit = strstr(line, a) && (!b || strstr(line, b));
+        free(line);
+        if (hit) return 1;
+        p += n + (e ? 1 : 0);
+    }
+    return 0;
+}

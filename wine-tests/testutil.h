@@ -54,6 +54,16 @@ long long tu_recv_to_eof(SOCKET s, unsigned long long pattern_off, int *pattern_
 /* Connected pair over our stack (client connects to our listener). */
 int tu_tcp_pair(int family, SOCKET *client, SOCKET *server);
 
+/* Runs cmdline (with env_name=env_value set for it, if given) with stdout
+ * and stderr captured into *output (malloc'd); returns the exit code, -1 if
+ * it could not start, -2 if it was killed after timeout_ms. */
+int tu_run_capture(const WCHAR *cmdline, const WCHAR *env_name, const WCHAR *env_value,
+                   char **output, DWORD timeout_ms);
+/* Prints text indented under a "--- what ---" heading. */
+void tu_print_indented(const char *what, const char *text);
+/* Whether some line of text contains both a and b (b may be NULL). */
+int tu_line_has(const char *text, const char *a, const char *b);
+
 /* Directory of this test program (with trailing backslash). */
 void tu_exe_dir(WCHAR *buf, size_t n);
 
