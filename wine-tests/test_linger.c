@@ -200,23 +200,35 @@ static void dontlinger_is_graceful_in_background(void **state)
     hostpeer_listener_free(peer);
 }
 
+/* Fills the peer's window and ours, then closes a blocking socket with
+ * SO_LINGER {1, seconds}: closesocket must succeed; returns its duration. */
+static double fill_then_linger_close(const hostpeer_tcp_opts *opts, u_short seconds,
+                                     hostpeer_listener **peer, unsigned long long *queued)
+{
+    SOCKET s = connect_to_peer(opts, peer);
+    int result, error;
+    double ms;
+
+    *queued = fill_until_blocked(s);
+    set_nonblocking(s, 0);
+    set_linger(s, 1, seconds);
+    ms = timed_close(s, &result, &error);
+    if (result != 0)
+        fail_msg("closesocket with SO_LINGER {1,%u} failed: %d", seconds, error);
+    return ms;
+}
+
 /* Row 2: returns at once, the peer sees a reset, unsent data is lost. */
 static void linger_zero_is_hard(void **state)
 {
     hostpeer_listener *peer;
     hostpeer_tcp_opts opts = { .probe_reset = 1, .read_delay_ms = 1000 };
-    SOCKET s = connect_to_peer(&opts, &peer);
     unsigned long long queued;
     hostpeer_result r;
-    int result, error;
     double ms;
     (void)state;
 
-    queued = fill_until_blocked(s);
-    set_nonblocking(s, 0);
-    set_linger(s, 1, 0);
-    ms = timed_close(s, &result, &error);
-    assert_int_equal(result, 0);
+    ms = fill_then_linger_close(&opts, 0, &peer, &queued);
     tu_log("hard close took %.1f ms after %llu bytes", ms, queued);
     assert_true(ms < 250);
     r = wait_peer(peer);
@@ -230,18 +242,12 @@ static void linger_drains_then_graceful(void **state)
 {
     hostpeer_listener *peer;
     hostpeer_tcp_opts opts = { .check_pattern = 1, .probe_reset = 1, .read_delay_ms = 500 };
-    SOCKET s = connect_to_peer(&opts, &peer);
     unsigned long long queued;
     hostpeer_result r;
-    int result, error;
     double ms;
     (void)state;
 
-    queued = fill_until_blocked(s);
-    set_nonblocking(s, 0);
-    set_linger(s, 1, 10);
-    ms = timed_close(s, &result, &error);
-    assert_int_equal(result, 0);
+    ms = fill_then_linger_close(&opts, 10, &peer, &queued);
     tu_log("lingering close took %.1f ms to drain %llu bytes", ms, queued);
     /* it waited for the slow reader, and not for the whole interval */
     assert_true(ms > 300);
@@ -258,18 +264,12 @@ static void linger_timeout_resets(void **state)
 {
     hostpeer_listener *peer;
     hostpeer_tcp_opts opts = { .probe_reset = 1, .read_delay_ms = 4000 };
-    SOCKET s = connect_to_peer(&opts, &peer);
     unsigned long long queued;
     hostpeer_result r;
-    int result, error;
     double ms;
     (void)state;
 
-    queued = fill_until_blocked(s);
-    set_nonblocking(s, 0);
-    set_linger(s, 1, 2);
-    ms = timed_close(s, &result, &error);
-    assert_int_equal(result, 0);
+    ms = fill_then_linger_close(&opts, 2, &peer, &queued);
     tu_log("linger timeout close took %.1f ms", ms);
     assert_true(ms > 1900);
     assert_true(ms < 2600);
