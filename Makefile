@@ -4,6 +4,7 @@
 #   make ARCH=i686       the same for 32-bit (builds and links; no 32-bit Wine here to run it)
 #   make check           set up the host, build, and run every test suite under Wine
 #   make demo            set up the host, build, and run the demo through the stack
+#   make irda-native-check   the IrDA core's native unit tests (irda-fuzz-smoke: its fuzzers)
 #   make bench           measure the stack against the host's ws2_32 under Wine (BENCH_ARGS=...)
 #   make stress          long load, fault and fuzz runs with figures (STRESS_ARGS=...; docs/reliability.md)
 #   make install PREFIX=DIR     the SDK: bin/ lib/ include/ lib/pkgconfig/ share/ce-winsock/samples/
