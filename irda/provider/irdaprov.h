@@ -137,6 +137,11 @@ extern WSPUPCALLTABLE upcalls;
 /* Starts an IAS query, waiting while the stack is not ready for one (lock held). */
 int ias_start(uint32_t daddr, const char *cls, const char *attr);
 #define IAS_START_MS 3000
+/* Runs one IAS query, retrying one that fails at once (lock held); the answer
+ * is in station.ias.  0 or WSAETIMEDOUT. */
+int ias_run(uint32_t daddr, const char *cls, const char *attr);
+#define IAS_RETRY_MS 3000
+#define IAS_RETRY_PAUSE_MS 100
 
 int WSPAPI irda_bind(SOCKET s, const struct sockaddr *name, int len, LPINT err);
 int WSPAPI irda_listen(SOCKET s, int backlog, LPINT err);

@@ -212,36 +212,62 @@ int ias_start(uint32_t daddr, const char *cls, const char *attr)
     }
 }
 
+/*
+ * One GetValueByClass, start to answer (lock held); the answer is left in
+ * station.ias.  A query that fails at once (the link to that device still
+ * being torn down after a connection closed) is "not yet", not "nobody
+ * answered": it is asked again for up to IAS_RETRY_MS.  Returns 0 or
+ * WSAETIMEDOUT.
+ */
+int ias_run(uint32_t daddr, const char *cls, const char *attr)
+{
+    ULONGLONG give_up = GetTickCount64() + IAS_RETRY_MS;
+    int err;
+
+    /* one IAS query at a time in the stack */
+    while (station.ias_busy)
+        station_wait(INFINITE);
+    station.ias_busy = TRUE;
+    for (;;) {
+        err = 0;
+        station.ias_done = FALSE;
+        if (ias_start(daddr, cls, attr) != IRDA_OK) {
+            err = WSAETIMEDOUT;
+        } else {
+            station_unlock();
+            station_poke();
+            station_lock();
+            while (!station.ias_done)
+                station_wait(INFINITE);
+            if (station.ias_status != IRDA_OK)
+                err = WSAETIMEDOUT;
+        }
+        if (!err || GetTickCount64() >= give_up)
+            break;
+        station_wait(IAS_RETRY_PAUSE_MS);
+    }
+    station.ias_busy = FALSE;
+    WakeAllConditionVariable(&station.changed);
+    return err;
+}
+
 /* The peer's LSAP for a service name, through its IAS (lock held). */
 static int resolve_service(uint32_t daddr, const char *service, uint8_t *lsap)
 {
-    int direct = lsap_from_name(service), err = 0;
+    int direct = lsap_from_name(service), err;
 
     if (direct >= 0) {
         *lsap = (uint8_t)direct;
         return 0;
     }
-    /* one IAS query at a time in the stack */
-    while (station.ias_busy)
-        station_wait(INFINITE);
-    station.ias_busy = TRUE;
-    station.ias_done = FALSE;
-    if (ias_start(daddr, service, IRDA_LSAP_ATTRIBUTE) != IRDA_OK) {
-        err = WSAETIMEDOUT;
-    } else {
-        while (!station.ias_done)
-            station_wait(INFINITE);
-        if (station.ias_status != IRDA_OK)
-            err = WSAETIMEDOUT;             /* nobody answered */
-        else if (station.ias.rc != IAS_SUCCESS || station.ias.count == 0 ||
-                 station.ias.values[0].type != IAS_INTEGER)
-            err = WSAECONNREFUSED;          /* no such service there */
-        else
-            *lsap = (uint8_t)station.ias.values[0].integer;
-    }
-    station.ias_busy = FALSE;
-    WakeAllConditionVariable(&station.changed);
-    return err;
+    err = ias_run(daddr, service, IRDA_LSAP_ATTRIBUTE);
+    if (err)
+        return err;                         /* nobody answered */
+    if (station.ias.rc != IAS_SUCCESS || station.ias.count == 0 ||
+        station.ias.values[0].type != IAS_INTEGER)
+        return WSAECONNREFUSED;             /* no such service there */
+    *lsap = (uint8_t)station.ias.values[0].integer;
+    return 0;
 }
 
 /*

@@ -131,22 +131,7 @@ static int ias_query(char *value, int *len)
         !terminated(q->irdaAttribName, sizeof(q->irdaAttribName)))
         return WSAEINVAL;
     station_lock();
-    while (station.ias_busy)
-        station_wait(INFINITE);
-    station.ias_busy = TRUE;
-    station.ias_done = FALSE;
-    if (ias_start(irda_get_le32(q->irdaDeviceID), q->irdaClassName, q->irdaAttribName) !=
-        IRDA_OK) {
-        err = WSAETIMEDOUT;
-    } else {
-        station_unlock();
-        station_poke();
-        station_lock();
-        while (!station.ias_done)
-            station_wait(INFINITE);
-        if (station.ias_status != IRDA_OK)
-            err = WSAETIMEDOUT;
-    }
+    err = ias_run(irda_get_le32(q->irdaDeviceID), q->irdaClassName, q->irdaAttribName);
     if (!err) {
         if (station.ias.rc == IAS_NO_SUCH_CLASS) {
             q->irdaAttribType = IAS_ATTRIB_NO_CLASS;
@@ -177,8 +162,6 @@ static int ias_query(char *value, int *len)
         }
         *len = sizeof(IAS_QUERY);
     }
-    station.ias_busy = FALSE;
-    WakeAllConditionVariable(&station.changed);
     station_unlock();
     return err;
 }
