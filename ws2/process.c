@@ -21,6 +21,15 @@ BOOL process_started(void)
     return InterlockedCompareExchange(&startup_count, 0, 0) > 0;
 }
 
+struct catalog *process_catalog_if_built(void)
+{
+    struct catalog *c;
+    process_lock();
+    c = catalog;
+    process_unlock();
+    return c;
+}
+
 struct catalog *process_catalog(void)
 {
     struct catalog *c;

@@ -37,11 +37,19 @@ static struct provider_handle *provider_handles;
 static SRWLOCK handles_lock = SRWLOCK_INIT;
 static LONG pipe_counter;
 
+/*
+ * An upcall never builds a catalog: a provider's own thread may make a
+ * socket (and so call WPUModifyIFSHandle) while the last WSACleanup is
+ * tearing the catalog down, and building a new one there would load
+ * providers under the loader lock that the cleanup holds.  No catalog
+ * means no such entry.
+ */
 static BOOL catalog_has_id(DWORD id)
 {
-    struct catalog *c = catalog_being_built ? catalog_being_built : process_catalog();
+    struct catalog *c;
     BOOL found;
     process_lock();
+    c = catalog_being_built ? catalog_being_built : process_catalog_if_built();
     found = c && catalog_find_id(c, id) != NULL;
     process_unlock();
     return found;

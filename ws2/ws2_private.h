@@ -80,6 +80,8 @@ void process_unlock(void);
 BOOL process_started(void);
 /* The catalog of this process: built on first need, under the lock. */
 struct catalog *process_catalog(void);
+/* The catalog if one is built, else NULL (never builds one). */
+struct catalog *process_catalog_if_built(void);
 /* Where WSCInstallProvider installs during a catalog build on this thread. */
 extern __thread struct catalog *catalog_being_built;
 

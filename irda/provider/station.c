@@ -272,6 +272,40 @@ static BOOL closes_in_progress(void)
 #define STOP_DRAIN_MS 5000
 #define STOP_SETTLE_MS 200
 
+static DWORD WINAPI close_medium(void *medium)
+{
+    irmed_close(medium);
+    return 0;
+}
+
+/*
+ * WSACleanup must not hang on the air: a medium thread stuck on a hub that
+ * never answers would hold irmed_close forever.  The close gets
+ * MEDIUM_CLOSE_MS; after that the medium is abandoned (its threads end with
+ * the process) and so are the sockets it borrowed from the host provider.
+ * TRUE when the medium closed.
+ */
+#define MEDIUM_CLOSE_MS 5000
+
+static BOOL close_medium_bounded(irmed_t *medium)
+{
+    HANDLE t;
+    BOOL closed;
+
+    if (!medium)
+        return TRUE;
+    t = CreateThread(NULL, 0, close_medium, medium, 0, NULL);
+    if (!t) {
+        irmed_close(medium);
+        return TRUE;
+    }
+    closed = WaitForSingleObject(t, MEDIUM_CLOSE_MS) == WAIT_OBJECT_0;
+    CloseHandle(t);
+    if (!closed)
+        OutputDebugStringW(L"irdaprov: the medium did not close in time; abandoned\n");
+    return closed;
+}
+
 void station_stop(void)
 {
     ULONGLONG deadline;
@@ -291,9 +325,9 @@ void station_stop(void)
         WaitForSingleObject(station.worker, 5000);
         CloseHandle(station.worker);
     }
-    irmed_close(station.medium);
+    if (close_medium_bounded(station.medium))
+        airsock_close();            /* the medium's threads are gone */
     station.medium = NULL;
-    airsock_close();
     if (station.capture_file)
         CloseHandle(station.capture_file);
     CloseHandle(station.wake);
