@@ -76,6 +76,12 @@ int bench_connect_pair(const bench_api *api, SOCKET ls, const struct sockaddr_in
                        SOCKET *client, SOCKET *server);
 /* send until all of len went, or -1. */
 int bench_send_all(const bench_api *api, SOCKET s, const char *buf, int len);
+/* An echo thread (CreateThread(..., bench_echo_bytes, &echo, ...)) for ping-pong workloads. */
+struct bench_echo {
+    const bench_api *api;
+    SOCKET s;
+};
+DWORD WINAPI bench_echo_bytes(void *arg);
 void bench_nodelay(const bench_api *api, SOCKET s);
 
 /* ---- harness.c / report.c: rounds, statistics, the table --------------- */

@@ -106,3 +106,15 @@ void bench_nodelay(const bench_api *api, SOCKET s)
     BOOL on = TRUE;
     api->setsockopt(s, IPPROTO_TCP, TCP_NODELAY, (const char *)&on, sizeof(on));
 }
+
+/* The far end of a 1-byte ping-pong: returns every byte until the stream ends. */
+DWORD WINAPI bench_echo_bytes(void *arg)
+{
+    struct bench_echo *e = arg;
+    char b;
+
+    while (e->api->recv(e->s, &b, 1, 0) == 1)
+        if (e->api->send(e->s, &b, 1, 0) != 1)
+            break;
+    return 0;
+}

@@ -7,27 +7,11 @@
 
 enum { ROUND_TRIPS = 8000 };
 
-struct echo {
-    const bench_api *api;
-    SOCKET s;
-};
-
-static DWORD WINAPI echo_bytes(void *arg)
-{
-    struct echo *e = arg;
-    char b;
-
-    while (e->api->recv(e->s, &b, 1, 0) == 1)
-        if (e->api->send(e->s, &b, 1, 0) != 1)
-            break;
-    return 0;
-}
-
 static int run(const bench_api *api, double *values, char *note, size_t note_size)
 {
     struct sockaddr_in addr;
     SOCKET ls, c = INVALID_SOCKET, s = INVALID_SOCKET;
-    struct echo e = { api, INVALID_SOCKET };
+    struct bench_echo e = { api, INVALID_SOCKET };
     HANDLE thread = NULL;
     double t0, t1;
     int i, rc = -1;
@@ -40,7 +24,7 @@ static int run(const bench_api *api, double *values, char *note, size_t note_siz
     bench_nodelay(api, c);
     bench_nodelay(api, s);
     e.s = s;
-    thread = CreateThread(NULL, 0, echo_bytes, &e, 0, NULL);
+    thread = CreateThread(NULL, 0, bench_echo_bytes, &e, 0, NULL);
     if (!thread) {
         bench_fail("CreateThread: %lu", GetLastError());
         goto out;

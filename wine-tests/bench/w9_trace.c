@@ -60,28 +60,12 @@ static int load_dll(bench_api *api, const WCHAR *dll, const char *name, int stac
     return 0;
 }
 
-struct echo {
-    const bench_api *api;
-    SOCKET s;
-};
-
-static DWORD WINAPI echo_bytes(void *arg)
-{
-    struct echo *e = arg;
-    char b;
-
-    while (e->api->recv(e->s, &b, 1, 0) == 1)
-        if (e->api->send(e->s, &b, 1, 0) != 1)
-            break;
-    return 0;
-}
-
 static int measure(const bench_api *api, double *gso_rate, double *pp_rate)
 {
     struct sockaddr_in addr;
     struct linger lg;
     SOCKET ls, c = INVALID_SOCKET, s = INVALID_SOCKET;
-    struct echo e = { api, INVALID_SOCKET };
+    struct bench_echo e = { api, INVALID_SOCKET };
     HANDLE thread = NULL;
     double t0 = 0, t1;
     int i, len, rc = -1;
@@ -104,7 +88,7 @@ static int measure(const bench_api *api, double *gso_rate, double *pp_rate)
     bench_nodelay(api, c);
     bench_nodelay(api, s);
     e.s = s;
-    thread = CreateThread(NULL, 0, echo_bytes, &e, 0, NULL);
+    thread = CreateThread(NULL, 0, bench_echo_bytes, &e, 0, NULL);
     if (!thread) {
         bench_fail("CreateThread: %lu", GetLastError());
         goto out;
