@@ -51,8 +51,10 @@ static void timer_start(struct irlap *lap, unsigned id, uint32_t ms)
     /* The F timer runs from the end of our transmission: the medium may
      * still be sending what we gave it (a whole window at a low rate takes
      * longer than the peer's turnaround), so that time is added. */
-    if (id == IRDA_T_F)
+    if (id == IRDA_T_F) {
         ms += air_ms(lap);
+        lap->tx_air_bytes = 0;          /* counted once: a retry polls with 2 bytes */
+    }
     if (lap->timers.start)
         lap->timers.start(lap->timers.ctx, id, ms);
 }
@@ -351,12 +353,41 @@ static int a_query_timeout(struct irlap *lap, const struct irlap_frame *f, int n
 
 /* ------------------------------------------------------------------ actions: connection */
 
+/* A new connection address, 0x01..0x7E.  The air is shared: other pairs of
+ * stations may hold links of their own, so an address heard lately on
+ * someone else's frames is not taken (a few tries, then any). */
+static uint8_t pick_caddr(struct irlap *lap)
+{
+    uint8_t c = 0;
+    for (unsigned tries = 0; tries < 16; tries++) {
+        bool heard = false;
+        c = (uint8_t)(1 + rnd(lap) % 0x7E);
+        for (unsigned i = 0; i < IRLAP_HEARD_MAX; i++)
+            heard |= lap->heard_caddr[i] == c;
+        if (!heard)
+            break;
+    }
+    return c;
+}
+
+/* Remembers the connection address of a frame that belongs to another link. */
+static void note_foreign_caddr(struct irlap *lap, const struct irlap_frame *f)
+{
+    if (f->caddr == IRLAP_CADDR_BCAST || (lap->state != IRLAP_NDM && f->caddr == lap->caddr))
+        return;
+    for (unsigned i = 0; i < IRLAP_HEARD_MAX; i++)
+        if (lap->heard_caddr[i] == f->caddr)
+            return;
+    lap->heard_caddr[lap->heard_next] = f->caddr;
+    lap->heard_next = (lap->heard_next + 1) % IRLAP_HEARD_MAX;
+}
+
 static int a_connect_req(struct irlap *lap, const struct irlap_frame *f, int next)
 {
     (void)f;
     reset_link_state(lap);
     lap->daddr = lap->req_daddr;
-    lap->caddr = (uint8_t)(1 + rnd(lap) % 0x7E);       /* 0x01..0x7E */
+    lap->caddr = pick_caddr(lap);
     lap->f_ms = 500 + lap->cfg.f_extra_ms;
     send_snrm(lap);
     timer_start(lap, IRDA_T_F, lap->f_ms);
@@ -374,12 +405,17 @@ static int a_rx_snrm(struct irlap *lap, const struct irlap_frame *f, int next)
     if (s.daddr != lap->cfg.saddr)
         return lap->state;
     if (lap->state == IRLAP_NRM_S || lap->state == IRLAP_CONN) {
-        if (s.saddr == lap->daddr && s.ncaddr == lap->caddr) {
+        if (s.saddr != lap->daddr)
+            return lap->state;                          /* busy with another primary */
+        if (s.ncaddr == lap->caddr) {
             if (lap->state == IRLAP_NRM_S)              /* our UA was lost: answer again */
                 send_ua_connect(lap);
             return lap->state;
         }
-        return lap->state;
+        /* our primary starts a new link: it has given the old one up (its
+         * F timer ran out while our answers were lost, or it restarted) */
+        indicate_disconnect(lap, IRLAP_R_LINK_LOST);
+        next = IRLAP_CONN;
     }
     timer_stop(lap, IRDA_T_QUERY);
     reset_link_state(lap);
@@ -701,7 +737,13 @@ static int a_disconnect_req_s(struct irlap *lap, const struct irlap_frame *f, in
     return lap->state;
 }
 
-/* NDM: a DISC or polled frame for a link we do not have -> DM (IrLAP 6.7). */
+/*
+ * NDM: a DISC for a link we do not have -> DM (IrLAP 6.7).  The
+ * specification also answers polled I and RR frames so, which assumes two
+ * stations in range; on a shared air a station outside the link would tear
+ * down every other pair's link that way, so those are left alone (a
+ * primary whose secondary really went away finds out from its F timer).
+ */
 static int a_ndm_dm(struct irlap *lap, const struct irlap_frame *f, int next)
 {
     if (f->cmd && f->pf && f->caddr != IRLAP_CADDR_BCAST)
@@ -731,8 +773,6 @@ static const struct irlap_transition table[IRLAP_STATE_COUNT][EV_COUNT] = {
         [EV_RX_XID_CMD]    = T(a_xid_cmd, IRLAP_REPLY),
         [EV_RX_SNRM]       = T(a_rx_snrm, IRLAP_CONN),
         [EV_RX_DISC]       = T(a_ndm_dm, IRLAP_NDM),
-        [EV_RX_I]          = T(a_ndm_dm, IRLAP_NDM),
-        [EV_RX_RR]         = T(a_ndm_dm, IRLAP_NDM),
         [EV_RX_TEST]       = T(a_test, IRLAP_NDM),
     },
     [IRLAP_QUERY] = {
@@ -895,6 +935,7 @@ void irlap_frame_received(struct irlap *lap, const uint8_t *frame, size_t len)
     }
     lap->stats.rx_frames++;
     lap->tx_air_bytes = 0;              /* half duplex: what we sent is out */
+    note_foreign_caddr(lap, &f);
     static const int8_t ev_of_kind[IRLAP_K_COUNT] = {
         [IRLAP_K_I] = EV_RX_I, [IRLAP_K_RR] = EV_RX_RR, [IRLAP_K_RNR] = EV_RX_RNR,
         [IRLAP_K_REJ] = EV_RX_REJ, [IRLAP_K_SREJ] = EV_RX_SREJ, [IRLAP_K_SNRM] = EV_RX_SNRM,

@@ -86,6 +86,8 @@ struct irlap_stats {
     unsigned long retransmits, rej_sent, rej_rcvd, f_timeouts;
 };
 
+#define IRLAP_HEARD_MAX 8
+
 struct irlap {
     enum irlap_state state;
     struct irlap_config cfg;
@@ -119,6 +121,10 @@ struct irlap {
     uint32_t disc_primary;
     unsigned nlog;
     struct irda_device_info log[IRLAP_LOG_MAX];
+
+    /* connection addresses heard on other stations' links (shared air) */
+    uint8_t heard_caddr[IRLAP_HEARD_MAX];
+    unsigned heard_next;
 
     /* deferred primitives (called from inside callbacks) */
     int depth;

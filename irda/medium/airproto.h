@@ -21,6 +21,11 @@
  *  STATUS  0x05  any->hub  empty                           -> STATUS_TEXT
  *  QUIT    0x06  any->hub  empty: the hub exits at once    -> RESULT
  *  RESULT  0x07  hub->any  u32 count (RANGE: stations changed; QUIT: 0)
+ *  DOWN    0x09  any->hub  u32 milliseconds: the air dies for that long: the
+ *                          hub drops every station and every HELLO until
+ *                          then (the hub stays, so no station starts one in
+ *                          its place; control clients still work) -> RESULT
+ *                          (count: stations dropped)
  *  STATUS_TEXT 0x08 hub->any  text: "hub pid=P port=N stations=K\n" then one
  *                          line per station "id=I addr=0xAAAAAAAA range=in|out
  *                          rx=B tx=B drop=B nick=NAME\n"
@@ -54,6 +59,7 @@ enum air_type {
     AIR_QUIT        = 0x06,
     AIR_RESULT      = 0x07,
     AIR_STATUS_TEXT = 0x08,
+    AIR_DOWN        = 0x09,
 };
 
 #define AIR_HELLO_OUT_OF_RANGE 0x01

@@ -51,6 +51,14 @@ static uint32_t next_id = 1;
 static unsigned short port = AIR_DEFAULT_PORT;
 static FILE *logf;
 static struct air_loss hub_loss;
+static DWORD down_until;            /* GetTickCount() while the air is down (0: up) */
+
+static int air_is_down(void)
+{
+    if (down_until && (LONG)(GetTickCount() - down_until) >= 0)
+        down_until = 0;
+    return down_until != 0;
+}
 
 static void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void logmsg(const char *fmt, ...)
@@ -149,8 +157,8 @@ static int handle(struct client *c, unsigned type, const uint8_t *p, size_t len)
             relay(c, p, len);
         break;
     case AIR_HELLO:
-        if (len < 9 || air_get32(p) != AIR_MAGIC || c->station) {
-            c->dead = 1;
+        if (len < 9 || air_get32(p) != AIR_MAGIC || c->station || air_is_down()) {
+            c->dead = 1;            /* (while the air is down no station gets on) */
             break;
         }
         c->station = 1;
@@ -192,6 +200,19 @@ static int handle(struct client *c, unsigned type, const uint8_t *p, size_t len)
         size_t n;
         status_text(text, sizeof(text), &n);
         queue_out(c, AIR_STATUS_TEXT, (const uint8_t *)text, n);
+        break;
+    }
+    case AIR_DOWN: {
+        uint32_t ms = len >= 4 ? air_get32(p) : 0, count = 0;
+        for (int i = 0; i < nclients; i++)
+            if (clients[i]->station && !clients[i]->dead) {
+                clients[i]->dead = 1;
+                count++;
+            }
+        down_until = GetTickCount() + (ms ? ms : 1);
+        logmsg("air down for %lu ms: %lu station(s) dropped", (unsigned long)ms, (unsigned long)count);
+        air_put32(r, count);
+        queue_out(c, AIR_RESULT, r, 4);
         break;
     }
     case AIR_QUIT:
@@ -301,7 +322,7 @@ static int run_hub(unsigned idle_s)
                 FD_SET(clients[i]->s, &wr);
             stations += clients[i]->station;
         }
-        if (stations)
+        if (stations || air_is_down())      /* a downed air is not an idle one */
             idle_since = GetTickCount();
         else if (idle_s && GetTickCount() - idle_since >= idle_s * 1000u) {
             logmsg("no stations for %us: exiting", idle_s);
@@ -364,7 +385,7 @@ static int usage(void)
 {
     fprintf(stderr,
             "usage: irair [--port N] [--idle S] [--loss F] [--loss-mode chunk|byte] [--seed N] [--log FILE]\n"
-            "       irair [--port N] status | range ADDR in|out | stop\n");
+            "       irair [--port N] status | range ADDR in|out | down MS | stop\n");
     return AIR_EXIT_USAGE;
 }
 
@@ -416,6 +437,10 @@ int main(int argc, char **argv)
             e = irmed_air_range(&w, port, (uint32_t)strtoul(argv[i + 1], NULL, 0),
                                 !strcmp(argv[i + 2], "in"), &changed);
             if (!e) printf("%lu station(s) changed\n", (unsigned long)changed);
+        } else if (!strcmp(argv[i], "down") && i + 2 == argc) {
+            uint32_t dropped = 0;
+            e = irmed_air_down(&w, port, (uint32_t)strtoul(argv[i + 1], NULL, 0), &dropped);
+            if (!e) printf("%lu station(s) dropped\n", (unsigned long)dropped);
         } else if (!strcmp(argv[i], "stop") && i + 1 == argc) {
             e = irmed_air_quit(&w, port);
         } else {

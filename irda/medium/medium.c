@@ -642,6 +642,17 @@ DWORD irmed_air_status(const struct irmed_wsock *w, unsigned short port, char *b
     return e;
 }
 
+DWORD irmed_air_down(const struct irmed_wsock *w, unsigned short port, uint32_t ms, uint32_t *dropped)
+{
+    uint8_t p[4], r[4];
+    size_t rl = sizeof(r);
+    air_put32(p, ms);
+    DWORD e = ctl_call(w, port, AIR_DOWN, p, sizeof(p), AIR_RESULT, r, &rl);
+    if (!e && dropped)
+        *dropped = rl == 4 ? air_get32(r) : 0;
+    return e;
+}
+
 DWORD irmed_air_quit(const struct irmed_wsock *w, unsigned short port)
 {
     uint8_t r[4];

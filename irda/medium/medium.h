@@ -187,6 +187,9 @@ DWORD irmed_air_range(const struct irmed_wsock *w, unsigned short port, uint32_t
                       int in_range, uint32_t *changed);
 /* The hub's STATUS text (see airproto.h), NUL-terminated. */
 DWORD irmed_air_status(const struct irmed_wsock *w, unsigned short port, char *buf, size_t len);
+/* Kills the air for ms milliseconds while the hub keeps the port: every
+ * station is dropped and cannot come back until then (*dropped: how many). */
+DWORD irmed_air_down(const struct irmed_wsock *w, unsigned short port, uint32_t ms, uint32_t *dropped);
 /* Asks the hub to exit. */
 DWORD irmed_air_quit(const struct irmed_wsock *w, unsigned short port);
 

@@ -22,7 +22,8 @@ struct world {
     uint64_t now;
     struct frame_q q[QMAX];
     unsigned qh, qn;
-    struct station *st[2];
+    struct station *st[3];
+    unsigned nst;
     /* loss injection: drop frames of a kind from a station */
     int drop_from;          /* -1 = none */
     enum irlap_kind drop_kind;
@@ -54,6 +55,8 @@ struct station {
     unsigned rx_frames;
     uint8_t rx_next;        /* expected first byte of next frame */
     bool rx_order_ok;
+    unsigned aired;         /* frames this station put on the air */
+    uint64_t lost_at;       /* when the last disconnect was indicated */
 };
 
 static void xmit(void *ctx, const uint8_t *f, size_t len, unsigned xbofs)
@@ -61,6 +64,7 @@ static void xmit(void *ctx, const uint8_t *f, size_t len, unsigned xbofs)
     (void)xbofs;
     struct station *s = ctx;
     struct world *w = s->w;
+    s->aired++;
     if (w->aired < 16 && len <= 64) {
         memcpy(w->trace[w->aired], f, len);
         w->tlen[w->aired] = len;
@@ -127,6 +131,7 @@ static void up_disc(void *ctx, enum irlap_reason r)
 {
     struct station *s = ctx;
     s->disc_reason = (int)r;
+    s->lost_at = s->w->now;
 }
 
 static void station_init(struct world *w, struct station *s, int idx, uint32_t addr, const char *nick)
@@ -156,6 +161,8 @@ static void station_init(struct world *w, struct station *s, int idx, uint32_t a
     struct irda_rng_ops ro = { &s->seed, sim_rand };
     irlap_init(&s->lap, &cfg, &lo, &up, &to, &ro);
     w->st[idx] = s;
+    if (w->nst < (unsigned)idx + 1)
+        w->nst = (unsigned)idx + 1;
 }
 
 /* Deliver frames; when the air is quiet advance the clock to the next timer. */
@@ -167,17 +174,26 @@ static void run(struct world *w, uint64_t until)
             w->qh = (w->qh + 1) % QMAX;
             w->qn--;
             struct frame_q copy = *e;
-            irlap_frame_received(&w->st[1 - copy.from]->lap, copy.b, copy.len);
+            /* the air is shared: every other station hears the frame */
+            for (unsigned i = 0; i < w->nst; i++)
+                if ((int)i != copy.from)
+                    irlap_frame_received(&w->st[i]->lap, copy.b, copy.len);
             continue;
         }
-        unsigned id0 = 0, id1 = 0;
-        uint64_t d0 = sim_next_deadline(&w->st[0]->tm, &id0);
-        uint64_t d1 = sim_next_deadline(&w->st[1]->tm, &id1);
-        if (d0 == UINT64_MAX && d1 == UINT64_MAX)
+        struct station *s = NULL;
+        unsigned id = 0;
+        uint64_t d = UINT64_MAX;
+        for (unsigned i = 0; i < w->nst; i++) {
+            unsigned idi = 0;
+            uint64_t di = sim_next_deadline(&w->st[i]->tm, &idi);
+            if (di < d) {
+                d = di;
+                id = idi;
+                s = w->st[i];
+            }
+        }
+        if (!s)
             return;
-        struct station *s = d0 <= d1 ? w->st[0] : w->st[1];
-        unsigned id = d0 <= d1 ? id0 : id1;
-        uint64_t d = d0 <= d1 ? d0 : d1;
         if (d > until) {
             w->now = until;
             return;
@@ -189,7 +205,7 @@ static void run(struct world *w, uint64_t until)
 }
 
 static struct world W;
-static struct station A, B;
+static struct station A, B, C;
 
 static int setup(void **state)
 {
@@ -384,6 +400,26 @@ static void test_link_lost(void **state)
     assert_true(A.lap.stats.f_timeouts > 0);
 }
 
+/* The same with full windows in flight at 9600 bit/s: the F timer grows by
+ * the window's air time once, not at every retry, so the link is still
+ * given up about the negotiated 12 s after the peer went silent. */
+static void test_link_lost_while_sending(void **state)
+{
+    (void)state;
+    discover_and_connect();
+    uint8_t a_first = 0;
+    uint64_t t0 = W.now;
+    W.cut = true;                            /* B goes out of range as A sends */
+    send_n(&A, 6, 1000, &a_first);
+    assert_true(A.lap.vs != A.lap.va);       /* a window in flight, unacknowledged */
+    run(&W, W.now + 40000);
+    assert_int_equal(A.disc_reason, IRLAP_R_LINK_LOST);
+    uint64_t took = A.lost_at - t0;
+    print_message("link lost after %llu ms\n", (unsigned long long)took);
+    assert_true(took >= 12000);
+    assert_true(took <= 12000 + 3000);
+}
+
 static void test_connect_refused_and_unanswered(void **state)
 {
     (void)state;
@@ -411,10 +447,79 @@ static void test_ndm_answers_dm(void **state)
     assert_int_equal(W.qn, 1);
     assert_int_equal(W.q[W.qh].b[0], 0x54);
     assert_int_equal(W.q[W.qh].b[1], 0x1F);
+    /* a polled RR (ca 0x2A, Nr 0) or I frame of someone else's link: silence,
+     * or a shared air's bystanders would break that link */
+    const uint8_t rr[] = { 0x55, 0x11 }, info[] = { 0x55, 0x10, 'x' };
+    irlap_frame_received(&B.lap, rr, 2);
+    irlap_frame_received(&B.lap, info, 3);
+    assert_int_equal(W.qn, 1);
     /* malformed frames are counted and ignored */
     const uint8_t junk[] = { 0x55 };
     irlap_frame_received(&B.lap, junk, 1);
     assert_int_equal(B.lap.stats.rx_bad, 1);
+}
+
+/* Three stations in range: A's link with B runs while C, in NDM, hears
+ * every frame of it; C must stay silent and must not pick the same
+ * connection address for a link of its own. */
+static int setup3(void **state)
+{
+    setup(state);
+    station_init(&W, &C, 2, 0x33333333, "gamma");
+    return 0;
+}
+
+static void test_bystander_stays_silent(void **state)
+{
+    (void)state;
+    assert_int_equal(irlap_connect_request(&A.lap, 0x22222222), 0);
+    run(&W, W.now + 50);
+    assert_true(A.connect_cnf);
+    assert_false(C.connect_ind);
+    uint8_t a_first = 0, b_first = 0;
+    send_n(&A, 30, 1000, &a_first);
+    send_n(&B, 20, 500, &b_first);
+    run(&W, W.now + 3000);
+    assert_int_equal(B.rx_frames, 30);
+    assert_int_equal(A.rx_frames, 20);
+    assert_true(irlap_is_connected(&A.lap));
+    assert_true(irlap_is_connected(&B.lap));
+    assert_int_equal(C.aired, 0);
+    assert_int_equal(C.lap.state, IRLAP_NDM);
+    /* C's own link avoids the address it heard (nobody answers there) */
+    assert_int_equal(irlap_connect_request(&C.lap, 0x44444444), 0);
+    assert_int_not_equal(C.lap.caddr, A.lap.caddr);
+    run(&W, W.now + 5000);
+    assert_int_equal(C.disc_reason, IRLAP_R_NO_ANSWER);
+    assert_true(irlap_is_connected(&A.lap));
+    assert_int_equal(A.lap.stats.f_timeouts, 0);
+}
+
+/* The primary restarts (or gave the link up while its frames were lost) and
+ * connects again: the secondary, still in NRM, drops the old link and takes
+ * the new one instead of ignoring the SNRM until its WD timer runs out. */
+static void test_secondary_takes_new_link(void **state)
+{
+    (void)state;
+    discover_and_connect();
+    uint8_t old_caddr = A.lap.caddr;
+    station_init(&W, &A, 0, 0x11111111, "alpha");
+    A.seed = 0xBEEF;
+    B.connect_ind = false;
+    assert_int_equal(irlap_connect_request(&A.lap, 0x22222222), 0);
+    assert_int_not_equal(A.lap.caddr, old_caddr);
+    run(&W, W.now + 50);
+    assert_int_equal(B.disc_reason, IRLAP_R_LINK_LOST);
+    assert_true(B.connect_ind);
+    assert_true(A.connect_cnf);
+    assert_true(irlap_is_connected(&B.lap));
+    assert_int_equal(B.lap.caddr, A.lap.caddr);
+    uint8_t a_first = 0;
+    B.rx_next = 0;
+    B.rx_frames = 0;
+    send_n(&A, 5, 200, &a_first);
+    run(&W, W.now + 1000);
+    assert_int_equal(B.rx_frames, 5);
 }
 
 int main(void)
@@ -426,8 +531,11 @@ int main(void)
         cmocka_unit_test_setup(test_loss_and_retransmission, setup),
         cmocka_unit_test_setup(test_disconnect, setup),
         cmocka_unit_test_setup(test_link_lost, setup),
+        cmocka_unit_test_setup(test_link_lost_while_sending, setup),
         cmocka_unit_test_setup(test_connect_refused_and_unanswered, setup),
         cmocka_unit_test_setup(test_ndm_answers_dm, setup),
+        cmocka_unit_test_setup(test_bystander_stays_silent, setup3),
+        cmocka_unit_test_setup(test_secondary_takes_new_link, setup),
     };
     return cmocka_run_group_tests_name("irlap", tests, NULL, NULL);
 }
