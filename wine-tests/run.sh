@@ -4,8 +4,9 @@
 # Runs every BUILD_DIR/tests/test_*.exe (or only the named suites, e.g.
 # `tcp udp`) under Wine in the test run's own prefix (BUILD_DIR/wineprefix,
 # see prefix.sh), then the SDK's shell suites wine-tests/sdk_*.sh (named
-# `sdk_msvc` etc.) and wine-tests/irda_capture.sh (`irda_capture`: the IrDA
-# stack's pcap judged by tshark; exit 77, shown SKIPPED, without tshark),
+# `sdk_msvc` etc.), wine-tests/irda_capture.sh (`irda_capture`: the IrDA
+# stack's pcap judged by tshark; exit 77, shown SKIPPED, without tshark) and
+# wine-tests/stress_irda.sh (`stress_irda`: make stress's IrDA part, short),
 # each with a timeout (WINE_TEST_TIMEOUT, default 300 s),
 # prints a summary table and exits non-zero if any suite failed, crashed or
 # timed out.  Logs: BUILD_DIR/test-logs/<suite>.log.
@@ -39,7 +40,7 @@ tests=()
 if [ $# -gt 0 ]; then
     for s in "$@"; do
         if [ "$s" = capture ]; then want_capture=1; continue; fi
-        case $s in sdk_*|irda_capture) tests+=("$here/$s.sh"); continue ;; esac   # shell suites
+        case $s in sdk_*|irda_capture|stress_irda) tests+=("$here/$s.sh"); continue ;; esac   # shell suites
         case $s in installer_crash) tests+=("$here/$s.sh"); continue ;; esac  # ws2inst killed at every step
         tests+=("$BUILD/tests/test_${s#test_}.exe")
     done
@@ -50,6 +51,8 @@ else
     for t in "$here"/sdk_*.sh; do [ -f "$t" ] && tests+=("$t"); done
     # the IrDA stack's own pcap judged by tshark (exit 77: no tshark, skipped)
     [ -f "$here/irda_capture.sh" ] && tests+=("$here/irda_capture.sh")
+    # the short profile of make stress's IrDA part (four stations, faults)
+    [ -f "$here/stress_irda.sh" ] && tests+=("$here/stress_irda.sh")
     # ws2inst killed at every step of install and remove (short profile)
     [ -f "$here/installer_crash.sh" ] && tests+=("$here/installer_crash.sh")
 fi

@@ -953,6 +953,58 @@ static void enumdevices_three_stations(void **state)
     stop_child(&children[1]);
 }
 
+/*
+ * A station has one IrLAP link.  With a socket open to the child, a connect
+ * to a third station fails at once with WSAEADDRINUSE (what Windows
+ * documents for "active connections to a device with a different
+ * address"); once that socket is closed the same connect waits for the
+ * link to be let go and succeeds.  Connects to the device the link is up
+ * to share it (LSAP multiplexing).
+ */
+static SOCKET connect_child(const char *service);
+
+static void connect_second_device_addrinuse(void **state)
+{
+    (void)state;
+    need_child();
+    unsigned char idle_id[4];
+    SOCKADDR_IRDA a;
+    wd_arm(120, "three stations: connect to a second device while the link is held");
+    children[1] = start_child("idle", 2, "-", 60000);
+    assert_non_null(children[1]);
+    assert_true(discover(idle_nick, idle_id, 30000));
+
+    SOCKET held = connect_child(SVC_TEST);
+    SOCKET also = connect_child(SVC_TEST);          /* the same device: shares the link */
+    SOCKET other = irda_socket();
+    double t0 = tu_now_ms();
+    int rc = connect(other, (struct sockaddr *)&a, irda_addr(&a, idle_id, "CeIdleSvc"));
+    int e = rc ? WSAGetLastError() : 0;
+    double took = tu_now_ms() - t0;
+    print_message("connect to a second device with the link held: %d, error %d after %.0f ms\n", rc, e, took);
+    assert_int_equal(rc, SOCKET_ERROR);
+    assert_int_equal(e, WSAEADDRINUSE);
+    assert_true(took < 1000);
+    /* the same socket may try again once the link is free */
+    assert_close_ok(held);
+    assert_close_ok(also);
+    t0 = tu_now_ms();
+    rc = connect(other, (struct sockaddr *)&a, irda_addr(&a, idle_id, "CeIdleSvc"));
+    e = rc ? WSAGetLastError() : 0;
+    print_message("after closing both: %d, error %d after %.0f ms\n", rc, e, tu_now_ms() - t0);
+    assert_int_equal(rc, 0);
+    /* and now the child is the other device */
+    SOCKET back = irda_socket();
+    rc = connect(back, (struct sockaddr *)&a, irda_addr(&a, child_id, SVC_TEST));
+    e = rc ? WSAGetLastError() : 0;
+    assert_int_equal(rc, SOCKET_ERROR);
+    assert_int_equal(e, WSAEADDRINUSE);
+    closesocket(back);
+    assert_close_ok(other);
+    wd_off();
+    stop_child(&children[1]);
+}
+
 /* ---- tests: IAS ---------------------------------------------------------------- */
 
 static void ias_query_service_and_values(void **state)
@@ -1616,6 +1668,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(linger_nonblocking_would_block),
         cmocka_unit_test(close_after_send_slow_reader),
         cmocka_unit_test(enumdevices_three_stations),
+        cmocka_unit_test(connect_second_device_addrinuse),
         cmocka_unit_test(peer_out_of_range_resets),
     };
     return cmocka_run_group_tests_name("irda", tests, group_setup, group_teardown);

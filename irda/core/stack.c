@@ -433,6 +433,20 @@ int irda_stack_accept(struct irda_stack *st, int listener, int *handle)
     return IRDA_OK;
 }
 
+int irda_stack_can_connect(const struct irda_stack *st, uint32_t daddr)
+{
+    if (st->lmp.link == IRLMP_LINK_STANDBY)
+        return st->lap.state == IRLAP_NDM ? IRDA_OK : IRDA_ERR_BUSY;   /* discovery, or a link closing */
+    if (st->lmp.link_daddr == daddr)
+        return IRDA_OK;                         /* LSAP multiplexing on the link there is */
+    for (unsigned i = 0; i < IRDA_STACK_MAX_CONN; i++) {
+        const struct irda_conn *c = &st->conns[i];
+        if (c->kind == IRDA_CONN_STREAM && (c->open || c->connecting) && !c->peer_closed)
+            return IRDA_ERR_INUSE;              /* sockets talk to that other device */
+    }
+    return IRDA_ERR_BUSY;                       /* an IAS query, or the link going idle */
+}
+
 int irda_stack_connect(struct irda_stack *st, uint32_t daddr, uint8_t dlsap, int *handle)
 {
     struct irda_conn *c = conn_alloc(st, IRDA_CONN_STREAM);

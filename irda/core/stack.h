@@ -134,6 +134,12 @@ int irda_stack_listen(struct irda_stack *st, int lsap, unsigned backlog, int *ha
 int irda_stack_lsap_of(const struct irda_stack *st, int handle);
 int irda_stack_accept(struct irda_stack *st, int listener, int *handle);
 int irda_stack_connect(struct irda_stack *st, uint32_t daddr, uint8_t dlsap, int *handle);
+/* Whether a connection (or IAS query) to daddr can start now.  A station has
+ * one IrLAP link: IRDA_OK when it is free or already up to daddr;
+ * IRDA_ERR_INUSE when it is up to another device with connections open on
+ * it (they must close first); IRDA_ERR_BUSY while discovery runs or the
+ * link to another device is being set up or let go (a moment). */
+int irda_stack_can_connect(const struct irda_stack *st, uint32_t daddr);
 /* Returns bytes taken (> 0), or IRDA_ERR_AGAIN / IRDA_ERR_STATE. */
 int irda_stack_send(struct irda_stack *st, int handle, const uint8_t *data, size_t len);
 /* Returns bytes read (> 0), 0 at the end of the stream, IRDA_ERR_AGAIN, or an error. */

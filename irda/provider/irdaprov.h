@@ -142,6 +142,7 @@ int ias_start(uint32_t daddr, const char *cls, const char *attr);
 int ias_run(uint32_t daddr, const char *cls, const char *attr);
 #define IAS_RETRY_MS 3000
 #define IAS_RETRY_PAUSE_MS 100
+#define LINK_WAIT_STEP_MS 50            /* re-check a busy link this often */
 
 int WSPAPI irda_bind(SOCKET s, const struct sockaddr *name, int len, LPINT err);
 int WSPAPI irda_listen(SOCKET s, int backlog, LPINT err);

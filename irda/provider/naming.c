@@ -216,8 +216,9 @@ int ias_start(uint32_t daddr, const char *cls, const char *attr)
  * One GetValueByClass, start to answer (lock held); the answer is left in
  * station.ias.  A query that fails at once (the link to that device still
  * being torn down after a connection closed) is "not yet", not "nobody
- * answered": it is asked again for up to IAS_RETRY_MS.  Returns 0 or
- * WSAETIMEDOUT.
+ * answered": it is asked again for up to IAS_RETRY_MS.  Returns 0,
+ * WSAETIMEDOUT, or WSAEADDRINUSE (the link is held by sockets open to
+ * another device).
  */
 int ias_run(uint32_t daddr, const char *cls, const char *attr)
 {
@@ -232,6 +233,12 @@ int ias_run(uint32_t daddr, const char *cls, const char *attr)
         err = 0;
         station.ias_done = FALSE;
         if (ias_start(daddr, cls, attr) != IRDA_OK) {
+            /* sockets open to another device hold the link: that is not
+             * going to change by asking again */
+            if (irda_stack_can_connect(&station.stack, daddr) == IRDA_ERR_INUSE) {
+                err = WSAEADDRINUSE;
+                break;
+            }
             err = WSAETIMEDOUT;
         } else {
             station_unlock();
@@ -249,6 +256,30 @@ int ias_run(uint32_t daddr, const char *cls, const char *attr)
     station.ias_busy = FALSE;
     WakeAllConditionVariable(&station.changed);
     return err;
+}
+
+/*
+ * Waits (lock held) until this station's single IrLAP link can go to daddr:
+ * a discovery or a link to another device being let go is a moment's wait.
+ * Connections open to another device are the case Windows documents for
+ * connect: WSAEADDRINUSE at once.
+ */
+static int link_wait(struct irsock *so, uint32_t daddr, unsigned gen, ULONGLONG deadline)
+{
+    for (;;) {
+        int rc;
+        station_now();
+        rc = irda_stack_can_connect(&station.stack, daddr);
+        if (rc == IRDA_OK)
+            return 0;
+        if (rc == IRDA_ERR_INUSE)
+            return WSAEADDRINUSE;
+        if (so->closing || so->cancel_gen != gen)
+            return WSAEINTR;
+        if (GetTickCount64() >= deadline)
+            return WSAETIMEDOUT;
+        station_wait(LINK_WAIT_STEP_MS);
+    }
 }
 
 /* The peer's LSAP for a service name, through its IAS (lock held). */
@@ -303,7 +334,9 @@ int WSPAPI irda_connect(SOCKET s, const struct sockaddr *name, int len, LPWSABUF
     daddr = irda_get_le32(a.irdaDeviceID);
     gen = so->cancel_gen;
     so->state = IRS_CONNECTING;
-    *err = resolve_service(daddr, service, &lsap);
+    *err = link_wait(so, daddr, gen, GetTickCount64() + IRDA_CONNECT_MS);
+    if (!*err)
+        *err = resolve_service(daddr, service, &lsap);
     if (!*err && so->closing)
         *err = WSAEINTR;
     if (!*err) {

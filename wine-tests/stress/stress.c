@@ -52,7 +52,7 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IONBF, 0);
     /* the IrDA modes set the station's environment before WSAStartup */
     if (argc >= 4 && strcmp(argv[1], "irda-station") == 0)
-        return irda_station_main(atoi(argv[2]), (DWORD)strtoul(argv[3], NULL, 0));
+        return irda_station_main(atoi(argv[2]), (DWORD)strtoul(argv[3], NULL, 0), argc, argv);
     if (argc >= 4 && strcmp(argv[1], "irda") == 0) {
         int rc = irda_main(atoi(argv[2]), (unsigned)strtoul(argv[3], NULL, 0), argc > 4 ? atoi(argv[4]) : 3);
         WSACleanup();

@@ -91,7 +91,19 @@ static DWORD WINAPI ir_serve(void *arg)
     return 0;
 }
 
-static int irda_station_main(int index, DWORD ppid)
+static void ir_station_client(int index, DWORD ppid, int rounds, unsigned bytes, int threads, int target);
+
+/* irda-station INDEX PPID [ROUNDS BYTES THREADS TARGET]: the client role's arguments */
+struct ir_client_args { int index; DWORD ppid; int rounds; unsigned bytes; int threads, target; };
+
+static DWORD WINAPI ir_client_main(void *arg)
+{
+    struct ir_client_args *a = arg;
+    ir_station_client(a->index, a->ppid, a->rounds, a->bytes, a->threads, a->target);
+    return 0;
+}
+
+static int irda_station_main(int index, DWORD ppid, int argc, char **argv)
 {
     char evname[64];
     SOCKADDR_IRDA a;
@@ -109,6 +121,14 @@ static int irda_station_main(int index, DWORD ppid)
     snprintf(evname, sizeof(evname), "cews2-stress-irda-%lu-%d", (unsigned long)ppid, index);
     HANDLE ev = OpenEventA(EVENT_MODIFY_STATE, FALSE, evname);
     if (ev) { SetEvent(ev); CloseHandle(ev); }
+    if (argc >= 8) {
+        /* also a client: rounds bytes threads target (the accept loop runs meanwhile) */
+        static struct ir_client_args A;
+        A.index = index; A.ppid = ppid; A.rounds = atoi(argv[4]); A.bytes = (unsigned)strtoul(argv[5], NULL, 0);
+        A.threads = atoi(argv[6]); A.target = atoi(argv[7]);
+        HANDLE t = CreateThread(NULL, 0, ir_client_main, &A, 0, NULL);
+        if (t) CloseHandle(t);
+    }
     for (;;) {
         SOCKET s = accept(l, NULL, NULL);
         if (s == INVALID_SOCKET) { Sleep(50); continue; }
@@ -121,7 +141,7 @@ static int irda_station_main(int index, DWORD ppid)
 
 static HANDLE ir_children[IR_STATIONS];
 
-static HANDLE ir_start_station(int i)
+static HANDLE ir_start_station(int i, const char *client_args)
 {
     WCHAR exe[MAX_PATH], cmd[MAX_PATH + 64];
     char evname[64];
@@ -130,7 +150,8 @@ static HANDLE ir_start_station(int i)
     snprintf(evname, sizeof(evname), "cews2-stress-irda-%lu-%d", (unsigned long)GetCurrentProcessId(), i);
     HANDLE ev = CreateEventA(NULL, TRUE, FALSE, evname);
     GetModuleFileNameW(NULL, exe, MAX_PATH);
-    _snwprintf(cmd, ARRAYSIZE(cmd), L"\"%ls\" irda-station %d %lu", exe, i, (unsigned long)GetCurrentProcessId());
+    _snwprintf(cmd, ARRAYSIZE(cmd), L"\"%ls\" irda-station %d %lu %hs", exe, i, (unsigned long)GetCurrentProcessId(),
+               client_args ? client_args : "");
     memset(&si, 0, sizeof(si));
     si.cb = sizeof(si);
     ir_station_env(i);
@@ -195,25 +216,9 @@ static double ir_wait_discovery(unsigned want, unsigned char ids[IR_STATIONS][4]
     return -1;
 }
 
-static volatile LONG ir_busy_retries;
-
-/* A station has one IrLAP link: a connect to another device while the link
- * (or discovery) is busy fails at once with WSAETIMEDOUT; such quick
- * failures are retried (counted), a real timeout is not. */
-static SOCKET ir_connect_once(const unsigned char id[4]);
+/* A connect waits in the provider while the station's single link is
+ * being let go by another device, so no retries here. */
 static SOCKET ir_connect(const unsigned char id[4])
-{
-    for (int attempt = 0;; attempt++) {
-        double t0 = tu_now_ms();
-        SOCKET s = ir_connect_once(id);
-        if (s != INVALID_SOCKET || WSAGetLastError() != WSAETIMEDOUT || tu_now_ms() - t0 > 500 || attempt >= 40)
-            return s;
-        InterlockedIncrement(&ir_busy_retries);
-        Sleep(250);
-    }
-}
-
-static SOCKET ir_connect_once(const unsigned char id[4])
 {
     SOCKADDR_IRDA a;
     SOCKET s = socket(AF_IRDA, SOCK_STREAM, 0);
@@ -384,6 +389,65 @@ static int ir_fault(const char *name, enum ir_fault_kind kind, int victim, unsig
     return pass;
 }
 
+/* ---- a second pair: station 2 loads station 3 while station 0 loads 1 ---------------- */
+
+/* What a station's own load reports to station 0 (a named shared block). */
+struct ir_pair_result { long ok, failed; unsigned long long moved; double secs; int done; char what[80]; };
+
+static void ir_names(char *buf, size_t len, const char *what, DWORD ppid, int index)
+{
+    snprintf(buf, len, "cews2-stress-irda-%s-%lu-%d", what, (unsigned long)ppid, index);
+}
+
+/* Station `index` waits for the go event, then runs `threads` x `rounds`
+ * connections of `bytes` to station `target` and publishes the counts. */
+static void ir_station_client(int index, DWORD ppid, int rounds, unsigned bytes, int threads, int target)
+{
+    char name[80];
+    unsigned char ids[IR_STATIONS][4];
+    struct ir_load L[IR_THREADS_MAX];
+    HANDLE th[IR_THREADS_MAX];
+    ir_names(name, sizeof(name), "go", ppid, index);
+    HANDLE go = OpenEventA(SYNCHRONIZE, FALSE, name);
+    ir_names(name, sizeof(name), "res", ppid, index);
+    HANDLE map = OpenFileMappingA(FILE_MAP_WRITE, FALSE, name);
+    struct ir_pair_result *R = map ? MapViewOfFile(map, FILE_MAP_WRITE, 0, 0, sizeof(*R)) : NULL;
+    if (!go || !R)
+        return;
+    WaitForSingleObject(go, INFINITE);
+    InitOnceExecuteOnce(&pattern_once, fill_pattern, NULL, NULL);
+    if (threads > IR_THREADS_MAX) threads = IR_THREADS_MAX;
+    double t0 = tu_now_ms();
+    if (ir_wait_discovery(1u << target, ids, 60000) < 0) {
+        snprintf(R->what, sizeof(R->what), "station %d did not discover station %d", index, target);
+        R->failed = 1;
+    } else {
+        for (int k = 0; k < threads; k++) {
+            memset(&L[k], 0, sizeof(L[k]));
+            memcpy(L[k].id, ids[target], 4);
+            L[k].station = target;
+            L[k].rounds = rounds;
+            L[k].bytes = bytes;
+            th[k] = CreateThread(NULL, 0, ir_load_thread, &L[k], 0, NULL);
+        }
+        WaitForMultipleObjects((DWORD)threads, th, TRUE, INFINITE);
+        for (int k = 0; k < threads; k++) {
+            CloseHandle(th[k]);
+            R->ok += L[k].ok;
+            R->failed += L[k].failed;
+            R->moved += L[k].moved;
+            if (L[k].first_error && !R->what[0])
+                snprintf(R->what, sizeof(R->what), "from station %d: %s", index, L[k].what);
+        }
+    }
+    R->secs = (tu_now_ms() - t0) / 1000.0;
+    MemoryBarrier();
+    R->done = 1;
+    ir_names(name, sizeof(name), "done", ppid, index);
+    HANDLE done = OpenEventA(EVENT_MODIFY_STATE, FALSE, name);
+    if (done) { SetEvent(done); CloseHandle(done); }
+}
+
 static int irda_main(int rounds, unsigned bytes, int threads)
 {
     IR_THREADS_PER = threads < 1 ? 1 : threads > IR_THREADS_MAX ? IR_THREADS_MAX : threads;
@@ -399,8 +463,19 @@ static int irda_main(int rounds, unsigned bytes, int threads)
         printf("irda: no AF_IRDA (socket: %d): skipped\n", WSAGetLastError());
         return 77;
     }
+    /* station 2 also runs a load of its own towards station 3 when told */
+    char name[80], pair_args[64];
+    ir_names(name, sizeof(name), "go", GetCurrentProcessId(), 2);
+    HANDLE pair_go = CreateEventA(NULL, TRUE, FALSE, name);
+    ir_names(name, sizeof(name), "done", GetCurrentProcessId(), 2);
+    HANDLE pair_done = CreateEventA(NULL, TRUE, FALSE, name);
+    ir_names(name, sizeof(name), "res", GetCurrentProcessId(), 2);
+    HANDLE pair_map = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0,
+                                         sizeof(struct ir_pair_result), name);
+    struct ir_pair_result *pair = pair_map ? MapViewOfFile(pair_map, FILE_MAP_WRITE, 0, 0, sizeof(*pair)) : NULL;
+    snprintf(pair_args, sizeof(pair_args), "%d %u %d 3", rounds, bytes, IR_THREADS_PER);
     for (int i = 1; i < IR_STATIONS; i++)
-        ir_children[i] = ir_start_station(i);
+        ir_children[i] = ir_start_station(i, i == 2 ? pair_args : NULL);
     double disc = ir_wait_discovery(0xE, ids, 60000);
     printf("irda: 4 stations on air port %u; discovery of all 3 peers: %.0f ms\n", ir_port, disc);
     if (disc < 0) { pass = 0; goto out; }
@@ -415,8 +490,11 @@ static int irda_main(int rounds, unsigned bytes, int threads)
     HANDLE th[IR_STATIONS * IR_THREADS_MAX];
     int nt = 0;
     double t0 = tu_now_ms();
-    /* IrLAP links two stations at a time: the connections to one peer
-     * share its link (LSAP multiplexing), one peer after the other */
+    /* A station has one IrLAP link: the connections to one peer share it
+     * (LSAP multiplexing).  Station 0 loads its peers one after the other;
+     * while it loads station 1, station 2 loads station 3: two links on the
+     * air at once. */
+    if (pair_go) SetEvent(pair_go);
     for (int i = 1; i < IR_STATIONS; i++) {
         int first = nt;
         for (int k = 0; k < IR_THREADS_PER; k++) {
@@ -441,6 +519,16 @@ static int irda_main(int rounds, unsigned bytes, int threads)
         }
     }
     double secs = (tu_now_ms() - t0) / 1000.0;
+    int pair_ok = pair && pair_done && WaitForSingleObject(pair_done, IR_LOAD_BOUND_MS) == WAIT_OBJECT_0 && pair->done;
+    if (!pair_ok) {
+        printf("irda: load: station 2's connections to station 3 did not finish (FAIL)\n");
+        pass = 0;
+    } else {
+        printf("irda: load: meanwhile station 2 -> station 3, %d connections at a time: %ld ok, %ld failed, "
+               "%llu bytes checked in %.1f s\n", IR_THREADS_PER, pair->ok, pair->failed, pair->moved, pair->secs);
+        if (pair->what[0]) printf("irda: %s\n", pair->what);
+        if (pair->failed || pair->ok != (long)rounds * IR_THREADS_PER) pass = 0;
+    }
     long ok = 0, failed = 0;
     unsigned long long moved = 0;
     for (int i = 0; i < nt; i++) {
@@ -451,7 +539,6 @@ static int irda_main(int rounds, unsigned bytes, int threads)
     Sleep(500);
     printf("irda: load: 3 peers one after the other, %d connections at a time over each link, %ld connections ok, %ld failed, %llu bytes checked in %.1f s (%.0f KiB/s)\n",
            IR_THREADS_PER, ok, failed, moved, secs, secs > 0 ? moved / 1024.0 / secs : 0);
-    printf("irda: connects retried after an immediate WSAETIMEDOUT (link busy): %ld\n", (long)ir_busy_retries);
     printf("irda: handles %ld -> %ld; private bytes %llu -> %llu (%+lld)\n", handles0, stress_handle_count(), priv0,
            stress_private_bytes(), (long long)(stress_private_bytes() - priv0));
     if (failed) pass = 0;
@@ -465,6 +552,10 @@ static int irda_main(int rounds, unsigned bytes, int threads)
     if (!ir_fault("air down", IR_MUST_FAIL, 2, ids, down_args, NULL, 0xE)) pass = 0;
     if (!ir_fault("hub killed", IR_MAY_SURVIVE, 3, ids, L"stop", NULL, 0xE)) pass = 0;
 out:
+    if (pair) UnmapViewOfFile(pair);
+    if (pair_map) CloseHandle(pair_map);
+    if (pair_go) CloseHandle(pair_go);
+    if (pair_done) CloseHandle(pair_done);
     for (int i = 1; i < IR_STATIONS; i++)
         if (ir_children[i]) { TerminateProcess(ir_children[i], 0); CloseHandle(ir_children[i]); }
     closesocket(probe);
