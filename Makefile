@@ -126,6 +126,8 @@ $(B)/bench/bench.exe: $(BENCH_OBJ)
 
 .PHONY: bench
 bench: $(B)/bin/ws2.dll $(B)/bin/celsp.dll $(B)/bin/hostprov.dll $(B)/bin/ws2inst.exe $(B)/bench/bench.exe
+# the IrDA workload (w7_irda.c): the AF_IRDA provider and the air's hub
+bench: $(B)/bin/irdaprov.dll $(B)/bin/irair.exe
 	bash wine-tests/bench/run.sh $(B) $(BENCH_ARGS)
 
 # The trace workload's baseline (wine-tests/bench/w9_trace.c): ws2.dll with

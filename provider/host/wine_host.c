@@ -8,7 +8,9 @@
  *    AF_UNSPEC) on the Linux socket resets it at once, as Windows' abortive
  *    close does.
  * 2. The send backlog.  No Windows ioctl reports the bytes still queued in
- *    the kernel; Linux's SIOCOUTQ does (unsent plus unacknowledged).
+ *    the kernel; Linux's SIOCOUTQ does (unsent plus unacknowledged).  It
+ *    keeps counting them after the peer reset the connection, when they
+ *    can never leave; TCP_INFO's state (TCP_CLOSE) tells that case apart.
  *
  * wine_server_handle_to_fd (a Wine extension exported by ntdll) gives a
  * duplicate of the socket's Linux file descriptor; the Linux system calls
@@ -42,7 +44,7 @@ static BOOL CALLBACK probe_wine_linux(PINIT_ONCE once, PVOID param, PVOID *ctx)
 }
 
 #if defined(__x86_64__)
-enum { NR_IOCTL = 16, NR_CONNECT = 42, NR_CLOSE = 3 };
+enum { NR_IOCTL = 16, NR_CONNECT = 42, NR_CLOSE = 3, NR_GETSOCKOPT = 55 };
 static long linux_call3(long nr, long a, long b, long c)
 {
     long ret;
@@ -50,8 +52,19 @@ static long linux_call3(long nr, long a, long b, long c)
                      : "rcx", "r11", "memory");
     return ret;
 }
+static long linux_getsockopt(int fd, int level, int name, void *val, int *len)
+{
+    long ret;
+    register long r10 __asm__("r10") = (long)(INT_PTR)val;
+    register long r8 __asm__("r8") = (long)(INT_PTR)len;
+    __asm__ volatile("syscall" : "=a"(ret)
+                     : "a"((long)NR_GETSOCKOPT), "D"((long)fd), "S"((long)level), "d"((long)name),
+                       "r"(r10), "r"(r8)
+                     : "rcx", "r11", "memory");
+    return ret;
+}
 #elif defined(__i386__)
-enum { NR_IOCTL = 54, NR_CONNECT = 362, NR_CLOSE = 6 };
+enum { NR_IOCTL = 54, NR_CONNECT = 362, NR_CLOSE = 6, NR_SOCKETCALL = 102, SYS_GETSOCKOPT = 15 };
 static long linux_call3(long nr, long a, long b, long c)
 {
     long ret;
@@ -59,11 +72,18 @@ static long linux_call3(long nr, long a, long b, long c)
                      : "=a"(ret) : "a"(nr), "D"(a), "c"(b), "d"(c) : "memory");
     return ret;
 }
+static long linux_getsockopt(int fd, int level, int name, void *val, int *len)
+{
+    /* i386 reaches the socket calls through socketcall(call, args) */
+    long args[5] = { fd, level, name, (long)(INT_PTR)val, (long)(INT_PTR)len };
+    return linux_call3(NR_SOCKETCALL, SYS_GETSOCKOPT, (long)(INT_PTR)args, 0);
+}
 #else
 #error "wine_host.c knows the Linux system calls of x86_64 and i386 only"
 #endif
 
-enum { LINUX_SIOCOUTQ = 0x5411, LINUX_EINVAL = 22 };
+enum { LINUX_SIOCOUTQ = 0x5411, LINUX_EINVAL = 22,
+       LINUX_SOL_TCP = 6, LINUX_TCP_INFO = 11, LINUX_TCP_CLOSE = 7 };
 
 /* The Linux descriptor under a socket handle (a duplicate: close it), or -1. */
 static int linux_fd_of(SOCKET s)
@@ -97,6 +117,14 @@ BOOL wine_host_send_backlog(SOCKET s, DWORD *bytes)
     if (fd < 0)
         return FALSE;
     ret = linux_call3(NR_IOCTL, fd, LINUX_SIOCOUTQ, (long)(INT_PTR)&queued);
+    if (ret == 0 && queued > 0) {
+        /* tcp_info starts with the state byte; a reset connection is closed */
+        unsigned char info[8] = { 0 };
+        int len = sizeof(info);
+        if (linux_getsockopt(fd, LINUX_SOL_TCP, LINUX_TCP_INFO, info, &len) == 0 && len >= 1 &&
+            info[0] == LINUX_TCP_CLOSE)
+            queued = 0;             /* the connection is gone: nothing will ever leave */
+    }
     linux_call3(NR_CLOSE, fd, 0, 0);
     /* a listening socket (EINVAL) has no connection and nothing queued */
     if (ret == -LINUX_EINVAL)

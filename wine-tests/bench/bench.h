@@ -17,7 +17,7 @@
  * workloads), harness.c (rounds, statistics), report.c (table, JSON),
  * main.c (arguments, the workload list), and one file per workload:
  * w1_bulk.c w2_pingpong.c w3_churn.c w4_iocp.c w5a_cancel_one.c
- * w5b_cancel_many.c w6_linger.c w8_memory.c w9_trace.c.
+ * w5b_cancel_many.c w6_linger.c w7_irda.c w8_memory.c w9_trace.c.
  */
 #ifndef BENCH_H
 #define BENCH_H
@@ -91,6 +91,7 @@ enum bench_target {
     TARGET_RATIO_MIN,   /* ratio >= target */
     TARGET_NOT_SLOWER,  /* not slower than the host: ratio >= 0.95 (5% for noise) */
     TARGET_OURS_MAX,    /* our median < target (absolute, in the metric's unit) */
+    TARGET_OURS_MIN,    /* our median >= target (absolute, in the metric's unit) */
 };
 
 typedef struct bench_metric {
@@ -154,6 +155,12 @@ int bench_report_json(const char *path, int rounds);
 /* ---- the workloads ------------------------------------------------------ */
 extern const bench_workload w1_bulk, w2_pingpong, w3_churn, w4_iocp,
                             w5a_cancel_one, w5b_cancel_many, w6_linger, w8_memory;
+/* w7_irda: one TinyTP connection between two IrDA stations on a private
+ * loopback air, unshaped and with FIR line-rate emulation; ours only (the
+ * host has no IrDA).  Its stations are child processes
+ * (bench.exe --irda-child recv|send ...). */
+extern const bench_workload w7_irda;
+int w7_irda_child(int argc, char **argv);
 /* w8_memory's child process (bench.exe --mem-child STACK N). */
 int w8_memory_child(int stack, int count);
 /* w9_trace: the cost of the trace switch, one child per variant

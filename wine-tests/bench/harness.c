@@ -84,5 +84,10 @@ void bench_row_judge(bench_row *row, const bench_metric *m)
         if (row->have[BENCH_OURS])
             row->verdict = o->median < m->target ? "PASS" : "MISS";
         break;
+    case TARGET_OURS_MIN:
+        snprintf(row->target, sizeof(row->target), ">=%g %s", m->target, m->unit);
+        if (row->have[BENCH_OURS])
+            row->verdict = o->median >= m->target ? "PASS" : "MISS";
+        break;
     }
 }

@@ -2,14 +2,15 @@
  * main.c - bench.exe [--rounds N] [--json FILE] [WORKLOAD...]
  *
  * Runs the workloads (all, or those named: bulk pingpong churn iocp
- * cancel-one cancel-many linger memory trace) through both stacks, alternating
+ * cancel-one cancel-many linger irda memory trace) through both stacks, alternating
  * them round by round, prints the table and writes FILE (default
  * results.json in the current directory).  Exit 0 when every workload ran,
  * whatever the verdicts (a MISS is a finding, not a failure); 1 when a
  * workload broke; 2 on bad usage or when a stack cannot be loaded.
  *
  * bench.exe --mem-child direct|ours N is the memory workload's child;
- * bench.exe --trace-child untraced|off|on|direct the trace workload's.
+ * bench.exe --trace-child untraced|off|on|direct the trace workload's;
+ * bench.exe --irda-child recv|send ... the IrDA workload's stations.
  */
 #include "bench.h"
 
@@ -18,7 +19,7 @@
 
 static const bench_workload *const workloads[] = {
     &w1_bulk, &w2_pingpong, &w3_churn, &w4_iocp, &w5a_cancel_one, &w5b_cancel_many,
-    &w6_linger, &w8_memory, &w9_trace,
+    &w6_linger, &w7_irda, &w8_memory, &w9_trace,
 };
 enum { N_WORKLOADS = sizeof(workloads) / sizeof(workloads[0]), MAX_METRICS = 16 };
 
@@ -45,16 +46,6 @@ static int check_ours_is_layered(void)
         return bench_fail("ours: the TCP socket is not layered (chain length %d): "
                           "is CeLayered registered?", info.ProtocolChain.ChainLen);
     return 0;
-}
-
-static void placeholder_row(const char *key, const char *label)
-{
-    bench_row row;
-    ZeroMemory(&row, sizeof(row));
-    snprintf(row.key, sizeof(row.key), "%s", key);
-    snprintf(row.label, sizeof(row.label), "%s", label);
-    row.verdict = "-";
-    bench_report_add(&row);
 }
 
 static int run_workload(const bench_workload *w, int rounds)
@@ -149,6 +140,8 @@ int main(int argc, char **argv)
                                atoi(argv[3]));
     if (argc == 3 && !strcmp(argv[1], "--trace-child"))
         return w9_trace_child(argv[2]);
+    if (argc >= 2 && !strcmp(argv[1], "--irda-child"))
+        return w7_irda_child(argc - 2, argv + 2);
     for (i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--rounds") && i + 1 < argc) {
             rounds = atoi(argv[++i]);
@@ -179,8 +172,6 @@ int main(int argc, char **argv)
     for (i = 0; i < N_WORKLOADS; i++) {
         if (any_selected && !selected[i])
             continue;
-        if (workloads[i] == &w8_memory)
-            placeholder_row("irda", "7 IrDA: not built yet");
         if (run_workload(workloads[i], rounds))
             failures++;
     }

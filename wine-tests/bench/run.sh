@@ -27,7 +27,9 @@ if [ ! -f "$stage/bench.exe" ]; then
     exit 2
 fi
 mkdir -p "$stage/bin"
-for f in ws2.dll celsp.dll hostprov.dll ws2inst.exe; do
+# irdaprov.dll (registered by ws2inst reset when it is there) and the air's
+# hub irair.exe: the IrDA workload's stations
+for f in ws2.dll celsp.dll hostprov.dll irdaprov.dll irair.exe ws2inst.exe; do
     if ! cp -f "$build/bin/$f" "$stage/bin/"; then
         echo "bench: $build/bin/$f missing (make all)" >&2
         exit 2

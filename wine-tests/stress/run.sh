@@ -14,7 +14,7 @@
 #   installer  installer_crash.sh --long: all four ws2inst operations killed
 #              at every interruption point
 #   irda       stress.exe irda: 4 stations on a private loopback air (child
-#              processes), 3 connections at a time over each link, two links
+#              processes), 6 connections at a time over each link, two links
 #              at once (0->1 while 2->3, then 0->2, 0->3); then a station
 #              moved out of range, the air down for 20 s and the hub killed,
 #              each mid-transfer
@@ -127,9 +127,9 @@ if want installer; then
     timeout 30 wineserver -w 2>/dev/null
 fi
 if want irda; then
-    if [ $quick = 1 ]; then IR_ROUNDS=2 IR_BYTES=8192; else IR_ROUNDS=20 IR_BYTES=32768; fi
-    echo "=== irda: 4 stations on a private loopback air, $IR_ROUNDS rounds x $IR_BYTES bytes per connection"
-    s=$(date +%s); run_stress "$logs/irda.log" irda $IR_ROUNDS $IR_BYTES 3; rc=$?
+    if [ $quick = 1 ]; then IR_ROUNDS=2 IR_BYTES=8192 IR_THREADS=3; else IR_ROUNDS=20 IR_BYTES=32768 IR_THREADS=6; fi
+    echo "=== irda: 4 stations on a private loopback air, $IR_THREADS connections at a time per link, $IR_ROUNDS rounds x $IR_BYTES bytes each"
+    s=$(date +%s); run_stress "$logs/irda.log" irda $IR_ROUNDS $IR_BYTES $IR_THREADS; rc=$?
     [ $rc = 77 ] || passed irda "$logs/irda.log" || rc=1
     # the stations are child processes: let none outlive a failed run
     timeout 30 wineserver -w 2>/dev/null
