@@ -1113,6 +1113,71 @@ static void connect_errors(void **state)
     assert_close_ok(s);
 }
 
+/*
+ * A non-blocking connect: WSAEWOULDBLOCK at once, WSAEALREADY while it runs;
+ * success shows in select's write set, failure in its except set with
+ * SO_ERROR, and both as FD_CONNECT with the code through WSAEventSelect.
+ */
+static void nonblocking_connect(void **state)
+{
+    (void)state;
+    need_child();
+    SOCKADDR_IRDA a;
+    u_long one = 1;
+    wd_arm(90, "non-blocking connects");
+    SOCKET s = irda_socket();
+    assert_wsa_ok(ioctlsocket(s, FIONBIO, &one));
+    double t0 = tu_now_ms();
+    assert_wsa_fail(connect(s, (struct sockaddr *)&a, irda_addr(&a, child_id, SVC_TEST)), SOCKET_ERROR,
+                    WSAEWOULDBLOCK);
+    assert_true(tu_now_ms() - t0 < 500);
+    assert_wsa_fail(connect(s, (struct sockaddr *)&a, irda_addr(&a, child_id, SVC_TEST)), SOCKET_ERROR,
+                    WSAEALREADY);
+    fd_set w, x;
+    FD_ZERO(&w); FD_SET(s, &w);
+    FD_ZERO(&x); FD_SET(s, &x);
+    struct timeval tv = { 30, 0 };
+    assert_int_equal(select(0, NULL, &w, &x, &tv), 1);
+    assert_true(FD_ISSET(s, &w));
+    print_message("non-blocking connect: writable after %.0f ms\n", tu_now_ms() - t0);
+    SOCKADDR_IRDA peer;
+    int plen = sizeof(peer);
+    assert_wsa_ok(getpeername(s, (struct sockaddr *)&peer, &plen));
+    assert_memory_equal(peer.irdaDeviceID, child_id, 4);
+    assert_wsa_fail(connect(s, (struct sockaddr *)&a, irda_addr(&a, child_id, SVC_TEST)), SOCKET_ERROR,
+                    WSAEISCONN);
+    assert_close_ok(s);
+
+    /* a service nobody offers: except set and SO_ERROR */
+    s = irda_socket();
+    assert_wsa_ok(ioctlsocket(s, FIONBIO, &one));
+    assert_wsa_fail(connect(s, (struct sockaddr *)&a, irda_addr(&a, child_id, "NoSuchService")), SOCKET_ERROR,
+                    WSAEWOULDBLOCK);
+    FD_ZERO(&w); FD_SET(s, &w);
+    FD_ZERO(&x); FD_SET(s, &x);
+    assert_int_equal(select(0, NULL, &w, &x, &tv), 1);
+    assert_true(FD_ISSET(s, &x));
+    int soerr = 0, olen = sizeof(soerr);
+    assert_wsa_ok(getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&soerr, &olen));
+    assert_int_equal(soerr, WSAECONNREFUSED);
+    assert_close_ok(s);
+
+    /* the same through WSAEventSelect: FD_CONNECT with the code */
+    s = irda_socket();
+    WSAEVENT ev = WSACreateEvent();
+    assert_wsa_ok(WSAEventSelect(s, ev, FD_CONNECT));
+    assert_wsa_fail(connect(s, (struct sockaddr *)&a, irda_addr(&a, child_id, "NoSuchService")), SOCKET_ERROR,
+                    WSAEWOULDBLOCK);
+    assert_int_equal(WaitForSingleObject(ev, 30000), WAIT_OBJECT_0);
+    WSANETWORKEVENTS ne;
+    assert_wsa_ok(WSAEnumNetworkEvents(s, ev, &ne));
+    assert_true(ne.lNetworkEvents & FD_CONNECT);
+    assert_int_equal(ne.iErrorCode[FD_CONNECT_BIT], WSAECONNREFUSED);
+    assert_close_ok(s);
+    WSACloseEvent(ev);
+    wd_off();
+}
+
 static void connect_names_pdu_len_modes(void **state)
 {
     (void)state;
@@ -1657,6 +1722,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(enumdevices_in_progress),
         cmocka_unit_test(ias_query_service_and_values),
         cmocka_unit_test(connect_errors),
+        cmocka_unit_test(nonblocking_connect),
         cmocka_unit_test(connect_names_pdu_len_modes),
         cmocka_unit_test(connect_by_lsap_sel),
         cmocka_unit_test(transfer_10mib_both_ways),

@@ -84,6 +84,7 @@ struct irsock {
     uint32_t peer_addr;
     char peer_service[IRDA_SERVICE_MAX + 1];
     BOOL nonblocking;
+    BOOL connect_pending;               /* a non-blocking connect's thread runs */
     BOOL closing;
     unsigned cancel_gen;                /* bumped by SIO_CEWS_CANCEL */
     BOOL exclusive_mode, irlpt_mode, ninewire_mode, sharp_mode;

@@ -302,9 +302,126 @@ static int resolve_service(uint32_t daddr, const char *service, uint8_t *lsap)
 }
 
 /*
+ * The connection itself (lock held, so->state IRS_CONNECTING): wait for the
+ * link, ask the peer's IAS, connect, wait for the answer.  Leaves the
+ * socket connected (0) or back to IRS_NEW with the error.
+ */
+static int connect_locked(struct irsock *so, uint32_t daddr, const char *service, unsigned gen)
+{
+    uint8_t lsap = 0;
+    int conn = 0, err;
+    ULONGLONG deadline = GetTickCount64() + IRDA_CONNECT_MS;
+
+    so->so_error = 0;                       /* an earlier attempt's error is not this one's */
+    err = link_wait(so, daddr, gen, deadline);
+    if (!err)
+        err = resolve_service(daddr, service, &lsap);
+    if (!err && so->closing)
+        err = WSAEINTR;
+    if (!err) {
+        int rc;
+        station_now();
+        rc = irda_stack_connect(&station.stack, daddr, lsap, &conn);
+        if (rc < 0)
+            err = irda_error_to_wsa(rc);
+        else
+            irsock_attach(so, conn);
+    }
+    deadline = GetTickCount64() + IRDA_CONNECT_MS;
+    while (!err && so->state == IRS_CONNECTING) {
+        const struct irda_conn *c = irda_stack_conn(&station.stack, conn);
+        if (so->so_error)
+            err = so->so_error;
+        else if (c && c->open)
+            so->state = IRS_CONNECTED;
+        else if (so->closing || so->cancel_gen != gen)
+            err = WSAEINTR;
+        else if (GetTickCount64() >= deadline)
+            err = WSAETIMEDOUT;
+        else
+            station_wait(200);
+    }
+    if (err) {
+        if (so->conn && !so->closing) {
+            irda_stack_close(&station.stack, so->conn, false);
+            irsock_detach(so);
+        }
+        if (!so->closing)
+            so->state = IRS_NEW;
+    } else {
+        so->state = IRS_CONNECTED;
+        so->peer_addr = daddr;
+        lstrcpynA(so->peer_service, service, sizeof(so->peer_service));
+        notify_update(so);
+    }
+    return err;
+}
+
+/* A non-blocking connect's work, on a thread of its own; it holds a
+ * reference to the socket and reports through FD_CONNECT and SO_ERROR. */
+struct async_connect {
+    struct irsock *so;
+    uint32_t daddr;
+    unsigned gen;
+    char service[IRDA_SERVICE_MAX + 1];
+};
+
+static DWORD WINAPI async_connect_main(void *arg)
+{
+    struct async_connect *ac = arg;
+    struct irsock *so = ac->so;
+    int err;
+
+    station_lock();
+    err = connect_locked(so, ac->daddr, ac->service, ac->gen);
+    so->connect_pending = FALSE;
+    if (!so->closing) {
+        so->so_error = err;
+        so->network_events |= FD_CONNECT;
+        so->event_errors[FD_CONNECT_BIT] = err;
+        notify_update(so);
+        if (so->select_event && (so->select_mask & FD_CONNECT))
+            SetEvent(so->select_event);
+    }
+    WakeAllConditionVariable(&station.changed);
+    station_unlock();
+    station_poke();
+    irsock_release(so);
+    free(ac);
+    return 0;
+}
+
+/* Starts the connect on a thread (lock held): 0 started, or an error. */
+static int connect_start_async(struct irsock *so, uint32_t daddr, const char *service, unsigned gen)
+{
+    struct async_connect *ac = calloc(1, sizeof(*ac));
+    HANDLE t;
+
+    if (!ac)
+        return WSAENOBUFS;
+    ac->so = so;
+    ac->daddr = daddr;
+    ac->gen = gen;
+    lstrcpynA(ac->service, service, sizeof(ac->service));
+    so->refs++;                             /* the thread's */
+    so->connect_pending = TRUE;
+    t = CreateThread(NULL, 0, async_connect_main, ac, 0, NULL);
+    if (!t) {
+        so->refs--;
+        so->connect_pending = FALSE;
+        free(ac);
+        return WSAENOBUFS;
+    }
+    CloseHandle(t);
+    return 0;
+}
+
+/*
  * WHY: connecting is an IAS lookup followed by an IrLMP/TinyTP connect;
  * an unknown service is WSAECONNREFUSED and a device that does not answer
- * is WSAETIMEDOUT, as Windows documents.
+ * is WSAETIMEDOUT, as Windows documents.  A non-blocking socket gets
+ * WSAEWOULDBLOCK and the outcome through FD_CONNECT, select's write set
+ * (connected) or except set (failed), and SO_ERROR.
  */
 int WSPAPI irda_connect(SOCKET s, const struct sockaddr *name, int len, LPWSABUF caller,
                         LPWSABUF callee, LPQOS sqos, LPQOS gqos, LPINT err)
@@ -313,10 +430,7 @@ int WSPAPI irda_connect(SOCKET s, const struct sockaddr *name, int len, LPWSABUF
     char service[IRDA_SERVICE_MAX + 1];
     SOCKADDR_IRDA a;
     uint32_t daddr;
-    uint8_t lsap = 0;
-    int conn = 0;
-    unsigned gen = 0;
-    ULONGLONG deadline;
+    unsigned gen;
     (void)caller; (void)callee; (void)sqos; (void)gqos;
 
     if (!so)
@@ -327,55 +441,24 @@ int WSPAPI irda_connect(SOCKET s, const struct sockaddr *name, int len, LPWSABUF
     station_lock();
     if (!*err && so->state == IRS_CONNECTED)
         *err = WSAEISCONN;
+    else if (!*err && so->connect_pending)
+        *err = WSAEALREADY;
     else if (!*err && so->state != IRS_NEW)
         *err = WSAEINVAL;
-    if (*err)
-        goto done;
-    daddr = irda_get_le32(a.irdaDeviceID);
-    gen = so->cancel_gen;
-    so->state = IRS_CONNECTING;
-    *err = link_wait(so, daddr, gen, GetTickCount64() + IRDA_CONNECT_MS);
-    if (!*err)
-        *err = resolve_service(daddr, service, &lsap);
-    if (!*err && so->closing)
-        *err = WSAEINTR;
     if (!*err) {
-        int rc;
-        station_now();
-        rc = irda_stack_connect(&station.stack, daddr, lsap, &conn);
-        if (rc < 0)
-            *err = irda_error_to_wsa(rc);
-        else
-            irsock_attach(so, conn);
-    }
-    deadline = GetTickCount64() + IRDA_CONNECT_MS;
-    while (!*err && so->state == IRS_CONNECTING) {
-        const struct irda_conn *c = irda_stack_conn(&station.stack, conn);
-        if (so->so_error)
-            *err = so->so_error;
-        else if (c && c->open)
-            so->state = IRS_CONNECTED;
-        else if (so->closing || so->cancel_gen != gen)
-            *err = WSAEINTR;
-        else if (GetTickCount64() >= deadline)
-            *err = WSAETIMEDOUT;
-        else
-            station_wait(200);
-    }
-    if (*err) {
-        if (so->conn && !so->closing) {
-            irda_stack_close(&station.stack, so->conn, false);
-            irsock_detach(so);
+        daddr = irda_get_le32(a.irdaDeviceID);
+        gen = so->cancel_gen;
+        so->state = IRS_CONNECTING;
+        if (so->nonblocking) {
+            *err = connect_start_async(so, daddr, service, gen);
+            if (*err)
+                so->state = IRS_NEW;
+            else
+                *err = WSAEWOULDBLOCK;
+        } else {
+            *err = connect_locked(so, daddr, service, gen);
         }
-        if (!so->closing)
-            so->state = IRS_NEW;
-    } else {
-        so->state = IRS_CONNECTED;
-        so->peer_addr = daddr;
-        memcpy(so->peer_service, service, sizeof(service));
-        notify_update(so);
     }
-done:
     station_unlock();
     station_poke();
     irsock_release(so);
