@@ -1028,6 +1028,127 @@ static void serial_pty_pair(void **state)
     st_close(&b);
 }
 
+/* Up and down events seen by a station (under its lock). */
+static int st_ups(struct station *s)
+{
+    EnterCriticalSection(&s->lock);
+    int n = s->ups;
+    LeaveCriticalSection(&s->lock);
+    return n;
+}
+static int st_downs(struct station *s)
+{
+    EnterCriticalSection(&s->lock);
+    int n = s->downs;
+    LeaveCriticalSection(&s->lock);
+    return n;
+}
+
+/*
+ * The COM port unplugged and plugged back: socat's pty pair is the cable.
+ * Killing socat hangs both ptys up (the ports' handles stay, every call on
+ * them fails); a new socat makes new ptys under the same COM names.  Each
+ * station must report IRMED_EV_DOWN, drop what it sends meanwhile (no
+ * hang), open the port again once it is back (IRMED_EV_UP) and carry bytes
+ * both ways again.  (Wine's server dumps its object table to its stderr
+ * when a pty it holds is hung up: noise in the prefix's first log.)
+ */
+static void serial_unplug_replug(void **state)
+{
+    (void)state;
+    char prefix[MAX_PATH], sh[512], script[MAX_PATH];
+    const char *socat = NULL;
+    if (GetFileAttributesA("Z:\\usr\\bin\\socat") != INVALID_FILE_ATTRIBUTES) socat = "/usr/bin/socat";
+    if (!socat) {
+        print_message("socat not installed (apt-get install socat): serial test skipped\n");
+        skip();
+    }
+    DWORD pl = GetEnvironmentVariableA("WINEPREFIX", prefix, sizeof(prefix));
+    if (!pl || pl >= sizeof(prefix)) {
+        print_message("WINEPREFIX not set (run through wine-tests/run.sh): serial test skipped\n");
+        skip();
+    }
+    unsigned long pid = (unsigned long)GetCurrentProcessId();
+    unsigned na = 240 + (pid % 50) * 2, nb = na + 1;
+    snprintf(script, sizeof(script), "Z:\\tmp\\irmed-unplug-%lu.sh", pid);
+    FILE *f = fopen(script, "wb");
+    assert_non_null(f);
+    fprintf(f,
+            "#!/bin/sh\n"
+            "# written by test_irmedium.exe: plug | unplug the 'cable' between COM%u and COM%u\n"
+            "P='%s'; PIDF=/tmp/irmed-unplug-%lu.pid\n"
+            "case $1 in\n"
+            "plug) rm -f \"$P/dosdevices/com%u\" \"$P/dosdevices/com%u\"\n"
+            "  %s pty,raw,echo=0,link=\"$P/dosdevices/com%u\" pty,raw,echo=0,link=\"$P/dosdevices/com%u\" "
+            "</dev/null >/dev/null 2>&1 &\n"
+            "  echo $! > $PIDF ;;\n"
+            "unplug) [ -f $PIDF ] && kill $(cat $PIDF); rm -f $PIDF ;;\n"
+            "done) rm -f \"$0\" ;;\n"
+            "esac\n",
+            na, nb, prefix, pid, na, nb, socat, na, nb);
+    fclose(f);
+    snprintf(sh, sizeof(sh), "/bin/sh /tmp/irmed-unplug-%lu.sh plug", pid);
+    assert_true(unix_sh(sh));
+
+    static struct station a, b;
+    struct irmed_config c;
+    irmed_config_default(&c);
+    c.kind = IRMED_SERIAL;
+    DWORD ea = 1, eb = 1;
+    double end = tu_now_ms() + 15000;
+    while (ea || eb) {
+        if (ea) { _snwprintf(c.serial_port, 16, L"COM%u", na); ea = st_open(&a, &c); if (ea) st_close(&a); }
+        if (eb) { _snwprintf(c.serial_port, 16, L"COM%u", nb); eb = st_open(&b, &c); if (eb) st_close(&b); }
+        if (tu_now_ms() > end)
+            fail_msg("COM%u/COM%u did not open: %lu/%lu", na, nb, (unsigned long)ea, (unsigned long)eb);
+        if (ea || eb) Sleep(100);
+    }
+    assert_int_equal(irmed_send(a.m, "plugged", 7), 0);
+    assert_true(st_wait_bytes(&b, 7, 10000));
+
+    /* unplug */
+    snprintf(sh, sizeof(sh), "/bin/sh /tmp/irmed-unplug-%lu.sh unplug", pid);
+    double t0 = tu_now_ms();
+    assert_true(unix_sh(sh));
+    while ((st_downs(&a) < 1 || st_downs(&b) < 1) && tu_now_ms() - t0 < 10000)
+        Sleep(20);
+    double down_ms = tu_now_ms() - t0;
+    print_message("unplugged: DOWN on both ports after %.0f ms (a %d, b %d)\n", down_ms, st_downs(&a), st_downs(&b));
+    assert_int_equal(st_downs(&a), 1);
+    assert_int_equal(st_downs(&b), 1);
+    assert_int_equal(irmed_wait_ready(a.m, 0), WAIT_TIMEOUT);
+    /* sending meanwhile neither blocks nor reaches anyone */
+    struct irmed_stats st0, st1;
+    irmed_get_stats(a.m, &st0);
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(irmed_send(a.m, "lost", 4), 0);
+    Sleep(300);
+    irmed_get_stats(a.m, &st1);
+    assert_true(st1.tx_dropped >= st0.tx_dropped + 40);
+
+    /* plug back in: new ptys under the same names */
+    snprintf(sh, sizeof(sh), "/bin/sh /tmp/irmed-unplug-%lu.sh plug", pid);
+    t0 = tu_now_ms();
+    assert_true(unix_sh(sh));
+    while ((st_ups(&a) < 2 || st_ups(&b) < 2) && tu_now_ms() - t0 < 15000)
+        Sleep(20);
+    print_message("plugged back: UP on both ports after %.0f ms\n", tu_now_ms() - t0);
+    assert_int_equal(st_ups(&a), 2);
+    assert_int_equal(st_ups(&b), 2);
+    assert_int_equal(irmed_wait_ready(a.m, 0), 0);
+    size_t had_a = st_bytes(&a), had_b = st_bytes(&b);
+    assert_int_equal(had_b, 7);              /* nothing of the unplugged time arrived */
+    assert_int_equal(irmed_send(a.m, "again", 5), 0);
+    assert_int_equal(irmed_send(b.m, "back", 4), 0);
+    assert_true(st_wait_bytes(&b, had_b + 5, 10000));
+    assert_true(st_wait_bytes(&a, had_a + 4, 10000));
+    st_close(&a);
+    st_close(&b);
+    snprintf(sh, sizeof(sh), "/bin/sh -c '/bin/sh /tmp/irmed-unplug-%lu.sh unplug; /bin/sh /tmp/irmed-unplug-%lu.sh done'",
+             pid, pid);
+    unix_sh(sh);
+}
+
 static int teardown(void **state)
 {
     (void)state;
@@ -1060,6 +1181,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_teardown(air_out_of_range, teardown),
         cmocka_unit_test_teardown(air_line_rate, teardown),
         cmocka_unit_test_teardown(serial_pty_pair, teardown),
+        cmocka_unit_test_teardown(serial_unplug_replug, teardown),
     };
     return cmocka_run_group_tests(tests, tu_group_startup, tu_group_cleanup);
 }

@@ -157,7 +157,7 @@ typedef struct irmed irmed_t;
 struct irmed_stats {
     uint64_t tx_bytes, tx_dropped;     /* put on the medium / dropped (down, queue full) */
     uint64_t rx_bytes, rx_lost;        /* delivered to rx / dropped by the loss option */
-    uint32_t connects;                 /* air: successful (re)connections */
+    uint32_t connects;                 /* air: successful (re)connections; serial: opens of the port */
     uint32_t hub_starts;               /* air: irair.exe processes this station started */
     uint32_t hub_pid;                  /* air: the current hub's process id (0 if down) */
     uint32_t station_id;               /* air: the hub's number for this station */

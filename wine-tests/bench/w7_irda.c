@@ -74,7 +74,7 @@ static void pattern_init(void)
         x ^= x << 5;
         pattern[i] = (unsigned char)(x >> 11);
     }
-    for (; i < PERIOD + CHUNK; i++)         /* CHUNK > PERIOD: it wraps more than once */
+    for (; i < PERIOD + CHUNK; i++)         /* CHUNK > PERIOD: no memcpy, it overlaps */
         pattern[i] = pattern[i - PERIOD];
 }
 
