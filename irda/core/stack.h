@@ -28,7 +28,7 @@
 #include "pcap.h"
 
 #define IRDA_STACK_MAX_CONN   16
-#define IRDA_STACK_RXBUF      32768
+#define IRDA_STACK_RXBUF      65536     /* per connection: credit for 4 windows of 7 x 2 KiB */
 #define IRDA_STACK_BACKLOG    8
 #define IRDA_STACK_RX_SDU     8192      /* MaxSduSize offered in TinyTP connects */
 

@@ -325,6 +325,8 @@ static struct txq_item *dequeue(irmed_t *m)
     return it;
 }
 
+#define PACE_SLACK_MS 3.0
+
 /* Rate emulation: waits until the piece has "crossed the air"; 0 if stopping. */
 static int pace(irmed_t *m, size_t len)
 {
@@ -333,7 +335,11 @@ static int pace(irmed_t *m, size_t len)
         return 1;
     double bits = rate <= 115200 ? 10.0 : 8.0;
     double now = irmed__now_ms();
-    double start = m->air_free_ms > now ? m->air_free_ms : now;
+    /* Back to back: a piece that was waiting while the line was busy goes
+     * out when the line became free, even if this thread woke up a little
+     * late (timer granularity), or every piece would lose that lateness
+     * for good (measured: 4.16 ms pieces at 4 Mbit/s every 5.3-5.5 ms). */
+    double start = m->air_free_ms > now - PACE_SLACK_MS ? m->air_free_ms : now;
     double due = start + (double)len * bits * 1000.0 / rate;
     m->air_free_ms = due;
     for (;;) {
