@@ -294,7 +294,7 @@ static DWORD WINAPI rx_main(void *arg)
 
 DWORD air_start(irmed_t *m)
 {
-    if (!(m->txmsg = malloc(AIR_HDR + AIR_MAX_PAYLOAD)))
+    if (!(m->txmsg = malloc(AIR_HDR + AIR_MAX_PAYLOAD)) || !(m->directmsg = malloc(AIR_HDR + AIR_MAX_PAYLOAD)))
         return ERROR_NOT_ENOUGH_MEMORY;
     m->rx_thread = CreateThread(NULL, 0, rx_main, m, 0, NULL);
     return m->rx_thread ? 0 : GetLastError();
@@ -308,6 +308,36 @@ void air_stop(irmed_t *m)
     if (s != INVALID_SOCKET)
         m->ws.p_shutdown(s, SD_BOTH);
     LeaveCriticalSection(&m->lock);
+}
+
+DWORD air_write_pieces(irmed_t *m, struct txq_item *const *pieces, size_t n)
+{
+    uint8_t *msg = m->txmsg;     /* only the transmit thread writes DATA */
+    size_t len = 0;
+    int e;
+    for (size_t i = 0; i < n; i++) {
+        air_header(msg + len, AIR_DATA, pieces[i]->len);
+        memcpy(msg + len + AIR_HDR, pieces[i]->data, pieces[i]->len);
+        len += AIR_HDR + pieces[i]->len;
+    }
+    EnterCriticalSection(&m->send_lock);
+    EnterCriticalSection(&m->lock);
+    SOCKET s = m->sock;
+    LeaveCriticalSection(&m->lock);
+    e = s == INVALID_SOCKET ? WSAENOTCONN : send_all(m, s, msg, len);
+    LeaveCriticalSection(&m->send_lock);
+    return (DWORD)e;
+}
+
+DWORD air_write_direct(irmed_t *m, const uint8_t *p, size_t len)
+{
+    uint8_t *msg = m->directmsg;
+    air_header(msg, AIR_DATA, len);
+    memcpy(msg + AIR_HDR, p, len);
+    EnterCriticalSection(&m->lock);
+    SOCKET s = m->sock;
+    LeaveCriticalSection(&m->lock);
+    return (DWORD)(s == INVALID_SOCKET ? WSAENOTCONN : send_all(m, s, msg, AIR_HDR + len));
 }
 
 DWORD air_write(irmed_t *m, const uint8_t *p, size_t len)

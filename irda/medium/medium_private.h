@@ -42,6 +42,8 @@ struct irmed {
     int hub_started_once;
     int hub_seen_since_start;
     uint8_t *txmsg;                 /* the transmit thread's message buffer */
+    uint8_t *directmsg;             /* a sender's own, under send_lock (unshaped air) */
+    int tx_busy;                    /* the transmit thread holds a dequeued piece */
 
     /* serial */
     HANDLE com;
@@ -54,6 +56,11 @@ void irmed__event(irmed_t *m, int ev, uint32_t detail);
 
 DWORD air_start(irmed_t *m);                     /* creates m->rx_thread */
 DWORD air_write(irmed_t *m, const uint8_t *p, size_t len);
+/* Several pieces in one write (each its own DATA message; at most
+ * AIR_HDR + AIR_MAX_PAYLOAD bytes framed in all). */
+DWORD air_write_pieces(irmed_t *m, struct txq_item *const *pieces, size_t n);
+/* One piece from the sender's thread (caller holds send_lock). */
+DWORD air_write_direct(irmed_t *m, const uint8_t *p, size_t len);
 DWORD air_set_range(irmed_t *m, int in_range);
 void  air_stop(irmed_t *m);                      /* wakes the receive thread */
 

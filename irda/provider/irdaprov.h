@@ -33,6 +33,8 @@
 struct irop;
 struct irsock;
 
+#define STATION_OUT_MAX 32768
+
 struct station {
     CRITICAL_SECTION lock;
     CONDITION_VARIABLE changed;         /* any stack event, any socket change */
@@ -49,6 +51,12 @@ struct station {
     struct irsock *by_conn[IRDA_STACK_MAX_CONN + 1];
     HANDLE capture_file;
     struct irda_pcap capture;
+    /* what the stack put on the medium since the lock was taken: it goes
+     * out as one piece when the lock is let go (a whole IrLAP window in one
+     * write to the air instead of seven) */
+    BOOL coalesce;                      /* the unshaped air only */
+    size_t out_len;
+    uint8_t out[STATION_OUT_MAX];
 };
 extern struct station station;
 

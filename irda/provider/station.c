@@ -17,7 +17,20 @@ static LONG start_count;
 static ULONGLONG epoch_ms;
 
 void station_lock(void)   { EnterCriticalSection(&station.lock); }
-void station_unlock(void) { LeaveCriticalSection(&station.lock); }
+/* Hands what the stack wrote to the medium (lock held, so the order of
+ * pieces is the order the stack made them). */
+static void flush_out(void)
+{
+    if (station.out_len && station.medium)
+        irmed_send(station.medium, station.out, station.out_len);
+    station.out_len = 0;
+}
+
+void station_unlock(void)
+{
+    flush_out();
+    LeaveCriticalSection(&station.lock);
+}
 void station_poke(void)   { SetEvent(station.wake); }
 
 uint64_t station_now(void)
@@ -29,6 +42,7 @@ uint64_t station_now(void)
 
 BOOL station_wait(DWORD ms)
 {
+    flush_out();
     return SleepConditionVariableCS(&station.changed, &station.lock, ms);
 }
 
@@ -54,13 +68,26 @@ int irda_error_to_wsa(int err)
 static void on_medium_write(void *ctx, const uint8_t *bytes, size_t len)
 {
     (void)ctx;
-    if (station.medium)
-        irmed_send(station.medium, bytes, len);
+    if (!station.coalesce) {
+        if (station.medium)
+            irmed_send(station.medium, bytes, len);
+        return;
+    }
+    if (station.out_len + len > sizeof(station.out))
+        flush_out();
+    if (len > sizeof(station.out)) {
+        if (station.medium)
+            irmed_send(station.medium, bytes, len);
+        return;
+    }
+    memcpy(station.out + station.out_len, bytes, len);
+    station.out_len += len;
 }
 
 static void on_set_speed(void *ctx, uint32_t baud)
 {
     (void)ctx;
+    flush_out();                        /* the frames before it go at the old rate */
     if (station.medium)
         irmed_set_baud(station.medium, baud);
 }
@@ -240,6 +267,8 @@ int station_start(void)
     }
     capture_start();
     mcfg.device_address = cfg.saddr;
+    /* a line-rate emulation or a serial port times each frame: no bursts there */
+    station.coalesce = mcfg.kind == IRMED_AIR && !mcfg.rate;
     cb.ctx = NULL;
     cb.rx = on_medium_rx;
     cb.event = NULL;
