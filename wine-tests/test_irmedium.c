@@ -8,6 +8,7 @@
  * --irmed-child PORT INDEX` (used by the start race test).
  */
 #include "testutil.h"
+#include "serialcable.h"
 #include "medium.h"
 
 #include <stdio.h>
@@ -1056,39 +1057,14 @@ static int st_downs(struct station *s)
 static void serial_unplug_replug(void **state)
 {
     (void)state;
-    char prefix[MAX_PATH], sh[512], script[MAX_PATH];
-    const char *socat = NULL;
-    if (GetFileAttributesA("Z:\\usr\\bin\\socat") != INVALID_FILE_ATTRIBUTES) socat = "/usr/bin/socat";
-    if (!socat) {
-        print_message("socat not installed (apt-get install socat): serial test skipped\n");
+    static struct tu_cable cable;
+    int rc = tu_cable_init(&cable, 240);
+    if (rc == 77) {
+        print_message("socat or WINEPREFIX missing: serial test skipped\n");
         skip();
     }
-    DWORD pl = GetEnvironmentVariableA("WINEPREFIX", prefix, sizeof(prefix));
-    if (!pl || pl >= sizeof(prefix)) {
-        print_message("WINEPREFIX not set (run through wine-tests/run.sh): serial test skipped\n");
-        skip();
-    }
-    unsigned long pid = (unsigned long)GetCurrentProcessId();
-    unsigned na = 240 + (pid % 50) * 2, nb = na + 1;
-    snprintf(script, sizeof(script), "Z:\\tmp\\irmed-unplug-%lu.sh", pid);
-    FILE *f = fopen(script, "wb");
-    assert_non_null(f);
-    fprintf(f,
-            "#!/bin/sh\n"
-            "# written by test_irmedium.exe: plug | unplug the 'cable' between COM%u and COM%u\n"
-            "P='%s'; PIDF=/tmp/irmed-unplug-%lu.pid\n"
-            "case $1 in\n"
-            "plug) rm -f \"$P/dosdevices/com%u\" \"$P/dosdevices/com%u\"\n"
-            "  %s pty,raw,echo=0,link=\"$P/dosdevices/com%u\" pty,raw,echo=0,link=\"$P/dosdevices/com%u\" "
-            "</dev/null >/dev/null 2>&1 &\n"
-            "  echo $! > $PIDF ;;\n"
-            "unplug) [ -f $PIDF ] && kill $(cat $PIDF); rm -f $PIDF ;;\n"
-            "done) rm -f \"$0\" ;;\n"
-            "esac\n",
-            na, nb, prefix, pid, na, nb, socat, na, nb);
-    fclose(f);
-    snprintf(sh, sizeof(sh), "/bin/sh /tmp/irmed-unplug-%lu.sh plug", pid);
-    assert_true(unix_sh(sh));
+    assert_int_equal(rc, 0);
+    assert_int_equal(tu_cable_plug(&cable), 0);
 
     static struct station a, b;
     struct irmed_config c;
@@ -1097,23 +1073,22 @@ static void serial_unplug_replug(void **state)
     DWORD ea = 1, eb = 1;
     double end = tu_now_ms() + 15000;
     while (ea || eb) {
-        if (ea) { _snwprintf(c.serial_port, 16, L"COM%u", na); ea = st_open(&a, &c); if (ea) st_close(&a); }
-        if (eb) { _snwprintf(c.serial_port, 16, L"COM%u", nb); eb = st_open(&b, &c); if (eb) st_close(&b); }
+        if (ea) { _snwprintf(c.serial_port, 16, L"COM%u", cable.a); ea = st_open(&a, &c); if (ea) st_close(&a); }
+        if (eb) { _snwprintf(c.serial_port, 16, L"COM%u", cable.b); eb = st_open(&b, &c); if (eb) st_close(&b); }
         if (tu_now_ms() > end)
-            fail_msg("COM%u/COM%u did not open: %lu/%lu", na, nb, (unsigned long)ea, (unsigned long)eb);
+            fail_msg("COM%u/COM%u did not open: %lu/%lu", cable.a, cable.b, (unsigned long)ea, (unsigned long)eb);
         if (ea || eb) Sleep(100);
     }
     assert_int_equal(irmed_send(a.m, "plugged", 7), 0);
     assert_true(st_wait_bytes(&b, 7, 10000));
 
     /* unplug */
-    snprintf(sh, sizeof(sh), "/bin/sh /tmp/irmed-unplug-%lu.sh unplug", pid);
     double t0 = tu_now_ms();
-    assert_true(unix_sh(sh));
+    assert_int_equal(tu_cable_unplug(&cable), 0);
     while ((st_downs(&a) < 1 || st_downs(&b) < 1) && tu_now_ms() - t0 < 10000)
         Sleep(20);
-    double down_ms = tu_now_ms() - t0;
-    print_message("unplugged: DOWN on both ports after %.0f ms (a %d, b %d)\n", down_ms, st_downs(&a), st_downs(&b));
+    print_message("unplugged: DOWN on both ports after %.0f ms (a %d, b %d)\n", tu_now_ms() - t0, st_downs(&a),
+                  st_downs(&b));
     assert_int_equal(st_downs(&a), 1);
     assert_int_equal(st_downs(&b), 1);
     assert_int_equal(irmed_wait_ready(a.m, 0), WAIT_TIMEOUT);
@@ -1127,9 +1102,8 @@ static void serial_unplug_replug(void **state)
     assert_true(st1.tx_dropped >= st0.tx_dropped + 40);
 
     /* plug back in: new ptys under the same names */
-    snprintf(sh, sizeof(sh), "/bin/sh /tmp/irmed-unplug-%lu.sh plug", pid);
     t0 = tu_now_ms();
-    assert_true(unix_sh(sh));
+    assert_int_equal(tu_cable_plug(&cable), 0);
     while ((st_ups(&a) < 2 || st_ups(&b) < 2) && tu_now_ms() - t0 < 15000)
         Sleep(20);
     print_message("plugged back: UP on both ports after %.0f ms\n", tu_now_ms() - t0);
@@ -1144,9 +1118,7 @@ static void serial_unplug_replug(void **state)
     assert_true(st_wait_bytes(&a, had_a + 4, 10000));
     st_close(&a);
     st_close(&b);
-    snprintf(sh, sizeof(sh), "/bin/sh -c '/bin/sh /tmp/irmed-unplug-%lu.sh unplug; /bin/sh /tmp/irmed-unplug-%lu.sh done'",
-             pid, pid);
-    unix_sh(sh);
+    tu_cable_done(&cable);
 }
 
 static int teardown(void **state)
