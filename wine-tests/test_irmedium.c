@@ -868,6 +868,20 @@ static void config_and_identity(void **state)
     irmed_config_load(&c);
     assert_int_equal(c.kind, IRMED_SERIAL);
     assert_true(!wcscmp(c.serial_port, L"COM12"));
+    SetEnvironmentVariableW(L"CEWS2_IRDA_MEDIUM", L"COM340");
+    irmed_config_load(&c);
+    assert_int_equal(c.kind, IRMED_SERIAL);
+    assert_true(!wcscmp(c.serial_port, L"COM340"));
+    /* a mistake is not the air: the medium cannot be opened */
+    SetEnvironmentVariableW(L"CEWS2_IRDA_MEDIUM", L"serial-port-one");
+    irmed_config_load(&c);
+    assert_int_equal(c.kind, IRMED_SERIAL);
+    assert_int_equal(c.serial_port[0], 0);
+    {
+        irmed_t *bad = NULL;
+        assert_int_not_equal(irmed_open(&c, NULL, &bad), 0);
+        assert_null(bad);
+    }
 
     static const WCHAR *vars[] = { L"CEWS2_IRDA_MEDIUM", L"CEWS2_IRDA_AIR_PORT", L"CEWS2_IRDA_AIR_RATE",
                                    L"CEWS2_IRDA_AIR_LOSS", L"CEWS2_IRDA_AIR_LOSS_MODE",

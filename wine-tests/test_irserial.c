@@ -300,13 +300,44 @@ static void unplugged_port_resets_then_recovers(void **state)
     wd_deadline = 0;
 }
 
+/* A Medium that names neither the air nor a COM port: the station does not
+ * start, so no AF_IRDA socket can be made (it does not go on the air). */
+static int bogus_medium_main(void)
+{
+    set_env("CEWS2_IRDA_MEDIUM", "serial-port-one");
+    if (tu_startup()) return 10;
+    SOCKET s = socket(AF_IRDA, SOCK_STREAM, 0);
+    int e = s == INVALID_SOCKET ? WSAGetLastError() : 0;
+    printf("socket(AF_IRDA) with Medium \"serial-port-one\": %s, error %d\n",
+           s == INVALID_SOCKET ? "INVALID_SOCKET" : "a socket", e);
+    if (s != INVALID_SOCKET) closesocket(s);
+    WSACleanup();
+    return e;
+}
+
+static void medium_misspelt_is_an_error(void **state)
+{
+    (void)state;
+    char *out = NULL;
+    WCHAR exe[MAX_PATH], cmd[MAX_PATH + 32];
+    GetModuleFileNameW(NULL, exe, MAX_PATH);
+    _snwprintf(cmd, ARRAYSIZE(cmd), L"\"%ls\" --bogus-medium", exe);
+    int code = tu_run_capture(cmd, NULL, NULL, &out, 60000);
+    print_message("%s", out ? out : "");
+    free(out);
+    assert_int_equal(code, WSAENETDOWN);        /* the provider could not start its medium */
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 3 && !strcmp(argv[1], "--serial-child"))
         return child_main((DWORD)strtoul(argv[2], NULL, 10));
+    if (argc >= 2 && !strcmp(argv[1], "--bogus-medium"))
+        return bogus_medium_main();
     tu_main_init(argc, argv);
     setvbuf(stdout, NULL, _IONBF, 0);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(medium_misspelt_is_an_error),
         cmocka_unit_test(unplugged_port_resets_then_recovers),
     };
     return cmocka_run_group_tests_name("irserial", tests, group_setup, group_teardown);

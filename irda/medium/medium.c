@@ -94,7 +94,7 @@ static HKEY open_key(const WCHAR *path)
     return k;
 }
 
-/* "COMn" (case-insensitive, n 1..255) -> canonical L"COMn"; else 0. */
+/* "COMn" (case-insensitive, n 1..4096) -> canonical L"COMn"; else 0. */
 static int parse_com(const WCHAR *s, WCHAR *out, size_t n)
 {
     while (*s == L' ') s++;
@@ -104,19 +104,27 @@ static int parse_com(const WCHAR *s, WCHAR *out, size_t n)
         return 0;
     WCHAR *end;
     unsigned long num = wcstoul(s + 3, &end, 10);
-    if (end == s + 3 || num < 1 || num > 255 || (*end && *end != L':'))
+    if (end == s + 3 || num < 1 || num > 4096 || (*end && *end != L':'))
         return 0;
     _snwprintf(out, n, L"COM%lu", num);
     out[n - 1] = 0;
     return 1;
 }
 
+/* A value that names neither the air nor a COM port is a serial medium
+ * with no port: opening it fails, so the mistake shows (an AF_IRDA socket
+ * cannot be made: WSAENETDOWN) instead of the station quietly going on
+ * the air. */
 static void apply_medium(struct irmed_config *cfg, const WCHAR *v)
 {
-    if (parse_com(v, cfg->serial_port, sizeof(cfg->serial_port) / sizeof(WCHAR)))
+    if (parse_com(v, cfg->serial_port, sizeof(cfg->serial_port) / sizeof(WCHAR))) {
         cfg->kind = IRMED_SERIAL;
-    else if (!_wcsicmp(v, L"air") || !*v)
+    } else if (!_wcsicmp(v, L"air") || !*v) {
         cfg->kind = IRMED_AIR;
+    } else {
+        cfg->kind = IRMED_SERIAL;
+        cfg->serial_port[0] = 0;
+    }
 }
 
 static void apply_rate(struct irmed_config *cfg, const WCHAR *v)
