@@ -478,15 +478,11 @@ int irda_stack_send(struct irda_stack *st, int handle, const uint8_t *data, size
         return IRDA_ERR_NOTFOUND;
     if (!c->open || c->local_closed)
         return IRDA_ERR_STATE;
-    /* A stream's SDUs are whole PDUs: an SDU of 4096 bytes over 2045-byte
-     * PDUs went out as 2045 + 2045 + 6, a window slot in three nearly
-     * empty.  Moderate (about 4 KiB) and a multiple of the PDU payload. */
-    size_t pdu = ttp_max_pdu_data(&c->ttp), max = ttp_max_sdu(&c->ttp);
-    if (max > pdu && max > 4096) {
-        size_t whole = 4096 / pdu * pdu;
-        max = whole ? whole : pdu;
-    }
-    /* a stream: small writes waiting for credit fill up the last PDU queued */
+    /* A stream has no message boundaries: every SDU is one PDU, and the
+     * next write first tops up the last one still queued.  (SDUs of a
+     * write each went out as 2045 + 3 for writes of 2048 bytes, or
+     * 2045 + 2045 + 6 for 4096: a window slot spent on a few bytes.) */
+    size_t max = ttp_max_pdu_data(&c->ttp);
     size_t off = ttp_append(&c->ttp, data, len);
     while (off < len) {
         size_t n = len - off < max ? len - off : max;

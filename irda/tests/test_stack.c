@@ -610,6 +610,47 @@ static void test_small_writes_coalesce(void **s)
     assert_int_equal(NB.st.conns[conn_b - 1].ttp.protocol_errors, 0);
 }
 
+/* Writes of 2048 bytes on a stream faster than the line top up the PDU
+ * still queued (2045 bytes of data each with 2 KiB frames) instead of
+ * making two PDUs each (2045 + 3): 200 writes took 400 PDUs, now about
+ * 255 (a PDU already on its way when the next write comes is not topped
+ * up: the line does not wait for the writer). */
+static void test_writes_fill_whole_pdus(void **s)
+{
+    (void)s;
+    discover_query_connect();
+    air.bytes_per_ms = 12;                     /* 115.2 kb/s */
+    const size_t write_len = 2048, want = 200 * write_len;
+    size_t sent = 0, got = 0;
+    unsigned long pdus0 = NA.st.conns[conn_a - 1].ttp.tx_pdus;
+    uint64_t t0 = air.now;
+    static uint8_t buf[8192];
+    while (got < want && air.now < t0 + 120000) {
+        while (sent < want) {
+            size_t n = want - sent < write_len ? want - sent : write_len;
+            for (size_t i = 0; i < n; i++) buf[i] = pattern(sent + i, 0);
+            int rc = irda_stack_send(&NA.st, conn_a, buf, n);
+            if (rc == IRDA_ERR_AGAIN) break;
+            assert_true(rc > 0);
+            sent += (size_t)rc;
+        }
+        int rc;
+        while ((rc = irda_stack_recv(&NB.st, conn_b, buf, sizeof buf)) > 0) {
+            for (int i = 0; i < rc; i++)
+                if (buf[i] != pattern(got + (size_t)i, 0))
+                    fail_msg("byte %zu wrong", got + (size_t)i);
+            got += (size_t)rc;
+        }
+        run(5);
+    }
+    air.bytes_per_ms = 0;
+    assert_int_equal(got, want);
+    size_t per_pdu = (size_t)irda_stack_send_pdu_len(&NA.st, conn_a);
+    unsigned long pdus = NA.st.conns[conn_a - 1].ttp.tx_pdus - pdus0;
+    print_message("200 writes of 2048 bytes in %lu PDUs of up to %zu bytes\n", pdus, per_pdu);
+    assert_true(pdus * 2 < 200 * 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -622,6 +663,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_paced_reader_blocking_sender, setup, teardown),
         cmocka_unit_test_setup_teardown(test_graceful_close_then_query, setup, teardown),
         cmocka_unit_test_setup_teardown(test_small_writes_coalesce, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writes_fill_whole_pdus, setup, teardown),
     };
     return cmocka_run_group_tests_name("stack", tests, NULL, NULL);
 }
