@@ -925,6 +925,34 @@ static int unix_sh(const char *script)
     return 1;
 }
 
+/* Opens stations a and b on COMna and COMnb, retrying while socat makes
+ * the ports (up to 15 s). */
+static void open_serial_pair(struct station *a, struct station *b, unsigned na, unsigned nb)
+{
+    struct irmed_config c;
+    DWORD ea = 1, eb = 1;
+    double end = tu_now_ms() + 15000;
+    irmed_config_default(&c);
+    c.kind = IRMED_SERIAL;
+    memset(a, 0, sizeof(*a));
+    memset(b, 0, sizeof(*b));
+    while (ea || eb) {
+        if (ea) {
+            _snwprintf(c.serial_port, 16, L"COM%u", na);
+            ea = st_open(a, &c);
+            if (ea) st_close(a);
+        }
+        if (eb) {
+            _snwprintf(c.serial_port, 16, L"COM%u", nb);
+            eb = st_open(b, &c);
+            if (eb) st_close(b);
+        }
+        if (tu_now_ms() > end)
+            fail_msg("COM%u/COM%u did not open: %lu/%lu", na, nb, (unsigned long)ea, (unsigned long)eb);
+        if (ea || eb) Sleep(100);
+    }
+}
+
 static void serial_pty_pair(void **state)
 {
     (void)state;
@@ -976,28 +1004,7 @@ static void serial_pty_pair(void **state)
     assert_true(unix_sh(sh));
 
     static struct station a, b;
-    struct irmed_config c;
-    irmed_config_default(&c);
-    c.kind = IRMED_SERIAL;
-    DWORD ea = 1, eb = 1;
-    double end = tu_now_ms() + 15000;
-    memset(&a, 0, sizeof(a));
-    memset(&b, 0, sizeof(b));
-    while (ea || eb) {
-        if (ea) {
-            _snwprintf(c.serial_port, 16, L"COM%u", na);
-            ea = st_open(&a, &c);
-            if (ea) st_close(&a);
-        }
-        if (eb) {
-            _snwprintf(c.serial_port, 16, L"COM%u", nb);
-            eb = st_open(&b, &c);
-            if (eb) st_close(&b);
-        }
-        if (tu_now_ms() > end)
-            fail_msg("COM%u/COM%u did not open: %lu/%lu", na, nb, (unsigned long)ea, (unsigned long)eb);
-        if (ea || eb) Sleep(100);
-    }
+    open_serial_pair(&a, &b, na, nb);
     tu_log("COM%u <-> COM%u open", na, nb);
     assert_int_equal(irmed_wait_ready(a.m, 5000), 0);
     assert_int_equal(a.ups, 1);
@@ -1081,18 +1088,7 @@ static void serial_unplug_replug(void **state)
     assert_int_equal(tu_cable_plug(&cable), 0);
 
     static struct station a, b;
-    struct irmed_config c;
-    irmed_config_default(&c);
-    c.kind = IRMED_SERIAL;
-    DWORD ea = 1, eb = 1;
-    double end = tu_now_ms() + 15000;
-    while (ea || eb) {
-        if (ea) { _snwprintf(c.serial_port, 16, L"COM%u", cable.a); ea = st_open(&a, &c); if (ea) st_close(&a); }
-        if (eb) { _snwprintf(c.serial_port, 16, L"COM%u", cable.b); eb = st_open(&b, &c); if (eb) st_close(&b); }
-        if (tu_now_ms() > end)
-            fail_msg("COM%u/COM%u did not open: %lu/%lu", cable.a, cable.b, (unsigned long)ea, (unsigned long)eb);
-        if (ea || eb) Sleep(100);
-    }
+    open_serial_pair(&a, &b, cable.a, cable.b);
     assert_int_equal(irmed_send(a.m, "plugged", 7), 0);
     assert_true(st_wait_bytes(&b, 7, 10000));
 

@@ -572,25 +572,27 @@ static void test_graceful_close_then_query(void **s)
  * for credit or for IrLAP fill up the PDU already queued (no Nagle delay:
  * a write with credit at hand still leaves at once), and the bytes arrive
  * intact and in order. */
-static void test_small_writes_coalesce(void **s)
+/* A connects B; A writes want bytes in writes of write_len on a line of
+ * 12 bytes/ms (115.2 kb/s), B reads and checks them all.  Returns the PDUs
+ * A's TinyTP sent for them; *writes gets the number of writes. */
+static unsigned long write_in_pieces(size_t write_len, size_t want, size_t *writes, uint64_t *took_ms)
 {
-    (void)s;
     discover_query_connect();
-    air.bytes_per_ms = 12;                     /* 115.2 kb/s */
-    const size_t want = 60000;
-    size_t sent = 0, got = 0, writes = 0;
+    air.bytes_per_ms = 12;
+    size_t sent = 0, got = 0;
     unsigned long pdus0 = NA.st.conns[conn_a - 1].ttp.tx_pdus;
     uint64_t t0 = air.now;
-    uint8_t buf[8192];
+    static uint8_t buf[8192];
+    *writes = 0;
     while (got < want && air.now < t0 + 120000) {
         while (sent < want) {
-            size_t n = want - sent < 100 ? want - sent : 100;
+            size_t n = want - sent < write_len ? want - sent : write_len;
             for (size_t i = 0; i < n; i++) buf[i] = pattern(sent + i, 0);
             int rc = irda_stack_send(&NA.st, conn_a, buf, n);
             if (rc == IRDA_ERR_AGAIN) break;
             assert_true(rc > 0);
             sent += (size_t)rc;
-            writes++;
+            (*writes)++;
         }
         int rc;
         while ((rc = irda_stack_recv(&NB.st, conn_b, buf, sizeof buf)) > 0) {
@@ -603,11 +605,19 @@ static void test_small_writes_coalesce(void **s)
     }
     air.bytes_per_ms = 0;
     assert_int_equal(got, want);
-    unsigned long pdus = NA.st.conns[conn_a - 1].ttp.tx_pdus - pdus0;
-    print_message("%zu writes of 100 bytes left in %lu PDUs, %llu ms\n", writes, pdus,
-                  (unsigned long long)(air.now - t0));
-    assert_true(pdus * 4 < writes);
     assert_int_equal(NB.st.conns[conn_b - 1].ttp.protocol_errors, 0);
+    *took_ms = air.now - t0;
+    return NA.st.conns[conn_a - 1].ttp.tx_pdus - pdus0;
+}
+
+static void test_small_writes_coalesce(void **s)
+{
+    (void)s;
+    size_t writes;
+    uint64_t took;
+    unsigned long pdus = write_in_pieces(100, 60000, &writes, &took);
+    print_message("%zu writes of 100 bytes left in %lu PDUs, %llu ms\n", writes, pdus, (unsigned long long)took);
+    assert_true(pdus * 4 < writes);
 }
 
 /* Writes of 2048 bytes on a stream faster than the line top up the PDU
@@ -618,36 +628,11 @@ static void test_small_writes_coalesce(void **s)
 static void test_writes_fill_whole_pdus(void **s)
 {
     (void)s;
-    discover_query_connect();
-    air.bytes_per_ms = 12;                     /* 115.2 kb/s */
-    const size_t write_len = 2048, want = 200 * write_len;
-    size_t sent = 0, got = 0;
-    unsigned long pdus0 = NA.st.conns[conn_a - 1].ttp.tx_pdus;
-    uint64_t t0 = air.now;
-    static uint8_t buf[8192];
-    while (got < want && air.now < t0 + 120000) {
-        while (sent < want) {
-            size_t n = want - sent < write_len ? want - sent : write_len;
-            for (size_t i = 0; i < n; i++) buf[i] = pattern(sent + i, 0);
-            int rc = irda_stack_send(&NA.st, conn_a, buf, n);
-            if (rc == IRDA_ERR_AGAIN) break;
-            assert_true(rc > 0);
-            sent += (size_t)rc;
-        }
-        int rc;
-        while ((rc = irda_stack_recv(&NB.st, conn_b, buf, sizeof buf)) > 0) {
-            for (int i = 0; i < rc; i++)
-                if (buf[i] != pattern(got + (size_t)i, 0))
-                    fail_msg("byte %zu wrong", got + (size_t)i);
-            got += (size_t)rc;
-        }
-        run(5);
-    }
-    air.bytes_per_ms = 0;
-    assert_int_equal(got, want);
-    size_t per_pdu = (size_t)irda_stack_send_pdu_len(&NA.st, conn_a);
-    unsigned long pdus = NA.st.conns[conn_a - 1].ttp.tx_pdus - pdus0;
-    print_message("200 writes of 2048 bytes in %lu PDUs of up to %zu bytes\n", pdus, per_pdu);
+    size_t writes;
+    uint64_t took;
+    unsigned long pdus = write_in_pieces(2048, 200 * 2048, &writes, &took);
+    print_message("%zu writes of 2048 bytes in %lu PDUs of up to %d bytes\n", writes, pdus,
+                  irda_stack_send_pdu_len(&NA.st, conn_a));
     assert_true(pdus * 2 < 200 * 3);
 }
 

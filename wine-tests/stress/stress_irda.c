@@ -282,6 +282,20 @@ fail:
     return 0;
 }
 
+/* Starts n load threads (L[0..n-1], th[0..n-1]) towards station `station`. */
+static void ir_start_load(struct ir_load *L, HANDLE *th, int n, const unsigned char id[4], int station,
+                          int rounds, unsigned bytes)
+{
+    for (int k = 0; k < n; k++) {
+        memset(&L[k], 0, sizeof(L[k]));
+        memcpy(L[k].id, id, 4);
+        L[k].station = station;
+        L[k].rounds = rounds;
+        L[k].bytes = bytes;
+        th[k] = CreateThread(NULL, 0, ir_load_thread, &L[k], 0, NULL);
+    }
+}
+
 struct ir_pusher { SOCKET s; volatile LONG stop; int result, err; double failed_at; unsigned long long sent; };
 
 /* Follows the station's protocol (a length, then pattern bytes from offset
@@ -422,14 +436,7 @@ static void ir_station_client(int index, DWORD ppid, int rounds, unsigned bytes,
         snprintf(R->what, sizeof(R->what), "station %d did not discover station %d", index, target);
         R->failed = 1;
     } else {
-        for (int k = 0; k < threads; k++) {
-            memset(&L[k], 0, sizeof(L[k]));
-            memcpy(L[k].id, ids[target], 4);
-            L[k].station = target;
-            L[k].rounds = rounds;
-            L[k].bytes = bytes;
-            th[k] = CreateThread(NULL, 0, ir_load_thread, &L[k], 0, NULL);
-        }
+        ir_start_load(L, th, threads, ids[target], target, rounds, bytes);
         WaitForMultipleObjects((DWORD)threads, th, TRUE, INFINITE);
         for (int k = 0; k < threads; k++) {
             CloseHandle(th[k]);
@@ -497,15 +504,8 @@ static int irda_main(int rounds, unsigned bytes, int threads)
     if (pair_go) SetEvent(pair_go);
     for (int i = 1; i < IR_STATIONS; i++) {
         int first = nt;
-        for (int k = 0; k < IR_THREADS_PER; k++) {
-            memset(&L[nt], 0, sizeof(L[nt]));
-            memcpy(L[nt].id, ids[i], 4);
-            L[nt].station = i;
-            L[nt].rounds = rounds;
-            L[nt].bytes = bytes;
-            th[nt] = CreateThread(NULL, 0, ir_load_thread, &L[nt], 0, NULL);
-            nt++;
-        }
+        ir_start_load(L + nt, th + nt, IR_THREADS_PER, ids[i], i, rounds, bytes);
+        nt += IR_THREADS_PER;
         if (WaitForMultipleObjects((DWORD)(nt - first), th + first, TRUE, IR_LOAD_BOUND_MS) != WAIT_OBJECT_0) {
             /* a connection that neither completes nor fails: report and end
              * the run here (the stuck threads cannot be taken back) */
@@ -550,14 +550,7 @@ static int irda_main(int rounds, unsigned bytes, int threads)
         struct ir_load P[IR_THREADS_MAX];
         HANDLE pt[IR_THREADS_MAX];
         long pok = 0, pfailed = 0;
-        for (int k = 0; k < IR_THREADS_PER; k++) {
-            memset(&P[k], 0, sizeof(P[k]));
-            memcpy(P[k].id, ids[1], 4);
-            P[k].station = 1;
-            P[k].rounds = rounds;
-            P[k].bytes = bytes;
-            pt[k] = CreateThread(NULL, 0, ir_load_thread, &P[k], 0, NULL);
-        }
+        ir_start_load(P, pt, IR_THREADS_PER, ids[1], 1, rounds, bytes);
         if (WaitForMultipleObjects((DWORD)IR_THREADS_PER, pt, TRUE, IR_LOAD_BOUND_MS) != WAIT_OBJECT_0) {
             printf("irda: second pass: no progress in %d s (a hang) (FAIL)\n", IR_LOAD_BOUND_MS / 1000);
             fflush(stdout);
