@@ -557,7 +557,7 @@ static int primary_turn(struct irlap *lap, bool force)
         timer_start(lap, IRDA_T_F, lap->f_ms);
         return IRLAP_RECV_P;
     }
-    uint32_t p = lap->cfg.idle_poll_ms;
+    uint32_t p = lap->upper_waiting ? IRLAP_WAITING_POLL_MS : lap->cfg.idle_poll_ms;
     if (p > lap->neg.peer_max_turn_ms)
         p = lap->neg.peer_max_turn_ms;
     timer_start(lap, IRDA_T_P, p);
@@ -991,6 +991,15 @@ int irlap_connect_response(struct irlap *lap)
 int irlap_disconnect_request(struct irlap *lap)
 {
     return post_primitive(lap, EV_DISCONNECT_REQ, DEFER_DISCONNECT);
+}
+
+void irlap_set_upper_waiting(struct irlap *lap, bool waiting)
+{
+    bool was = lap->upper_waiting;
+    lap->upper_waiting = waiting;
+    /* an idle poll already armed for the long interval comes sooner */
+    if (waiting && !was && lap->state == IRLAP_XMIT_P && lap->depth == 0)
+        timer_start(lap, IRDA_T_P, IRLAP_WAITING_POLL_MS);
 }
 
 int irlap_data_request(struct irlap *lap, const uint8_t *data, size_t len)

@@ -113,6 +113,7 @@ struct irlap {
     uint16_t txq_len[IRLAP_TXQ_LEN];
     uint8_t txq[IRLAP_TXQ_LEN][IRLAP_MAX_DATA];
     bool tx_blocked;                 /* an upper layer saw IRDA_ERR_AGAIN */
+    bool upper_waiting;              /* data above waits for the peer's flow control */
     uint32_t tx_air_bytes;           /* bytes sent since the last frame received (F timer) */
 
     /* discovery */
@@ -150,6 +151,13 @@ int irlap_connect_response(struct irlap *lap);
 int irlap_disconnect_request(struct irlap *lap);
 /* Queue one information field (at most irlap_max_data()); IRDA_ERR_AGAIN when full. */
 int irlap_data_request(struct irlap *lap, const uint8_t *data, size_t len);
+/* The layer above has data that waits for the peer's flow control (TinyTP
+ * credit): only the peer can end that, and a secondary speaks only when
+ * polled, so a primary then polls every IRLAP_WAITING_POLL_MS instead of
+ * idle_poll_ms (a reader that paused got its credit back a whole idle
+ * poll late). */
+#define IRLAP_WAITING_POLL_MS 5
+void irlap_set_upper_waiting(struct irlap *lap, bool waiting);
 /* Send what is queued if this station holds the line (the stack calls it after each entry). */
 void irlap_flush(struct irlap *lap);
 /* Local busy: answer RNR instead of RR (receive buffers exhausted). */

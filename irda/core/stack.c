@@ -72,12 +72,16 @@ static void sir_frame(void *ctx, const uint8_t *frame, size_t len)
  * the slots of connections closed gracefully whose data has gone. */
 static void finish(struct irda_stack *st)
 {
+    bool waiting = false;
     irlap_flush(&st->lap);
     for (unsigned i = 0; i < IRDA_STACK_MAX_CONN; i++) {
         struct irda_conn *c = &st->conns[i];
         if (c->kind == IRDA_CONN_STREAM && c->local_closed && c->ttp.state == TTP_CLOSED)
             c->kind = IRDA_CONN_FREE;
+        if (c->kind == IRDA_CONN_STREAM && c->ttp.tx_used && !c->ttp.send_credit)
+            waiting = true;                     /* only the peer's credit moves it */
     }
+    irlap_set_upper_waiting(&st->lap, waiting);
 }
 
 static int handle_of(const struct irda_stack *st, const struct irda_conn *c)
