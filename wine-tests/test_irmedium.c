@@ -108,6 +108,22 @@ static size_t st_bytes(struct station *s)
 }
 
 /* Waits until the station has heard at least n bytes; 1 if so. */
+/* Up and down events seen by a station (under its lock). */
+static int st_ups(struct station *s)
+{
+    EnterCriticalSection(&s->lock);
+    int n = s->ups;
+    LeaveCriticalSection(&s->lock);
+    return n;
+}
+static int st_downs(struct station *s)
+{
+    EnterCriticalSection(&s->lock);
+    int n = s->downs;
+    LeaveCriticalSection(&s->lock);
+    return n;
+}
+
 static int st_wait_bytes(struct station *s, size_t n, DWORD ms)
 {
     double end = tu_now_ms() + ms;
@@ -452,6 +468,72 @@ static void air_hub_killed(void **state)
 }
 
 /* ---- air: loss ------------------------------------------------------------------ */
+
+/*
+ * A frozen hub (all its threads suspended: it holds the port and reads
+ * nothing): a sender must not block for good (the station's own thread
+ * sends on the unshaped air).  Each irmed_send returns within the send
+ * timeout (2 s) + slack, the station reports the air down, and once the
+ * hub runs again the stations are back and bytes flow.
+ */
+static void air_hub_frozen(void **state)
+{
+    (void)state;
+    typedef LONG (WINAPI *process_fn)(HANDLE);
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    process_fn suspend = (process_fn)(void *)GetProcAddress(ntdll, "NtSuspendProcess");
+    process_fn resume = (process_fn)(void *)GetProcAddress(ntdll, "NtResumeProcess");
+    if (!suspend || !resume) {
+        print_message("no NtSuspendProcess: skipped\n");
+        skip();
+    }
+    unsigned short port = test_port(9);
+    static struct station st[2];
+    struct irmed_config c;
+    struct irmed_stats s0;
+    for (int k = 0; k < 2; k++) {
+        air_config(&c, port, 0x4900u + (uint32_t)k);
+        assert_int_equal(st_open(&st[k], &c), 0);
+    }
+    wait_ready_all(st, 2);
+    assert_true(wait_stations(port, 2, 10000));
+    irmed_get_stats(st[0].m, &s0);
+    HANDLE hub = OpenProcess(PROCESS_SUSPEND_RESUME | PROCESS_TERMINATE, FALSE, s0.hub_pid);
+    assert_non_null(hub);
+    assert_int_equal(suspend(hub), 0);
+
+    static uint8_t piece[65000];
+    memset(piece, 0x5A, sizeof(piece));
+    double t0 = tu_now_ms(), longest = 0;
+    unsigned sent = 0;
+    while (st_downs(&st[0]) < 1 && tu_now_ms() - t0 < 30000 && sent < 2000) {
+        double a = tu_now_ms();
+        irmed_send(st[0].m, piece, sizeof(piece));
+        double took = tu_now_ms() - a;
+        if (took > longest) longest = took;
+        sent++;
+    }
+    while (st_downs(&st[0]) < 1 && tu_now_ms() - t0 < 30000)
+        Sleep(20);
+    print_message("frozen hub: %u pieces of 65000 bytes sent, the air down after %.0f ms, longest send %.0f ms\n",
+                  sent, tu_now_ms() - t0, longest);
+    assert_int_equal(resume(hub), 0);
+    assert_true(st_downs(&st[0]) >= 1);
+    assert_true(longest < 4000);
+
+    /* the hub runs again: the stations come back and hear each other */
+    double end = tu_now_ms() + 20000;
+    while (st_ups(&st[0]) < 2 && tu_now_ms() < end)
+        Sleep(50);
+    assert_true(st_ups(&st[0]) >= 2);
+    assert_true(wait_stations(port, 2, 10000));
+    size_t had = st_bytes(&st[1]);
+    assert_int_equal(irmed_send(st[0].m, "thawed", 6), 0);
+    assert_true(st_wait_bytes(&st[1], had + 6, 10000));
+    CloseHandle(hub);
+    for (int k = 0; k < 2; k++)
+        st_close(&st[k]);
+}
 
 static void air_loss(void **state)
 {
@@ -1050,21 +1132,6 @@ static void serial_pty_pair(void **state)
     st_close(&b);
 }
 
-/* Up and down events seen by a station (under its lock). */
-static int st_ups(struct station *s)
-{
-    EnterCriticalSection(&s->lock);
-    int n = s->ups;
-    LeaveCriticalSection(&s->lock);
-    return n;
-}
-static int st_downs(struct station *s)
-{
-    EnterCriticalSection(&s->lock);
-    int n = s->downs;
-    LeaveCriticalSection(&s->lock);
-    return n;
-}
 
 /*
  * The COM port unplugged and plugged back: socat's pty pair is the cable.
@@ -1158,6 +1225,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_teardown(air_second_hub_exits, teardown),
         cmocka_unit_test_teardown(air_start_race, teardown),
         cmocka_unit_test_teardown(air_hub_killed, teardown),
+        cmocka_unit_test_teardown(air_hub_frozen, teardown),
         cmocka_unit_test_teardown(air_loss, teardown),
         cmocka_unit_test_teardown(air_hub_loss, teardown),
         cmocka_unit_test_teardown(air_out_of_range, teardown),

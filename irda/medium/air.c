@@ -18,17 +18,32 @@
                                     the one started last has been seen up */
 #define RXBUF            (2 * (AIR_HDR + AIR_MAX_PAYLOAD))
 
+#define AIR_SEND_TIMEOUT_MS 2000
+#define AIR_RECV_TICK_MS 1000
+
 static int stopping(irmed_t *m)
 {
     return WaitForSingleObject(m->stop_event, 0) == WAIT_OBJECT_0;
 }
 
+/*
+ * A send that fails (the hub gone, or not reading for AIR_SEND_TIMEOUT_MS:
+ * frozen) may leave half a message on the stream, and a sender may be the
+ * station's thread holding its lock: the connection is marked broken and
+ * shut down, the receive thread ends the session at its next wake-up (at
+ * most AIR_RECV_TICK_MS) and connects again (a frozen hub is a dead air),
+ * and no sender waits longer than the timeout.
+ */
 static int send_all(irmed_t *m, SOCKET s, const uint8_t *p, size_t len)
 {
     while (len) {
         int n = m->ws.p_send(s, (const char *)p, (int)len, 0);
-        if (n == SOCKET_ERROR || n <= 0)
-            return m->ws.p_WSAGetLastError() ? m->ws.p_WSAGetLastError() : WSAECONNRESET;
+        if (n == SOCKET_ERROR || n <= 0) {
+            int e = m->ws.p_WSAGetLastError();
+            InterlockedExchange(&m->send_broken, 1);
+            m->ws.p_shutdown(s, SD_BOTH);
+            return e ? e : WSAECONNRESET;
+        }
         p += n;
         len -= (size_t)n;
     }
@@ -116,6 +131,12 @@ static int fill(irmed_t *m, SOCKET s, uint8_t *buf, size_t cap, size_t *have, si
         int n = m->ws.p_recv(s, (char *)buf + *have, (int)(cap - *have), 0);
         if (n == 0)
             return WSAECONNRESET;
+        if (n == SOCKET_ERROR && m->ws.p_WSAGetLastError() == WSAETIMEDOUT) {
+            /* the receive tick: a quiet air, unless a sender found it broken */
+            if (InterlockedCompareExchange(&m->send_broken, 0, 0) || stopping(m))
+                return WSAECONNABORTED;
+            continue;
+        }
         if (n == SOCKET_ERROR)
             return m->ws.p_WSAGetLastError() ? m->ws.p_WSAGetLastError() : WSAECONNRESET;
         *have += (size_t)n;
@@ -144,7 +165,11 @@ static SOCKET connect_hub(irmed_t *m, int *err)
     ((uint8_t *)&sa.sin_addr)[0] = 127;
     ((uint8_t *)&sa.sin_addr)[3] = 1;
     int one = 1;
+    DWORD send_timeout = AIR_SEND_TIMEOUT_MS, recv_tick = AIR_RECV_TICK_MS;
     m->ws.p_setsockopt(s, IPPROTO_TCP, TCP_NODELAY, (const char *)&one, sizeof(one));
+    m->ws.p_setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, (const char *)&send_timeout, sizeof(send_timeout));
+    m->ws.p_setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, (const char *)&recv_tick, sizeof(recv_tick));
+    InterlockedExchange(&m->send_broken, 0);
     if (m->ws.p_connect(s, (struct sockaddr *)&sa, sizeof(sa)) == SOCKET_ERROR) {
         *err = m->ws.p_WSAGetLastError();
         return s;

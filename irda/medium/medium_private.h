@@ -44,6 +44,7 @@ struct irmed {
     uint8_t *txmsg;                 /* the transmit thread's message buffer */
     uint8_t *directmsg;             /* a sender's own, under send_lock (unshaped air) */
     int tx_busy;                    /* the transmit thread holds a dequeued piece */
+    volatile LONG send_broken;      /* a send failed: the session must end */
 
     /* serial */
     HANDLE com;
