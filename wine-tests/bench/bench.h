@@ -84,6 +84,16 @@ struct bench_echo {
 DWORD WINAPI bench_echo_bytes(void *arg);
 void bench_nodelay(const bench_api *api, SOCKET s);
 
+/* A child bench.exe with arguments args and its stdout on a pipe (*out, to
+ * read with bench_child_output); env: a CREATE_UNICODE_ENVIRONMENT block,
+ * or NULL for this process's.  0, or -1 after bench_fail. */
+int bench_child_start(const char *args, const WCHAR *env, HANDLE *process, HANDLE *out);
+/* What the child wrote until it closed its end (at most len - 1 bytes, NUL
+ * terminated, trailing line ends removed); closes out. */
+void bench_child_output(HANDLE out, char *buf, size_t len);
+/* Runs a child to its end (bound 120 s): its exit code and its output. */
+DWORD bench_child_run(const char *args, char *buf, size_t len);
+
 /* ---- harness.c / report.c: rounds, statistics, the table --------------- */
 enum bench_better { HIGHER_IS_BETTER, LOWER_IS_BETTER };
 enum bench_target {

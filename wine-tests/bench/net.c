@@ -118,3 +118,64 @@ DWORD WINAPI bench_echo_bytes(void *arg)
             break;
     return 0;
 }
+
+int bench_child_start(const char *args, const WCHAR *env, HANDLE *process, HANDLE *out)
+{
+    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
+    STARTUPINFOA si;
+    PROCESS_INFORMATION pi;
+    HANDLE wr;
+    char exe[MAX_PATH], cmd[MAX_PATH + 160];
+    BOOL ok;
+
+    *process = *out = NULL;
+    GetModuleFileNameA(NULL, exe, sizeof(exe));
+    snprintf(cmd, sizeof(cmd), "\"%s\" %s", exe, args);
+    if (!CreatePipe(out, &wr, &sa, 0))
+        return bench_fail("CreatePipe: %lu", GetLastError());
+    SetHandleInformation(*out, HANDLE_FLAG_INHERIT, 0);
+    ZeroMemory(&si, sizeof(si));
+    si.cb = sizeof(si);
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdOutput = wr;
+    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    ok = CreateProcessA(exe, cmd, NULL, NULL, TRUE, env ? CREATE_UNICODE_ENVIRONMENT : 0, (void *)env,
+                        NULL, &si, &pi);
+    CloseHandle(wr);            /* now only the child holds the write end */
+    if (!ok) {
+        CloseHandle(*out);
+        *out = NULL;
+        return bench_fail("CreateProcess(%s): %lu", cmd, GetLastError());
+    }
+    CloseHandle(pi.hThread);
+    *process = pi.hProcess;
+    return 0;
+}
+
+void bench_child_output(HANDLE out, char *buf, size_t len)
+{
+    DWORD got = 0, n;
+
+    while (got < len - 1 && ReadFile(out, buf + got, (DWORD)(len - 1 - got), &n, NULL) && n)
+        got += n;
+    buf[got] = 0;
+    while (got && (buf[got - 1] == '\n' || buf[got - 1] == '\r'))
+        buf[--got] = 0;
+    CloseHandle(out);
+}
+
+DWORD bench_child_run(const char *args, char *buf, size_t len)
+{
+    HANDLE process, out;
+    DWORD code = 1;
+
+    buf[0] = 0;
+    if (bench_child_start(args, NULL, &process, &out))
+        return (DWORD)-1;
+    bench_child_output(out, buf, len);
+    WaitForSingleObject(process, 120000);
+    GetExitCodeProcess(process, &code);
+    CloseHandle(process);
+    return code;
+}

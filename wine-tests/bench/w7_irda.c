@@ -338,56 +338,25 @@ struct child {
 static int child_start(struct child *c, const char *role, const char *args, const char *nick,
                        unsigned long address, unsigned rate)
 {
-    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
-    STARTUPINFOA si;
-    PROCESS_INFORMATION pi;
-    HANDLE wr;
-    char exe[MAX_PATH], cmd[MAX_PATH + 128];
+    char line[MAX_PATH];
     WCHAR *env = station_environment(nick, address, rate);
-    BOOL ok;
+    int rc;
 
     ZeroMemory(c, sizeof(*c));
     c->role = role;
     if (!env)
         return bench_fail("irda: cannot build the %s station's environment", role);
-    GetModuleFileNameA(NULL, exe, sizeof(exe));
-    snprintf(cmd, sizeof(cmd), "\"%s\" --irda-child %s %s", exe, role, args);
-    if (!CreatePipe(&c->out, &wr, &sa, 0)) {
-        free(env);
-        return bench_fail("CreatePipe: %lu", GetLastError());
-    }
-    SetHandleInformation(c->out, HANDLE_FLAG_INHERIT, 0);
-    ZeroMemory(&si, sizeof(si));
-    si.cb = sizeof(si);
-    si.dwFlags = STARTF_USESTDHANDLES;
-    si.hStdOutput = wr;
-    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
-    ok = CreateProcessA(exe, cmd, NULL, NULL, TRUE, CREATE_UNICODE_ENVIRONMENT, env, NULL, &si,
-                        &pi);
-    CloseHandle(wr);            /* now only the child holds the write end */
+    snprintf(line, sizeof(line), "--irda-child %s %s", role, args);
+    rc = bench_child_start(line, env, &c->process, &c->out);
     free(env);
-    if (!ok) {
-        CloseHandle(c->out);
-        c->out = NULL;
-        return bench_fail("CreateProcess(%s): %lu", cmd, GetLastError());
-    }
-    CloseHandle(pi.hThread);
-    c->process = pi.hProcess;
-    return 0;
+    return rc;
 }
 
 /* After the child has exited: its line (the pipe holds it) and exit code. */
 static void child_collect(struct child *c)
 {
-    DWORD got = 0, n;
-
-    while (got < sizeof(c->text) - 1 &&
-           ReadFile(c->out, c->text + got, sizeof(c->text) - 1 - got, &n, NULL) && n)
-        got += n;
-    c->text[got] = 0;
-    while (got && (c->text[got - 1] == '\n' || c->text[got - 1] == '\r'))
-        c->text[--got] = 0;
+    bench_child_output(c->out, c->text, sizeof(c->text));
+    c->out = NULL;
     GetExitCodeProcess(c->process, &c->code);
     c->done = 1;
 }

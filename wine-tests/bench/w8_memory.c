@@ -86,38 +86,13 @@ int w8_memory_child(int stack, int count)
 /* Runs the child, reads "before after" from its stdout. */
 static int child(int stack, struct memory *before, struct memory *after)
 {
-    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
-    STARTUPINFOA si;
-    PROCESS_INFORMATION pi;
-    HANDLE rd, wr;
-    char exe[MAX_PATH], cmd[MAX_PATH + 64], out[256];
-    DWORD got = 0, n, code = 1;
+    char args[64], out[256];
+    DWORD code;
 
-    GetModuleFileNameA(NULL, exe, sizeof(exe));
-    snprintf(cmd, sizeof(cmd), "\"%s\" --mem-child %s %d", exe, bench_stack_name(stack), SOCKETS);
-    if (!CreatePipe(&rd, &wr, &sa, 0))
-        return bench_fail("CreatePipe: %lu", GetLastError());
-    SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0);
-    ZeroMemory(&si, sizeof(si));
-    si.cb = sizeof(si);
-    si.dwFlags = STARTF_USESTDHANDLES;
-    si.hStdOutput = wr;
-    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
-    if (!CreateProcessA(exe, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) {
-        CloseHandle(rd);
-        CloseHandle(wr);
-        return bench_fail("CreateProcess(%s): %lu", cmd, GetLastError());
-    }
-    CloseHandle(wr);
-    while (got < sizeof(out) - 1 && ReadFile(rd, out + got, sizeof(out) - 1 - got, &n, NULL) && n)
-        got += n;
-    out[got] = 0;
-    CloseHandle(rd);
-    WaitForSingleObject(pi.hProcess, 120000);
-    GetExitCodeProcess(pi.hProcess, &code);
-    CloseHandle(pi.hProcess);
-    CloseHandle(pi.hThread);
+    snprintf(args, sizeof(args), "--mem-child %s %d", bench_stack_name(stack), SOCKETS);
+    code = bench_child_run(args, out, sizeof(out));
+    if (code == (DWORD)-1)
+        return -1;
     if (code != 0 || sscanf(out, "%llu %llu %llu %llu", &before->private_bytes,
                             &after->private_bytes, &before->working_set,
                             &after->working_set) != 4)

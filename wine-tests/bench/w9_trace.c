@@ -151,25 +151,10 @@ static char trace_path[MAX_PATH];
 
 static int child(int v, double *gso, double *pp)
 {
-    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
-    STARTUPINFOA si;
-    PROCESS_INFORMATION pi;
-    HANDLE rd, wr;
-    char exe[MAX_PATH], cmd[MAX_PATH + 64], out[256];
-    DWORD got = 0, n, code = 1;
-    BOOL started;
+    char args[64], out[256];
+    DWORD code;
 
-    GetModuleFileNameA(NULL, exe, sizeof(exe));
-    snprintf(cmd, sizeof(cmd), "\"%s\" --trace-child %s", exe, variant_name[v]);
-    if (!CreatePipe(&rd, &wr, &sa, 0))
-        return bench_fail("CreatePipe: %lu", GetLastError());
-    SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0);
-    ZeroMemory(&si, sizeof(si));
-    si.cb = sizeof(si);
-    si.dwFlags = STARTF_USESTDHANDLES;
-    si.hStdOutput = wr;
-    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    snprintf(args, sizeof(args), "--trace-child %s", variant_name[v]);
     /* the children inherit the switch; this process read its own long ago */
     if (v == V_ON) {
         DeleteFileA(trace_path);
@@ -177,21 +162,10 @@ static int child(int v, double *gso, double *pp)
     } else {
         SetEnvironmentVariableA("CEWS2_TRACE", NULL);
     }
-    started = CreateProcessA(exe, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi);
+    code = bench_child_run(args, out, sizeof(out));
     SetEnvironmentVariableA("CEWS2_TRACE", NULL);
-    CloseHandle(wr);
-    if (!started) {
-        CloseHandle(rd);
-        return bench_fail("CreateProcess(%s): %lu", cmd, GetLastError());
-    }
-    while (got < sizeof(out) - 1 && ReadFile(rd, out + got, sizeof(out) - 1 - got, &n, NULL) && n)
-        got += n;
-    out[got] = 0;
-    CloseHandle(rd);
-    WaitForSingleObject(pi.hProcess, 120000);
-    GetExitCodeProcess(pi.hProcess, &code);
-    CloseHandle(pi.hProcess);
-    CloseHandle(pi.hThread);
+    if (code == (DWORD)-1)
+        return -1;
     if (code != 0 || sscanf(out, "%lf %lf", gso, pp) != 2)
         return bench_fail("trace child %s failed (exit %lu, output \"%s\")", variant_name[v],
                           code, out);
