@@ -37,24 +37,6 @@ static WCHAR crashprov_path[MAX_PATH];
 
 /* ---- child processes -------------------------------------------------------------- */
 
-static int echo_through_stack(void)
-{
-    if (hostpeer_init()) { printf("child: hostpeer: %s\n", hostpeer_error_text()); return 12; }
-    hostpeer_tcp_opts o = { .family = AF_INET, .echo = 1 };
-    hostpeer_listener *hl = hostpeer_tcp_listen(&o);
-    if (!hl) { printf("child: host listener failed\n"); return 12; }
-    SOCKET c = tu_connect(AF_INET, hostpeer_listener_port(hl));
-    if (c == INVALID_SOCKET) { printf("child: connect failed: %d\n", WSAGetLastError()); return 13; }
-    tu_set_timeouts(c, 10000);
-    char msg[] = "through the stack despite a crashing WSPStartup", got[sizeof(msg)];
-    if (tu_send_all(c, msg, sizeof(msg)) || tu_recv_all(c, got, sizeof(got)) || memcmp(msg, got, sizeof(msg))) {
-        printf("child: echo failed: %d\n", WSAGetLastError());
-        return 14;
-    }
-    closesocket(c);
-    hostpeer_listener_free(hl);
-    return 0;
-}
 
 static int child_startup(void)
 {
@@ -84,7 +66,7 @@ static int child_startup(void)
             if (s != INVALID_SOCKET) { closesocket(s); return 16; }
             if (e != WSAEPROVIDERFAILEDINIT) return 17;
         }
-    if ((r = echo_through_stack()) != 0)
+    if ((r = tu_echo_through_host_peer("through the stack despite a crashing WSPStartup")) != 0)
         return r;
     if (have_irda) {
         SOCKET s = socket(AF_IRDA, SOCK_STREAM, 0);

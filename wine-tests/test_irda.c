@@ -52,13 +52,6 @@ static DWORD parent_pid;
 static char parent_nick[24], child_nick[24], idle_nick[24];
 static unsigned long parent_addr, child_addr, idle_addr;
 
-static void set_env(const char *name, const char *value)
-{
-    char buf[512];
-    SetEnvironmentVariableA(name, value);      /* what GetEnvironmentVariable sees */
-    snprintf(buf, sizeof(buf), "%s=%s", name, value ? value : "");
-    _putenv(buf);                              /* and the CRT's copy */
-}
 
 static void identities(DWORD ppid)
 {
@@ -76,11 +69,11 @@ static void station_env(const char *nick, unsigned long addr)
 {
     char v[32];
     snprintf(v, sizeof(v), "%u", air_port);
-    set_env("CEWS2_IRDA_AIR_PORT", v);
-    set_env("CEWS2_IRDA_NICKNAME", nick);
+    tu_set_env("CEWS2_IRDA_AIR_PORT", v);
+    tu_set_env("CEWS2_IRDA_NICKNAME", nick);
     snprintf(v, sizeof(v), "0x%08lX", addr);
-    set_env("CEWS2_IRDA_DEVICE_ADDRESS", v);
-    set_env("CEWS2_IRDA_AIR_HUB_IDLE", "5");
+    tu_set_env("CEWS2_IRDA_DEVICE_ADDRESS", v);
+    tu_set_env("CEWS2_IRDA_AIR_HUB_IDLE", "5");
 }
 
 /* ---- watchdog ------------------------------------------------------------- */
@@ -547,7 +540,7 @@ static int child_main(int argc, char **argv)
     identities(ppid);
     if (index == 2) strcpy(child_nick, idle_nick);
     station_env(child_nick, index == 2 ? idle_addr : child_addr);
-    set_env("CEWS2_IRDA_CAPTURE", NULL);       /* only the parent captures */
+    tu_set_env("CEWS2_IRDA_CAPTURE", NULL);       /* only the parent captures */
     snprintf(path, sizeof(path), "test_irda-child%d.log", index);
     clog = fopen(path, "w");
 
@@ -1578,22 +1571,14 @@ static void linger_nonblocking_would_block(void **state)
 }
 
 /* irair.exe --port P range 0xADDR in|out: 0 or the exit code */
-static DWORD air_range(unsigned long addr, int in)
+static int air_range(unsigned long addr, int in)
 {
     WCHAR cmd[128];
-    STARTUPINFOW si;
-    PROCESS_INFORMATION pi;
-    DWORD code = 99;
-    memset(&si, 0, sizeof(si));
-    si.cb = sizeof(si);
+    char *out = NULL;
     _snwprintf(cmd, ARRAYSIZE(cmd), L"irair.exe --port %u range 0x%08lX %ls", air_port, addr,
                in ? L"in" : L"out");
-    if (!CreateProcessW(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi))
-        return 1000 + GetLastError();
-    WaitForSingleObject(pi.hProcess, 20000);
-    GetExitCodeProcess(pi.hProcess, &code);
-    CloseHandle(pi.hThread);
-    CloseHandle(pi.hProcess);
+    int code = tu_run_capture(cmd, NULL, NULL, &out, 20000);
+    free(out);
     return code;
 }
 
@@ -1711,7 +1696,7 @@ int main(int argc, char **argv)
     wd_start();
     if (argc >= 2 && !strcmp(argv[1], "--capture-run"))
         return capture_run();
-    set_env("CEWS2_IRDA_CAPTURE", NULL);
+    tu_set_env("CEWS2_IRDA_CAPTURE", NULL);
     tu_main_init(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(socket_family_type_protocol),

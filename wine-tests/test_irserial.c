@@ -31,22 +31,15 @@ static char child_nick[24];
 static HANDLE child;
 static unsigned char child_id[4];
 
-static void set_env(const char *name, const char *value)
-{
-    char buf[512];
-    SetEnvironmentVariableA(name, value);
-    snprintf(buf, sizeof(buf), "%s=%s", name, value ? value : "");
-    _putenv(buf);
-}
 
 static void station_env(unsigned com, const char *nick, unsigned long addr)
 {
     char v[32];
     snprintf(v, sizeof(v), "COM%u", com);
-    set_env("CEWS2_IRDA_MEDIUM", v);
-    set_env("CEWS2_IRDA_NICKNAME", nick);
+    tu_set_env("CEWS2_IRDA_MEDIUM", v);
+    tu_set_env("CEWS2_IRDA_NICKNAME", nick);
     snprintf(v, sizeof(v), "0x%08lX", addr);
-    set_env("CEWS2_IRDA_DEVICE_ADDRESS", v);
+    tu_set_env("CEWS2_IRDA_DEVICE_ADDRESS", v);
 }
 
 /* ---- watchdog ------------------------------------------------------------- */
@@ -162,25 +155,6 @@ static SOCKET connect_child(int *err)
     return s;
 }
 
-struct pusher { SOCKET s; volatile LONG stop; int err; double failed_at; volatile unsigned long long sent; };
-
-static DWORD WINAPI push_thread(void *arg)
-{
-    struct pusher *p = arg;
-    char chunk[2048];
-    for (;;) {
-        tu_fill(chunk, p->sent, sizeof(chunk));
-        int n = send(p->s, chunk, sizeof(chunk), 0);
-        if (n == SOCKET_ERROR) {
-            p->err = WSAGetLastError();
-            p->failed_at = tu_now_ms();
-            return 0;
-        }
-        p->sent += (unsigned long long)n;
-        if (p->stop) return 0;
-    }
-}
-
 static int group_setup(void **state)
 {
     (void)state;
@@ -209,7 +183,7 @@ static int group_setup(void **state)
     HANDLE ev = CreateEventA(NULL, TRUE, FALSE, evname);
     char capture[MAX_PATH] = "";
     GetEnvironmentVariableA("CEWS2_IRDA_CAPTURE", capture, sizeof(capture));
-    set_env("CEWS2_IRDA_CAPTURE", NULL);        /* only this station captures */
+    tu_set_env("CEWS2_IRDA_CAPTURE", NULL);        /* only this station captures */
     station_env(cable.b, child_nick, 0x5F000000ul | ((pid & 0xFFFFul) << 8) | 0x22);
     GetModuleFileNameW(NULL, exe, MAX_PATH);
     _snwprintf(cmd, ARRAYSIZE(cmd), L"\"%ls\" --serial-child %lu", exe, (unsigned long)pid);
@@ -225,7 +199,7 @@ static int group_setup(void **state)
             cable_ok = 1;
     }
     CloseHandle(ev);
-    if (capture[0]) set_env("CEWS2_IRDA_CAPTURE", capture);
+    if (capture[0]) tu_set_env("CEWS2_IRDA_CAPTURE", capture);
     /* this station: the other end of the cable */
     char nick[24];
     snprintf(nick, sizeof(nick), "cews-T%lu", (unsigned long)(pid % 100000));
@@ -254,12 +228,13 @@ static void unplugged_port_resets_then_recovers(void **state)
     wd_arm(60, "discover the child over the cable");
     assert_true(discover_child(30000));
     int e = 0;
-    struct pusher p;
+    struct tu_pusher p;
     memset(&p, 0, sizeof(p));
+    p.chunk = 2048;
     wd_arm(60, "connect over the cable");
     p.s = connect_child(&e);
     if (p.s == INVALID_SOCKET) fail_msg("connect over the cable: %d", e);
-    HANDLE t = CreateThread(NULL, 0, push_thread, &p, 0, NULL);
+    HANDLE t = CreateThread(NULL, 0, tu_push_thread, &p, 0, NULL);
     Sleep(1500);
     unsigned long long before = p.sent;
     assert_true(before > 0);
@@ -304,7 +279,7 @@ static void unplugged_port_resets_then_recovers(void **state)
  * start, so no AF_IRDA socket can be made (it does not go on the air). */
 static int bogus_medium_main(void)
 {
-    set_env("CEWS2_IRDA_MEDIUM", "serial-port-one");
+    tu_set_env("CEWS2_IRDA_MEDIUM", "serial-port-one");
     if (tu_startup()) return 10;
     SOCKET s = socket(AF_IRDA, SOCK_STREAM, 0);
     int e = s == INVALID_SOCKET ? WSAGetLastError() : 0;

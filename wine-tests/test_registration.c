@@ -61,20 +61,9 @@ static int child_main(void)
     if (!tcp) { printf("child: no TCP/IPv4 catalog entry (%d entries)\n", n); return 11; }
 
     /* TCP through our stack to an independent host peer, echoed back */
-    if (hostpeer_init()) { printf("child: hostpeer: %s\n", hostpeer_error_text()); return 12; }
-    hostpeer_tcp_opts o = { .family = AF_INET, .echo = 1 };
-    hostpeer_listener *hl = hostpeer_tcp_listen(&o);
-    if (!hl) { printf("child: host listener failed\n"); return 12; }
-    SOCKET c = tu_connect(AF_INET, hostpeer_listener_port(hl));
-    if (c == INVALID_SOCKET) { printf("child: connect failed: %d\n", WSAGetLastError()); return 13; }
-    tu_set_timeouts(c, 10000);
-    char msg[] = "through the stack despite bad providers", got[sizeof(msg)];
-    if (tu_send_all(c, msg, sizeof(msg)) || tu_recv_all(c, got, sizeof(got)) || memcmp(msg, got, sizeof(msg))) {
-        printf("child: echo failed: %d\n", WSAGetLastError());
-        return 14;
-    }
-    closesocket(c);
-    hostpeer_listener_free(hl);
+    int echo = tu_echo_through_host_peer("through the stack despite bad providers");
+    if (echo)
+        return echo;
     if (WSACleanup()) { printf("child: WSACleanup failed: %d\n", WSAGetLastError()); return 15; }
     printf("child: ok\n");
     fflush(stdout);

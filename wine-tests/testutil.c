@@ -1,5 +1,6 @@
 /* testutil.c - shared helpers for the Wine-run suites; see testutil.h. */
 #include "testutil.h"
+#include "hostpeer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -350,4 +351,51 @@ int tu_line_has(const char *text, const char *a, const char *b)
         p += n + (e ? 1 : 0);
     }
     return 0;
+}
+
+void tu_set_env(const char *name, const char *value)
+{
+    char buf[512];
+    SetEnvironmentVariableA(name, value);      /* what GetEnvironmentVariable sees */
+    snprintf(buf, sizeof(buf), "%s=%s", name, value ? value : "");
+    _putenv(buf);                              /* and the CRT's copy */
+}
+
+int tu_echo_through_host_peer(const char *msg)
+{
+    size_t len = strlen(msg) + 1;
+    char got[256];
+    if (len > sizeof(got)) { printf("child: echo message too long\n"); return 14; }
+    if (hostpeer_init()) { printf("child: hostpeer: %s\n", hostpeer_error_text()); return 12; }
+    hostpeer_tcp_opts o = { .family = AF_INET, .echo = 1 };
+    hostpeer_listener *hl = hostpeer_tcp_listen(&o);
+    if (!hl) { printf("child: host listener failed\n"); return 12; }
+    SOCKET c = tu_connect(AF_INET, hostpeer_listener_port(hl));
+    if (c == INVALID_SOCKET) { printf("child: connect failed: %d\n", WSAGetLastError()); return 13; }
+    tu_set_timeouts(c, 10000);
+    if (tu_send_all(c, msg, len) || tu_recv_all(c, got, len) || memcmp(msg, got, len)) {
+        printf("child: echo failed: %d\n", WSAGetLastError());
+        return 14;
+    }
+    closesocket(c);
+    hostpeer_listener_free(hl);
+    return 0;
+}
+
+DWORD WINAPI tu_push_thread(void *arg)
+{
+    struct tu_pusher *p = arg;
+    char chunk[8192];
+    size_t len = p->chunk && p->chunk <= sizeof(chunk) ? p->chunk : sizeof(chunk);
+    for (;;) {
+        tu_fill(chunk, p->sent, len);
+        int n = send(p->s, chunk, (int)len, 0);
+        if (n == SOCKET_ERROR) {
+            p->err = WSAGetLastError();
+            p->failed_at = tu_now_ms();
+            return 0;
+        }
+        p->sent += (unsigned long long)n;
+        if (p->stop) return 0;
+    }
 }

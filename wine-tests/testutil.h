@@ -64,6 +64,28 @@ void tu_print_indented(const char *what, const char *text);
 /* Whether some line of text contains both a and b (b may be NULL). */
 int tu_line_has(const char *text, const char *a, const char *b);
 
+/* Sets an environment variable for GetEnvironmentVariable and for the
+ * CRT's getenv alike (NULL removes it); children inherit it. */
+void tu_set_env(const char *name, const char *value);
+
+/* A child process's side of "TCP through our stack": echoes msg off an
+ * independent host-ws2_32 peer.  0, or the child's exit code for the step
+ * that failed (12 host peer, 13 connect, 14 echo), having printed why. */
+int tu_echo_through_host_peer(const char *msg);
+
+/* A sender that never pauses: pattern bytes (tu_fill, from stream offset
+ * sent) in chunks of chunk bytes until send fails (err, failed_at: the
+ * error and when) or stop is set.  CreateThread(..., tu_push_thread, p). */
+struct tu_pusher {
+    SOCKET s;
+    size_t chunk;                       /* at most 8192 */
+    volatile LONG stop;
+    int err;
+    double failed_at;
+    volatile unsigned long long sent;
+};
+DWORD WINAPI tu_push_thread(void *arg);
+
 /* Directory of this test program (with trailing backslash). */
 void tu_exe_dir(WCHAR *buf, size_t n);
 

@@ -165,21 +165,14 @@ static HANDLE ir_start_station(int i, const char *client_args)
     return pi.hProcess;
 }
 
-static DWORD ir_air(const WCHAR *args)
+static int ir_air(const WCHAR *args)
 {
     WCHAR cmd[160];
-    STARTUPINFOW si;
-    PROCESS_INFORMATION pi;
-    DWORD code = 99;
-    memset(&si, 0, sizeof(si));
-    si.cb = sizeof(si);
+    char *out = NULL;
     _snwprintf(cmd, ARRAYSIZE(cmd), L"irair.exe --port %u %ls", ir_port, args);
-    if (!CreateProcessW(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi))
-        return 1000 + GetLastError();
-    WaitForSingleObject(pi.hProcess, 20000);
-    GetExitCodeProcess(pi.hProcess, &code);
-    CloseHandle(pi.hThread);
-    CloseHandle(pi.hProcess);
+    int code = tu_run_capture(cmd, NULL, NULL, &out, 20000);
+    if (out) fputs(out, stdout);            /* "1 station(s) changed" and the like, as before */
+    free(out);
     return code;
 }
 
@@ -296,36 +289,6 @@ static void ir_start_load(struct ir_load *L, HANDLE *th, int n, const unsigned c
     }
 }
 
-struct ir_pusher { SOCKET s; volatile LONG stop; int result, err; double failed_at; unsigned long long sent; };
-
-/* Follows the station's protocol (a length, then pattern bytes from offset
- * 0), with a length it never reaches: the station keeps checking bytes and
- * never closes, so only the fault can end the sender. */
-static DWORD WINAPI ir_push_thread(void *arg)
-{
-    struct ir_pusher *p = arg;
-    unsigned long long endless = 1ull << 60;
-    char chunk[4096];
-    if (tu_send_all(p->s, &endless, sizeof(endless))) {
-        p->err = WSAGetLastError();
-        p->failed_at = tu_now_ms();
-        p->result = SOCKET_ERROR;
-        return 0;
-    }
-    for (;;) {
-        tu_fill(chunk, p->sent, sizeof(chunk));
-        int n = send(p->s, chunk, sizeof(chunk), 0);
-        if (n == SOCKET_ERROR) {
-            p->err = WSAGetLastError();
-            p->failed_at = tu_now_ms();
-            p->result = SOCKET_ERROR;
-            return 0;
-        }
-        p->sent += (unsigned long long)n;
-        if (p->stop) return 0;
-    }
-}
-
 /* What a fault must do to a transfer in progress. */
 enum ir_fault_kind {
     IR_MUST_FAIL,       /* the link is gone for longer than the link-disconnect time */
@@ -341,18 +304,28 @@ enum ir_fault_kind {
 static int ir_fault(const char *name, enum ir_fault_kind kind, int victim, unsigned char ids[IR_STATIONS][4],
                     const WCHAR *fault_args, const WCHAR *heal_args, unsigned want_after)
 {
-    struct ir_pusher p;
+    struct tu_pusher p;
     int pass = 1;
     memset(&p, 0, sizeof(p));
+    p.chunk = 4096;
     p.s = ir_connect(ids[victim]);
     if (p.s == INVALID_SOCKET) {
         printf("irda: %s: connect to station %d failed: %d\n", name, victim, WSAGetLastError());
         return 0;
     }
-    HANDLE t = CreateThread(NULL, 0, ir_push_thread, &p, 0, NULL);
+    /* the station's protocol (a length, then pattern bytes from offset 0),
+     * with a length never reached: the station keeps checking bytes and
+     * never closes, so only the fault can end the sender */
+    unsigned long long endless = 1ull << 60;
+    if (tu_send_all(p.s, &endless, sizeof(endless))) {
+        printf("irda: %s: sending the length failed: %d (FAIL)\n", name, WSAGetLastError());
+        closesocket(p.s);
+        return 0;
+    }
+    HANDLE t = CreateThread(NULL, 0, tu_push_thread, &p, 0, NULL);
     Sleep(1000);
     unsigned long long before = p.sent;
-    if (p.result == SOCKET_ERROR || before == 0) {
+    if (p.err || before == 0) {
         /* the fault must hit a transfer in progress, or it tests nothing */
         printf("irda: %s: the sender was not moving data before the fault (%llu bytes, error %d) (FAIL)\n",
                name, before, p.err);
@@ -363,12 +336,12 @@ static int ir_fault(const char *name, enum ir_fault_kind kind, int victim, unsig
         return 0;
     }
     double t0 = tu_now_ms();
-    DWORD code = ir_air(fault_args);
+    int code = ir_air(fault_args);
     DWORD wait = kind == IR_MUST_FAIL ? (DWORD)IR_FAULT_BOUND + 5000 : IR_SURVIVE_WAIT_MS;
     if (WaitForSingleObject(t, wait) != WAIT_OBJECT_0) {
         unsigned long long after = p.sent;
         if (kind == IR_MAY_SURVIVE && after > before) {
-            printf("irda: %s (irair exit %lu): the link survived: sender moved %llu bytes before, %llu in the %.0f s after\n",
+            printf("irda: %s (irair exit %d): the link survived: sender moved %llu bytes before, %llu in the %.0f s after\n",
                    name, code, before, after - before, (tu_now_ms() - t0) / 1000);
         } else {
             printf("irda: %s: the sender neither failed nor moved data within %.0f s (a hang) (FAIL)\n", name,
@@ -382,7 +355,7 @@ static int ir_fault(const char *name, enum ir_fault_kind kind, int victim, unsig
         double took = p.failed_at - t0;
         int code_ok = p.err == WSAECONNRESET || p.err == WSAETIMEDOUT || p.err == WSAECONNABORTED;
         int in_time = took < IR_LINK_DISC_MS + IR_FAULT_SLACK_MS;
-        printf("irda: %s (irair exit %lu): sender had moved %llu bytes, failed with %d after %.0f ms "
+        printf("irda: %s (irair exit %d): sender had moved %llu bytes, failed with %d after %.0f ms "
                "(link-disconnect time %d ms)%s\n", name, code, before, p.err, took, IR_LINK_DISC_MS,
                code_ok && in_time ? "" : " (FAIL)");
         if (!code_ok || !in_time) pass = 0;
