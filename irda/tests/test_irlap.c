@@ -417,7 +417,7 @@ static void test_link_lost_while_sending(void **state)
     uint64_t took = A.lost_at - t0;
     print_message("link lost after %llu ms\n", (unsigned long long)took);
     assert_true(took >= 12000);
-    assert_true(took <= 12000 + 3000);
+    assert_true(took <= 12000 + 1000);       /* one more F timer at most (was 14 s) */
 }
 
 static void test_connect_refused_and_unanswered(void **state)
