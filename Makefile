@@ -4,6 +4,7 @@
 #   make ARCH=i686       the same for 32-bit (builds and links; no 32-bit Wine here to run it)
 #   make check           set up the host, build, and run every test suite under Wine
 #   make demo            set up the host, build, and run the demo through the stack
+#   make check-scripts   every command the scripts call is installed by installer/host-setup.sh
 #   make irda-native-check   the IrDA core's native unit tests (irda-fuzz-smoke: its fuzzers)
 #   make bench           measure the stack against the host's ws2_32 under Wine (BENCH_ARGS=...)
 #   make stress          long load, fault and fuzz runs with figures (STRESS_ARGS=...; docs/reliability.md)
@@ -230,7 +231,14 @@ all: $(B)/bin/irdaprov.dll
 setup:
 	bash installer/host-setup.sh
 
+# every command the scripts call comes from a package host-setup installs
+.PHONY: check-scripts
+check-scripts:
+	bash installer/check-commands-test.sh
+	bash installer/check-commands.sh
+
 check: setup
+	$(MAKE) check-scripts
 	$(MAKE) all
 	$(MAKE) irda-native-check irda-fuzz-smoke ws2-fuzz-smoke
 	bash wine-tests/run.sh $(B)
