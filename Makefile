@@ -18,6 +18,7 @@ B       := build/$(ARCH)
 CC      := $(TRIPLE)-gcc
 DLLTOOL := $(TRIPLE)-dlltool
 NM      := $(TRIPLE)-nm
+AR      := $(TRIPLE)-ar
 
 CFLAGS  ?= -O2 -g
 CFLAGS  += -Wall -Wextra -Werror -std=gnu11 -Isdk/include -D_WIN32_WINNT=0x0601 \
@@ -57,9 +58,15 @@ $(eval $(call def_for_arch,ws2,ws2/ws2.def,$(WS2_OBJ)))
 $(B)/bin/ws2.dll: $(WS2_OBJ) $(B)/ws2.def
 	@mkdir -p $(dir $@)
 	$(CC) -shared -o $@ $(WS2_OBJ) $(B)/ws2.def -Wl,--kill-at $(LDFLAGS) -ladvapi32 -luser32
-$(B)/lib/libws2.a: $(B)/ws2.def
+# ws2/static/: what applications expect in Winsock's import library besides
+# the imports (in6addr_any, the <wspiapi.h> targets, mswsock.h's calls...)
+WS2_STATIC_SRC := $(wildcard ws2/static/*.c)
+WS2_STATIC_OBJ := $(WS2_STATIC_SRC:%.c=$(B)/obj/%.o)
+$(B)/lib/libws2.a: $(B)/ws2.def $(WS2_STATIC_OBJ)
 	@mkdir -p $(dir $@)
+	rm -f $@
 	$(DLLTOOL) -d $< -D ws2.dll -l $@ $(if $(filter i686,$(ARCH)),-k)
+	$(AR) rcs $@ $(WS2_STATIC_OBJ)
 all: $(B)/bin/ws2.dll $(B)/lib/libws2.a
 
 # --- provider/host: the host base provider (TCP/UDP over the host's ws2_32) -
@@ -73,7 +80,9 @@ all: $(B)/bin/hostprov.dll
 
 # --- provider/lsp: the CE 5.0 layered provider ------------------------------
 CELSP_SRC := $(wildcard provider/lsp/*.c)
-CELSP_OBJ := $(CELSP_SRC:%.c=$(B)/obj/%.o)
+# ws2/select_split.c: the one select over several providers, built into both DLLs
+CELSP_OBJ := $(CELSP_SRC:%.c=$(B)/obj/%.o) $(B)/obj/ws2/select_split.o
+$(CELSP_SRC:%.c=$(B)/obj/%.o): CFLAGS += -Iws2
 $(eval $(call def_for_arch,celsp,provider/lsp/celsp.def,$(CELSP_OBJ)))
 $(B)/bin/celsp.dll: $(CELSP_OBJ) $(B)/celsp.def
 	@mkdir -p $(dir $@)
@@ -159,9 +168,20 @@ stress: all irda-fuzz ws2-fuzz
 # ws2.lib: the same exports as libws2.a, as an import library for lld-link/link
 # (i686: the decorated names from $(B)/ws2.def, imported undecorated).
 LLVM_DLLTOOL ?= llvm-dlltool
-$(B)/lib/ws2.lib: $(B)/ws2.def
+LLVM_AR      ?= llvm-ar
+# ws2/static/ for MSVC-style programs: clang for the MSVC target, with
+# mingw-w64's headers standing in for the Windows SDK's (as sdk_msvc.sh does)
+MSVC_TARGET  := $(if $(filter i686,$(ARCH)),i686-pc-windows-msvc -D_X86_,x86_64-pc-windows-msvc -D_AMD64_)
+WS2_STATIC_MSVC_OBJ := $(WS2_STATIC_SRC:%.c=$(B)/obj-msvc/%.obj)
+$(B)/obj-msvc/%.obj: %.c
 	@mkdir -p $(dir $@)
+	clang --target=$(MSVC_TARGET) -fgnuc-version=4.2.1 -ffreestanding -isystem /usr/$(TRIPLE)/include \
+	    -Isdk/include -D_WIN32_WINNT=0x0601 -DWIN32_LEAN_AND_MEAN -O2 -Wall -Wextra -Werror -c $< -o $@
+$(B)/lib/ws2.lib: $(B)/ws2.def $(WS2_STATIC_MSVC_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
 	$(LLVM_DLLTOOL) -m $(if $(filter i686,$(ARCH)),i386 -k,i386:x86-64) -d $< -D ws2.dll -l $@
+	$(LLVM_AR) rcs $@ $(WS2_STATIC_MSVC_OBJ)
 all: $(B)/lib/ws2.lib
 
 # sdk/samples/<sample>/<program>.c -> $(B)/samples/<program>.exe, linked with ws2.dll only

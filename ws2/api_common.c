@@ -55,13 +55,14 @@ struct socket_record *api_enter(SOCKET s, int *err)
     return r;
 }
 
+/* Windows (and Wine) clear the last error when a call succeeds, and programs
+ * written against them read WSAGetLastError() after a success; so do we. */
 int api_finish(const char *api, SOCKET s, struct socket_record *r, int result, int err)
 {
     (void)api; (void)s;
     if (r)
         socket_record_dereference(r);
-    if (result == SOCKET_ERROR)
-        SetLastError((DWORD)err);
+    SetLastError(result == SOCKET_ERROR ? (DWORD)err : 0);
     return result;
 }
 

@@ -12,7 +12,7 @@ static struct catalog *target_catalog(void)
     return catalog_being_built ? catalog_being_built : process_catalog();
 }
 
-static int enum_protocols(LPINT protocols, LPWSAPROTOCOL_INFOW buffer, LPDWORD length)
+int api_enum_protocols(LPINT protocols, LPWSAPROTOCOL_INFOW buffer, LPDWORD length)
 {
     int err, count = 0;
 
@@ -168,8 +168,8 @@ static struct provider *conversion_provider(LPWSAPROTOCOL_INFOW info, int af,
     return p;
 }
 
-static INT address_to_string(LPSOCKADDR address, DWORD length, LPWSAPROTOCOL_INFOW info,
-                             LPWSTR text, LPDWORD text_length)
+INT api_address_to_string(LPSOCKADDR address, DWORD length, LPWSAPROTOCOL_INFOW info,
+                          LPWSTR text, LPDWORD text_length)
 {
     WSAPROTOCOL_INFOW used;
     struct catalog_entry *entry;
@@ -191,8 +191,8 @@ static INT address_to_string(LPSOCKADDR address, DWORD length, LPWSAPROTOCOL_INF
     return result == SOCKET_ERROR ? api_fail(err) : result;
 }
 
-static INT string_to_address(LPWSTR text, INT af, LPWSAPROTOCOL_INFOW info,
-                             LPSOCKADDR address, LPINT length)
+INT api_string_to_address(LPWSTR text, INT af, LPWSAPROTOCOL_INFOW info,
+                          LPSOCKADDR address, LPINT length)
 {
     WSAPROTOCOL_INFOW used;
     struct catalog_entry *entry;
@@ -222,16 +222,19 @@ static int errno_of(int result, const INT *errno_out)
     return result == SOCKET_ERROR && api_readable(errno_out, sizeof(*errno_out)) ? *errno_out : 0;
 }
 
-/* The error an API call left as the last error. */
+/* The error an API call left as the last error; a success clears it, as on
+ * Windows. */
 static int last_error_of(int result)
 {
+    if (result != SOCKET_ERROR)
+        SetLastError(0);
     return result == SOCKET_ERROR ? (int)GetLastError() : 0;
 }
 
 int WSAAPI WSAEnumProtocolsW(LPINT protocols, LPWSAPROTOCOL_INFOW buffer, LPDWORD length)
 {
     TRACE_START(t);
-    int result = enum_protocols(protocols, buffer, length);
+    int result = api_enum_protocols(protocols, buffer, length);
     TRACE_API(t, NULL, last_error_of(result), "WSAEnumProtocolsW(protocols=0x%llx, buffer=0x%llx, "
               "length=%s) = %d", TP(protocols), TP(buffer), TINT(length), result);
     return result;
@@ -281,7 +284,7 @@ INT WSAAPI WSAAddressToStringW(LPSOCKADDR address, DWORD length, LPWSAPROTOCOL_I
                                LPWSTR text, LPDWORD text_length)
 {
     TRACE_START(t);
-    INT result = address_to_string(address, length, info, text, text_length);
+    INT result = api_address_to_string(address, length, info, text, text_length);
     TRACE_API(t, NULL, last_error_of(result), "WSAAddressToStringW(address=%s, length=%lu, "
               "info=0x%llx, text=%s, text_length=%s) = %d", TADDR(address, (int)length), length,
               TP(info), result ? TP(text) ? "-" : "NULL" : TWSTR(text), TINT(text_length), result);
@@ -292,7 +295,7 @@ INT WSAAPI WSAStringToAddressW(LPWSTR text, INT af, LPWSAPROTOCOL_INFOW info,
                                LPSOCKADDR address, LPINT length)
 {
     TRACE_START(t);
-    INT result = string_to_address(text, af, info, address, length);
+    INT result = api_string_to_address(text, af, info, address, length);
     TRACE_API(t, NULL, last_error_of(result), "WSAStringToAddressW(text=%s, af=%d, info=0x%llx, "
               "address=%s, length=%s) = %d", TWSTR(text), af, TP(info),
               result ? TP(address) ? "-" : "NULL" : TADDRP(address, length), TINT(length), result);

@@ -1,11 +1,14 @@
 /*
  * api_select.c - readiness: select, WSAEventSelect, WSAEnumNetworkEvents.
  *
- * select hands all three sets to one provider's WSPSelect, so every socket
- * in them must belong to the same provider (CE documents that mixing
- * provider chains fails); the handles go through unchanged.
+ * select hands the sets to the WSPSelect of the provider DLL owning their
+ * sockets, unchanged (the handles are the providers' own).  Sockets of
+ * several provider DLLs in one select are polled in turn (select_split.c):
+ * desktop programs mix them freely, and CE's "all from one provider" rule
+ * would break the commonest server loop there is.
  */
 #include "ws2_private.h"
+#include "select_split.h"
 #include <stdio.h>
 
 #define VIA(r) ((r) ? (r)->entry : NULL)
@@ -16,7 +19,8 @@ int api_fd_is_set(SOCKET s, fd_set *set)
     u_int i;
     if (!set)
         return 0;
-    for (i = 0; i < set->fd_count && i < FD_SETSIZE; i++)
+    /* fd_count, not FD_SETSIZE: the application may have defined a larger one */
+    for (i = 0; i < set->fd_count; i++)
         if (set->fd_array[i] == s)
             return 1;
     return 0;
@@ -30,35 +34,97 @@ int WSAAPI __WSAFDIsSet(SOCKET s, fd_set *set)
     return result;
 }
 
-/* Finds the one provider owning every socket in the sets. */
-static int select_provider(fd_set *sets[3], struct socket_record **owner)
+/* The records a select holds for its length (a close cannot free them). */
+struct select_hold {
+    struct socket_record **records;
+    size_t count, capacity;
+};
+
+/* select_split's owner: the provider DLL, whose WSPSelect takes every socket
+ * of that DLL whatever its catalog entry (TCP and UDP, IPv4 and IPv6). */
+static void *select_owner_of(void *ctx, SOCKET s, void **hint, int *err)
+{
+    struct select_hold *h = ctx;
+    struct socket_record *r;
+
+    if (h->count == h->capacity) {
+        *err = WSAENOBUFS;
+        return NULL;
+    }
+    r = socket_table_lookup(s);
+    if (!r) {
+        *err = WSAENOTSOCK;
+        return NULL;
+    }
+    h->records[h->count++] = r;
+    *hint = r;
+    return r->provider->module;
+}
+
+static int select_owner_select(void *ctx, void *hint, fd_set *sets[3],
+                               const struct timeval *timeout, int *err)
+{
+    struct socket_record *r = hint;
+    (void)ctx;
+    return PROVIDER_CALL(r).lpWSPSelect(0, sets[0], sets[1], sets[2], (const PTIMEVAL)timeout,
+                                        err);
+}
+
+static const struct select_split_ops select_ops = { select_owner_of, select_owner_select };
+
+/* The application's sets: readable (and writable, since select rewrites
+ * them) for as many sockets as fd_count says, whatever FD_SETSIZE it used. */
+static int select_sets_ok(fd_set *sets[3], size_t *total)
 {
     int k;
-    u_int i;
-
-    *owner = NULL;
+    *total = 0;
     for (k = 0; k < 3; k++) {
         if (!sets[k])
             continue;
-        if (!api_writable(sets[k], sizeof(u_int)) || sets[k]->fd_count > FD_SETSIZE ||
+        if (!api_writable(sets[k], sizeof(u_int)) || sets[k]->fd_count > (1u << 24) ||
             !api_writable(sets[k], sizeof(u_int) + sets[k]->fd_count * sizeof(SOCKET)))
             return WSAEFAULT;
-        for (i = 0; i < sets[k]->fd_count; i++) {
-            struct socket_record *r = socket_table_lookup(sets[k]->fd_array[i]);
-            if (!r)
-                return WSAENOTSOCK;
-            if (!*owner) {
-                *owner = r;
-                continue;
-            }
-            if (r->provider != (*owner)->provider) {
-                socket_record_dereference(r);
-                return WSAEINVAL;
-            }
-            socket_record_dereference(r);
-        }
+        *total += sets[k]->fd_count;
     }
-    return *owner ? 0 : WSAEINVAL;  /* no socket at all: nothing to wait for */
+    return 0;
+}
+
+/* select's body, shared with WSAPoll: *first is the first socket's record
+ * (for the trace; the caller drops it), every other one is dropped here. */
+int api_select_core(fd_set *sets[3], const struct timeval *timeout, struct socket_record **first,
+                    int *err)
+{
+    struct select_hold hold = { NULL, 0, 0 };
+    size_t total, i;
+    int result = SOCKET_ERROR;
+
+    *first = NULL;
+    if ((*err = select_sets_ok(sets, &total)))
+        return SOCKET_ERROR;
+    if (timeout && !api_readable(timeout, sizeof(*timeout))) {
+        *err = WSAEFAULT;
+        return SOCKET_ERROR;
+    }
+    if (timeout && (timeout->tv_sec < 0 || timeout->tv_usec < 0)) {
+        *err = WSAEINVAL;
+        return SOCKET_ERROR;
+    }
+    /* each socket is looked up at most twice (select_split's two passes) */
+    hold.capacity = 2 * total;
+    hold.records = calloc(hold.capacity ? hold.capacity : 1, sizeof(*hold.records));
+    if (!hold.records) {
+        *err = WSAENOBUFS;
+        return SOCKET_ERROR;
+    }
+    result = select_split(&select_ops, &hold, sets, timeout, err);
+    for (i = 0; i < hold.count; i++) {
+        if (i == 0)
+            *first = hold.records[0];
+        else
+            socket_record_dereference(hold.records[i]);
+    }
+    free(hold.records);
+    return result;
 }
 
 int WSAAPI select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds,
@@ -80,14 +146,7 @@ int WSAAPI select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds
     if (!process_started())
         err = WSANOTINITIALISED;
     else
-        err = select_provider(sets, &owner);
-    if (!err && timeout && !api_readable(timeout, sizeof(*timeout)))
-        err = WSAEFAULT;
-    if (!err && timeout && (timeout->tv_sec < 0 || timeout->tv_usec < 0))
-        err = WSAEINVAL;
-    if (!err)
-        result = PROVIDER_CALL(owner).lpWSPSelect(nfds, readfds, writefds, exceptfds, timeout,
-                                                  &err);
+        result = api_select_core(sets, timeout, &owner, &err);
     TRACE_API(t, VIA(owner), result == SOCKET_ERROR ? err : 0, "select(nfds=%d, readfds=%s, "
               "writefds=%s, exceptfds=%s, timeout=%s) = %d", nfds, TFDS(readfds), TFDS(writefds),
               TFDS(exceptfds), timeout_text, result);

@@ -7,9 +7,9 @@
  */
 #include "ws2_private.h"
 
-/* socket and WSASocketW (bsd: which of the two the application called). */
-static SOCKET socket_create(LONGLONG t, BOOL bsd, int af, int type, int protocol,
-                            LPWSAPROTOCOL_INFOW info, GROUP group, DWORD flags)
+/* socket, WSASocketW and WSASocketA (api: which one the application called). */
+SOCKET api_socket_create(LONGLONG t, const char *api, int af, int type, int protocol,
+                         LPWSAPROTOCOL_INFOW info, GROUP group, DWORD flags)
 {
     struct catalog_entry *entry = NULL;
     struct provider *provider = NULL;
@@ -61,20 +61,19 @@ static SOCKET socket_create(LONGLONG t, BOOL bsd, int af, int type, int protocol
         s = INVALID_SOCKET;
     }
 done:
-    if (bsd)
+    if (!strcmp(api, "socket"))
         TRACE_API(t, entry, s == INVALID_SOCKET ? err : 0,
                   "socket(af=%d, type=%d, protocol=%d) = 0x%llx", af_in, type_in, protocol_in,
                   TS(s));
     else
         TRACE_API(t, entry, s == INVALID_SOCKET ? err : 0,
-                  "WSASocketW(af=%d, type=%d, protocol=%d, info=0x%llx, group=%u, flags=0x%lx) "
-                  "= 0x%llx", af_in, type_in, protocol_in, TP(info), group, flags, TS(s));
+                  "%s(af=%d, type=%d, protocol=%d, info=0x%llx, group=%u, flags=0x%lx) "
+                  "= 0x%llx", api, af_in, type_in, protocol_in, TP(info), group, flags, TS(s));
     if (provider)
         provider_dereference(provider);
     if (entry)
         catalog_entry_dereference(entry);
-    if (s == INVALID_SOCKET)
-        WSASetLastError(err);
+    WSASetLastError(s == INVALID_SOCKET ? err : 0);
     return s;
 }
 
@@ -82,13 +81,13 @@ SOCKET WSAAPI WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW inf
                          GROUP group, DWORD flags)
 {
     TRACE_START(t);
-    return socket_create(t, FALSE, af, type, protocol, info, group, flags);
+    return api_socket_create(t, "WSASocketW", af, type, protocol, info, group, flags);
 }
 
 SOCKET WSAAPI socket(int af, int type, int protocol)
 {
     TRACE_START(t);
-    return socket_create(t, TRUE, af, type, protocol, NULL, 0, WSA_FLAG_OVERLAPPED);
+    return api_socket_create(t, "socket", af, type, protocol, NULL, 0, WSA_FLAG_OVERLAPPED);
 }
 
 /*
@@ -276,4 +275,59 @@ int WSAAPI getsockname(SOCKET s, struct sockaddr *name, int *namelen)
 {
     TRACE_START(t);
     return name_call(t, "getsockname", s, name, namelen, FALSE);
+}
+
+/* ---- desktop extensions (not in CE 5.0's ws2.dll; see cews2.h) ------------- */
+
+/* The provider describes s for the other process; the description names
+ * the catalog entry, whose provider takes it up in WSASocket there. */
+int WSAAPI WSADuplicateSocketW(SOCKET s, DWORD process_id, LPWSAPROTOCOL_INFOW info)
+{
+    TRACE_START(t);
+    int err = 0, result = SOCKET_ERROR;
+    struct socket_record *r = api_enter(s, &err);
+
+    if (r) {
+        if (!api_writable(info, sizeof(*info)))
+            err = WSAEFAULT;
+        else
+            result = PROVIDER_CALL(r).lpWSPDuplicateSocket(s, process_id, info, &err);
+    }
+    TRACE_API(t, r ? r->entry : NULL, result ? err : 0, "WSADuplicateSocketW(s=0x%llx, "
+              "process_id=%lu, info=0x%llx) = %d", TS(s), process_id, TP(info), result);
+    return api_finish("WSADuplicateSocketW", s, r, result, err);
+}
+
+/* WSASendDisconnect and WSARecvDisconnect: a shutdown with disconnect data,
+ * which only protocols that carry such data use (TCP carries none). */
+static int disconnect_call(LONGLONG t, BOOL sending, SOCKET s, LPWSABUF data)
+{
+    int err = 0, result = SOCKET_ERROR;
+    struct socket_record *r = api_enter(s, &err);
+
+    if (r) {
+        if (data && (!api_readable(data, sizeof(*data)) ||
+                     (sending ? !api_readable(data->buf, data->len)
+                              : !api_writable(data->buf, data->len))))
+            err = WSAEFAULT;
+        else if (sending)
+            result = PROVIDER_CALL(r).lpWSPSendDisconnect(s, data, &err);
+        else
+            result = PROVIDER_CALL(r).lpWSPRecvDisconnect(s, data, &err);
+    }
+    TRACE_API(t, r ? r->entry : NULL, result ? err : 0, "%s(s=0x%llx, data=0x%llx) = %d",
+              sending ? "WSASendDisconnect" : "WSARecvDisconnect", TS(s), TP(data), result);
+    return api_finish(sending ? "WSASendDisconnect" : "WSARecvDisconnect", s, r, result, err);
+}
+
+int WSAAPI WSASendDisconnect(SOCKET s, LPWSABUF data)
+{
+    TRACE_START(t);
+    return disconnect_call(t, TRUE, s, data);
+}
+
+int WSAAPI WSARecvDisconnect(SOCKET s, LPWSABUF data)
+{
+    TRACE_START(t);
+    return disconnect_call(t, FALSE, s, data);
 }

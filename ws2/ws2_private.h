@@ -214,7 +214,22 @@ int impl_WPUCompleteOverlappedRequest(SOCKET s, LPWSAOVERLAPPED ov, DWORD error,
 INT impl_CeWs2VerifyCatalog(CEWS2_VERIFY_REPORT report, void *context);  /* verify.c */
 /* Untraced forms of exports ws2.dll itself calls (api_select.c, api_protocols.c). */
 int api_fd_is_set(SOCKET s, fd_set *set);
+/* select's body (api_select.c), for WSAPoll too. */
+int api_select_core(fd_set *sets[3], const struct timeval *timeout, struct socket_record **first,
+                    int *err);
 int api_get_provider_path(LPGUID provider_id, WCHAR *path, LPINT path_len, LPINT errno_out);
+
+/* Bodies the ANSI forms share with the Unicode ones (api_ansi.c). */
+SOCKET api_socket_create(LONGLONG t, const char *api, int af, int type, int protocol,
+                         LPWSAPROTOCOL_INFOW info, GROUP group, DWORD flags);   /* api_socket.c */
+int api_enum_protocols(LPINT protocols, LPWSAPROTOCOL_INFOW buffer, LPDWORD length);
+INT api_address_to_string(LPSOCKADDR address, DWORD length, LPWSAPROTOCOL_INFOW info,
+                          LPWSTR text, LPDWORD text_length);                  /* api_protocols.c */
+INT api_string_to_address(LPWSTR text, INT af, LPWSAPROTOCOL_INFOW info,
+                          LPSOCKADDR address, LPINT length);
+/* WSAPROTOCOL_INFOW <-> A: the same but for szProtocol (protocol_info_text.c). */
+void protocol_info_narrow(const WSAPROTOCOL_INFOW *w, WSAPROTOCOL_INFOA *a);
+void protocol_info_widen(const WSAPROTOCOL_INFOA *a, WSAPROTOCOL_INFOW *w);
 
 /* --- api helpers (api_common.c) --------------------------------------------- */
 /* Common prologue: fails with WSANOTINITIALISED or WSAENOTSOCK. */

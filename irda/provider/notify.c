@@ -65,7 +65,7 @@ void notify_update(struct irsock *so)
 int WSPAPI irda_select(int nfds, fd_set *r, fd_set *w, fd_set *e, const PTIMEVAL timeout,
                        LPINT err)
 {
-    fd_set *in[3] = { r, w, e }, out[3];
+    fd_set *in[3] = { r, w, e }, *out[3] = { NULL, NULL, NULL };
     ULONGLONG deadline = timeout ? GetTickCount64() + (ULONGLONG)timeout->tv_sec * 1000 +
                                        (ULONGLONG)timeout->tv_usec / 1000
                                  : 0;
@@ -73,13 +73,22 @@ int WSPAPI irda_select(int nfds, fd_set *r, fd_set *w, fd_set *e, const PTIMEVAL
     u_int i;
     (void)nfds;
 
+    /* the ready sockets, in sets as large as the application's (its
+     * FD_SETSIZE may be above ours: fd_count is what counts) */
+    for (k = 0; k < 3; k++)
+        if (in[k] && !(out[k] = malloc(sizeof(u_int) + (in[k]->fd_count + 1) * sizeof(SOCKET)))) {
+            while (k--)
+                free(out[k]);
+            *err = WSAENOBUFS;
+            return SOCKET_ERROR;
+        }
     station_lock();
     for (;;) {
         ready = 0;
         for (k = 0; k < 3; k++) {
-            FD_ZERO(&out[k]);
             if (!in[k])
                 continue;
+            out[k]->fd_count = 0;
             for (i = 0; i < in[k]->fd_count; i++) {
                 DWORD_PTR context = 0;
                 struct irsock *so;
@@ -87,6 +96,8 @@ int WSPAPI irda_select(int nfds, fd_set *r, fd_set *w, fd_set *e, const PTIMEVAL
                 if (upcalls.lpWPUQuerySocketHandleContext(in[k]->fd_array[i], &context, err) ||
                     !context) {
                     station_unlock();
+                    for (k = 0; k < 3; k++)
+                        free(out[k]);
                     *err = WSAENOTSOCK;
                     return SOCKET_ERROR;
                 }
@@ -95,7 +106,7 @@ int WSPAPI irda_select(int nfds, fd_set *r, fd_set *w, fd_set *e, const PTIMEVAL
                     : k == 1 ? notify_writable(so)
                              : so->so_error != 0;
                 if (yes) {
-                    FD_SET(in[k]->fd_array[i], &out[k]);
+                    out[k]->fd_array[out[k]->fd_count++] = in[k]->fd_array[i];
                     ready++;
                 }
             }
@@ -106,8 +117,10 @@ int WSPAPI irda_select(int nfds, fd_set *r, fd_set *w, fd_set *e, const PTIMEVAL
     }
     station_unlock();
     for (k = 0; k < 3; k++)
-        if (in[k])
-            *in[k] = out[k];
+        if (in[k]) {
+            memcpy(in[k], out[k], sizeof(u_int) + out[k]->fd_count * sizeof(SOCKET));
+            free(out[k]);
+        }
     *err = 0;
     return ready;
 }

@@ -2,11 +2,14 @@
  * select.c - WSPSelect: a blocking call like any other, so a closesocket of
  * one of its sockets from another thread interrupts it with WSAEINTR.
  *
- * The sets go down unchanged (IFS handles); the contexts of all sockets in
- * them are held for the length of the wait.  closesocket cancels the
- * socket's I/O, which also ends a host select waiting on it.
+ * The sets go down unchanged (IFS handles) to the provider below; the
+ * contexts of all sockets in them are held for the length of the wait.
+ * closesocket cancels the socket's I/O, which also ends a host select
+ * waiting on it.  Sockets over different providers below (IrDA and TCP in
+ * one select) are split among them (ws2/select_split.c).
  */
 #include "celsp.h"
+#include "select_split.h"
 
 struct held {
     struct lsp_socket **so;
@@ -54,6 +57,32 @@ static int hold_all(fd_set *sets[3], struct held *h, LPINT err)
     return 0;
 }
 
+/* select_split's owner: the provider DLL below (its select takes all of its
+ * sockets, whichever of its catalog entries made them). */
+static void *owner_of(void *ctx, SOCKET s, void **hint, int *err)
+{
+    struct lsp_socket *so = socket_context_lookup(s, err);
+    void *owner;
+    (void)ctx;
+
+    if (!so)
+        return NULL;
+    *hint = so->lower;
+    owner = so->lower->module;
+    socket_context_dereference(so);   /* hold_all holds it for the whole call */
+    return owner;
+}
+
+static int lower_select(void *ctx, void *hint, fd_set *sets[3], const struct timeval *timeout,
+                        int *err)
+{
+    struct lower *lower = hint;
+    (void)ctx;
+    return lower->procs.lpWSPSelect(0, sets[0], sets[1], sets[2], (const PTIMEVAL)timeout, err);
+}
+
+static const struct select_split_ops split_ops = { owner_of, lower_select };
+
 int WSPAPI lsp_select(int nfds, fd_set *r, fd_set *w, fd_set *e, const PTIMEVAL timeout,
                       LPINT err)
 {
@@ -61,9 +90,10 @@ int WSPAPI lsp_select(int nfds, fd_set *r, fd_set *w, fd_set *e, const PTIMEVAL 
     struct held held = { NULL, 0 };
     int result = SOCKET_ERROR;
     size_t i;
+    (void)nfds;
 
     if (hold_all(sets, &held, err) == 0) {
-        result = held.so[0]->lower->procs.lpWSPSelect(nfds, r, w, e, timeout, err);
+        result = select_split(&split_ops, NULL, sets, timeout, err);
         for (i = 0; result == SOCKET_ERROR && i < held.count; i++)
             interrupted_if_closing(held.so[i], result, err);
     }

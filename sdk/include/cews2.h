@@ -117,6 +117,30 @@ INT WINAPI CeWs2VerifyCatalog(CEWS2_VERIFY_REPORT report, void *context);
 #include "cews2_ce.h"
 /* ---- end SDK section ------------------------------------------------------ */
 
+/* ---- desktop extensions ---------------------------------------------------
+ * CE 5.0's ws2.dll is the documented core: Unicode-only, no Vista-era calls.
+ * Desktop builds of the same code also call the exports below, so ws2.dll
+ * has them too, marked here and in docs/compatibility.md as desktop
+ * extensions.  Each goes through the same catalog and providers as the
+ * core (nothing reaches the host's Winsock directly); they are declared by
+ * winsock2.h / ws2tcpip.h as on Windows.
+ *
+ *   WSASocketA, WSAAddressToStringA, WSAStringToAddressA, WSAEnumProtocolsA,
+ *   WSADuplicateSocketA, WSADuplicateSocketW, WSAConnectByNameA,
+ *   WSAConnectByNameW, WSASendDisconnect, WSARecvDisconnect, WSAPoll,
+ *   inet_pton, inet_ntop, InetPtonW, InetNtopW
+ *
+ * and, in the import libraries (libws2.a, ws2.lib) as in mingw-w64's
+ * libws2_32.a: in6addr_any, in6addr_loopback, gai_strerrorA/W, the
+ * <wspiapi.h> targets WspiapiGetAddrInfo/GetNameInfo/FreeAddrInfo (calling
+ * ws2.dll's getaddrinfo & co.), and mswsock.h's AcceptEx,
+ * GetAcceptExSockaddrs and TransmitFile (asking the socket's provider for
+ * them with SIO_GET_EXTENSION_FUNCTION_POINTER).  Link -lws2 without
+ * -lmswsock, or before it, so that these are the ones used.
+ * WSAAsyncSelect stays absent, as on CE.
+ */
+#define CEWS2_DESKTOP_EXTENSIONS 1
+
 #ifdef __cplusplus
 }
 #endif
