@@ -5,6 +5,7 @@
  */
 #include "testutil.h"
 #include <mswsock.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- last error ---------------------------------------------------------- */
