@@ -320,7 +320,6 @@ static long long b_connect_listener(void) { struct sockaddr_in a = lo4(); return
 static long long b_wsaconnect_null(void) { return WSAConnect(fx.tcp, NULL, sizeof(struct sockaddr_in), NULL, NULL, NULL, NULL); }
 static long long b_listen_udp(void) { return listen(fx.bound, 1); }
 static long long b_accept_short(void) { struct sockaddr_in a; int l = 4; return (long long)accept(fx.listener, (struct sockaddr *)&a, &l); }
-static long long b_accept_nulllen(void) { struct sockaddr_in a; return (long long)accept(fx.listener, (struct sockaddr *)&a, NULL); }
 static long long b_accept_notlistening(void) { return (long long)accept(fx.tcp, NULL, NULL); }
 static long long b_wsaaccept_short(void) { struct sockaddr_in a; int l = 4; return (long long)WSAAccept(fx.listener, (struct sockaddr *)&a, &l, NULL, 0); }
 static long long b_send_null(void) { return send(fx.client, NULL, 10, 0); }
@@ -380,7 +379,7 @@ static long long b_select_overfull(void)
     static fd_set rd; struct timeval tv = { 0, 0 };
     FD_ZERO(&rd);
     for (int i = 0; i < FD_SETSIZE; i++) rd.fd_array[i] = fx.udp;
-    rd.fd_count = FD_SETSIZE + 1;     /* more than the array holds */
+    rd.fd_count = 0x7fffffff;         /* far past any memory the set has */
     return select(0, &rd, NULL, NULL, &tv);
 }
 static long long b_ioctlsocket_null(void) { return ioctlsocket(fx.tcp, FIONBIO, NULL); }
@@ -476,6 +475,30 @@ static long long b_wscpath_nullguid(void) { WCHAR path[MAX_PATH]; int l = MAX_PA
 static long long b_wpu_complete_notsock(void) { WSAOVERLAPPED ov; int e = 0; memset(&ov, 0, sizeof(ov)); int r = WPUCompleteOverlappedRequest((SOCKET)0x1234, &ov, 0, 0, &e); RET_ERR(r, e); }
 static long long b_wpu_complete_nullov(void) { int e = 0; int r = WPUCompleteOverlappedRequest(fx.client, NULL, 0, 0, &e); RET_ERR(r, e); }
 
+/* desktop extensions (cews2.h) */
+static long long b_wsasocketa_family(void) { return (long long)WSASocketA(0x7777, SOCK_STREAM, 0, NULL, 0, 0); }
+static long long b_wsasocketa_info(void) { WSAPROTOCOL_INFOA p; memset(&p, 0, sizeof(p)); p.dwCatalogEntryId = 0x7777; return (long long)WSASocketA(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &p, 0, 0); }
+static long long b_addrtostringa_short(void) { struct sockaddr_in a = lo4(); char t[2]; DWORD l = 2; return WSAAddressToStringA((struct sockaddr *)&a, sizeof(a), NULL, t, &l); }
+static long long b_addrtostringa_null(void) { char t[64]; DWORD l = 64; return WSAAddressToStringA(NULL, sizeof(struct sockaddr_in), NULL, t, &l); }
+static long long b_stringtoaddra_garbage(void) { struct sockaddr_storage ss; int l = sizeof(ss); return WSAStringToAddressA((LPSTR)"not an address", AF_INET, NULL, (struct sockaddr *)&ss, &l); }
+static long long b_stringtoaddra_null(void) { struct sockaddr_storage ss; int l = sizeof(ss); return WSAStringToAddressA(NULL, AF_INET, NULL, (struct sockaddr *)&ss, &l); }
+static long long b_enumprotocolsa_nulllen(void) { return WSAEnumProtocolsA(NULL, NULL, NULL); }
+static long long b_enumprotocolsa_short(void) { WSAPROTOCOL_INFOA p; DWORD l = 10; return WSAEnumProtocolsA(NULL, &p, &l); }
+static long long b_dupa_null(void) { return WSADuplicateSocketA(fx.tcp, GetCurrentProcessId(), NULL); }
+static long long b_dupw_null(void) { return WSADuplicateSocketW(fx.tcp, GetCurrentProcessId(), NULL); }
+static long long b_connectbynamew_null(void) { return WSAConnectByNameW(fx.tcp, NULL, (LPWSTR)L"80", NULL, NULL, NULL, NULL, NULL, NULL); }
+static long long b_connectbynamea_null(void) { return WSAConnectByNameA(fx.tcp, (LPSTR)"127.0.0.1", NULL, NULL, NULL, NULL, NULL, NULL, NULL); }
+static long long b_senddisconnect_bad(void) { return WSASendDisconnect(fx.client, (LPWSABUF)(UINT_PTR)8); }
+static long long b_recvdisconnect_bad(void) { return WSARecvDisconnect(fx.client, (LPWSABUF)(UINT_PTR)8); }
+static long long b_poll_null(void) { return WSAPoll(NULL, 1, 0); }
+static long long b_poll_zero(void) { WSAPOLLFD f = { fx.tcp, POLLRDNORM, 0 }; return WSAPoll(&f, 0, 0); }
+static long long b_poll_events(void) { WSAPOLLFD f = { fx.tcp, 0x4000, 0 }; return WSAPoll(&f, 1, 0); }
+static long long b_pton_family(void) { unsigned char a[16]; return inet_pton(0x7777, "1.2.3.4", a); }
+static long long b_pton_null(void) { unsigned char a[16]; return inet_pton(AF_INET, NULL, a); }
+static long long b_ntop_short(void) { unsigned char a[4] = { 1, 2, 3, 4 }; char t[4]; return (long long)(UINT_PTR)inet_ntop(AF_INET, a, t, sizeof(t)); }
+static long long b_ptonw_family(void) { unsigned char a[16]; return InetPtonW(0x7777, L"1.2.3.4", a); }
+static long long b_ntopw_short(void) { unsigned char a[4] = { 1, 2, 3, 4 }; WCHAR t[4]; return (long long)(UINT_PTR)InetNtopW(AF_INET, a, t, 4); }
+
 /* AF_IRDA: SOCKADDR_IRDA is { family, 4-byte device id, 25-char service name } */
 static SOCKADDR_IRDA irda_name(const char *service)
 {
@@ -527,7 +550,6 @@ static const bad_arg bad_args[] = {
     { "WSAConnect", "name NULL", b_wsaconnect_null, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
     { "listen", "a datagram socket", b_listen_udp, SE, "SOCKET_ERROR", WSAEOPNOTSUPP, 0, 0 },
     { "accept", "addrlen 4", b_accept_short, IS, "INVALID_SOCKET", WSAEFAULT, 0, 0 },
-    { "accept", "addr given, addrlen NULL", b_accept_nulllen, IS, "INVALID_SOCKET", WSAEFAULT, 0, 0 },
     { "accept", "socket not listening", b_accept_notlistening, IS, "INVALID_SOCKET", WSAEINVAL, 0, 0 },
     { "WSAAccept", "addrlen 4", b_wsaaccept_short, IS, "INVALID_SOCKET", WSAEFAULT, 0, 0 },
     { "send", "buf NULL, len 10", b_send_null, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
@@ -566,7 +588,7 @@ static const bad_arg bad_args[] = {
     { "setsockopt", "unknown level 0x4321", b_setsockopt_level, SE, "SOCKET_ERROR", WSAEINVAL, WSAENOPROTOOPT, 0 },
     { "setsockopt", "SO_LINGER on a datagram socket", b_linger_on_udp, SE, "SOCKET_ERROR", WSAENOPROTOOPT, 0, 0 },
     { "select", "no sets", b_select_nosets, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
-    { "select", "fd_count FD_SETSIZE + 1 (past the array)", b_select_overfull, SE, "SOCKET_ERROR", WSAEFAULT, WSAEINVAL, 0 },
+    { "select", "fd_count 0x7fffffff (past the set's memory)", b_select_overfull, SE, "SOCKET_ERROR", WSAEFAULT, WSAEINVAL, 0 },
     { "ioctlsocket", "FIONBIO, argp NULL", b_ioctlsocket_null, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
     { "ioctlsocket", "unknown command", b_ioctlsocket_unknown, SE, "SOCKET_ERROR", WSAEINVAL, WSAEOPNOTSUPP, 0 },
     { "WSAIoctl", "FIONREAD, no output buffer", b_wsaioctl_noout, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
@@ -621,6 +643,28 @@ static const bad_arg bad_args[] = {
     { "WSCGetProviderPath", "lpProviderId NULL", b_wscpath_nullguid, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
     { "WPUCompleteOverlappedRequest", "a handle ws2.dll did not create", b_wpu_complete_notsock, 0, "0: the OVERLAPPED is completed IFS-style (by design, ws2/upcall.c)", 0, 0, ROW_NO_ERROR },
     { "WPUCompleteOverlappedRequest", "lpOverlapped NULL", b_wpu_complete_nullov, SE, "SOCKET_ERROR", WSAEFAULT, WSAEINVAL, 0 },
+    { "WSASocketA", "unknown family 0x7777", b_wsasocketa_family, IS, "INVALID_SOCKET", WSAEAFNOSUPPORT, 0, 0 },
+    { "WSASocketA", "lpProtocolInfo naming no catalog entry", b_wsasocketa_info, IS, "INVALID_SOCKET", WSAEINVALIDPROVIDER, 0, 0 },
+    { "WSAAddressToStringA", "2-character buffer", b_addrtostringa_short, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
+    { "WSAAddressToStringA", "lpsaAddress NULL", b_addrtostringa_null, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
+    { "WSAStringToAddressA", "\"not an address\"", b_stringtoaddra_garbage, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
+    { "WSAStringToAddressA", "AddressString NULL", b_stringtoaddra_null, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
+    { "WSAEnumProtocolsA", "lpdwBufferLength NULL", b_enumprotocolsa_nulllen, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
+    { "WSAEnumProtocolsA", "buffer of 10 bytes", b_enumprotocolsa_short, SE, "SOCKET_ERROR", WSAENOBUFS, 0, 0 },
+    { "WSADuplicateSocketA", "lpProtocolInfo NULL", b_dupa_null, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
+    { "WSADuplicateSocketW", "lpProtocolInfo NULL", b_dupw_null, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
+    { "WSAConnectByNameW", "nodename NULL", b_connectbynamew_null, FALSE, "FALSE", WSAEINVAL, 0, 0 },
+    { "WSAConnectByNameA", "servicename NULL", b_connectbynamea_null, FALSE, "FALSE", WSAEINVAL, 0, 0 },
+    { "WSASendDisconnect", "lpOutboundDisconnectData (LPWSABUF)8", b_senddisconnect_bad, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
+    { "WSARecvDisconnect", "lpInboundDisconnectData (LPWSABUF)8", b_recvdisconnect_bad, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
+    { "WSAPoll", "fdArray NULL", b_poll_null, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
+    { "WSAPoll", "fds 0", b_poll_zero, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
+    { "WSAPoll", "events 0x4000 (not a poll flag)", b_poll_events, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
+    { "inet_pton", "family 0x7777", b_pton_family, -1, "-1", WSAEAFNOSUPPORT, 0, 0 },
+    { "inet_pton", "pszAddrString NULL", b_pton_null, -1, "-1", WSAEFAULT, 0, 0 },
+    { "inet_ntop", "a 4-character buffer for \"1.2.3.4\"", b_ntop_short, NUL, "NULL", ERROR_INVALID_PARAMETER, 0, 0 },
+    { "InetPtonW", "family 0x7777", b_ptonw_family, -1, "-1", WSAEAFNOSUPPORT, 0, 0 },
+    { "InetNtopW", "a 4-character buffer for \"1.2.3.4\"", b_ntopw_short, NUL, "NULL", ERROR_INVALID_PARAMETER, 0, 0 },
     { "bind (AF_IRDA)", "namelen sizeof(SOCKADDR_IRDA) - 1", b_irda_bind_short, SE, "SOCKET_ERROR", WSAEFAULT, 0, ROW_IRDA },
     { "bind (AF_IRDA)", "name NULL", b_irda_bind_null, SE, "SOCKET_ERROR", WSAEFAULT, 0, ROW_IRDA },
     { "bind (AF_IRDA)", "irdaAddressFamily AF_INET", b_irda_bind_family, SE, "SOCKET_ERROR", WSAEAFNOSUPPORT, 0, ROW_IRDA },
@@ -660,6 +704,7 @@ static const struct { int code; const char *name; } err_names[] = {
     { WSA_INVALID_HANDLE, "WSA_INVALID_HANDLE" }, { WSA_INVALID_PARAMETER, "WSA_INVALID_PARAMETER" },
     { WSAHOST_NOT_FOUND, "WSAHOST_NOT_FOUND" }, { WSAEINVALIDPROVIDER, "WSAEINVALIDPROVIDER" },
     { WSAECONNRESET, "WSAECONNRESET" }, { WSAEWOULDBLOCK, "WSAEWOULDBLOCK" },
+    { ERROR_INVALID_PARAMETER, "ERROR_INVALID_PARAMETER" },
 };
 
 static const char *err_name(int code)

@@ -357,6 +357,82 @@ static void accept_ex_through_the_stack(void **state)
     assert_true(IN6_IS_ADDR_UNSPECIFIED(&in6addr_any));
 }
 
+/* ---- arguments as Windows takes them --------------------------------------- */
+
+/* accept(s, addr, NULL) accepts and leaves addr alone; recv(s, NULL, 0)
+ * is 0; WSAGetOverlappedResult takes NULL flags. */
+static void windows_argument_rules(void **state)
+{
+    unsigned short port;
+    SOCKET l = tu_listener(AF_INET, SOCK_STREAM, &port), c, a;
+    struct sockaddr_in untouched;
+    (void)state;
+
+    c = tu_connect(AF_INET, port);
+    assert_true(c != INVALID_SOCKET);
+    memset(&untouched, 0xAB, sizeof(untouched));
+    a = accept(l, (struct sockaddr *)&untouched, NULL);
+    assert_true(a != INVALID_SOCKET);
+    assert_int_equal(((unsigned char *)&untouched)[0], 0xAB);
+    assert_int_equal(send(c, "q", 1, 0), 1);
+    Sleep(50);
+    assert_int_equal(recv(a, NULL, 0, 0), 0);
+    char b;
+    assert_int_equal(recv(a, &b, 1, 0), 1);   /* the 0-byte recv took nothing */
+    /* an overlapped receive completed, asked about with NULL flags */
+    WSAOVERLAPPED ov;
+    WSABUF buf = { 1, &b };
+    DWORD got = 0, flags = 0;
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = WSACreateEvent();
+    if (WSARecv(a, &buf, 1, NULL, &flags, &ov, NULL))
+        assert_int_equal(WSAGetLastError(), WSA_IO_PENDING);
+    assert_int_equal(send(c, "r", 1, 0), 1);
+    assert_int_equal(WSAWaitForMultipleEvents(1, &ov.hEvent, TRUE, 5000, FALSE), WSA_WAIT_EVENT_0);
+    assert_true(WSAGetOverlappedResult(a, &ov, &got, FALSE, NULL));
+    assert_int_equal(got, 1);
+    assert_int_equal(b, 'r');
+    WSACloseEvent(ov.hEvent);
+    closesocket(a);
+    closesocket(c);
+    closesocket(l);
+}
+
+/* socket()'s error names what is wrong in Windows' order (Wine's ws2_32
+ * conformance test has the same table). */
+static void socket_errors_in_windows_order(void **state)
+{
+    static const struct { int af, type, protocol, err; } rows[] = {
+        { 0x7777, SOCK_STREAM, IPPROTO_TCP, WSAEAFNOSUPPORT },
+        { AF_INET, 0x7777, IPPROTO_TCP, WSAESOCKTNOSUPPORT },
+        { AF_INET, SOCK_STREAM, 0x7777, WSAEPROTONOSUPPORT },
+        { 0x7777, 0x7777, IPPROTO_TCP, WSAESOCKTNOSUPPORT },
+        { 0x7777, SOCK_STREAM, 0x7777, WSAEAFNOSUPPORT },
+        { AF_INET, SOCK_STREAM, IPPROTO_UDP, WSAEPROTONOSUPPORT },
+        { AF_UNSPEC, SOCK_STREAM, 0, WSAEINVAL },
+        { AF_UNSPEC, 0x7777, IPPROTO_UDP, WSAESOCKTNOSUPPORT },
+        { AF_UNSPEC, 0, 0x7777, WSAEPROTONOSUPPORT },
+        { AF_INET, SOCK_RAW, 0, WSAEACCES },
+    };
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        WSASetLastError(0);
+        SOCKET s = socket(rows[i].af, rows[i].type, rows[i].protocol);
+        if (s != INVALID_SOCKET || WSAGetLastError() != rows[i].err)
+            fail_msg("socket(%d, %d, %d): got 0x%llx error %d, expected error %d", rows[i].af,
+                     rows[i].type, rows[i].protocol, (unsigned long long)s, WSAGetLastError(),
+                     rows[i].err);
+    }
+    /* and what can be made is what was asked for */
+    SOCKET s = socket(AF_UNSPEC, 0, IPPROTO_UDP);
+    int type = 0, len = sizeof(type);
+    assert_true(s != INVALID_SOCKET);
+    assert_int_equal(getsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&type, &len), 0);
+    assert_int_equal(type, SOCK_DGRAM);
+    closesocket(s);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +445,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(connect_by_name_connects),
         cmocka_unit_test(inet_pton_ntop),
         cmocka_unit_test(accept_ex_through_the_stack),
+        cmocka_unit_test(windows_argument_rules),
+        cmocka_unit_test(socket_errors_in_windows_order),
     };
     tu_main_init(argc, argv);
     return cmocka_run_group_tests(tests, tu_group_startup, tu_group_cleanup);

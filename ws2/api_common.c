@@ -2,6 +2,7 @@
  * api_common.c - what every export does first, and the per-thread last error.
  */
 #include "ws2_private.h"
+#include <stdint.h>
 
 #undef WSASetLastError   /* the export itself (ws2_private.h) */
 
@@ -29,16 +30,62 @@ int api_fail(int err)
 
 /*
  * Applications pass garbage pointers; Winsock answers WSAEFAULT rather than
- * faulting.  IsBad*Ptr probe the pages with structured exception handling.
+ * faulting.  The pages are asked about (VirtualQuery), never touched: a
+ * probe that reads or writes them (IsBadReadPtr/IsBadWritePtr) can race
+ * with another thread using the memory and eats a stack's guard page,
+ * after which that stack cannot grow.  The calling thread's own committed
+ * stack, the commonest place for small buffers, needs no question.
  */
+/* The calling thread's committed stack, from its TIB (gcc 12 misreads the
+ * segment-register read in mingw's NtCurrentTeb as an out-of-bounds one). */
+static const NT_TIB *this_tib(void)
+{
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+    return (const NT_TIB *)NtCurrentTeb();
+#pragma GCC diagnostic pop
+}
+
+static BOOL memory_allows(const void *p, size_t n, BOOL write)
+{
+    const NT_TIB *tib = this_tib();
+    const char *at = p, *end;
+    MEMORY_BASIC_INFORMATION info;
+
+    if (!p)
+        return FALSE;
+    if (!n)
+        return TRUE;
+    if ((uintptr_t)at + n < (uintptr_t)at)
+        return FALSE;
+    end = at + n;
+    if (at >= (const char *)tib->StackLimit && end <= (const char *)tib->StackBase)
+        return TRUE;
+    while (at < end) {
+        DWORD prot;
+        if (!VirtualQuery(at, &info, sizeof(info)) || info.State != MEM_COMMIT)
+            return FALSE;
+        prot = info.Protect;
+        if (prot & (PAGE_GUARD | PAGE_NOACCESS))
+            return FALSE;
+        if (write ? !(prot & (PAGE_READWRITE | PAGE_WRITECOPY | PAGE_EXECUTE_READWRITE |
+                              PAGE_EXECUTE_WRITECOPY))
+                  : !(prot & (PAGE_READONLY | PAGE_READWRITE | PAGE_WRITECOPY | PAGE_EXECUTE_READ |
+                              PAGE_EXECUTE_READWRITE | PAGE_EXECUTE_WRITECOPY)))
+            return FALSE;
+        at = (const char *)info.BaseAddress + info.RegionSize;
+    }
+    return TRUE;
+}
+
 BOOL api_readable(const void *p, size_t n)
 {
-    return p && (n == 0 || !IsBadReadPtr(p, n));
+    return memory_allows(p, n, FALSE);
 }
 
 BOOL api_writable(void *p, size_t n)
 {
-    return p && (n == 0 || !IsBadWritePtr(p, n));
+    return memory_allows(p, n, TRUE);
 }
 
 struct socket_record *api_enter(SOCKET s, int *err)

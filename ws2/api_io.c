@@ -7,6 +7,7 @@
  * to this thread with WPUQueueApc.
  */
 #include "ws2_private.h"
+#include <stdint.h>
 
 static __thread WSATHREADID this_thread;
 
@@ -28,12 +29,21 @@ void api_io_thread_exit(void)
         upcall_table.lpWPUCloseThread(&this_thread, &err);
 }
 
+/* Every buffer the application names; a zero-length one may have any
+ * pointer (recv(s, NULL, 0, 0) is a valid call).  On 32-bit builds the
+ * array's size is checked before it can wrap. */
 static BOOL buffers_ok(LPWSABUF buffers, DWORD count, BOOL for_writing)
 {
     DWORD i;
+#if SIZE_MAX <= 0xFFFFFFFFu
+    if (count > SIZE_MAX / sizeof(WSABUF))
+        return FALSE;
+#endif
     if (!api_readable(buffers, (size_t)count * sizeof(WSABUF)))
         return FALSE;
     for (i = 0; i < count; i++) {
+        if (!buffers[i].len)
+            continue;
         if (for_writing ? !api_writable(buffers[i].buf, buffers[i].len)
                         : !api_readable(buffers[i].buf, buffers[i].len))
             return FALSE;
@@ -289,11 +299,14 @@ BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED ov, LPDWORD transfe
     struct socket_record *r = api_enter(s, &err);
 
     if (r) {
+        /* flags may be NULL (Windows accepts it): the provider gets a place anyway */
+        DWORD ignored_flags = 0;
         if (!api_writable(ov, sizeof(*ov)) || !api_writable(transferred, sizeof(*transferred)) ||
-            !api_writable(flags, sizeof(*flags)))
+            (flags && !api_writable(flags, sizeof(*flags))))
             err = WSAEFAULT;
         else
-            ok = PROVIDER_CALL(r).lpWSPGetOverlappedResult(s, ov, transferred, wait, flags, &err);
+            ok = PROVIDER_CALL(r).lpWSPGetOverlappedResult(s, ov, transferred, wait,
+                                                           flags ? flags : &ignored_flags, &err);
     }
     TRACE_API(t, VIA(r), ok ? 0 : err, "WSAGetOverlappedResult(s=0x%llx, ov=0x%llx, "
               "transferred=%s, wait=%d, flags=%s) = %s", TS(s), TP(ov), TINT(transferred), wait,

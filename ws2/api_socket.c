@@ -14,6 +14,7 @@ SOCKET api_socket_create(LONGLONG t, const char *api, int af, int type, int prot
     struct catalog_entry *entry = NULL;
     struct provider *provider = NULL;
     struct catalog *c;
+    WSAPROTOCOL_INFOW caller_info;
     SOCKET s = INVALID_SOCKET;
     int err = 0, af_in = af, type_in = type, protocol_in = protocol;
 
@@ -31,24 +32,32 @@ SOCKET api_socket_create(LONGLONG t, const char *api, int af, int type, int prot
             err = WSAEINVALIDPROVIDER;
         else
             catalog_entry_reference(entry);
-        if (af == FROM_PROTOCOL_INFO && entry) af = entry->info.iAddressFamily;
-        if (type == FROM_PROTOCOL_INFO && entry) type = entry->info.iSocketType;
-        if (protocol == FROM_PROTOCOL_INFO && entry) protocol = entry->info.iProtocol;
     } else {
         err = catalog_find_for_socket(c, af, type, protocol, &entry);
     }
     process_unlock();
     if (err)
         goto done;
-    if (af == AF_UNSPEC)
-        af = entry->info.iAddressFamily;
-    if (type == 0)
-        type = entry->info.iSocketType;
+    if (info) {
+        /* what the caller did not give comes from the caller's description
+         * (a duplicate's, or one it edited), not from the catalog's */
+        caller_info = *info;
+        if (af == FROM_PROTOCOL_INFO || af == 0) af = caller_info.iAddressFamily;
+        if (type == FROM_PROTOCOL_INFO || type == 0) type = caller_info.iSocketType;
+        if (protocol == FROM_PROTOCOL_INFO || protocol == 0) protocol = caller_info.iProtocol;
+    } else {
+        if (af == AF_UNSPEC)
+            af = entry->info.iAddressFamily;
+        if (type == 0)
+            type = entry->info.iSocketType;
+    }
     provider = catalog_entry_provider(entry, &err);
     if (!provider)
         goto done;
     {
-        WSAPROTOCOL_INFOW copy = entry->info;
+        /* the provider gets the caller's description when there is one:
+         * a duplicate carries what the provider put in it */
+        WSAPROTOCOL_INFOW copy = info ? caller_info : entry->info;
         s = provider_procs(provider, entry)->lpWSPSocket(af, type, protocol, &copy, group, flags,
                                                          &err);
     }
@@ -183,6 +192,9 @@ static SOCKET accept_call(LONGLONG t, BOOL bsd, SOCKET s, struct sockaddr *addr,
     SOCKET accepted = INVALID_SOCKET;
     struct socket_record *r = api_enter(s, &err);
 
+    /* an address buffer without its length is ignored, as Windows does */
+    if (addr && !addrlen)
+        addr = NULL;
     if (r) {
         if ((addr && (!api_writable(addrlen, sizeof(*addrlen)) || *addrlen < api_min_address(r) ||
                       !api_writable(addr, (size_t)*addrlen))) ||

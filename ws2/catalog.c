@@ -228,38 +228,51 @@ static BOOL protocol_matches(const WSAPROTOCOL_INFOW *info, int protocol)
     return protocol >= info->iProtocol && protocol <= info->iProtocol + info->iProtocolMaxOffset;
 }
 
+/* Whether any entry offered to applications has this family / this type. */
+static BOOL catalog_offers(struct catalog *c, int af, int type)
+{
+    struct catalog_entry *e;
+    for (e = c->first; e; e = e->next)
+        if (offered_to_applications(e) && (af == AF_UNSPEC || e->info.iAddressFamily == af) &&
+            (type == 0 || e->info.iSocketType == type))
+            return TRUE;
+    return FALSE;
+}
+
 /*
  * Winsock's choice: the first entry, in catalog order, whose family, type and
- * protocol match.  The error says which of the three nothing matched, in
- * that order, as applications test for it.
+ * protocol match.  When none does, the error names what is wrong in the
+ * order Windows checks, as applications test for it: no family to choose
+ * by (AF_UNSPEC and protocol 0) is WSAEINVAL; a type no entry has at all
+ * is WSAESOCKTNOSUPPORT even with a bad family; then the family; then the
+ * type within the family; then the protocol.  Raw sockets are not offered:
+ * as for an unprivileged program on Windows, that is WSAEACCES.
  */
 int catalog_find_for_socket(struct catalog *c, int af, int type, int protocol,
                             struct catalog_entry **out)
 {
     struct catalog_entry *e;
-    BOOL family_seen = FALSE, type_seen = FALSE;
 
+    if (af == AF_UNSPEC && protocol == 0)
+        return WSAEINVAL;
     for (e = c->first; e; e = e->next) {
         const WSAPROTOCOL_INFOW *info = &e->info;
         if (!offered_to_applications(e))
             continue;
-        if (af != AF_UNSPEC && info->iAddressFamily != af)
+        if ((af != AF_UNSPEC && info->iAddressFamily != af) ||
+            (type != 0 && info->iSocketType != type) || !protocol_matches(info, protocol))
             continue;
-        family_seen = TRUE;
-        if (type != 0 && info->iSocketType != type)
-            continue;
-        type_seen = TRUE;
-        if (!protocol_matches(info, protocol))
-            continue;
-        if (af == AF_UNSPEC && protocol == 0)
-            continue;           /* nothing to tell the family from */
         catalog_entry_reference(e);
         *out = e;
         return 0;
     }
-    if (!family_seen)
+    if (type == SOCK_RAW && (af == AF_INET || af == AF_INET6 || af == AF_UNSPEC))
+        return WSAEACCES;
+    if (type != 0 && !catalog_offers(c, AF_UNSPEC, type))
+        return WSAESOCKTNOSUPPORT;
+    if (!catalog_offers(c, af, 0))
         return WSAEAFNOSUPPORT;
-    if (!type_seen)
+    if (!catalog_offers(c, af, type))
         return WSAESOCKTNOSUPPORT;
     return WSAEPROTONOSUPPORT;
 }
