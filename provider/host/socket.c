@@ -197,6 +197,28 @@ SOCKET WSPAPI WSPJoinLeaf(SOCKET s, const struct sockaddr *name, int name_length
  * then; Wine's host only shuts it down (FIN), so the reset is made below it
  * (wine_host.c).  The request was remembered by WSPSetSockOpt.
  */
+/*
+ * Whether s is the last handle to its socket.  A duplicate
+ * (WSADuplicateSocket, in this process or another) shares the connection,
+ * which must outlive this close: an abortive close is for the last handle
+ * only, as on Windows, where the socket ends when its last handle does.
+ * The object's handle count says; if it cannot be read, assume the last.
+ */
+static BOOL last_handle(SOCKET s)
+{
+    typedef LONG (NTAPI *query_object_fn)(HANDLE, int, PVOID, ULONG, PULONG);
+    static query_object_fn query_object;
+    struct { ULONG attributes; ACCESS_MASK access; ULONG handles, pointers, reserved[10]; } basic;
+
+    if (!query_object)
+        query_object = (query_object_fn)(void *)GetProcAddress(GetModuleHandleW(L"ntdll.dll"),
+                                                               "NtQueryObject");
+    /* ObjectBasicInformation is class 0 */
+    if (!query_object || query_object((HANDLE)s, 0, &basic, sizeof(basic), NULL) != 0)
+        return TRUE;
+    return basic.handles <= 1;
+}
+
 int WSPAPI WSPCloseSocket(SOCKET s, LPINT error)
 {
     DWORD caller_error, catalog_id;
@@ -206,7 +228,7 @@ int WSPAPI WSPCloseSocket(SOCKET s, LPINT error)
     recorded = socket_map_take(s, &catalog_id, &abortive);
 
     caller_error = host_call_begin();
-    if (abortive)
+    if (abortive && last_handle(s))
         wine_host_abort(s);
     result = host_call_end(caller_error, closesocket(s), error);
     if (result == SOCKET_ERROR && recorded) {

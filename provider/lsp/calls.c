@@ -65,8 +65,6 @@ PASS_DOWN(lsp_recv_disconnect, lpWSPRecvDisconnect, (SOCKET s, LPWSABUF data, LP
           (s, data, err))
 PASS_DOWN(lsp_send_disconnect, lpWSPSendDisconnect, (SOCKET s, LPWSABUF data, LPINT err),
           (s, data, err))
-PASS_DOWN(lsp_duplicate_socket, lpWSPDuplicateSocket,
-          (SOCKET s, DWORD pid, LPWSAPROTOCOL_INFOW info, LPINT err), (s, pid, info, err))
 PASS_DOWN_BLOCKING(lsp_connect, lpWSPConnect,
           (SOCKET s, const struct sockaddr *name, int len, LPWSABUF caller, LPWSABUF callee,
            LPQOS sqos, LPQOS gqos, LPINT err),
@@ -140,7 +138,7 @@ static int WSPAPI lsp_async_select(SOCKET s, HWND hwnd, unsigned int msg, __LONG
 }
 
 /* Takes a fresh lower socket as ours: a context, and ws2.dll told it is ours. */
-static SOCKET adopt(SOCKET lower_socket, struct lower *lower, DWORD catalog_id, int type,
+SOCKET lsp_adopt(SOCKET lower_socket, struct lower *lower, DWORD catalog_id, int type,
                     const struct lsp_socket *parent, LPINT err)
 {
     struct lsp_socket *so;
@@ -177,11 +175,14 @@ static SOCKET WSPAPI lsp_socket(int af, int type, int protocol, LPWSAPROTOCOL_IN
 
     if (!lower)
         return INVALID_SOCKET;
+    /* a description from WSADuplicateSocket: the socket already exists */
+    if (duplicate_is_ours(info))
+        return duplicate_import(lower, info, group, flags, err);
     lower_info = lower->info;
     s = lower->procs.lpWSPSocket(af, type, protocol, &lower_info, group, flags, err);
     if (s == INVALID_SOCKET)
         return INVALID_SOCKET;
-    return adopt(s, lower, info->dwCatalogEntryId,
+    return lsp_adopt(s, lower, info->dwCatalogEntryId,
                  type == FROM_PROTOCOL_INFO ? info->iSocketType : type, NULL, err);
 }
 
@@ -199,7 +200,7 @@ static SOCKET WSPAPI lsp_accept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
     if (accepted == INVALID_SOCKET) {
         interrupted_if_closing(so, SOCKET_ERROR, err);
     } else {
-        accepted = adopt(accepted, so->lower, so->catalog_id, so->type, so, err);
+        accepted = lsp_adopt(accepted, so->lower, so->catalog_id, so->type, so, err);
     }
     socket_context_dereference(so);
     return accepted;
@@ -216,7 +217,7 @@ static SOCKET WSPAPI lsp_join_leaf(SOCKET s, const struct sockaddr *name, int le
         return INVALID_SOCKET;
     leaf = so->lower->procs.lpWSPJoinLeaf(s, name, len, caller, callee, sqos, gqos, flags, err);
     if (leaf != INVALID_SOCKET && leaf != s)
-        leaf = adopt(leaf, so->lower, so->catalog_id, so->type, so, err);
+        leaf = lsp_adopt(leaf, so->lower, so->catalog_id, so->type, so, err);
     socket_context_dereference(so);
     return leaf;
 }

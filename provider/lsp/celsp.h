@@ -85,8 +85,16 @@ int WSPAPI lsp_close_socket(SOCKET s, LPINT err);
 /* Waits for background closes still running (WSPCleanup). */
 void close_wait_background(void);
 
-/* ---- the WSP functions (calls.c, select.c, options.c) -------------------- */
+/* ---- the WSP functions (calls.c, select.c, options.c, duplicate.c) ------- */
 void calls_fill_table(WSPPROC_TABLE *t);
+/* A fresh lower socket taken as ours, with parent's settings if given. */
+SOCKET lsp_adopt(SOCKET lower_socket, struct lower *lower, DWORD catalog_id, int type,
+                 const struct lsp_socket *parent, LPINT err);
+int WSPAPI lsp_duplicate_socket(SOCKET s, DWORD pid, LPWSAPROTOCOL_INFOW info, LPINT err);
+/* Whether info is a description lsp_duplicate_socket made. */
+BOOL duplicate_is_ours(const WSAPROTOCOL_INFOW *info);
+SOCKET duplicate_import(struct lower *lower, const WSAPROTOCOL_INFOW *info, GROUP group,
+                        DWORD flags, LPINT err);
 int WSPAPI lsp_select(int nfds, fd_set *r, fd_set *w, fd_set *e, const PTIMEVAL timeout,
                       LPINT err);
 int WSPAPI lsp_set_sock_opt(SOCKET s, int level, int optname, const char *value, int length,
