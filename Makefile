@@ -8,6 +8,8 @@
 #   make irda-native-check   the IrDA core's native unit tests (irda-fuzz-smoke: its fuzzers)
 #   make bench           measure the stack against the host's ws2_32 under Wine (BENCH_ARGS=...)
 #   make stress          long load, fault and fuzz runs with figures (STRESS_ARGS=...; docs/reliability.md)
+#   make conformance     Wine 8.0's own ws2_32 tests against ours and the host's ws2_32, judged
+#                        against wine-tests/conformance/*.txt (CONFORMANCE_ARGS=...; docs/compatibility.md)
 #   make install PREFIX=DIR     the SDK: bin/ lib/ include/ lib/pkgconfig/ share/ce-winsock/samples/
 #   make install-wine WINEPREFIX=DIR [FROM=BINDIR]   the stack into a Wine prefix, providers registered
 #   make help            this text
@@ -163,6 +165,15 @@ all: $(B)/stress/stress.exe
 .PHONY: stress
 stress: all irda-fuzz ws2-fuzz
 	bash wine-tests/stress/run.sh $(B) $(STRESS_ARGS)
+
+# --- wine-tests/conformance: make conformance (Wine 8.0's ws2_32 tests) ---------
+# Fetches Debian's wine source (build/deps/src/wine), builds dlls/ws2_32/tests
+# sock.c and protocol.c against the host's ws2_32 and against libws2.a, runs
+# every test function under Wine in a prefix with our stack installed, and
+# compares.  CONFORMANCE_ARGS: [--report] [FUNCTION...] (see the script).
+.PHONY: conformance
+conformance: $(B)/bin/ws2.dll $(B)/lib/libws2.a $(B)/bin/celsp.dll $(B)/bin/hostprov.dll $(B)/bin/ws2inst.exe
+	bash wine-tests/conformance/run.sh $(B) $(CONFORMANCE_ARGS)
 
 # --- sdk: ws2.lib for MSVC-style linkers, the samples, install ------------------
 # ws2.lib: the same exports as libws2.a, as an import library for lld-link/link

@@ -120,6 +120,9 @@ debsrc_fetch() {
     shift 2
     [ -f "$work/$pkg.stamp" ] && [ -d "$work/$pkg" ] && return 0
     mkdir -p "$work/apt/lists/partial" "$work/apt/archives/partial" "$work/apt/parts"
+    # absolute: apt-get source runs in WORKDIR/PACKAGE.dl, and apt reads a
+    # relative Dir::Etc path below /etc/apt
+    work=$(cd "$work" && pwd)
     debsrc_list "$work/apt/sources.list" || return 1
     aptopts=(-o "Dir::Etc::SourceList=$work/apt/sources.list"
              -o "Dir::Etc::SourceParts=$work/apt/parts"
