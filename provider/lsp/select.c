@@ -4,7 +4,12 @@
  *
  * The sets go down unchanged (IFS handles); the contexts of all sockets in
  * them are held for the length of the wait.  closesocket cancels the
- * socket's I/O, which also ends a host select waiting on it.
+ * socket's I/O, which also ends a host select waiting on it.  A select
+ * during which one of its sockets began closing reports WSAEINTR even when
+ * the provider below came back with a count: the close may be what made
+ * the socket look ready, and a handle that is already dead must not be
+ * reported readable.  Readiness is level-triggered, so a caller that
+ * selects again on its other sockets loses nothing.
  */
 #include "celsp.h"
 
@@ -64,8 +69,12 @@ int WSPAPI lsp_select(int nfds, fd_set *r, fd_set *w, fd_set *e, const PTIMEVAL 
 
     if (hold_all(sets, &held, err) == 0) {
         result = held.so[0]->lower->procs.lpWSPSelect(nfds, r, w, e, timeout, err);
-        for (i = 0; result == SOCKET_ERROR && i < held.count; i++)
-            interrupted_if_closing(held.so[i], result, err);
+        for (i = 0; i < held.count; i++)
+            if (held.so[i]->closing) {
+                result = SOCKET_ERROR;
+                *err = WSAEINTR;
+                break;
+            }
     }
     release(&held);
     return result;
