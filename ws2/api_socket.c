@@ -85,10 +85,12 @@ SOCKET WSAAPI WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW inf
     return socket_create(t, FALSE, af, type, protocol, info, group, flags);
 }
 
+/* Overlapped unless the thread asked otherwise with SO_OPENTYPE (api_control.c). */
 SOCKET WSAAPI socket(int af, int type, int protocol)
 {
     TRACE_START(t);
-    return socket_create(t, TRUE, af, type, protocol, NULL, 0, WSA_FLAG_OVERLAPPED);
+    return socket_create(t, TRUE, af, type, protocol, NULL, 0,
+                         api_thread_open_type() ? 0 : WSA_FLAG_OVERLAPPED);
 }
 
 /*
