@@ -144,7 +144,9 @@ static int ioctl_core(SOCKET s, DWORD code, LPVOID in, DWORD in_len, LPVOID out,
     struct socket_record *r = *rec = api_enter(s, err);
 
     if (r) {
-        if ((in_len && !api_readable(in, in_len)) || (out_len && !api_writable(out, out_len)) ||
+        /* no output buffer at all is the provider's to judge: it reports
+         * the size it needs (WSAEFAULT and *returned), or needs none */
+        if ((in_len && !api_readable(in, in_len)) || (out && out_len && !api_writable(out, out_len)) ||
             (!ov && !api_writable(returned, sizeof(*returned))) ||
             (ov && !api_writable(ov, sizeof(*ov))))
             *err = WSAEFAULT;
