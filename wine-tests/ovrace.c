@@ -7,7 +7,9 @@
 
 #define OVRACE_MAGIC     0x4f565243u
 #define COMPLETION_WAIT  10000      /* ms a started call may take to complete */
-#define MAX_DELAY_US     150.0      /* the random head start of one side */
+#define MAX_DELAY_US     150.0      /* the random head start of one side, at first */
+#define WIDEST_DELAY_US  20000.0    /* ... and at most */
+#define ADAPT_ROUNDS     32
 #define SEND_SIZE        (8u << 20) /* more than loopback takes at once: the send pends */
 
 const char *const ovrace_call_name[3] = { "WSARecv", "WSASend", "WSAIoctl" };
@@ -64,6 +66,7 @@ int ovrace_start(struct ovrace *r, unsigned seed)
 {
     memset(r, 0, sizeof(*r));
     r->rng = seed * 2654435761u + 1;
+    r->issue_head_us = r->close_head_us = MAX_DELAY_US;
     r->wake = CreateEventW(NULL, FALSE, FALSE, NULL);
     r->done = CreateEventW(NULL, TRUE, FALSE, NULL);
     r->port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
@@ -174,7 +177,7 @@ static int issue(struct ovrace_op *op, LPWSAOVERLAPPED_COMPLETION_ROUTINE done)
 void ovrace_round(struct ovrace *r, enum ovrace_call call, enum ovrace_via via, SOCKET s,
                   struct ovrace_op *op, struct ovrace_tally *t)
 {
-    double delay = (next_random(r) % 1000) * (MAX_DELAY_US / 1000.0);
+    double share = (next_random(r) % 1000) / 1000.0;
     double issue_delay = 0;
 
     memset(op, 0, sizeof(*op));
@@ -188,10 +191,10 @@ void ovrace_round(struct ovrace *r, enum ovrace_call call, enum ovrace_via via, 
         note(t, "CreateIoCompletionPort: %lu", GetLastError());
     /* one side or the other gets the head start */
     if (next_random(r) & 1) {
-        issue_delay = delay;
+        issue_delay = share * r->issue_head_us;
         r->close_delay_us = 0;
     } else {
-        r->close_delay_us = delay;
+        r->close_delay_us = share * r->close_head_us;
     }
     r->victim = s;
     r->ready = r->go = 0;
@@ -216,6 +219,17 @@ void ovrace_round(struct ovrace *r, enum ovrace_call call, enum ovrace_via via, 
         t->close_failed++;
         note(t, "%s/%s: the racing closesocket failed with %d", ovrace_call_name[call],
              ovrace_via_name[via], r->close_err);
+    }
+    if (op->result == SOCKET_ERROR && op->err != WSA_IO_PENDING)
+        r->recent_failed++;
+    else
+        r->recent_started++;
+    if (++r->recent_rounds == ADAPT_ROUNDS) {
+        if (!r->recent_failed && r->issue_head_us < WIDEST_DELAY_US)
+            r->issue_head_us *= 2;      /* let the close get there first */
+        if (!r->recent_started && r->close_head_us < WIDEST_DELAY_US)
+            r->close_head_us *= 2;      /* let the call get there first */
+        r->recent_rounds = r->recent_failed = r->recent_started = 0;
     }
     if (op->result == SOCKET_ERROR && op->err != WSA_IO_PENDING)
         return;     /* failed at once: ovrace_judge makes sure nothing follows */

@@ -9,10 +9,12 @@
  * one outcome: a call reported failed whose OVERLAPPED still completes is a
  * use-after-free in any real server.
  *
- * A round: this thread and a closing thread meet at a spin barrier, each
- * waits a random few microseconds (one of the two, so that the close lands
- * before, during and after the call), then this thread issues the call on s
- * while the other closes s.  The round waits for the started call's
+ * A round: this thread and a closing thread meet at a spin barrier, one of
+ * the two waits a random few microseconds (so that the close lands before,
+ * during and after the call), then this thread issues the call on s while
+ * the other closes s.  If 32 rounds in a row land on one side (the closing
+ * thread late to run on a loaded machine, say), the other side's head
+ * start doubles, up to 20 ms.  The round waits for the started call's
  * completion; ovrace_judge, later, checks that nothing else arrived.
  * Completion routines run on the issuing thread, so rounds, ovrace_pump
  * and ovrace_judge of one run must all be called from the same thread.
@@ -61,6 +63,10 @@ struct ovrace {
     int close_result, close_err;
     HANDLE port;                /* for OVRACE_PORT */
     unsigned rng;
+    /* the largest head start of each side, widened when the rounds keep
+     * landing on one side of the close (a loaded machine) */
+    double issue_head_us, close_head_us;
+    int recent_rounds, recent_failed, recent_started;
 };
 
 /* Starts the closing thread (and a completion port); 0 or -1. */
