@@ -11,6 +11,11 @@
  *     nothing else arrives afterwards; 200 sockets x 2 receives in a burst;
  *   - no FD_CLOSE for the socket being closed;
  *   - two closesockets racing on one handle: exactly one wins;
+ *   - an overlapped WSARecv / WSASend / WSAIoctl issued while another
+ *     thread closes the socket (hundreds of rounds per mechanism): it fails
+ *     at once (WSAENOTSOCK or WSAEINTR) and then nothing ever completes, or
+ *     it is started and completes exactly once, never both, never neither
+ *     (issue 12; wine-tests/ovrace.c);
  *   - the lower socket goes with the last reference (an accepted socket
  *     outlives its listener; the peer sees the end only after a recv that
  *     was blocked in another thread has returned).
@@ -26,6 +31,7 @@
  */
 #include "testutil.h"
 #include "hostpeer.h"
+#include "ovrace.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -822,6 +828,84 @@ static void close_races_close(void **state)
     }
 }
 
+/* ---- overlapped calls racing closesocket: one outcome each ------------------------------- */
+
+#define RACE_ROUNDS 500
+
+/* RACE_ROUNDS rounds of one call through one mechanism, each on a fresh
+ * socket closed by another thread at the moment the call is made. */
+static void race(enum ovrace_call call, enum ovrace_via via, int rounds)
+{
+    struct ovrace r;
+    struct ovrace_tally t;
+    struct ovrace_op *ops = calloc((size_t)rounds, sizeof(*ops));   /* leaked if the test fails */
+    unsigned short port = 0;
+    SOCKET l = INVALID_SOCKET;
+
+    assert_non_null(ops);
+    memset(&t, 0, sizeof(t));
+    if (call != OVRACE_IOCTL) {
+        l = tu_listener(AF_INET, SOCK_STREAM, &port);
+        if (l == INVALID_SOCKET)
+            fail_msg("listener: %d", WSAGetLastError());
+    }
+    if (ovrace_start(&r, 12u + (unsigned)call * 3u + (unsigned)via))
+        fail_msg("could not start the closing thread");
+    double t0 = tu_now_ms();
+    for (int i = 0; i < rounds; i++) {
+        SOCKET s, peer = INVALID_SOCKET;
+        if (call == OVRACE_IOCTL) {
+            s = socket(AF_INET, SOCK_STREAM, 0);
+        } else {
+            s = tu_connect(AF_INET, port);
+            if (s != INVALID_SOCKET)
+                peer = accept(l, NULL, NULL);
+        }
+        if (s == INVALID_SOCKET || (call != OVRACE_IOCTL && peer == INVALID_SOCKET))
+            fail_msg("round %d: socket set-up failed: %d", i, WSAGetLastError());
+        ovrace_round(&r, call, via, s, &ops[i], &t);
+        if (peer != INVALID_SOCKET)
+            assert_int_equal(closesocket(peer), 0);
+    }
+    /* late completions get half a second to show up */
+    ovrace_pump(&r, 500);
+    for (int i = 0; i < rounds; i++)
+        ovrace_judge(&ops[i], &t);
+    double t1 = tu_now_ms();
+    ovrace_stop(&r);
+    if (l != INVALID_SOCKET)
+        assert_int_equal(closesocket(l), 0);
+    print_message("    %s via %s, %lld rounds in %.1f s: failed at once %lld (WSAENOTSOCK %lld, WSAEINTR %lld); "
+                  "started %lld, completed exactly once %lld; failed AND completed %lld, "
+                  "never %lld, twice %lld, bad code %lld\n",
+                  ovrace_call_name[call], ovrace_via_name[via], t.rounds, (t1 - t0) / 1000.0,
+                  t.failed_at_once, t.failed_enotsock, t.failed_eintr, t.started, t.completed_once,
+                  t.both, t.none, t.duplicate, t.bad_code);
+    if (t.first_problem[0])
+        print_message("    first problem: %s\n", t.first_problem);
+    assert_int_equal(t.rounds, rounds);
+    assert_int_equal(t.both, 0);
+    assert_int_equal(t.none, 0);
+    assert_int_equal(t.duplicate, 0);
+    assert_int_equal(t.bad_code, 0);
+    assert_int_equal(t.close_failed, 0);
+    assert_true(ovrace_tally_ok(&t));
+    /* the rounds must have landed on both sides of the close, or they
+     * proved nothing about the race */
+    if (!t.failed_at_once || !t.started)
+        fail_msg("the closes never raced the calls (%lld failed at once, %lld started)",
+                 t.failed_at_once, t.started);
+    free(ops);
+}
+
+static void race_recv_event(void **state)   { (void)state; race(OVRACE_RECV, OVRACE_EVENT, RACE_ROUNDS); }
+static void race_recv_routine(void **state) { (void)state; race(OVRACE_RECV, OVRACE_ROUTINE, RACE_ROUNDS); }
+static void race_recv_port(void **state)    { (void)state; race(OVRACE_RECV, OVRACE_PORT, RACE_ROUNDS); }
+static void race_send_port(void **state)    { (void)state; race(OVRACE_SEND, OVRACE_PORT, RACE_ROUNDS / 2); }
+static void race_send_routine(void **state) { (void)state; race(OVRACE_SEND, OVRACE_ROUTINE, RACE_ROUNDS / 2); }
+static void race_ioctl_event(void **state)  { (void)state; race(OVRACE_IOCTL, OVRACE_EVENT, RACE_ROUNDS); }
+static void race_ioctl_port(void **state)   { (void)state; race(OVRACE_IOCTL, OVRACE_PORT, RACE_ROUNDS); }
+
 /* ---- the last reference ------------------------------------------------------------------------ */
 
 static void accepted_outlives_listener(void **state)
@@ -934,6 +1018,13 @@ int main(int argc, char **argv)
         cmocka_unit_test(linger_would_block_keeps_socket_open),
         cmocka_unit_test(no_fd_close_while_lingering),
         cmocka_unit_test(close_races_close),
+        cmocka_unit_test(race_recv_event),
+        cmocka_unit_test(race_recv_routine),
+        cmocka_unit_test(race_recv_port),
+        cmocka_unit_test(race_send_port),
+        cmocka_unit_test(race_send_routine),
+        cmocka_unit_test(race_ioctl_event),
+        cmocka_unit_test(race_ioctl_port),
         cmocka_unit_test(accepted_outlives_listener),
         cmocka_unit_test(lower_closes_with_last_reference),
     };

@@ -5,7 +5,8 @@
  *
  *   tcp_2x300          2 threads x 300 TCP connections, every scenario of
  *                      stress_core.h: exactly-once completions with valid
- *                      codes, every blocked call returns, no byte lost on a
+ *                      codes, overlapped calls racing closesocket with one
+ *                      outcome each, every blocked call returns, no byte lost on a
  *                      graceful close, handles back to the baseline (+-8)
  *   open_close_5000    5,000 socket/close cycles: no error, handle and
  *                      private-byte slopes flat (< 0.002 handles/cycle,
@@ -27,14 +28,25 @@ static void tcp_2x300(void **state)
                   r.codes_enotsock, r.graceful_ok, r.graceful, r.hard);
     print_message("    handles %ld -> %ld; private bytes %llu -> %llu (%+lld)\n", r.handles_before, r.handles_after,
                   r.private_before, r.private_after, (long long)(r.private_after - r.private_before));
+    print_message("    overlapped calls racing closesocket %lld: failed at once %lld, completed exactly once %lld; "
+                  "failed AND completed %lld, never %lld, twice %lld, bad code %lld\n", r.race.rounds,
+                  r.race.failed_at_once, r.race.completed_once, r.race.both, r.race.none, r.race.duplicate,
+                  r.race.bad_code);
     if (r.first_error[0])
         print_message("    first error: %s\n", r.first_error);
+    if (r.race.first_problem[0])
+        print_message("    first race problem: %s\n", r.race.first_problem);
     assert_int_equal(r.connections, 600);
     assert_int_equal(r.ov_missing, 0);
     assert_int_equal(r.ov_duplicate, 0);
     assert_int_equal(r.ov_bad_code, 0);
     assert_int_equal(r.blocked_hung, 0);
     assert_int_equal(r.blocked_bad_code, 0);
+    assert_int_equal(r.race.both, 0);
+    assert_int_equal(r.race.none, 0);
+    assert_int_equal(r.race.duplicate, 0);
+    assert_int_equal(r.race.bad_code, 0);
+    assert_true(r.race.rounds > 0);
     assert_int_equal(r.graceful_ok, r.graceful);
     assert_int_equal(r.errors, 0);
     assert_true(stress_tcp_ok(&r));

@@ -3,18 +3,100 @@
  *
  * Options belong to the provider that owns the socket (a layered provider
  * keeps linger and blocking state itself), so these only check buffers.
+ * The one exception is SO_OPENTYPE, which belongs to the calling thread.
  */
 #include "ws2_private.h"
 
 #define VIA(r) ((r) ? (r)->entry : NULL)
 
+/*
+ * SO_OPENTYPE (SOL_SOCKET): not a socket's option but the calling thread's,
+ * saying whether socket() makes overlapped sockets (0, the default) or not
+ * (SO_SYNCHRONOUS_ALERT, SO_SYNCHRONOUS_NONALERT).  No provider owns it, so
+ * it is answered here for any handle, INVALID_SOCKET included, as Windows
+ * does.  Windows compares the lengths unsigned (-1 is a large buffer) and
+ * stores whatever value it is given.
+ */
+#ifndef SO_OPENTYPE
+#define SO_OPENTYPE 0x7008      /* mswsock.h, which ws2.dll does not include */
+#endif
+
+/* A Win32 TLS slot holding the value itself, so there is nothing to free at
+ * thread exit; a thread that never set it reads 0, the default.  (A
+ * __thread variable here made a traced multi-threaded process hang now and
+ * then at thread exit under Wine: see test_trace's --child-threads.) */
+static DWORD open_type_slot = TLS_OUT_OF_INDEXES;
+static INIT_ONCE open_type_once = INIT_ONCE_STATIC_INIT;
+
+static BOOL CALLBACK open_type_slot_alloc(PINIT_ONCE once, PVOID param, PVOID *context)
+{
+    (void)once; (void)param; (void)context;
+    open_type_slot = TlsAlloc();
+    return open_type_slot != TLS_OUT_OF_INDEXES;
+}
+
+int api_thread_open_type(void)
+{
+    DWORD last_error = GetLastError();     /* TlsGetValue clears it */
+    int value;
+
+    if (open_type_slot == TLS_OUT_OF_INDEXES)
+        return 0;
+    value = (int)(INT_PTR)TlsGetValue(open_type_slot);
+    SetLastError(last_error);
+    return value;
+}
+
+static BOOL open_type_store(int value)
+{
+    return InitOnceExecuteOnce(&open_type_once, open_type_slot_alloc, NULL, NULL) &&
+           TlsSetValue(open_type_slot, (void *)(INT_PTR)value);
+}
+
+static BOOL is_open_type(int level, int optname)
+{
+    return level == SOL_SOCKET && optname == SO_OPENTYPE;
+}
+
+static int open_type_set(const char *optval, int optlen, int *err)
+{
+    if (!process_started())
+        *err = WSANOTINITIALISED;
+    else if ((unsigned)optlen < sizeof(int) || !api_readable(optval, sizeof(int)))
+        *err = WSAEFAULT;
+    else {
+        int value;
+        memcpy(&value, optval, sizeof(value));
+        if (!open_type_store(value))
+            *err = WSAENOBUFS;
+    }
+    return *err ? SOCKET_ERROR : 0;
+}
+
+static int open_type_get(char *optval, int *optlen, int *err)
+{
+    if (!process_started())
+        *err = WSANOTINITIALISED;
+    else if (!api_writable(optlen, sizeof(*optlen)) || (unsigned)*optlen < sizeof(int) ||
+             !api_writable(optval, sizeof(int)))
+        *err = WSAEFAULT;
+    else {
+        int value = api_thread_open_type();
+        memcpy(optval, &value, sizeof(value));
+        *optlen = sizeof(int);
+    }
+    return *err ? SOCKET_ERROR : 0;
+}
+
 int WSAAPI setsockopt(SOCKET s, int level, int optname, const char *optval, int optlen)
 {
     TRACE_START(t);
     int err = 0, result = SOCKET_ERROR;
-    struct socket_record *r = api_enter(s, &err);
+    struct socket_record *r = NULL;
 
-    if (r) {
+    if (is_open_type(level, optname)) {
+        result = open_type_set(optval, optlen, &err);
+    } else if ((r = api_enter(s, &err)) != NULL) {
         if (optlen < 0 || (optlen > 0 && !api_readable(optval, (size_t)optlen)) ||
             (!optval && optlen > 0))
             err = WSAEFAULT;
@@ -32,9 +114,11 @@ int WSAAPI getsockopt(SOCKET s, int level, int optname, char *optval, int *optle
 {
     TRACE_START(t);
     int err = 0, result = SOCKET_ERROR;
-    struct socket_record *r = api_enter(s, &err);
+    struct socket_record *r = NULL;
 
-    if (r) {
+    if (is_open_type(level, optname)) {
+        result = open_type_get(optval, optlen, &err);
+    } else if ((r = api_enter(s, &err)) != NULL) {
         if (!api_writable(optlen, sizeof(*optlen)) || *optlen < 0 ||
             !api_writable(optval, *optlen > 0 ? (size_t)*optlen : 1))
             err = WSAEFAULT;
@@ -60,7 +144,9 @@ static int ioctl_core(SOCKET s, DWORD code, LPVOID in, DWORD in_len, LPVOID out,
     struct socket_record *r = *rec = api_enter(s, err);
 
     if (r) {
-        if ((in_len && !api_readable(in, in_len)) || (out_len && !api_writable(out, out_len)) ||
+        /* no output buffer at all is the provider's to judge: it reports
+         * the size it needs (WSAEFAULT and *returned), or needs none */
+        if ((in_len && !api_readable(in, in_len)) || (out && out_len && !api_writable(out, out_len)) ||
             (!ov && !api_writable(returned, sizeof(*returned))) ||
             (ov && !api_writable(ov, sizeof(*ov))))
             *err = WSAEFAULT;

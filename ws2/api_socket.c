@@ -93,10 +93,12 @@ SOCKET WSAAPI WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW inf
     return api_socket_create(t, "WSASocketW", af, type, protocol, info, group, flags);
 }
 
+/* Overlapped unless the thread asked otherwise with SO_OPENTYPE (api_control.c). */
 SOCKET WSAAPI socket(int af, int type, int protocol)
 {
     TRACE_START(t);
-    return api_socket_create(t, "socket", af, type, protocol, NULL, 0, WSA_FLAG_OVERLAPPED);
+    return api_socket_create(t, "socket", af, type, protocol, NULL, 0,
+                             api_thread_open_type() ? 0 : WSA_FLAG_OVERLAPPED);
 }
 
 /*

@@ -241,6 +241,8 @@ int api_finish(const char *api, SOCKET s, struct socket_record *r, int result, i
 /* The calling thread's WSATHREADID when a completion routine is given (api_io.c). */
 LPWSATHREADID api_calling_thread(LPWSAOVERLAPPED_COMPLETION_ROUTINE routine);
 void api_io_thread_exit(void);
+/* The calling thread's SO_OPENTYPE (0: socket() makes overlapped sockets). */
+int api_thread_open_type(void);
 /* Address buffers shorter than this are WSAEFAULT (iMinSockAddr). */
 int api_min_address(const struct socket_record *r);
 /* The socket's provider's procedures (traced when the switch is on). */

@@ -4,8 +4,14 @@
  */
 #include "hostprov.h"
 
+#include <mswsock.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
+
+#ifndef SIO_IDEAL_SEND_BACKLOG_QUERY
+#define SIO_IDEAL_SEND_BACKLOG_QUERY _IOR('t', 123, ULONG)
+#endif
 
 _Static_assert(offsetof(WSAPROTOCOL_INFOA, szProtocol) ==
                offsetof(WSAPROTOCOL_INFOW, szProtocol),
@@ -31,7 +37,11 @@ static int get_protocol_info(SOCKET s, int name, char *value, LPINT length,
     }
     host_call_succeeded(caller_error, error);
 
-    if (!value || !length || *length < needed) {
+    /* a short buffer is told the size it needs; a big enough one keeps
+     * its length (Windows leaves *optlen alone when it succeeds) */
+    if (!length || *length < needed || !value) {
+        if (length && *length < needed)
+            *length = needed;
         *error = WSAEFAULT;
         return SOCKET_ERROR;
     }
@@ -50,7 +60,6 @@ static int get_protocol_info(SOCKET s, int name, char *value, LPINT length,
                             sizeof(narrow.szProtocol) - 1, NULL, NULL);
         memcpy(value, &narrow, sizeof(narrow));
     }
-    *length = needed;
     *error = NO_ERROR;
     return 0;
 }
@@ -97,29 +106,17 @@ int WSPAPI WSPGetSockOpt(SOCKET s, int level, int name, char *value,
 }
 
 /*
- * WHY: ioctls act on the host socket (FIONBIO, FIONREAD, SIOCATMARK, the
- * SIO_* codes), overlapped ones complete like io.c's calls.  Extension
- * function pointers (AcceptEx, ConnectEx, ...) come back as the host's and
- * are safe to call on our handles, since our handles are the host's; an
- * AcceptEx accept socket is one the application created through us, so it
- * already has its catalog entry.
- */
-/*
  * WHY: the layered provider needs the bytes still queued for the peer to
- * honour a lingering close, and only the host kernel knows them.
+ * honour a lingering close, and only the host kernel knows them.  (The
+ * output buffer has been checked by WSPIoctl.)
  */
-static int send_backlog(SOCKET s, LPVOID out, DWORD out_size, LPDWORD bytes_returned,
-                        LPWSAOVERLAPPED overlapped, DWORD caller_error, LPINT error)
+static int send_backlog(SOCKET s, LPVOID out, LPDWORD bytes_returned,
+                        LPWSAOVERLAPPED overlapped, LPINT error)
 {
     DWORD queued = 0;
 
-    SetLastError(caller_error);
     if (overlapped) {
         *error = WSAEINVAL;
-        return SOCKET_ERROR;
-    }
-    if (!out || out_size < sizeof(DWORD)) {
-        *error = WSAEFAULT;
         return SOCKET_ERROR;
     }
     if (!wine_host_send_backlog(s, &queued)) {
@@ -133,21 +130,124 @@ static int send_backlog(SOCKET s, LPVOID out, DWORD out_size, LPDWORD bytes_retu
     return 0;
 }
 
+/* The size of the answer of an ioctl whose answer has a fixed size; 0 for
+ * the others. */
+static DWORD fixed_answer_size(DWORD code, const void *in, DWORD in_size)
+{
+    switch (code) {
+    case FIONREAD:
+    case SIOCATMARK:
+        return sizeof(u_long);
+    case SIO_IDEAL_SEND_BACKLOG_QUERY:
+    case SIO_CEWS_SEND_BACKLOG:
+        return sizeof(ULONG);
+    case SIO_GET_EXTENSION_FUNCTION_POINTER:
+        return sizeof(void *);
+    case SIO_BASE_HANDLE:
+        return sizeof(SOCKET);
+    case SIO_ROUTING_INTERFACE_QUERY: {
+        /* the interface's address, of the destination's family */
+        u_short family = AF_INET;
+        if (in && in_size >= sizeof(family))
+            memcpy(&family, in, sizeof(family));
+        return family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+    }
+    default:
+        return 0;
+    }
+}
+
+static BOOL answer_size_varies(DWORD code)
+{
+    return code == SIO_ADDRESS_LIST_QUERY || code == SIO_GET_INTERFACE_LIST;
+}
+
+/* How big the host's answer to a variable-size ioctl is now: it answers
+ * into a scratch buffer as large as it takes.  0 if it cannot say. */
+static DWORD host_answer_size(SOCKET s, DWORD code)
+{
+    DWORD size = 0, capacity;
+
+    for (capacity = 4096; capacity <= (1u << 20); capacity *= 2) {
+        void *scratch = malloc(capacity);
+        DWORD returned = 0;
+        int result;
+
+        if (!scratch)
+            break;
+        result = WSAIoctl(s, code, NULL, 0, scratch, capacity, &returned, NULL, NULL);
+        free(scratch);
+        if (result == 0) {
+            size = returned;
+            break;
+        }
+        if (WSAGetLastError() != WSAEFAULT && WSAGetLastError() != WSAENOBUFS)
+            break;
+    }
+    return size;
+}
+
+/* WSAEFAULT with the size the answer needs, for a missing or short
+ * output buffer. */
+static int answer_does_not_fit(DWORD needed, LPDWORD bytes_returned, LPINT error)
+{
+    if (bytes_returned)
+        *bytes_returned = needed;
+    *error = WSAEFAULT;
+    return SOCKET_ERROR;
+}
+
+/*
+ * WHY: ioctls act on the host socket (FIONBIO, FIONREAD, SIOCATMARK, the
+ * SIO_* codes), overlapped ones complete like io.c's calls.  Extension
+ * function pointers (AcceptEx, ConnectEx, ...) come back as the host's and
+ * are safe to call on our handles, since our handles are the host's; an
+ * AcceptEx accept socket is one the application created through us, so it
+ * already has its catalog entry.
+ *
+ * An ioctl that answers in the output buffer, given none or a short one,
+ * fails with WSAEFAULT and puts the size it needs in *lpcbBytesReturned,
+ * as Windows documents for SIO_ADDRESS_LIST_QUERY.  Wine's host does that
+ * for SIO_ADDRESS_LIST_QUERY with no buffer only: it faults on a NULL buffer
+ * for SIO_GET_EXTENSION_FUNCTION_POINTER and SIO_BASE_HANDLE, leaves the
+ * count alone for the fixed-size answers and answers a short address list
+ * buffer with WSAEINVAL, so the sizes are checked here first.  An ioctl
+ * on a socket created without WSA_FLAG_OVERLAPPED ignores lpOverlapped
+ * (io.c says why).
+ */
 int WSPAPI WSPIoctl(SOCKET s, DWORD code, LPVOID in, DWORD in_size,
                     LPVOID out, DWORD out_size, LPDWORD bytes_returned,
                     LPWSAOVERLAPPED overlapped,
                     LPWSAOVERLAPPED_COMPLETION_ROUTINE completion,
                     LPWSATHREADID thread, LPINT error)
 {
-    DWORD caller_error = host_call_begin();
+    DWORD caller_error, spare = 0, needed = fixed_answer_size(code, in, in_size);
     int result;
 
     (void)thread;
-    if (code == SIO_CEWS_SEND_BACKLOG)
-        return send_backlog(s, out, out_size, bytes_returned, overlapped, caller_error, error);
-    result = WSAIoctl(s, code, in, in_size, out, out_size, bytes_returned,
-                      overlapped, completion);
-    return host_call_end(caller_error, result, error);
+    ignore_overlapped(s, &overlapped, &completion, &bytes_returned, &spare);
+    if (needed && (!out || out_size < needed))
+        return answer_does_not_fit(needed, bytes_returned, error);
+    caller_error = host_call_begin();
+    if (code == SIO_CEWS_SEND_BACKLOG) {
+        result = send_backlog(s, out, bytes_returned, overlapped, error);
+    } else if (answer_size_varies(code) && (!out || !out_size)) {
+        needed = host_answer_size(s, code);
+        result = needed ? answer_does_not_fit(needed, bytes_returned, error)
+                        : host_call_end(caller_error, WSAIoctl(s, code, in, in_size, out, out_size,
+                                                               bytes_returned, overlapped,
+                                                               completion), error);
+    } else {
+        result = host_call_end(caller_error, WSAIoctl(s, code, in, in_size, out, out_size,
+                                                      bytes_returned, overlapped, completion),
+                               error);
+        /* a short buffer for a list: the size it needs, whatever the host said */
+        if (result == SOCKET_ERROR && *error != WSA_IO_PENDING && answer_size_varies(code) &&
+            (needed = host_answer_size(s, code)) > out_size)
+            result = answer_does_not_fit(needed, bytes_returned, error);
+    }
+    SetLastError(caller_error);
+    return result;
 }
 
 /*

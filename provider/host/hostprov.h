@@ -42,9 +42,11 @@ void catalog_describe(DWORD catalog_id, const WSAPROTOCOL_INFOW *host_info,
 
 /* ---- socket_map.c: host socket -> catalog entry id ---------------------- */
 
-BOOL socket_map_set(SOCKET s, DWORD catalog_id);
+BOOL socket_map_set(SOCKET s, DWORD catalog_id, BOOL overlapped);
 BOOL socket_map_get(SOCKET s, DWORD *catalog_id);
-BOOL socket_map_take(SOCKET s, DWORD *catalog_id, BOOL *abortive);
+/* Whether s was created overlapped (TRUE for a socket we have no record of). */
+BOOL socket_map_overlapped(SOCKET s);
+BOOL socket_map_take(SOCKET s, DWORD *catalog_id, BOOL *abortive, BOOL *overlapped);
 void socket_map_set_abortive(SOCKET s, BOOL abortive);
 void socket_map_clear(void);
 
@@ -154,6 +156,12 @@ int WSPAPI WSPRecvDisconnect(SOCKET s, LPWSABUF disconnect_data, LPINT error);
 int WSPAPI WSPSendDisconnect(SOCKET s, LPWSABUF disconnect_data, LPINT error);
 
 /* io.c */
+/* For a socket created without WSA_FLAG_OVERLAPPED: clears *overlapped and
+ * *completion (the SPI says they are ignored) and points a NULL *count at
+ * spare_count; FALSE, changing nothing, for an overlapped socket. */
+BOOL ignore_overlapped(SOCKET s, LPWSAOVERLAPPED *overlapped,
+                       LPWSAOVERLAPPED_COMPLETION_ROUTINE *completion, LPDWORD *count,
+                       LPDWORD spare_count);
 int WSPAPI WSPSend(SOCKET s, LPWSABUF buffers, DWORD buffer_count,
                    LPDWORD bytes_sent, DWORD flags, LPWSAOVERLAPPED overlapped,
                    LPWSAOVERLAPPED_COMPLETION_ROUTINE completion,

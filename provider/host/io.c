@@ -10,8 +10,29 @@
  * completion port the application bound with CreateIoCompletionPort.
  * A pending operation returns SOCKET_ERROR with WSA_IO_PENDING, as the SPI
  * expects.
+ *
+ * A socket created without WSA_FLAG_OVERLAPPED is the exception: the SPI
+ * says lpOverlapped and lpCompletionRoutine are ignored for it, so the call
+ * blocks like send/recv and nothing completes later.  Wine's host blocks
+ * but then also signals the event and queues the routine, so for such a
+ * socket the two are withheld from the host.
  */
 #include "hostprov.h"
+
+/* A non-overlapped socket's call: lpOverlapped and the routine are dropped,
+ * and a missing count (allowed with lpOverlapped) gets a place to go. */
+BOOL ignore_overlapped(SOCKET s, LPWSAOVERLAPPED *overlapped,
+                       LPWSAOVERLAPPED_COMPLETION_ROUTINE *completion, LPDWORD *count,
+                       LPDWORD spare_count)
+{
+    if (!*overlapped || socket_map_overlapped(s))
+        return FALSE;
+    *overlapped = NULL;
+    *completion = NULL;
+    if (!*count)
+        *count = spare_count;
+    return TRUE;
+}
 
 /*
  * WHY: the bytes go into the host's TCP/UDP; see the top of the file for
@@ -22,10 +43,12 @@ int WSPAPI WSPSend(SOCKET s, LPWSABUF buffers, DWORD buffer_count,
                    LPWSAOVERLAPPED_COMPLETION_ROUTINE completion,
                    LPWSATHREADID thread, LPINT error)
 {
-    DWORD caller_error = host_call_begin();
+    DWORD caller_error, spare = 0;
     int result;
 
     (void)thread;
+    ignore_overlapped(s, &overlapped, &completion, &bytes_sent, &spare);
+    caller_error = host_call_begin();
     result = WSASend(s, buffers, buffer_count, bytes_sent, flags, overlapped,
                      completion);
     return host_call_end(caller_error, result, error);
@@ -41,10 +64,12 @@ int WSPAPI WSPSendTo(SOCKET s, LPWSABUF buffers, DWORD buffer_count,
                      LPWSAOVERLAPPED_COMPLETION_ROUTINE completion,
                      LPWSATHREADID thread, LPINT error)
 {
-    DWORD caller_error = host_call_begin();
+    DWORD caller_error, spare = 0;
     int result;
 
     (void)thread;
+    ignore_overlapped(s, &overlapped, &completion, &bytes_sent, &spare);
+    caller_error = host_call_begin();
     result = WSASendTo(s, buffers, buffer_count, bytes_sent, flags, to,
                        to_length, overlapped, completion);
     return host_call_end(caller_error, result, error);
@@ -61,10 +86,12 @@ int WSPAPI WSPRecv(SOCKET s, LPWSABUF buffers, DWORD buffer_count,
                    LPWSAOVERLAPPED_COMPLETION_ROUTINE completion,
                    LPWSATHREADID thread, LPINT error)
 {
-    DWORD caller_error = host_call_begin();
+    DWORD caller_error, spare = 0;
     int result;
 
     (void)thread;
+    ignore_overlapped(s, &overlapped, &completion, &bytes_received, &spare);
+    caller_error = host_call_begin();
     result = WSARecv(s, buffers, buffer_count, bytes_received, flags,
                      overlapped, completion);
     return host_call_end(caller_error, result, error);
@@ -82,10 +109,12 @@ int WSPAPI WSPRecvFrom(SOCKET s, LPWSABUF buffers, DWORD buffer_count,
                        LPWSAOVERLAPPED_COMPLETION_ROUTINE completion,
                        LPWSATHREADID thread, LPINT error)
 {
-    DWORD caller_error = host_call_begin();
+    DWORD caller_error, spare = 0;
     int result;
 
     (void)thread;
+    ignore_overlapped(s, &overlapped, &completion, &bytes_received, &spare);
+    caller_error = host_call_begin();
     result = WSARecvFrom(s, buffers, buffer_count, bytes_received, flags,
                          from, from_length, overlapped, completion);
     return host_call_end(caller_error, result, error);

@@ -23,6 +23,38 @@ void close_host_socket(SOCKET host_socket)
     SetLastError(caller_error);
 }
 
+/*
+ * Whether a host socket is overlapped.  One created without
+ * WSA_FLAG_OVERLAPPED (socket() after SO_OPENTYPE, or WSASocket without the
+ * flag) must ignore lpOverlapped, and Wine's host does not (io.c), so we
+ * need to know; the kernel file says it (FILE_SYNCHRONOUS_IO_ALERT or
+ * _NONALERT in its mode), the same for created, accepted and duplicated
+ * sockets.  If it cannot be asked, the socket is taken as overlapped.
+ */
+#define FILE_MODE_INFORMATION   16
+#define FILE_SYNCHRONOUS_MODES  0x30    /* FILE_SYNCHRONOUS_IO_ALERT | _NONALERT */
+
+struct io_status {
+    union { LONG status; void *pointer; } u;
+    ULONG_PTR information;
+};
+typedef LONG (WINAPI *query_information_file_fn)(HANDLE, struct io_status *, void *, ULONG, int);
+
+static BOOL host_socket_overlapped(SOCKET host_socket)
+{
+    static query_information_file_fn query;
+    struct io_status status;
+    ULONG mode = 0;
+
+    if (!query)
+        query = (query_information_file_fn)(void (*)(void))GetProcAddress(
+            GetModuleHandleW(L"ntdll.dll"), "NtQueryInformationFile");
+    if (!query || query((HANDLE)host_socket, &status, &mode, sizeof(mode),
+                        FILE_MODE_INFORMATION) < 0)
+        return TRUE;
+    return (mode & FILE_SYNCHRONOUS_MODES) == 0;
+}
+
 SOCKET adopt_host_socket(SOCKET host_socket, DWORD catalog_id, LPINT error)
 {
     int upcall_error = NO_ERROR;
@@ -31,7 +63,7 @@ SOCKET adopt_host_socket(SOCKET host_socket, DWORD catalog_id, LPINT error)
 
     /* Recorded before ws2.dll learns of the handle, so that no caller can
      * ever see the handle without its record. */
-    if (!socket_map_set(host_socket, catalog_id)) {
+    if (!socket_map_set(host_socket, catalog_id, host_socket_overlapped(host_socket))) {
         close_host_socket(host_socket);
         *error = WSAENOBUFS;
         return INVALID_SOCKET;
@@ -47,7 +79,7 @@ SOCKET adopt_host_socket(SOCKET host_socket, DWORD catalog_id, LPINT error)
     /* ws2.dll refused the handle, or (a broken contract: an IFS handle must
      * come back unchanged, since we pass it to the host as it is) renamed
      * it. */
-    socket_map_take(host_socket, &forgotten, NULL);
+    socket_map_take(host_socket, &forgotten, NULL, NULL);
     close_host_socket(host_socket);
     if (handle != INVALID_SOCKET || upcall_error == NO_ERROR)
         upcall_error = WSAEINVAL;
@@ -222,17 +254,17 @@ static BOOL last_handle(SOCKET s)
 int WSPAPI WSPCloseSocket(SOCKET s, LPINT error)
 {
     DWORD caller_error, catalog_id;
-    BOOL recorded, abortive = FALSE;
+    BOOL recorded, abortive = FALSE, overlapped = TRUE;
     int result;
 
-    recorded = socket_map_take(s, &catalog_id, &abortive);
+    recorded = socket_map_take(s, &catalog_id, &abortive, &overlapped);
 
     caller_error = host_call_begin();
     if (abortive && last_handle(s))
         wine_host_abort(s);
     result = host_call_end(caller_error, closesocket(s), error);
     if (result == SOCKET_ERROR && recorded) {
-        socket_map_set(s, catalog_id);
+        socket_map_set(s, catalog_id, overlapped);
         socket_map_set_abortive(s, abortive);
     }
     return result;

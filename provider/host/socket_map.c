@@ -9,7 +9,9 @@
  * place.  So every socket we create is recorded here with that id, and
  * forgotten when closed.  Handle values are reused by the host as soon as
  * they are closed, so every insertion overwrites whatever stale record the
- * value may still have.
+ * value may still have.  The record also says whether the socket is
+ * overlapped, which decides whether a call's lpOverlapped is honoured
+ * (io.c), and whether its next close must reset.
  *
  * A chained hash table under one slim reader/writer lock: lookups (every
  * accept) share it, creation and close take it exclusively.
@@ -21,6 +23,7 @@
 struct socket_record {
     SOCKET s;
     DWORD catalog_id;
+    BOOL overlapped;        /* a kernel file without FILE_SYNCHRONOUS_IO_* */
     BOOL abortive;          /* SO_LINGER {1,0} was set: close with a reset */
     struct socket_record *next;
 };
@@ -35,7 +38,7 @@ static unsigned bucket_of(SOCKET s)
     return (unsigned)(value ^ (value >> 10)) % BUCKET_COUNT;
 }
 
-BOOL socket_map_set(SOCKET s, DWORD catalog_id)
+BOOL socket_map_set(SOCKET s, DWORD catalog_id, BOOL overlapped)
 {
     struct socket_record **head = &buckets[bucket_of(s)];
     struct socket_record *record;
@@ -54,9 +57,10 @@ BOOL socket_map_set(SOCKET s, DWORD catalog_id)
             *head = record;
         }
     }
-    if (record)
+    if (record) {
         record->catalog_id = catalog_id;
-    else
+        record->overlapped = overlapped;
+    } else
         stored = FALSE;
     ReleaseSRWLockExclusive(&map_lock);
     return stored;
@@ -79,6 +83,23 @@ BOOL socket_map_get(SOCKET s, DWORD *catalog_id)
     return found;
 }
 
+/* Sockets we have no record of are taken as overlapped, the default. */
+BOOL socket_map_overlapped(SOCKET s)
+{
+    struct socket_record *record;
+    BOOL overlapped = TRUE;
+
+    AcquireSRWLockShared(&map_lock);
+    for (record = buckets[bucket_of(s)]; record; record = record->next) {
+        if (record->s == s) {
+            overlapped = record->overlapped;
+            break;
+        }
+    }
+    ReleaseSRWLockShared(&map_lock);
+    return overlapped;
+}
+
 /* Remembered at setsockopt time, so that an ordinary close asks the host nothing. */
 void socket_map_set_abortive(SOCKET s, BOOL abortive)
 {
@@ -93,7 +114,7 @@ void socket_map_set_abortive(SOCKET s, BOOL abortive)
     ReleaseSRWLockExclusive(&map_lock);
 }
 
-BOOL socket_map_take(SOCKET s, DWORD *catalog_id, BOOL *abortive)
+BOOL socket_map_take(SOCKET s, DWORD *catalog_id, BOOL *abortive, BOOL *overlapped)
 {
     struct socket_record **link = &buckets[bucket_of(s)];
     struct socket_record *record = NULL;
@@ -113,6 +134,8 @@ BOOL socket_map_take(SOCKET s, DWORD *catalog_id, BOOL *abortive)
     *catalog_id = record->catalog_id;
     if (abortive)
         *abortive = record->abortive;
+    if (overlapped)
+        *overlapped = record->overlapped;
     HeapFree(GetProcessHeap(), 0, record);
     return TRUE;
 }

@@ -6,7 +6,9 @@
  * length, which is what lets closesocket wait for the last one to leave
  * before the lower socket goes (CE's "last reference").  A call that can
  * block and fails because closesocket cancelled it reports WSAEINTR, as
- * the reference page requires, whatever the provider below said.
+ * the reference page requires, whatever the provider below said; an
+ * overlapped call that is pending stays pending and completes once
+ * (interrupted_if_closing in celsp.h).
  */
 #include "celsp.h"
 
@@ -23,7 +25,8 @@
         return result;                                                         \
     }
 
-/* Calls that may block: interrupted by closesocket means WSAEINTR. */
+/* Calls that may block or pend: a blocking one interrupted by closesocket
+ * means WSAEINTR; a pending overlapped one is left to complete. */
 #define PASS_DOWN_BLOCKING(name, member, params, args)                         \
     static int WSPAPI name params                                              \
     {                                                                          \

@@ -113,10 +113,19 @@ static inline void note_io(struct lsp_socket *so)
         InterlockedExchange(&so->io_issued, 1);
 }
 
-/* A failed call on a socket being closed was interrupted by that close. */
+/*
+ * One outcome per call.  A call that failed because closesocket cancelled it
+ * reports WSAEINTR (CE contract 3), whatever the provider below said; but
+ * SOCKET_ERROR with WSA_IO_PENDING is not a failure: the operation was
+ * started and will complete exactly once (with WSA_OPERATION_ABORTED, by
+ * its event, routine or port), so it is passed up untouched.  Rewriting it
+ * would tell the application the call failed while its OVERLAPPED is still
+ * owned by the system.  Any other failure of an overlapped call means it
+ * never started and nothing will complete, so WSAEINTR is a safe answer.
+ */
 static inline int interrupted_if_closing(struct lsp_socket *so, int result, LPINT err)
 {
-    if (result == SOCKET_ERROR && so->closing)
+    if (result == SOCKET_ERROR && *err != WSA_IO_PENDING && so->closing)
         *err = WSAEINTR;
     return result;
 }

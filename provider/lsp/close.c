@@ -12,7 +12,8 @@
  *   4. cancel every pending call on it: CancelIoEx completes overlapped
  *      operations with WSA_OPERATION_ABORTED through their own event,
  *      routine or port, and wakes blocking calls, which then report
- *      WSAEINTR (interrupted_if_closing);
+ *      WSAEINTR (interrupted_if_closing, which leaves a pending overlapped
+ *      call pending: it has one outcome, its completion);
  *   5. wait for the calls still inside the socket to leave: the lower
  *      socket, with its naming information and unread data, goes with the
  *      last reference;
@@ -68,8 +69,12 @@ static void silence_notifications(struct lsp_socket *so)
  * Cancels everything pending and waits for the calls inside to leave.
  * Each CancelIoEx is a server round trip that Wine makes longer the more
  * operations the process has pending anywhere, so it is skipped when this
- * socket never issued anything that could pend, and repeated only for calls
- * that were still inside the socket at the first one.
+ * socket never issued anything that could pend, and repeated only when a
+ * call was inside the socket when the close began.  Such a call may start
+ * its operation in the provider below just after a cancel, and then leave:
+ * so once the last one has left, one more cancel catches what it started.
+ * (The socket is out of the table by now, so no call can enter any more:
+ * the count taken before the first cancel is the whole story.)
  */
 static void cancel_pending(struct lsp_socket *so)
 {
@@ -88,20 +93,19 @@ static void cancel_pending(struct lsp_socket *so)
 static void cancel_and_drain(struct lsp_socket *so)
 {
     ULONGLONG deadline = GetTickCount64() + CALLS_LEAVE_MS;
-    BOOL waited = FALSE;
+    /* our own reference is the one left when no call is inside */
+    BOOL calls_inside = socket_context_refs(so) > 1;
 
-    if (!so->io_issued && socket_context_refs(so) == 1)
+    if (!so->io_issued && !calls_inside)
         return;
     cancel_pending(so);
-    /* our own reference is the one left when every call has gone */
     while (socket_context_refs(so) > 1 && GetTickCount64() < deadline) {
-        waited = TRUE;
         Sleep(1);
-        /* a call that had not reached the provider below at the first cancel */
+        /* a call that had not reached the provider below at the last cancel */
         cancel_pending(so);
     }
-    /* one of those calls may have issued an operation just before leaving */
-    if (waited)
+    /* what the calls started between the last cancel and their leaving */
+    if (calls_inside)
         cancel_pending(so);
 }
 

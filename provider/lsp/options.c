@@ -34,28 +34,35 @@ int WSPAPI lsp_set_sock_opt(SOCKET s, int level, int optname, const char *value,
 /*
  * A socket of ours is described by our chain entry, not by the entry of the
  * provider below: that is the entry the application opened it through.
+ * As on Windows, a short buffer fails with WSAEFAULT and is told the size
+ * it needs in *length; a big enough one keeps its *length (Windows leaves
+ * it alone when the call succeeds, even for a larger buffer).
  */
 static int describe_socket(struct lsp_socket *so, int optname, char *value, int *length)
 {
+    int needed = optname == SO_PROTOCOL_INFOW ? (int)sizeof(WSAPROTOCOL_INFOW)
+                                              : (int)sizeof(WSAPROTOCOL_INFOA);
     WSAPROTOCOL_INFOW info;
 
+    if (!length)
+        return WSAEFAULT;
+    if (*length < needed) {
+        *length = needed;
+        return WSAEFAULT;
+    }
+    if (!value)
+        return WSAEFAULT;
     if (!chain_info(so->catalog_id, &info))
         return WSAENOPROTOOPT;
     if (optname == SO_PROTOCOL_INFOW) {
-        if (!value || !length || *length < (int)sizeof(info))
-            return WSAEFAULT;
         memcpy(value, &info, sizeof(info));
-        *length = sizeof(info);
     } else {
         WSAPROTOCOL_INFOA narrow;
-        if (!value || !length || *length < (int)sizeof(narrow))
-            return WSAEFAULT;
         memcpy(&narrow, &info, FIELD_OFFSET(WSAPROTOCOL_INFOA, szProtocol));
+        memset(narrow.szProtocol, 0, sizeof(narrow.szProtocol));
         WideCharToMultiByte(CP_ACP, 0, info.szProtocol, -1, narrow.szProtocol,
-                            sizeof(narrow.szProtocol), NULL, NULL);
-        narrow.szProtocol[sizeof(narrow.szProtocol) - 1] = 0;
+                            sizeof(narrow.szProtocol) - 1, NULL, NULL);
         memcpy(value, &narrow, sizeof(narrow));
-        *length = sizeof(narrow);
     }
     return 0;
 }

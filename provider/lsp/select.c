@@ -6,7 +6,12 @@
  * contexts of all sockets in them are held for the length of the wait.
  * closesocket cancels the socket's I/O, which also ends a host select
  * waiting on it.  Sockets over different providers below (IrDA and TCP in
- * one select) are split among them (ws2/select_split.c).
+ * one select) are split among them (ws2/select_split.c).  A select
+ * during which one of its sockets began closing reports WSAEINTR even when
+ * the provider below came back with a count: the close may be what made
+ * the socket look ready, and a handle that is already dead must not be
+ * reported readable.  Readiness is level-triggered, so a caller that
+ * selects again on its other sockets loses nothing.
  */
 #include "celsp.h"
 #include "select_split.h"
@@ -94,8 +99,12 @@ int WSPAPI lsp_select(int nfds, fd_set *r, fd_set *w, fd_set *e, const PTIMEVAL 
 
     if (hold_all(sets, &held, err) == 0) {
         result = select_split(&split_ops, NULL, sets, timeout, err);
-        for (i = 0; result == SOCKET_ERROR && i < held.count; i++)
-            interrupted_if_closing(held.so[i], result, err);
+        for (i = 0; i < held.count; i++)
+            if (held.so[i]->closing) {
+                result = SOCKET_ERROR;
+                *err = WSAEINTR;
+                break;
+            }
     }
     release(&held);
     return result;

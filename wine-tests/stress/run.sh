@@ -79,8 +79,8 @@ if want tcp; then
 fi
 if want tcpstack; then
     echo "=== tcpstack: $TCP_T threads x $TCP_N sockets, own peers only"
-    # scenario mask 62: every scenario but the host-ws2_32 peer
-    s=$(date +%s); run_stress "$logs/tcpstack.log" tcp $TCP_T $TCP_N 1 62; rc=$?
+    # scenario mask 126: every scenario but the host-ws2_32 peer
+    s=$(date +%s); run_stress "$logs/tcpstack.log" tcp $TCP_T $TCP_N 1 126; rc=$?
     passed tcp "$logs/tcpstack.log" || rc=1
     fig=$(grep -E '^tcp: (handles|[0-9]+ threads)' "$logs/tcpstack.log" | sed 's/^tcp: //' | tr '\n' ';')
     row tcpstack "$([ $rc = 0 ] && echo PASS || echo FAIL)" $(( $(date +%s) - s )) "$fig"
@@ -88,7 +88,7 @@ if want tcpstack; then
 fi
 if want hostonly; then
     echo "=== hostonly: attribution: the host-peer scenario with host sockets at both ends (no ce-winsock)"
-    s=$(date +%s); run_stress "$logs/hostonly.log" tcp $TCP_T $(( TCP_N / 5 )) 1 64; rc=$?
+    s=$(date +%s); run_stress "$logs/hostonly.log" tcp $TCP_T $(( TCP_N / 5 )) 1 128; rc=$?
     passed tcp "$logs/hostonly.log" || rc=1
     fig=$(grep -E '^tcp: (handles|[0-9]+ threads)' "$logs/hostonly.log" | sed 's/^tcp: //' | tr '\n' ';')
     row hostonly "$([ $rc = 0 ] && echo PASS || echo FAIL)" $(( $(date +%s) - s )) "$fig"

@@ -13,7 +13,8 @@
 
 static void print_tcp(const struct stress_tcp_cfg *cfg, const struct stress_tcp_result *r)
 {
-    static const char *sc[SC_COUNT] = { "host-peer", "own-peer", "ov-event", "ov-routine", "ov-port", "blocked" };
+    static const char *sc[SC_COUNT] = { "host-peer", "own-peer", "ov-event", "ov-routine", "ov-port", "blocked",
+                                         "ov-race" };
     printf("tcp: %d threads x %d sockets, seed %u: %lld connections in %.1f s (%.0f/s)\n", cfg->threads,
            cfg->sockets_per_thread, cfg->seed, r->connections, r->seconds,
            r->seconds > 0 ? (double)r->connections / r->seconds : 0.0);
@@ -28,6 +29,11 @@ static void print_tcp(const struct stress_tcp_cfg *cfg, const struct stress_tcp_
            r->ov_issued, r->ov_once, r->ov_missing, r->ov_duplicate, r->ov_bad_code);
     printf("tcp: blocked calls closed under %lld: returned %lld (WSAEINTR %lld, WSAENOTSOCK %lld), hung %lld, bad code %lld\n",
            r->blocked, r->blocked_returned, r->codes_eintr, r->codes_enotsock, r->blocked_hung, r->blocked_bad_code);
+    printf("tcp: overlapped calls racing closesocket %lld: failed at once %lld (WSAENOTSOCK %lld, WSAEINTR %lld), "
+           "completed exactly once %lld; failed AND completed %lld, never completed %lld, twice %lld, bad code %lld%s%s\n",
+           r->race.rounds, r->race.failed_at_once, r->race.failed_enotsock, r->race.failed_eintr,
+           r->race.completed_once, r->race.both, r->race.none, r->race.duplicate, r->race.bad_code,
+           r->race.first_problem[0] ? "; first: " : "", r->race.first_problem);
     printf("tcp: handles %ld -> %ld (%+ld); private bytes %llu -> %llu (%+lld)\n", r->handles_before,
            r->handles_after, r->handles_after - r->handles_before, r->private_before, r->private_after,
            (long long)(r->private_after - r->private_before));

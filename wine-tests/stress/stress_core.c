@@ -113,6 +113,9 @@ struct worker {
     struct op *ring[RING];
     size_t ring_next;
     struct blocker b;
+    struct ovrace race;             /* OV_RACE: the closing thread */
+    struct ovrace_op *race_ring[RING];
+    size_t race_next;
 };
 
 static unsigned rnd(struct worker *w)
@@ -568,6 +571,65 @@ static int sc_blocked(struct worker *w)
     return 0;
 }
 
+/* ---- overlapped calls racing closesocket ---------------------------------------- */
+
+/* Race ops stay alive for RING rounds of the scenario, so that a late
+ * completion of a call reported failed would still be counted; the one
+ * leaving the ring gets its verdict. */
+static struct ovrace_op *race_op_new(struct worker *w)
+{
+    size_t slot = w->race_next++ % RING;
+    struct ovrace_op *old = w->race_ring[slot];
+
+    if (old) {
+        ovrace_pump(&w->race, 0);
+        ovrace_judge(old, &w->r.race);
+        free(old);
+    }
+    w->race_ring[slot] = calloc(1, sizeof(struct ovrace_op));
+    return w->race_ring[slot];
+}
+
+static void race_judge_all(struct worker *w)
+{
+    ovrace_pump(&w->race, 100);
+    for (size_t i = 0; i < RING; i++) {
+        if (!w->race_ring[i])
+            continue;
+        ovrace_judge(w->race_ring[i], &w->r.race);
+        free(w->race_ring[i]);
+        w->race_ring[i] = NULL;
+    }
+}
+
+static void sc_ov_race(struct worker *w)
+{
+    enum ovrace_call call = rnd(w) % 2 ? OVRACE_SEND : OVRACE_RECV;
+    enum ovrace_via via = (enum ovrace_via)(rnd(w) % 3);
+    struct ovrace_op *op = race_op_new(w);
+    static __thread char buf[16384];
+    SOCKET c, a;
+    int n;
+
+    if (!op) {
+        fail_note(w, "out of memory");
+        return;
+    }
+    if (own_pair(w, &c, &a))
+        return;
+    /* the handle value is free the moment the close returns: no socket of
+     * ours may be created under it before the call has been made on it */
+    AcquireSRWLockExclusive(&creation_lock);
+    ovrace_round(&w->race, call, via, c, op, &w->r.race);
+    ReleaseSRWLockExclusive(&creation_lock);
+    /* the peer: whatever the send got out, then the end of the stream */
+    while ((n = recv(a, buf, sizeof(buf), 0)) > 0)
+        ;
+    if (n == SOCKET_ERROR && WSAGetLastError() == WSAETIMEDOUT)
+        fail_note(w, "race: the peer saw no end of stream within %d ms", WAIT_MS);
+    close_ok(w, a, "race peer");
+}
+
 /* ---- workers ---------------------------------------------------------------------- */
 
 static DWORD WINAPI worker_main(void *arg)
@@ -582,7 +644,8 @@ static DWORD WINAPI worker_main(void *arg)
     w->b.go = CreateEventW(NULL, FALSE, FALSE, NULL);
     w->b.done = CreateEventW(NULL, TRUE, FALSE, NULL);
     w->b.thread = CreateThread(NULL, 0, blocker_main, &w->b, 0, NULL);
-    if (w->listener == INVALID_SOCKET || !w->port_handle || !w->b.thread) {
+    if (w->listener == INVALID_SOCKET || !w->port_handle || !w->b.thread ||
+        ovrace_start(&w->race, w->rng)) {
         fail_note(w, "worker set-up failed: %d / %lu", WSAGetLastError(), GetLastError());
         return 1;
     }
@@ -605,6 +668,7 @@ static DWORD WINAPI worker_main(void *arg)
         case SC_OV_ROUTINE: sc_overlapped(w, 1); break;
         case SC_OV_PORT:    sc_overlapped(w, 2); break;
         case SC_BLOCKED:    stuck = sc_blocked(w) != 0; break;
+        case SC_OV_RACE:    sc_ov_race(w); break;
         case SC_COUNT:      break;
         }
         if (w->cfg->progress && (i + 1) % w->cfg->progress == 0) {
@@ -624,6 +688,8 @@ static DWORD WINAPI worker_main(void *arg)
         free(w->ring[i]);
         w->ring[i] = NULL;
     }
+    race_judge_all(w);
+    ovrace_stop(&w->race);
     closesocket(w->listener);
     CloseHandle(w->port_handle);
     if (!stuck) {
@@ -660,6 +726,7 @@ static void add_result(struct stress_tcp_result *to, const struct stress_tcp_res
     to->codes_eintr += from->codes_eintr;
     to->codes_enotsock += from->codes_enotsock;
     to->errors += from->errors;
+    ovrace_tally_add(&to->race, &from->race);
     if (!to->first_error[0] && from->first_error[0])
         memcpy(to->first_error, from->first_error, sizeof(to->first_error));
 }
@@ -739,7 +806,8 @@ int stress_tcp_ok(const struct stress_tcp_result *r)
 {
     return r->errors == 0 && r->ov_missing == 0 && r->ov_duplicate == 0 && r->ov_bad_code == 0
         && r->blocked_hung == 0 && r->blocked_bad_code == 0 && r->graceful_ok == r->graceful
-        && r->hard_ok == r->hard && r->ov_once == r->ov_issued && r->blocked_returned == r->blocked;
+        && r->hard_ok == r->hard && r->ov_once == r->ov_issued && r->blocked_returned == r->blocked
+        && ovrace_tally_ok(&r->race);
 }
 
 /* ---- open/close cycles ------------------------------------------------------------ */

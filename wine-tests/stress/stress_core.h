@@ -20,6 +20,10 @@
  *   BLOCKED     another thread blocked in recv / select / WSARecv on the
  *               socket when it is closed: the call returns (WSAEINTR, or
  *               WSAENOTSOCK if the close came first)
+ *   OV_RACE     an overlapped WSARecv or WSASend (event, routine or port,
+ *               at random) issued while another thread closes the socket
+ *               (wine-tests/ovrace.h): it fails at once and nothing ever
+ *               completes, or it completes exactly once, never both
  *
  * Handle count (GetProcessHandleCount) and private memory (committed
  * MEM_PRIVATE summed over VirtualQuery, since Wine reports PrivateUsage as
@@ -32,9 +36,10 @@
 #define STRESS_CORE_H
 
 #include "testutil.h"
+#include "ovrace.h"
 
 enum stress_scenario { SC_HOST_PEER, SC_OWN_PEER, SC_OV_EVENT, SC_OV_ROUTINE, SC_OV_PORT, SC_BLOCKED,
-                       SC_COUNT };
+                       SC_OV_RACE, SC_COUNT };
 
 #define STRESS_MASK_HOST_ONLY  (1u << SC_COUNT)
 
@@ -56,6 +61,7 @@ struct stress_tcp_result {
     long long ov_issued, ov_once, ov_missing, ov_duplicate, ov_bad_code;
     long long blocked, blocked_returned, blocked_hung, blocked_bad_code;
     long long codes_eintr, codes_enotsock;
+    struct ovrace_tally race;                 /* OV_RACE: one outcome per call */
     long long errors;                         /* anything else that went wrong */
     long handles_before, handles_after;
     unsigned long long private_before, private_after;
