@@ -123,8 +123,8 @@ function row(kind, fn,   s) {
     return sprintf("%6s %5s %5s %5s %7s", ex[kind, fn], fa[kind, fn], td[kind, fn], sk[kind, fn], s)
 }
 
-function verdict(e, where) {
-    # where: the file the entry is in ("ce", "open") or "" (new)
+# the file an entry is listed in ("ce", "open"), or "new"; marks it seen
+function verdict(e) {
     present[e] = 1
     if (e in listed) return listed[e]
     return "new"
