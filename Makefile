@@ -8,7 +8,8 @@
 #   make irda-native-check   the IrDA core's native unit tests (irda-fuzz-smoke: its fuzzers)
 #   make bench           measure the stack against the host's ws2_32 under Wine (BENCH_ARGS=...)
 #   make stress          long load, fault and fuzz runs with figures (STRESS_ARGS=...; docs/reliability.md)
-#   make install PREFIX=DIR     the SDK: bin/ (with cews2-run) lib/ include/ lib/pkgconfig/ share/ce-winsock/samples/
+#   make install PREFIX=DIR     the SDK: bin/ (with cews2-run) lib/ include/ lib/pkgconfig/ lib/cmake/
+#                               share/ce-winsock/samples/ share/ce-winsock/cmake/ (toolchain file)
 #   make install-wine WINEPREFIX=DIR [FROM=BINDIR]   the stack into a Wine prefix, providers registered
 #   make help            this text
 
@@ -200,18 +201,21 @@ all: samples
 PREFIX       ?= /opt/ce-winsock/$(ARCH)
 CEWS_VERSION := 0.1
 IPREFIX       = $(abspath $(PREFIX))
-# what sdk/cews2-run.in is filled in with
+# what sdk/cmake/*.in and sdk/cews2-run.in are filled in with
 SDK_SUBST     = -e 's|@ARCH@|$(ARCH)|g' -e 's|@VERSION@|$(CEWS_VERSION)|g' \
                 -e 's|@VERSION_MAJOR@|$(firstword $(subst ., ,$(CEWS_VERSION)))|g' \
                 -e 's|@SIZEOF_VOID_P@|$(if $(filter i686,$(ARCH)),4,8)|g'
 install: all
-	@mkdir -p $(IPREFIX)/bin $(IPREFIX)/lib/pkgconfig $(IPREFIX)/include \
-	    $(IPREFIX)/share/ce-winsock/samples
+	@mkdir -p $(IPREFIX)/bin $(IPREFIX)/lib/pkgconfig $(IPREFIX)/lib/cmake/ce-winsock $(IPREFIX)/include \
+	    $(IPREFIX)/share/ce-winsock/samples $(IPREFIX)/share/ce-winsock/cmake
 	cp -f $(B)/bin/*.dll $(B)/bin/*.exe $(IPREFIX)/bin/
 	cp -f $(B)/lib/libws2.a $(B)/lib/ws2.lib $(IPREFIX)/lib/
 	cp -f sdk/include/*.h $(IPREFIX)/include/
 	sed -e 's|@PREFIX@|$(IPREFIX)|' -e 's|@VERSION@|$(CEWS_VERSION)|' sdk/ce-winsock.pc.in \
 	    > $(IPREFIX)/lib/pkgconfig/ce-winsock.pc
+	cp -f sdk/cmake/ce-winsockConfig.cmake $(IPREFIX)/lib/cmake/ce-winsock/
+	sed $(SDK_SUBST) sdk/cmake/ce-winsockConfigVersion.cmake.in > $(IPREFIX)/lib/cmake/ce-winsock/ce-winsockConfigVersion.cmake
+	sed $(SDK_SUBST) sdk/cmake/mingw-w64.cmake.in > $(IPREFIX)/share/ce-winsock/cmake/mingw-w64-$(ARCH).cmake
 	sed $(SDK_SUBST) sdk/cews2-run.in > $(IPREFIX)/bin/cews2-run
 	chmod 755 $(IPREFIX)/bin/cews2-run
 	cp -rf sdk/samples/. $(IPREFIX)/share/ce-winsock/samples/
