@@ -2,6 +2,7 @@
 #
 #   make                 build everything for ARCH (default x86_64) into build/$(ARCH)/
 #   make ARCH=i686       the same for 32-bit (builds and links; no 32-bit Wine here to run it)
+#   make ARCH=aarch64    stops: no aarch64 mingw-w64 runtime in Debian 12 (README: Other architectures)
 #   make check           set up the host, build, and run every test suite under Wine
 #   make demo            set up the host, build, and run the demo through the stack
 #   make check-scripts   every command the scripts call is installed by installer/host-setup.sh
@@ -20,6 +21,23 @@ CC      := $(TRIPLE)-gcc
 DLLTOOL := $(TRIPLE)-dlltool
 NM      := $(TRIPLE)-nm
 AR      := $(TRIPLE)-ar
+
+# ARCH=aarch64 (Windows on ARM64) needs a mingw-w64 toolchain that links for
+# it; Debian 12 has none (README.md, "Other architectures", has what was
+# checked).  Given one as CC=... (llvm-mingw's aarch64-w64-mingw32-clang,
+# say), the build goes on, untried here; without, it stops saying why.
+ifeq ($(ARCH),aarch64)
+ifeq ($(filter help clean,$(MAKECMDGOALS)),)
+ifeq ($(origin CC),command line)
+AARCH64_CC_LINKS := $(shell $(CC) -dumpmachine 2>/dev/null | grep -qE '^aarch64-.*(mingw|windows)' && \
+                      mkdir -p $(B) && printf 'int main(void) { return 0; }\n' | \
+                      $(CC) -x c - -o $(B)/cc-links.exe >/dev/null 2>&1 && echo yes)
+endif
+ifneq ($(AARCH64_CC_LINKS),yes)
+$(error ARCH=aarch64: no compiler that links aarch64-w64-mingw32 programs: Debian 12's clang compiles for that target with the mingw-w64 headers and its lld links ARM64 PE files, but Debian has no aarch64 mingw-w64 CRT or import libraries (crt2.o, libmingw32.a, libmingwex.a, libmsvcrt.a, libkernel32.a, libws2_32.a); give CC=a compiler that has them (e.g. llvm-mingw's aarch64-w64-mingw32-clang), see README.md "Other architectures")
+endif
+endif
+endif
 
 CFLAGS  ?= -O2 -g
 CFLAGS  += -Wall -Wextra -Werror -std=gnu11 -Isdk/include -D_WIN32_WINNT=0x0601 \
@@ -279,7 +297,7 @@ demo: setup
 	bash wine-tests/demo.sh $(B)
 
 clean:
-	rm -rf build/x86_64 build/i686
+	rm -rf build/x86_64 build/i686 build/aarch64
 
 # --- irda: the portable protocol core, built and tested natively ---------------
 include irda/irda.mk
