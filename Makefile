@@ -2,6 +2,7 @@
 #
 #   make                 build everything for ARCH (default x86_64) into build/$(ARCH)/
 #   make ARCH=i686       the same for 32-bit (builds and links; no 32-bit Wine here to run it)
+#   make ARCH=aarch64    stops: no aarch64 mingw-w64 runtime in Debian 12 (README: Other architectures)
 #   make check           set up the host, build, and run every test suite under Wine
 #   make demo            set up the host, build, and run the demo through the stack
 #   make check-scripts   every command the scripts call is installed by installer/host-setup.sh
@@ -10,7 +11,8 @@
 #   make stress          long load, fault and fuzz runs with figures (STRESS_ARGS=...; docs/reliability.md)
 #   make conformance     Wine 8.0's own ws2_32 tests against ours and the host's ws2_32, judged
 #                        against wine-tests/conformance/*.txt (CONFORMANCE_ARGS=...; docs/compatibility.md)
-#   make install PREFIX=DIR     the SDK: bin/ lib/ include/ lib/pkgconfig/ share/ce-winsock/samples/
+#   make install PREFIX=DIR     the SDK: bin/ (with cews2-run) lib/ include/ lib/pkgconfig/ lib/cmake/
+#                               share/ce-winsock/samples/ share/ce-winsock/cmake/ (toolchain file)
 #   make install-wine WINEPREFIX=DIR [FROM=BINDIR]   the stack into a Wine prefix, providers registered
 #   make help            this text
 
@@ -21,6 +23,23 @@ CC      := $(TRIPLE)-gcc
 DLLTOOL := $(TRIPLE)-dlltool
 NM      := $(TRIPLE)-nm
 AR      := $(TRIPLE)-ar
+
+# ARCH=aarch64 (Windows on ARM64) needs a mingw-w64 toolchain that links for
+# it; Debian 12 has none (README.md, "Other architectures", has what was
+# checked).  Given one as CC=... (llvm-mingw's aarch64-w64-mingw32-clang,
+# say), the build goes on, untried here; without, it stops saying why.
+ifeq ($(ARCH),aarch64)
+ifeq ($(filter help clean,$(MAKECMDGOALS)),)
+ifeq ($(origin CC),command line)
+AARCH64_CC_LINKS := $(shell $(CC) -dumpmachine 2>/dev/null | grep -qE '^aarch64-.*(mingw|windows)' && \
+                      mkdir -p $(B) && printf 'int main(void) { return 0; }\n' | \
+                      $(CC) -x c - -o $(B)/cc-links.exe >/dev/null 2>&1 && echo yes)
+endif
+ifneq ($(AARCH64_CC_LINKS),yes)
+$(error ARCH=aarch64: no compiler that links aarch64-w64-mingw32 programs: Debian 12's clang compiles for that target with the mingw-w64 headers and its lld links ARM64 PE files, but Debian has no aarch64 mingw-w64 CRT or import libraries (crt2.o, libmingw32.a, libmingwex.a, libmsvcrt.a, libkernel32.a, libws2_32.a); give CC=a compiler that has them (e.g. llvm-mingw's aarch64-w64-mingw32-clang), see README.md "Other architectures")
+endif
+endif
+endif
 
 CFLAGS  ?= -O2 -g
 CFLAGS  += -Wall -Wextra -Werror -std=gnu11 -Isdk/include -D_WIN32_WINNT=0x0601 \
@@ -211,13 +230,23 @@ all: samples
 PREFIX       ?= /opt/ce-winsock/$(ARCH)
 CEWS_VERSION := 0.1
 IPREFIX       = $(abspath $(PREFIX))
+# what sdk/cmake/*.in and sdk/cews2-run.in are filled in with
+SDK_SUBST     = -e 's|@ARCH@|$(ARCH)|g' -e 's|@VERSION@|$(CEWS_VERSION)|g' \
+                -e 's|@VERSION_MAJOR@|$(firstword $(subst ., ,$(CEWS_VERSION)))|g' \
+                -e 's|@SIZEOF_VOID_P@|$(if $(filter i686,$(ARCH)),4,8)|g'
 install: all
-	@mkdir -p $(IPREFIX)/bin $(IPREFIX)/lib/pkgconfig $(IPREFIX)/include $(IPREFIX)/share/ce-winsock/samples
+	@mkdir -p $(IPREFIX)/bin $(IPREFIX)/lib/pkgconfig $(IPREFIX)/lib/cmake/ce-winsock $(IPREFIX)/include \
+	    $(IPREFIX)/share/ce-winsock/samples $(IPREFIX)/share/ce-winsock/cmake
 	cp -f $(B)/bin/*.dll $(B)/bin/*.exe $(IPREFIX)/bin/
 	cp -f $(B)/lib/libws2.a $(B)/lib/ws2.lib $(IPREFIX)/lib/
 	cp -f sdk/include/*.h $(IPREFIX)/include/
 	sed -e 's|@PREFIX@|$(IPREFIX)|' -e 's|@VERSION@|$(CEWS_VERSION)|' sdk/ce-winsock.pc.in \
 	    > $(IPREFIX)/lib/pkgconfig/ce-winsock.pc
+	cp -f sdk/cmake/ce-winsockConfig.cmake $(IPREFIX)/lib/cmake/ce-winsock/
+	sed $(SDK_SUBST) sdk/cmake/ce-winsockConfigVersion.cmake.in > $(IPREFIX)/lib/cmake/ce-winsock/ce-winsockConfigVersion.cmake
+	sed $(SDK_SUBST) sdk/cmake/mingw-w64.cmake.in > $(IPREFIX)/share/ce-winsock/cmake/mingw-w64-$(ARCH).cmake
+	sed $(SDK_SUBST) sdk/cews2-run.in > $(IPREFIX)/bin/cews2-run
+	chmod 755 $(IPREFIX)/bin/cews2-run
 	cp -rf sdk/samples/. $(IPREFIX)/share/ce-winsock/samples/
 	$(foreach s,$(SAMPLE_SRC),cp -f $(B)/samples/$(basename $(notdir $(s))).exe \
 	    $(IPREFIX)/share/ce-winsock/samples/$(notdir $(patsubst %/,%,$(dir $(s))))/ &&) true
@@ -279,7 +308,7 @@ demo: setup
 	bash wine-tests/demo.sh $(B)
 
 clean:
-	rm -rf build/x86_64 build/i686
+	rm -rf build/x86_64 build/i686 build/aarch64
 
 # --- irda: the portable protocol core, built and tested natively ---------------
 include irda/irda.mk

@@ -8,7 +8,8 @@
 # machine and fails in CI: this is the check that would have caught `wine`
 # (package wine, not wine64) missing from host-setup.
 #
-# Without FILEs it reads the repository's own: .ci/run, Makefile, *.mk, *.sh.
+# Without FILEs it reads the repository's own: .ci/run, Makefile, *.mk, *.sh,
+# and the bash scripts installed from templates (*.in starting with #!...bash).
 # --packages replaces host-setup's package list (the self-test uses it).
 # Prints one line per offending command with the first file:line calling it;
 # exits 1 if there is any, 0 otherwise.
@@ -32,7 +33,11 @@ files=("$@")
 if [ ${#files[@]} -eq 0 ]; then
     cd "$top" || exit 2
     mapfile -t files < <(find .ci/run Makefile -type f; find . -path ./build -prune -o -path ./.git -prune -o \
-                         -type f \( -name '*.mk' -o -name '*.sh' \) -print | sed 's|^\./||' | sort)
+                         -type f \( -name '*.mk' -o -name '*.sh' \) -print | sed 's|^\./||' | sort
+                         # templates of installed scripts (sdk/cews2-run.in)
+                         find . -path ./build -prune -o -path ./.git -prune -o -type f -name '*.in' -print |
+                             sed 's|^\./||' | sort | while read -r f; do
+                                 head -1 "$f" | grep -q '^#!.*bash' && echo "$f"; done)
 fi
 
 # words FILE: "word<TAB>line" for every command word FILE calls.

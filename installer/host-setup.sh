@@ -19,7 +19,7 @@ provides=(
     "make:make"
     "mingw-w64:x86_64-w64-mingw32-gcc i686-w64-mingw32-gcc x86_64-w64-mingw32-dlltool i686-w64-mingw32-dlltool x86_64-w64-mingw32-nm x86_64-w64-mingw32-objdump x86_64-w64-mingw32-windres x86_64-w64-mingw32-g++"
     "wine64:"
-    "wine:wine wineboot wineserver"
+    "wine:wine wineboot wineserver winepath"
     "tshark:tshark dumpcap"
     "libcmocka-dev:"
     "cmake:cmake"

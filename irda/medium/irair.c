@@ -285,15 +285,49 @@ static void remove_dead(void)
     }
 }
 
+/* Wine's ntdll exports wine_get_version; Windows' does not. */
+static int running_under_wine(void)
+{
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
+}
+
+/*
+ * The option that keeps the port to ONE hub, which differs by host because
+ * SO_REUSEADDR means different things on each:
+ *
+ * - Windows: SO_REUSEADDR lets a second socket bind, and listen, on a port
+ *   another one already listens on; two hubs started in a race would both
+ *   run and the stations would split between them.  SO_EXCLUSIVEADDRUSE
+ *   makes the second bind fail (the loser exits 3).  Windows needs no
+ *   option to bind over connections of a killed hub left in TIME_WAIT
+ *   (what SO_REUSEADDR is for on Linux).
+ * - Wine: SO_REUSEADDR, which the hub has always run with there: Wine
+ *   binds the Linux socket, and on Linux SO_REUSEADDR only lets a new
+ *   listener bind over TIME_WAIT connections; two listeners still conflict
+ *   (Wine 8, measured: the second bind fails with WSAEACCES).  Wine 8 also
+ *   honours SO_EXCLUSIVEADDRUSE, but the hub keeps what was tested there.
+ */
+static int exclusive_bind_option(const char **name)
+{
+    if (running_under_wine()) {
+        *name = "SO_REUSEADDR (Wine)";
+        return SO_REUSEADDR;
+    }
+    *name = "SO_EXCLUSIVEADDRUSE (Windows)";
+    return SO_EXCLUSIVEADDRUSE;
+}
+
 static int run_hub(unsigned idle_s)
 {
     SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     if (l == INVALID_SOCKET)
         return AIR_EXIT_WINSOCK;
-    /* SO_REUSEADDR lets a new hub bind while connections of a killed one sit
-     * in TIME_WAIT; two hubs still cannot both listen (the loser exits 3). */
+    const char *bind_option_name;
+    int bind_option = exclusive_bind_option(&bind_option_name);
     int one = 1;
-    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, (const char *)&one, sizeof(one));
+    if (setsockopt(l, SOL_SOCKET, bind_option, (const char *)&one, sizeof(one)) == SOCKET_ERROR)
+        logmsg("setting %s failed (error %d); binding without it", bind_option_name, WSAGetLastError());
     struct sockaddr_storage ss;
     struct sockaddr_in *sa = (struct sockaddr_in *)&ss;
     memset(&ss, 0, sizeof(ss));
@@ -307,7 +341,7 @@ static int run_hub(unsigned idle_s)
     }
     u_long nb = 1;
     ioctlsocket(l, FIONBIO, &nb);
-    logmsg("listening on 127.0.0.1:%u (idle exit %us)", (unsigned)port, idle_s);
+    logmsg("listening on 127.0.0.1:%u with %s (idle exit %us)", (unsigned)port, bind_option_name, idle_s);
 
     DWORD idle_since = GetTickCount();
     for (;;) {
@@ -396,7 +430,7 @@ int main(int argc, char **argv)
     int loss_bytes = 0;
     uint32_t seed = 0;
     int i;
-    for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+    for (i = 1; i < argc && argv[i][0] == '-'; i += 2) {     /* an option and its value */
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -412,7 +446,6 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--seed")) seed = (uint32_t)strtoul(v, NULL, 0);
         else if (!strcmp(a, "--log")) logf = fopen(v, "a");
         else return usage();
-        i++;
     }
     if (!port)
         return usage();

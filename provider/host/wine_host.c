@@ -17,8 +17,17 @@
  * are made directly, as a PE module has no C library for the host.  On
  * anything but Wine on Linux both functions say "not available" and the
  * caller falls back to the host's own behaviour.
+ *
+ * The system calls are written for x86_64 and i386, the architectures Wine
+ * runs Windows programs of on Linux here.  Built for any other (ARM64
+ * Windows, say) the mechanism is compiled out: both functions always say
+ * "not available", so the provider reports it has no Wine mechanism
+ * (SIO_CEWS_SEND_BACKLOG fails with WSAEOPNOTSUPP, a zero linger closes as
+ * the host closes) instead of the build failing.
  */
 #include "hostprov.h"
+
+#if defined(__x86_64__) || defined(__i386__)
 
 typedef unsigned int (*handle_to_fd_fn)(HANDLE handle, unsigned int access, int *fd,
                                         unsigned int *options);
@@ -78,8 +87,6 @@ static long linux_getsockopt(int fd, int level, int name, void *val, int *len)
     long args[5] = { fd, level, name, (long)(INT_PTR)val, (long)(INT_PTR)len };
     return linux_call3(NR_SOCKETCALL, SYS_GETSOCKOPT, (long)(INT_PTR)args, 0);
 }
-#else
-#error "wine_host.c knows the Linux system calls of x86_64 and i386 only"
 #endif
 
 enum { LINUX_SIOCOUTQ = 0x5411, LINUX_EINVAL = 22,
@@ -134,3 +141,20 @@ BOOL wine_host_send_backlog(SOCKET s, DWORD *bytes)
     *bytes = (DWORD)queued;
     return TRUE;
 }
+
+#else /* no Linux system calls written for this architecture */
+
+BOOL wine_host_abort(SOCKET s)
+{
+    (void)s;
+    return FALSE;
+}
+
+BOOL wine_host_send_backlog(SOCKET s, DWORD *bytes)
+{
+    (void)s;
+    (void)bytes;
+    return FALSE;
+}
+
+#endif
