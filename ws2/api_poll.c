@@ -54,9 +54,10 @@ static SHORT poll_flags(WSAPOLLFD *fd, BOOL readable, BOOL writable, BOOL failed
             pending == 0)
             revents |= POLLHUP | (fd->events & POLLRDNORM);
         else
-            revents |= fd->events & (POLLRDNORM | POLLRDBAND);
+            revents |= fd->events & POLLRDNORM;   /* RDBAND is out-of-band data only */
     }
-    if (writable)
+    /* a connection the peer has closed is not reported writable */
+    if (writable && !(revents & POLLHUP))
         revents |= fd->events & (POLLWRNORM | POLLWRBAND);
     socket_record_dereference(r);
     return revents;
@@ -90,11 +91,13 @@ static int poll_core(WSAPOLLFD *fds, ULONG count, INT timeout, struct socket_rec
     for (i = 0; i < count; i++) {
         struct socket_record *r;
         fds[i].revents = 0;
-        if (fds[i].fd == INVALID_SOCKET)
-            continue;
-        if (!(r = socket_table_lookup(fds[i].fd))) {
+        if (fds[i].fd == INVALID_SOCKET) {
             fds[i].revents = POLLNVAL;
-            ready++;
+            continue;
+        }
+        if (!(r = socket_table_lookup(fds[i].fd))) {
+            /* reported, but not counted: Windows counts only sockets */
+            fds[i].revents = POLLNVAL;
             continue;
         }
         socket_record_dereference(r);
@@ -106,15 +109,11 @@ static int poll_core(WSAPOLLFD *fds, ULONG count, INT timeout, struct socket_rec
         sets[2]->fd_array[sets[2]->fd_count++] = fds[i].fd;
     }
     if (!sets[2]->fd_count) {
-        if (!ready && count) {
-            /* nothing to wait on at all: Windows says the arguments are wrong */
-            *err = WSAEINVAL;
-            ready = SOCKET_ERROR;
-        }
+        /* not one socket among them: Windows fails the call */
+        *err = WSAENOTSOCK;
+        ready = SOCKET_ERROR;
         goto done;
     }
-    if (ready)
-        timeout = 0;   /* something to report already: only look */
     if (timeout >= 0) {
         tv.tv_sec = timeout / 1000;
         tv.tv_usec = (timeout % 1000) * 1000;
@@ -126,7 +125,7 @@ static int poll_core(WSAPOLLFD *fds, ULONG count, INT timeout, struct socket_rec
         goto done;
     }
     for (i = 0; i < count; i++) {
-        if (fds[i].fd == INVALID_SOCKET || fds[i].revents)
+        if (fds[i].revents == POLLNVAL)
             continue;
         fds[i].revents = poll_flags(&fds[i], api_fd_is_set(fds[i].fd, sets[0]),
                                     api_fd_is_set(fds[i].fd, sets[1]),

@@ -10,17 +10,20 @@
 #include "ws2_private.h"
 #include <stdio.h>
 
-/* "d.d.d.d", each 0-255, nothing else: 1 and *out, or 0. */
-static int parse_ipv4(const char *s, const char *end, unsigned char out[4])
+/* "d.d.d.d", each 0-255, nothing else: 1 and *out, or 0.  Standing alone
+ * (inet_pton AF_INET) a part may not start with 0 unless it is 0, as on
+ * Windows ("1.1.1.010" could be read as octal); in an IPv6 tail it may. */
+static int parse_ipv4_as(const char *s, const char *end, unsigned char out[4], int embedded)
 {
     int part = 0;
     while (part < 4) {
         unsigned value = 0, digits = 0;
+        const char *first = s;
         while (s < end && *s >= '0' && *s <= '9' && digits < 4) {
             value = value * 10 + (unsigned)(*s++ - '0');
             digits++;
         }
-        if (!digits || digits > 3 || value > 255)
+        if (!digits || digits > 3 || value > 255 || (!embedded && digits > 1 && *first == '0'))
             return 0;
         out[part++] = (unsigned char)value;
         if (part < 4) {
@@ -30,6 +33,11 @@ static int parse_ipv4(const char *s, const char *end, unsigned char out[4])
         }
     }
     return s == end;
+}
+
+static int parse_ipv4(const char *s, const char *end, unsigned char out[4])
+{
+    return parse_ipv4_as(s, end, out, 0);
 }
 
 static int hex_value(char c)
@@ -67,7 +75,7 @@ static int parse_ipv6(const char *s, unsigned char out[16])
         if (s < end && *s == '.') {
             /* the IPv4 tail takes the last two groups */
             unsigned char v4[4];
-            if (count > 6 || !parse_ipv4(start, end, v4))
+            if (count > 6 || !parse_ipv4_as(start, end, v4, 1))
                 return 0;
             groups[count++] = (unsigned short)(v4[0] << 8 | v4[1]);
             groups[count++] = (unsigned short)(v4[2] << 8 | v4[3]);
@@ -138,9 +146,14 @@ static void ntop_text(int family, const unsigned char *a, char *buf, size_t size
     }
     for (i = 0; i < 8; i++)
         g[i] = (unsigned short)(a[2 * i] << 8 | a[2 * i + 1]);
-    /* ::ffff:a.b.c.d */
+    /* ::ffff:a.b.c.d (mapped), and ::a.b.c.d (compatible) as Windows prints
+     * it, except :: and ::1 */
     if (!g[0] && !g[1] && !g[2] && !g[3] && !g[4] && g[5] == 0xffff) {
         snprintf(buf, size, "::ffff:%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
+        return;
+    }
+    if (!g[0] && !g[1] && !g[2] && !g[3] && !g[4] && !g[5] && (g[6] || g[7] > 1)) {
+        snprintf(buf, size, "::%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
         return;
     }
     /* the longest run of zero groups (the first of equals), two or more */
@@ -172,13 +185,14 @@ static const char *ntop(int family, const void *address, char *out, size_t size,
         *err = WSAEAFNOSUPPORT;
         return NULL;
     }
+    /* Windows answers WSAEINVAL for a missing or short buffer alike */
     if (!address || !out) {
-        *err = WSAEFAULT;
+        *err = WSAEINVAL;
         return NULL;
     }
     ntop_text(family, address, text, sizeof(text));
     if (strlen(text) + 1 > size) {
-        *err = ERROR_INVALID_PARAMETER;
+        *err = WSAEINVAL;
         return NULL;
     }
     memcpy(out, text, strlen(text) + 1);
@@ -189,7 +203,9 @@ INT WSAAPI inet_pton(INT family, LPCSTR text, PVOID address)
 {
     TRACE_START(t);
     int err = 0, result = pton(family, text, address, &err);
-    SetLastError(result < 0 ? (DWORD)err : 0);
+    /* Windows sets the last error only for -1 (a 0 leaves it as it was) */
+    if (result < 0)
+        SetLastError((DWORD)err);
     TRACE_API(t, NULL, result < 0 ? err : 0, "inet_pton(family=%d, text=%s, address=0x%llx) = %d",
               family, TSTR(text), TP(address), result);
     return result;
@@ -200,7 +216,8 @@ LPCSTR WSAAPI inet_ntop(INT family, LPCVOID address, LPSTR out, size_t size)
     TRACE_START(t);
     int err = 0;
     const char *result = ntop(family, address, out, size, &err);
-    SetLastError(result ? 0 : (DWORD)err);
+    if (!result)
+        SetLastError((DWORD)err);
     TRACE_API(t, NULL, result ? 0 : err, "inet_ntop(family=%d, address=0x%llx, size=%llu) = %s",
               family, TP(address), (unsigned long long)size, result ? TSTR(result) : "NULL");
     return result;
@@ -216,7 +233,9 @@ INT WSAAPI InetPtonW(INT family, LPCWSTR text, PVOID address)
         result = 0;   /* too long to be an address */
     else
         result = pton(family, text ? narrow : NULL, address, &err);
-    SetLastError(result < 0 ? (DWORD)err : 0);
+    /* the Unicode form also says why a text is not an address */
+    if (result <= 0)
+        SetLastError(result < 0 ? (DWORD)err : WSAEINVAL);
     TRACE_API(t, NULL, result < 0 ? err : 0, "InetPtonW(family=%d, text=%s, address=0x%llx) = %d",
               family, TWSTR(text), TP(address), result);
     return result;
@@ -230,14 +249,13 @@ LPCWSTR WSAAPI InetNtopW(INT family, LPCVOID address, LPWSTR out, size_t size)
     LPCWSTR result = NULL;
 
     if (ntop(family, address, narrow, sizeof(narrow), &err)) {
-        if (!out)
-            err = WSAEFAULT;
-        else if (strlen(narrow) + 1 > size)
-            err = ERROR_INVALID_PARAMETER;
+        if (!out || strlen(narrow) + 1 > size)
+            err = WSAEINVAL;
         else if (MultiByteToWideChar(CP_ACP, 0, narrow, -1, out, (int)size))
             result = out;
     }
-    SetLastError(result ? 0 : (DWORD)err);
+    if (!result)
+        SetLastError((DWORD)err);
     TRACE_API(t, NULL, result ? 0 : err, "InetNtopW(family=%d, address=0x%llx, size=%llu) = %s",
               family, TP(address), (unsigned long long)size, result ? TWSTR(result) : "NULL");
     return result;
