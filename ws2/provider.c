@@ -1,9 +1,10 @@
 /*
  * provider.c - a service provider DLL loaded and started for one catalog entry.
  *
- * As ReactOS and Windows do, each catalog entry gets its own WSPStartup with
- * its own WSAPROTOCOL_INFOW: a layered provider reads its place in the chain
- * from that structure, so one startup per DLL would not be enough.
+ * Each catalog entry gets its own WSPStartup with its own WSAPROTOCOL_INFOW
+ * (ReactOS, by contrast, starts one provider per provider DLL): a layered
+ * provider reads its place in the chain from that structure, and celsp
+ * keeps one lower provider per chain from it.
  */
 #include "ws2_private.h"
 

@@ -67,7 +67,8 @@ void close_host_socket(SOCKET host_socket);
 
 /* Resets the connection (RST, unsent data dropped); FALSE if not possible here. */
 BOOL wine_host_abort(SOCKET s);
-/* Bytes sent but not yet acknowledged by the peer; FALSE if not known here. */
+/* Bytes the kernel still holds for the connection: unsent plus sent but not
+ * yet acknowledged (Linux SIOCOUTQ); FALSE if not known here. */
 BOOL wine_host_send_backlog(SOCKET s, DWORD *bytes);
 
 /* ---- duplicate.c -------------------------------------------------------- */
