@@ -188,21 +188,23 @@ for entry in "${ops[@]}"; do
         [ "$lsp_now" != "$old_raw" ] && [ "$lsp_now" != "$new_raw" ] && masked=$((masked + 1))
         recovered=$(effective)          # a writer-capable reader recovers first
         after=$(raw)
-        ok=1
-        [ $which = none ] && ok=0
-        [ "$recovered" = "$seen" ] || ok=0
-        if [ $which = new ] && [ "$after" != "$new_full" ]; then ok=0; fi
+        why=()                          # every check that failed, by name
+        [ $which = none ] && why+=("neither the old nor the new set")
+        [ "$recovered" = "$seen" ] || why+=("recovery changed the set")
+        if [ $which = new ] && [ "$after" != "$new_full" ]; then why+=("not the complete new tree"); fi
         if [ $which = old ]; then
-            [ "$(lsp_of "$after")" = "$old_raw" ] || ok=0
-            echo "$after" | grep -q 'LSP.journal' && ok=0
+            [ "$(lsp_of "$after")" = "$old_raw" ] || why+=("LSP not the old one byte for byte")
+            echo "$after" | grep -q 'LSP.journal' && why+=("a journal left")
         fi
         if [ $kind = migrate ]; then
             # Whole until the moved set is in effect, gone from then on.
-            if [ $which = old ]; then [ "$(query "$REGROOT_OLD")" = "$old_root_raw" ] || ok=0; fi
-            if [ $which = new ]; then [ -z "$(query "$REGROOT_OLD")" ] || ok=0; fi
+            if [ $which = old ] && [ "$(query "$REGROOT_OLD")" != "$old_root_raw" ]; then why+=("old root changed"); fi
+            if [ $which = new ] && [ -n "$(query "$REGROOT_OLD")" ]; then why+=("old root still there"); fi
         fi
-        if [ $kind = user ] && [ "$(query "$REGROOT_MACHINE")" != "$machine_raw" ]; then ok=0; fi
-        printf '    N=%-3d effective=%-4s %s\n' $n $which "$([ $ok = 1 ] && echo ok || echo BROKEN)"
+        if [ $kind = user ] && [ "$(query "$REGROOT_MACHINE")" != "$machine_raw" ]; then why+=("the machine root changed"); fi
+        ok=1
+        [ ${#why[@]} -gt 0 ] && ok=0
+        printf '    N=%-3d effective=%-4s %s\n' $n $which "$([ $ok = 1 ] && echo ok || echo "BROKEN: $(IFS=';'; echo "${why[*]}")")"
         if [ $ok = 0 ]; then
             bad=1
             printf '    seen:\n%s\n    recovered:\n%s\n    registry after:\n%s\n    old root after:\n%s\n' \
