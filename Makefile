@@ -21,6 +21,7 @@ TRIPLE  := $(ARCH)-w64-mingw32
 B       := build/$(ARCH)
 CC      := $(TRIPLE)-gcc
 DLLTOOL := $(TRIPLE)-dlltool
+WINDRES := $(TRIPLE)-windres
 NM      := $(TRIPLE)-nm
 AR      := $(TRIPLE)-ar
 
@@ -100,9 +101,10 @@ $(B)/bin/hostprov.dll: $(HOSTPROV_OBJ) $(B)/hostprov.def
 all: $(B)/bin/hostprov.dll
 
 # --- provider/lsp: the CE 5.0 layered provider ------------------------------
+# ws2/select_split.c: the one select over several providers, built into both DLLs;
+# ws2/regroot.c: the registry roots and lookup order, for celsp's settings
 CELSP_SRC := $(wildcard provider/lsp/*.c)
-# ws2/select_split.c: the one select over several providers, built into both DLLs
-CELSP_OBJ := $(CELSP_SRC:%.c=$(B)/obj/%.o) $(B)/obj/ws2/select_split.o
+CELSP_OBJ := $(CELSP_SRC:%.c=$(B)/obj/%.o) $(B)/obj/ws2/select_split.o $(B)/obj/ws2/regroot.o
 $(CELSP_SRC:%.c=$(B)/obj/%.o): CFLAGS += -Iws2
 $(eval $(call def_for_arch,celsp,provider/lsp/celsp.def,$(CELSP_OBJ)))
 $(B)/bin/celsp.dll: $(CELSP_OBJ) $(B)/celsp.def
@@ -111,8 +113,14 @@ $(B)/bin/celsp.dll: $(CELSP_OBJ) $(B)/celsp.def
 all: $(B)/bin/celsp.dll
 
 # --- installer: ws2inst.exe ------------------------------------------------
-INST_SRC := $(wildcard installer/*.c) ws2/registration.c ws2/registration_value.c
-INST_OBJ := $(INST_SRC:%.c=$(B)/obj/%.o)
+INST_SRC := $(wildcard installer/*.c) ws2/registration.c ws2/registration_value.c \
+            ws2/regroot.c ws2/regtree.c ws2/oldroot.c
+INST_OBJ := $(INST_SRC:%.c=$(B)/obj/%.o) $(B)/obj/installer/ws2inst_res.o
+# its manifest: asInvoker, so that Windows' registry virtualization never
+# turns a denied machine-wide write into a silent per-user one
+$(B)/obj/installer/ws2inst_res.o: installer/ws2inst.rc installer/ws2inst.manifest
+	@mkdir -p $(dir $@)
+	$(WINDRES) -I installer $< -O coff -o $@
 $(B)/bin/ws2inst.exe: $(INST_OBJ) $(B)/lib/libws2.a
 	@mkdir -p $(dir $@)
 	$(CC) -municode -o $@ $(INST_OBJ) $(LDFLAGS) -L$(B)/lib -lws2 -ladvapi32
@@ -264,7 +272,8 @@ install-wine: $(if $(FROM),,all)
 # --- irda/medium: the IrDA medium (loopback air and its hub irair.exe, serial) -
 # IRMED_OBJ is what an embedding (the AF_IRDA provider) links; irair.exe is
 # the hub stations start on demand, installed next to the DLLs.
-IRMED_SRC := $(filter-out irda/medium/irair.c,$(wildcard irda/medium/*.c))
+# ws2/regroot.c: the registry roots and lookup order, for the medium's settings
+IRMED_SRC := $(filter-out irda/medium/irair.c,$(wildcard irda/medium/*.c)) ws2/regroot.c
 IRMED_OBJ := $(IRMED_SRC:%.c=$(B)/obj/%.o)
 $(B)/bin/irair.exe: $(B)/obj/irda/medium/irair.o $(IRMED_OBJ) $(B)/lib/libws2.a
 	@mkdir -p $(dir $@)

@@ -92,6 +92,7 @@ static int parse_arguments(int argc, wchar_t **argv, struct registration *regist
     memset(registration, 0, sizeof(*registration));
     registration->order = CEWS2_DEFAULT_ORDER;
     strcpy(registration->entry, CEWS2_DEFAULT_ENTRY);
+    registration->source = REGROOT_MACHINE;     /* install() sets the root written */
     if (wcslen(name) > REGISTRATION_NAME_MAX)
         return usage_error(L"install: --name: %ls", registration_problem_text(REGISTRATION_NAME_TOO_LONG));
     wcscpy(registration->name, name);
@@ -130,60 +131,58 @@ static int parse_arguments(int argc, wchar_t **argv, struct registration *regist
     return EXIT_OK;
 }
 
-/* Adds or replaces the registration within the current set; returns 0 or a
- * Win32 error, and whether a registration of that name existed. */
-static DWORD install(const struct registration *wanted, int *replacing)
+/* Whether the machine root has a registration of that name (which a
+ * per-user one of the same name replaces, see cews2.h). */
+static int machine_has(const wchar_t *name)
 {
-    struct registration *list = NULL, *updated, *existing;
+    struct registration *list = NULL;
     size_t count = 0;
-    DWORD error = registration_read_all(&list, &count);
+    int found;
 
-    if (error)
-        return error;
-    /* The current set, plus room for one more. */
-    updated = HeapAlloc(GetProcessHeap(), 0, (count + 1) * sizeof(*updated));
-    if (!updated) {
-        registration_free(list);
-        return ERROR_NOT_ENOUGH_MEMORY;
-    }
-    if (count)
-        memcpy(updated, list, count * sizeof(*updated));
+    if (registration_read_all(REGROOT_MACHINE, &list, &count) != ERROR_SUCCESS)
+        return 0;
+    found = registration_find(list, count, name) != NULL;
     registration_free(list);
-    existing = registration_find(updated, count, wanted->name);
-    *replacing = existing != NULL;
-    if (existing)
-        *existing = *wanted;
-    else
-        updated[count++] = *wanted;
-    /* Registrations we could not parse are carried over untouched. */
-    error = registration_write_all(updated, count);
-    HeapFree(GetProcessHeap(), 0, updated);
+    return found;
+}
+
+/* Adds or replaces the registration within scope's set; returns 0 or a
+ * Win32 error, and whether a registration of that name existed. */
+static DWORD install(enum regroot_scope scope, struct registration *wanted, int *replacing)
+{
+    struct set_edit edit;
+    struct registration *existing;
+    DWORD error = set_edit_begin(scope, &edit);
+
+    if (error == ERROR_SUCCESS) {
+        /* A new key starts from the one of that name in this root, if any. */
+        wanted->source = scope;
+        existing = registration_find(edit.list, edit.count, wanted->name);
+        *replacing = existing != NULL;
+        if (existing)
+            *existing = *wanted;
+        else
+            edit.list[edit.count++] = *wanted;
+        /* Registrations we could not parse are carried over untouched. */
+        error = set_edit_commit(&edit);
+    }
+    set_edit_end(&edit);
     return error;
 }
 
-int command_install(int argc, wchar_t **argv)
+int command_install(enum regroot_scope scope, int argc, wchar_t **argv)
 {
     struct registration wanted;
     wchar_t entry[REGISTRATION_ENTRY_MAX + 1];
     int result = parse_arguments(argc, argv, &wanted), replacing = 0;
-    HANDLE lock;
     DWORD error;
 
     if (result != EXIT_OK)
         return result;
-    /* Held from reading the set to writing it back, so that a concurrent
-     * ws2inst cannot slip its change in between and have it lost. */
-    error = registration_lock(&lock);
-    if (error) {
-        print_err(L"ws2inst: install: cannot lock the registrations under %ls: %ls\n",
-                  LSP_KEY_DISPLAY, error_text(error));
-        return EXIT_RUNTIME_FAILURE;
-    }
-    error = install(&wanted, &replacing);
-    registration_unlock(lock);
+    error = install(scope, &wanted, &replacing);
     if (error) {
         print_err(L"ws2inst: install: cannot install the registration '%ls' under %ls: %ls\n",
-                  wanted.name, LSP_KEY_DISPLAY, error_text(error));
+                  wanted.name, store_display(scope), error_text(error));
         return EXIT_RUNTIME_FAILURE;
     }
 
@@ -192,10 +191,15 @@ int command_install(int argc, wchar_t **argv)
                   L"ws2.dll will skip '%ls' until it does\n", wanted.dll, wanted.name);
     MultiByteToWideChar(CP_ACP, 0, wanted.entry, -1, entry, ARRAYSIZE(entry));
     if (wanted.order == CEWS2_DEFAULT_ORDER)
-        print_out(L"%ls '%ls': Dll %ls, Order last, Entry %ls\n",
-                  replacing ? L"replaced" : L"installed", wanted.name, wanted.dll, entry);
+        print_out(L"%ls '%ls' under %ls: Dll %ls, Order last, Entry %ls\n",
+                  replacing ? L"replaced" : L"installed", wanted.name, store_display(scope),
+                  wanted.dll, entry);
     else
-        print_out(L"%ls '%ls': Dll %ls, Order %lu, Entry %ls\n",
-                  replacing ? L"replaced" : L"installed", wanted.name, wanted.dll, wanted.order, entry);
+        print_out(L"%ls '%ls' under %ls: Dll %ls, Order %lu, Entry %ls\n",
+                  replacing ? L"replaced" : L"installed", wanted.name, store_display(scope),
+                  wanted.dll, wanted.order, entry);
+    if (scope == REGROOT_USER && machine_has(wanted.name))
+        print_out(L"note: for this user, '%ls' replaces the registration of that name under %ls\n",
+                  wanted.name, store_display(REGROOT_MACHINE));
     return EXIT_OK;
 }

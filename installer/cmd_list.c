@@ -1,12 +1,18 @@
 /*
- * cmd_list.c - "ws2inst list [--read-only]": the registrations, then the
- * catalog that ws2.dll builds from them in this process.
+ * cmd_list.c - "ws2inst [--user] list [--read-only]": the registrations of
+ * both roots in lookup order (per-user, then machine-wide, with the machine
+ * ones a per-user one replaces marked), then the catalog that ws2.dll
+ * builds from them in this process.  --user makes no difference: both
+ * roots are always shown, since both make the catalog.
  */
 #include "installer.h"
 
 #include <wchar.h>
 
-static void list_registrations(const struct registration *list, size_t count)
+/* One root's registrations; those whose names are in hidden_by (the
+ * per-user set, for the machine root) are marked as not used. */
+static void list_registrations(enum regroot_scope scope, const struct registration *list, size_t count,
+                               struct registration *hidden_by, size_t hidden_count)
 {
     int width = 4;
 
@@ -16,19 +22,22 @@ static void list_registrations(const struct registration *list, size_t count)
             width = (int)wcslen(list[i].name);
     if (width > 24)
         width = 24;
-    print_out(L"Registrations under %ls: %u\n", LSP_KEY_DISPLAY, (unsigned)count);
+    print_out(L"Registrations under %ls: %u%ls\n", store_display(scope), (unsigned)count,
+              scope == REGROOT_USER ? L" (per-user: used first)" : L"");
     for (size_t i = 0; i < count; i++) {
         const struct registration *registration = &list[i];
         wchar_t order[16], entry[REGISTRATION_ENTRY_MAX + 1];
+        const wchar_t *note = registration_find(hidden_by, hidden_count, registration->name)
+                            ? L"  REPLACED by the per-user registration" : L"";
 
         if (registration->problem != REGISTRATION_OK) {
             if (registration->problem == REGISTRATION_UNREADABLE)
-                print_out(L"  %-*ls  INVALID: %ls: %ls\n", width, registration->name,
+                print_out(L"  %-*ls  INVALID: %ls: %ls%ls\n", width, registration->name,
                           registration_problem_text(registration->problem),
-                          error_text(registration->read_error));
+                          error_text(registration->read_error), note);
             else
-                print_out(L"  %-*ls  INVALID: %ls\n", width, registration->name,
-                          registration_problem_text(registration->problem));
+                print_out(L"  %-*ls  INVALID: %ls%ls\n", width, registration->name,
+                          registration_problem_text(registration->problem), note);
             continue;
         }
         if (registration->order == CEWS2_DEFAULT_ORDER)
@@ -36,8 +45,9 @@ static void list_registrations(const struct registration *list, size_t count)
         else
             __mingw_snwprintf(order, ARRAYSIZE(order), L"%lu", registration->order);
         MultiByteToWideChar(CP_ACP, 0, registration->entry, -1, entry, ARRAYSIZE(entry));
-        print_out(L"  %-*ls  Order %-4ls  Dll %ls  Entry %ls%ls\n", width, registration->name, order,
-                  registration->dll, entry, dll_is_present(registration->dll) ? L"" : L"  MISSING DLL");
+        print_out(L"  %-*ls  Order %-4ls  Dll %ls  Entry %ls%ls%ls\n", width, registration->name, order,
+                  registration->dll, entry, dll_is_present(registration->dll) ? L"" : L"  MISSING DLL",
+                  note);
     }
 }
 
@@ -139,34 +149,60 @@ static int list_catalog(void)
     return EXIT_OK;
 }
 
-int command_list(int argc, wchar_t **argv)
+/* Reads one root's set, after completing an interrupted change unless
+ * read_only; 0 or EXIT_RUNTIME_FAILURE (said why). */
+static int read_root(enum regroot_scope scope, int read_only, struct registration **list, size_t *count)
 {
-    struct registration *list = NULL;
-    size_t count = 0;
-    int read_only = 0;
     DWORD error;
 
+    /* An interrupted change is completed first, as any writer would; a user
+     * without write access still gets the (same) effective set below. */
+    if (!read_only) {
+        error = registration_recover(scope);
+        if (error && error != ERROR_ACCESS_DENIED)
+            print_err(L"ws2inst: list: warning: cannot complete an interrupted change under %ls: %ls\n",
+                      store_display(scope), error_text(error));
+    }
+    error = registration_read_all(scope, list, count);
+    if (error) {
+        print_err(L"ws2inst: list: cannot read the registrations under %ls: %ls\n",
+                  store_display(scope), error_text(error));
+        return EXIT_RUNTIME_FAILURE;
+    }
+    return EXIT_OK;
+}
+
+int command_list(enum regroot_scope scope, int argc, wchar_t **argv)
+{
+    struct registration *user = NULL, *machine = NULL;
+    size_t user_count = 0, machine_count = 0;
+    int read_only = 0, result;
+
+    (void)scope;
     for (int i = 0; i < argc; i++) {
         if (wcscmp(argv[i], L"--read-only") == 0)
             read_only = 1;
         else
             return usage_error(L"list: unexpected argument '%ls'", argv[i]);
     }
-    /* An interrupted change is completed first, as any writer would; a user
-     * without write access still gets the (same) effective set below. */
-    if (!read_only) {
-        error = registration_recover();
-        if (error && error != ERROR_ACCESS_DENIED)
-            print_err(L"ws2inst: list: warning: cannot complete an interrupted change under %ls: %ls\n",
-                      LSP_KEY_DISPLAY, error_text(error));
+    result = read_root(REGROOT_USER, read_only, &user, &user_count);
+    if (result == EXIT_OK)
+        result = read_root(REGROOT_MACHINE, read_only, &machine, &machine_count);
+    if (result != EXIT_OK) {
+        registration_free(user);
+        return result;
     }
-    error = registration_read_all(&list, &count);
-    if (error) {
-        print_err(L"ws2inst: list: cannot read the registrations under %ls: %ls\n",
-                  LSP_KEY_DISPLAY, error_text(error));
-        return EXIT_RUNTIME_FAILURE;
+    list_registrations(REGROOT_USER, user, user_count, NULL, 0);
+    list_registrations(REGROOT_MACHINE, machine, machine_count, user, user_count);
+    registration_free(user);
+    registration_free(machine);
+    /* Not used, so not listed; but never silently ignored. */
+    if (regroot_old_data_present()) {
+        wchar_t old[64];
+
+        regroot_display(REGROOT_OLD, REGROOT_OLD_PARENT, old, ARRAYSIZE(old));
+        print_err(L"ws2inst: warning: %ls holds registrations or settings of an older ce-winsock; "
+                  L"they are not used until 'ws2inst migrate' moves them\n", old);
     }
-    list_registrations(list, count);
-    registration_free(list);
     return list_catalog();
 }

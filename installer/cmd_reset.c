@@ -1,13 +1,15 @@
 /*
- * cmd_reset.c - "ws2inst reset": replace every registration by the default
- * set (defaults.c), using the provider DLLs next to ws2inst.exe.
+ * cmd_reset.c - "ws2inst [--user] reset": replace every registration of
+ * the root by the default set (defaults.c), using the provider DLLs next
+ * to ws2inst.exe.
  */
 #include "installer.h"
 
 #include <wchar.h>
 
-int command_reset(int argc, wchar_t **argv)
+int command_reset(enum regroot_scope scope, int argc, wchar_t **argv)
 {
+    struct set_edit edit;
     struct registration *list;
     wchar_t directory[MAX_PATH], summary[1024] = L"";
     size_t count = 0;
@@ -41,6 +43,8 @@ int command_reset(int argc, wchar_t **argv)
             continue;
         }
         wcscpy(registration->name, default_registration->name);
+        /* A key of that name in this root keeps its other values. */
+        registration->source = scope;
         registration->order = default_registration->order;
         strcpy(registration->entry, CEWS2_DEFAULT_ENTRY);
         __mingw_snwprintf(summary + wcslen(summary), ARRAYSIZE(summary) - wcslen(summary),
@@ -53,17 +57,28 @@ int command_reset(int argc, wchar_t **argv)
         HeapFree(GetProcessHeap(), 0, list);
         /* An empty set would leave applications with no network at all. */
         print_err(L"ws2inst: reset: none of the default provider DLLs is in %ls; "
-                  L"the registrations under %ls are left unchanged\n", directory, LSP_KEY_DISPLAY);
+                  L"the registrations under %ls are left unchanged\n", directory, store_display(scope));
         return EXIT_RUNTIME_FAILURE;
     }
-    error = registration_write_all(list, count);
-    HeapFree(GetProcessHeap(), 0, list);
+    /* The whole set is replaced: whatever set_edit_begin read (and folded
+     * in from the old root) is dropped, but the old root still moves. */
+    error = set_edit_begin(scope, &edit);
+    if (error == ERROR_SUCCESS) {
+        HeapFree(GetProcessHeap(), 0, edit.list);
+        edit.list = list;
+        edit.count = count;
+        edit.replaces_set = 1;
+        error = set_edit_commit(&edit);
+    } else {
+        HeapFree(GetProcessHeap(), 0, list);
+    }
+    set_edit_end(&edit);
     if (error) {
         print_err(L"ws2inst: reset: cannot replace the registrations under %ls: %ls\n",
-                  LSP_KEY_DISPLAY, error_text(error));
+                  store_display(scope), error_text(error));
         return EXIT_RUNTIME_FAILURE;
     }
-    print_out(L"reset %ls to %u registration%ls: %ls\n", LSP_KEY_DISPLAY, (unsigned)count,
+    print_out(L"reset %ls to %u registration%ls: %ls\n", store_display(scope), (unsigned)count,
               count == 1 ? L"" : L"s", summary);
     return EXIT_OK;
 }

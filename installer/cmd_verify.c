@@ -1,7 +1,8 @@
 /*
- * cmd_verify.c - "ws2inst verify": let ws2.dll build a throw-away catalog
- * from the registrations, load every provider, check every chain, and
- * print what it says.
+ * cmd_verify.c - "ws2inst [--user] verify": let ws2.dll build a throw-away
+ * catalog from the registrations (per-user and machine-wide, as any process
+ * of this user would), load every provider, check every chain, and print
+ * what it says (including registrations left under the old root).
  */
 #include "installer.h"
 
@@ -25,12 +26,14 @@ static void WINAPI report_line(void *context, LPCWSTR registration, INT error, L
     print_out(L"PROBLEM  %ls: %ls [%ls]\n", registration, message, error_text((DWORD)error));
 }
 
-int command_verify(int argc, wchar_t **argv)
+/* Both roots make the catalog, so --user (scope) changes nothing. */
+int command_verify(enum regroot_scope scope, int argc, wchar_t **argv)
 {
     struct verify_tally tally = { 0 };
     int problems;
 
     (void)argv;
+    (void)scope;
     if (argc != 0)
         return usage_error(L"verify: takes no arguments");
     problems = CeWs2VerifyCatalog(report_line, &tally);

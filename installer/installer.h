@@ -6,6 +6,7 @@
 #define CEWS2_INSTALLER_H
 
 #include "../ws2/registration.h"
+#include "../ws2/oldroot.h"
 
 /* Exit codes, the same for every command. */
 enum {
@@ -15,15 +16,51 @@ enum {
     EXIT_PROBLEMS_FOUND = 3,    /* verify: the catalog has problems */
 };
 
-/* The registrations' place, as users see it in messages. */
-#define LSP_KEY_DISPLAY L"HKEY_LOCAL_MACHINE\\Comm\\WS2\\LSP"
+/* Where a root's registrations are, as users see it in messages:
+ * "HKEY_CURRENT_USER\Software\ce-winsock\x64\Comm\WS2\LSP".  A static
+ * buffer per root, valid for the life of the process. */
+const wchar_t *store_display(enum regroot_scope scope);
 
-/* Command handlers: argv holds only the command's own arguments. */
-int command_install(int argc, wchar_t **argv);
-int command_remove(int argc, wchar_t **argv);
-int command_list(int argc, wchar_t **argv);
-int command_verify(int argc, wchar_t **argv);
-int command_reset(int argc, wchar_t **argv);
+/* Command handlers: scope is the root the command works on (REGROOT_MACHINE,
+ * or REGROOT_USER with --user); argv holds only the command's own
+ * arguments. */
+int command_install(enum regroot_scope scope, int argc, wchar_t **argv);
+int command_remove(enum regroot_scope scope, int argc, wchar_t **argv);
+int command_list(enum regroot_scope scope, int argc, wchar_t **argv);
+int command_verify(enum regroot_scope scope, int argc, wchar_t **argv);
+int command_reset(enum regroot_scope scope, int argc, wchar_t **argv);
+int command_migrate(enum regroot_scope scope, int argc, wchar_t **argv);
+
+/*
+ * A change of one root's set (edit.c): set_edit_begin takes the root's
+ * writers' lock and reads its set; for the machine root, the registrations
+ * an older build left under the old root are folded in (those whose names
+ * the machine root does not have), so that the commit also completes the
+ * move (registration_write_all with REGISTRATION_RETIRE_OLD_ROOT).  The
+ * caller changes list/count (list has room for one more registration),
+ * then set_edit_commit writes the set atomically and, when the old root
+ * was moved, prints one line saying what moved.  set_edit_end always
+ * follows set_edit_begin.
+ */
+struct set_edit {
+    enum regroot_scope scope;
+    HANDLE lock;
+    struct registration *list;
+    size_t count;
+    int moves_old_root;                 /* the old root has something to move */
+    int replaces_set;                   /* the caller replaced the whole list
+                                         * (reset): old registrations are dropped */
+    wchar_t moved[1024];                /* old registrations moved: "Alpha, Beta" */
+    wchar_t not_moved[512];             /* old ones whose name the machine root has */
+    wchar_t settings_moved[1024];       /* oldroot_describe_settings */
+    wchar_t settings_kept[512];
+};
+/* Returns 0 or a Win32 error (the lock, the recovery of the old root, or
+ * reading a set failed; nothing is held then, but set_edit_end is harmless). */
+DWORD set_edit_begin(enum regroot_scope scope, struct set_edit *edit);
+/* Returns 0 or registration_write_all's error. */
+DWORD set_edit_commit(struct set_edit *edit);
+void set_edit_end(struct set_edit *edit);
 
 /* Reports a usage error on stderr with a pointer to --help; returns EXIT_USAGE. */
 int usage_error(const wchar_t *format, ...);

@@ -1,8 +1,11 @@
 /*
  * ws2inst - install, remove, list and check ce-winsock's provider
- * registrations (HKEY_LOCAL_MACHINE\Comm\WS2\LSP, as on Windows CE 5.0).
+ * registrations (Comm\WS2\LSP, as on Windows CE 5.0, below the machine root
+ * HKEY_LOCAL_MACHINE\Software\ce-winsock, or with --user below the per-user
+ * root HKEY_CURRENT_USER\Software\ce-winsock\<arch>: cews2.h).
  *
- * This file only dispatches to one handler per command (cmd_*.c).
+ * This file only reads the root option and dispatches to one handler per
+ * command (cmd_*.c).
  */
 #include "installer.h"
 
@@ -10,12 +13,18 @@
 #include <wchar.h>
 
 static const wchar_t usage_text[] =
-    L"Usage: ws2inst COMMAND [ARGUMENTS]\n"
+    L"Usage: ws2inst [--user] COMMAND [ARGUMENTS]\n"
     L"\n"
     L"Manages the Winsock provider registrations under\n"
-    L"  " LSP_KEY_DISPLAY L"\\<name>  (values Dll, Order, Entry)\n"
-    L"Every change replaces the whole set atomically: an interrupted ws2inst\n"
-    L"leaves either the old or the new set in effect.\n"
+    L"  HKEY_LOCAL_MACHINE\\" CEWS2_LSP_KEY L"\\<name>\n"
+    L"      (machine-wide; changing them needs administrator rights on Windows)\n"
+    L"or, with --user, under\n"
+    L"  HKEY_CURRENT_USER\\" CEWS2_USER_LSP_KEY L"\\<name>\n"
+    L"      (this user only; no administrator rights needed)\n"
+    L"with the values Dll, Order, Entry.  A process uses both: every per-user\n"
+    L"registration, and every machine registration no per-user one of the same\n"
+    L"name replaces, in Order.  Every change replaces the whole set of one root\n"
+    L"atomically: an interrupted ws2inst leaves either the old or the new set.\n"
     L"\n"
     L"Commands:\n"
     L"  install --name NAME --dll PATH [--order N] [--entry EXPORT]\n"
@@ -28,18 +37,28 @@ static const wchar_t usage_text[] =
     L"  remove NAME\n"
     L"        Remove the registration NAME; fails if there is none.\n"
     L"  list [--read-only]\n"
-    L"        Print the registrations (\"MISSING DLL\" marks a DLL that is not\n"
-    L"        there), then the catalog ws2.dll builds from them.  First completes\n"
-    L"        any interrupted change, unless --read-only: then it shows what\n"
-    L"        ws2.dll would read now.\n"
+    L"        Print the registrations of both roots (\"MISSING DLL\" marks a DLL\n"
+    L"        that is not there, \"REPLACED\" a machine registration a per-user\n"
+    L"        one replaces), then the catalog ws2.dll builds from them.  First\n"
+    L"        completes any interrupted change, unless --read-only: then it shows\n"
+    L"        what ws2.dll would read now.\n"
     L"  verify\n"
     L"        Load every registration and provider as WSAStartup would, check\n"
     L"        the protocol chains, and print what is wrong.\n"
     L"  reset\n"
     L"        Replace all registrations by the default set: the providers\n"
     L"        shipped next to ws2inst.exe.\n"
+    L"  migrate\n"
+    L"        Move the registrations and settings an older ce-winsock kept under\n"
+    L"        HKEY_LOCAL_MACHINE\\Comm (which ws2.dll no longer reads) below\n"
+    L"        HKEY_LOCAL_MACHINE\\" CEWS2_REGISTRY_ROOT L"; what is already there\n"
+    L"        stays.  Every machine-wide install, remove and reset does this too.\n"
+    L"        No --user form.\n"
     L"  help, --help, -h\n"
     L"        Print this text.\n"
+    L"\n"
+    L"list and verify show what a process of this user gets, with or without\n"
+    L"--user.\n"
     L"\n"
     L"Exit status: 0 success, 1 failure (registry, files, Winsock, or no such\n"
     L"registration), 2 bad command line, 3 verify found problems.\n";
@@ -67,31 +86,44 @@ int wmain(int argc, wchar_t **argv)
 {
     static const struct {
         const wchar_t *name;
-        int (*run)(int argc, wchar_t **argv);
+        int (*run)(enum regroot_scope scope, int argc, wchar_t **argv);
     } commands[] = {
         { L"install", command_install },
         { L"remove",  command_remove },
         { L"list",    command_list },
         { L"verify",  command_verify },
         { L"reset",   command_reset },
+        { L"migrate", command_migrate },
     };
+    enum regroot_scope scope = REGROOT_MACHINE;
+    int first = 1;
 
-    if (argc < 2)
+    /* The root option comes before the command, as the usage says. */
+    if (argc > first && wcscmp(argv[first], L"--user") == 0) {
+        scope = REGROOT_USER;
+        first++;
+    }
+    if (argc <= first)
         return usage_error(L"no command given");
-    if (is_help(argv[1])) {
+    if (is_help(argv[first])) {
         print_out(L"%ls", usage_text);
         return EXIT_OK;
     }
     for (size_t i = 0; i < ARRAYSIZE(commands); i++) {
-        if (wcscmp(argv[1], commands[i].name) != 0)
+        if (wcscmp(argv[first], commands[i].name) != 0)
             continue;
-        /* "ws2inst install --help"; but not "help", which may be a name. */
-        for (int j = 2; j < argc; j++)
+        for (int j = first + 1; j < argc; j++) {
+            /* "ws2inst install --help"; but not "help", which may be a name. */
             if (wcscmp(argv[j], L"--help") == 0 || wcscmp(argv[j], L"-h") == 0) {
                 print_out(L"%ls", usage_text);
                 return EXIT_OK;
             }
-        return commands[i].run(argc - 2, argv + 2);
+            /* Said plainly, rather than as an unexpected argument. */
+            if (wcscmp(argv[j], L"--user") == 0)
+                return usage_error(L"--user goes before the command: ws2inst --user %ls ...",
+                                   commands[i].name);
+        }
+        return commands[i].run(scope, argc - first - 1, argv + first + 1);
     }
-    return usage_error(L"unknown command '%ls'", argv[1]);
+    return usage_error(L"unknown command '%ls'", argv[first]);
 }

@@ -3,8 +3,14 @@
 #
 # Creates BUILD_DIR/wineprefix (wineboot only the first time), copies
 # BUILD_DIR/bin/* (ws2.dll, hostprov.dll, ws2inst.exe, ...) into its
-# system32, and registers the providers with `ws2inst reset`.
-# prefix_stop stops this prefix's wineserver only.
+# system32, and registers the providers with `ws2inst reset` (machine-wide,
+# which also moves what an older build left under HKLM\Comm).
+# prefix_clear_user_root (test runs only, after prefix_setup) empties the
+# per-user root, so that no suite sees per-user registrations another left
+# (they would replace the machine ones).  prefix_stop stops this prefix's
+# wineserver only.
+
+. "$(dirname "${BASH_SOURCE[0]}")/regroot.sh"
 
 prefix_say() { printf '%s: %s\n' "${PREFIX_TAG:-wine-tests}" "$*" >&2; }
 
@@ -50,6 +56,12 @@ prefix_setup() {
         prefix_say "ws2inst reset failed"
         return 2
     fi
+    return 0
+}
+
+prefix_clear_user_root() {
+    regroot_load "$BUILD" || return 2
+    wine reg delete "$REGROOT_USER" /f >/dev/null 2>&1
     return 0
 }
 

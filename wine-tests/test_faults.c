@@ -28,7 +28,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#define LSP             L"Comm\\WS2\\LSP"
+#define LSP             CEWS2_LSP_KEY      /* under HKLM */
 #define CRASH_REG       L"zz-test-wspstartup-crash"
 #define AF_CRASH        0x7C4E
 #define AF_FAIL         0x7C4F

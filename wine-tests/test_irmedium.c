@@ -904,6 +904,12 @@ static void air_start_race(void **state)
 
 /* ---- configuration and identity ---------------------------------------------- */
 
+/* The medium's settings below the machine root (under HKLM) and the
+ * per-user root (under HKCU): cews2.h. */
+#define IRDA_KEY           CEWS2_REGISTRY_ROOT L"\\" CEWS2_IRDA_SUBKEY
+#define IRDA_AIR_KEY       IRDA_KEY L"\\Air"
+#define USER_IRDA_KEY      CEWS2_USER_REGISTRY_ROOT L"\\" CEWS2_IRDA_SUBKEY
+
 static void config_and_identity(void **state)
 {
     (void)state;
@@ -926,14 +932,14 @@ static void config_and_identity(void **state)
     /* the registry (only the values set here are removed afterwards, and
      * the keys only if this test created them) */
     DWORD disp_air = 0, disp_irda = 0;
-    assert_int_equal(RegCreateKeyExW(HKEY_LOCAL_MACHINE, L"Comm\\IrDA\\Air", 0, NULL, 0,
+    assert_int_equal(RegCreateKeyExW(HKEY_LOCAL_MACHINE, IRDA_AIR_KEY, 0, NULL, 0,
                                      KEY_ALL_ACCESS, NULL, &k, &disp_air), 0);
     DWORD port = 7123, loss = 250000;
     RegSetValueExW(k, L"Port", 0, REG_DWORD, (const BYTE *)&port, sizeof(port));
     RegSetValueExW(k, L"Loss", 0, REG_DWORD, (const BYTE *)&loss, sizeof(loss));
     RegSetValueExW(k, L"Rate", 0, REG_SZ, (const BYTE *)L"link", 10);
     RegCloseKey(k);
-    assert_int_equal(RegCreateKeyExW(HKEY_LOCAL_MACHINE, L"Comm\\IrDA", 0, NULL, 0,
+    assert_int_equal(RegCreateKeyExW(HKEY_LOCAL_MACHINE, IRDA_KEY, 0, NULL, 0,
                                      KEY_ALL_ACCESS, NULL, &k, &disp_irda), 0);
     DWORD addr = 0x12345678;
     RegSetValueExW(k, L"Medium", 0, REG_SZ, (const BYTE *)L"COM5", 10);
@@ -950,6 +956,28 @@ static void config_and_identity(void **state)
     assert_int_equal(irmed_device_address(), 0x12345678);
     irmed_nickname(nick, sizeof(nick));
     assert_string_equal(nick, "regnick");
+
+    /* a per-user value wins over the machine's, value by value; one that
+     * cannot be used (a DWORD nickname) is not replaced by the machine's */
+    DWORD disp_user = 0, bad_nick = 7;
+    assert_int_equal(RegCreateKeyExW(HKEY_CURRENT_USER, USER_IRDA_KEY, 0, NULL, 0,
+                                     KEY_ALL_ACCESS, NULL, &k, &disp_user), 0);
+    RegSetValueExW(k, L"Medium", 0, REG_SZ, (const BYTE *)L"air", 8);
+    RegSetValueExW(k, L"Nickname", 0, REG_DWORD, (const BYTE *)&bad_nick, sizeof(bad_nick));
+    RegCloseKey(k);
+    irmed_config_load(&c);
+    irmed_nickname(nick, sizeof(nick));
+    if (RegOpenKeyExW(HKEY_CURRENT_USER, USER_IRDA_KEY, 0, KEY_ALL_ACCESS, &k) == 0) {
+        RegDeleteValueW(k, L"Medium");
+        RegDeleteValueW(k, L"Nickname");
+        RegCloseKey(k);
+    }
+    if (disp_user == REG_CREATED_NEW_KEY)
+        RegDeleteKeyW(HKEY_CURRENT_USER, USER_IRDA_KEY);
+    assert_int_equal(c.kind, IRMED_AIR);                /* the user's */
+    assert_int_equal(c.air_port, 7123);                 /* the machine's: the user has none */
+    assert_int_equal(c.device_address, 0x12345678);
+    assert_string_equal(nick, want);                    /* neither: the default */
 
     /* the environment wins */
     SetEnvironmentVariableW(L"CEWS2_IRDA_MEDIUM", L"air");
@@ -992,22 +1020,22 @@ static void config_and_identity(void **state)
                                    L"CEWS2_IRDA_NICKNAME", L"CEWS2_IRDA_DEVICE_ADDRESS" };
     for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
         SetEnvironmentVariableW(vars[i], NULL);
-    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"Comm\\IrDA\\Air", 0, KEY_ALL_ACCESS, &k) == 0) {
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, IRDA_AIR_KEY, 0, KEY_ALL_ACCESS, &k) == 0) {
         RegDeleteValueW(k, L"Port");
         RegDeleteValueW(k, L"Loss");
         RegDeleteValueW(k, L"Rate");
         RegCloseKey(k);
     }
-    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"Comm\\IrDA", 0, KEY_ALL_ACCESS, &k) == 0) {
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, IRDA_KEY, 0, KEY_ALL_ACCESS, &k) == 0) {
         RegDeleteValueW(k, L"Medium");
         RegDeleteValueW(k, L"DeviceAddress");
         RegDeleteValueW(k, L"Nickname");
         RegCloseKey(k);
     }
     if (disp_air == REG_CREATED_NEW_KEY)
-        RegDeleteKeyW(HKEY_LOCAL_MACHINE, L"Comm\\IrDA\\Air");
+        RegDeleteKeyW(HKEY_LOCAL_MACHINE, IRDA_AIR_KEY);
     if (disp_irda == REG_CREATED_NEW_KEY)
-        RegDeleteKeyW(HKEY_LOCAL_MACHINE, L"Comm\\IrDA");
+        RegDeleteKeyW(HKEY_LOCAL_MACHINE, IRDA_KEY);
     assert_int_equal(irmed_device_address(), a1);   /* back to the process's random one */
 }
 

@@ -1,7 +1,8 @@
 /*
  * test_registration.c - bad provider registrations are skipped, never fatal.
  *
- * Adds registrations under HKLM\Comm\WS2\LSP (straight through the registry
+ * Adds registrations under HKLM\Software\ce-winsock\Comm\WS2\LSP (the
+ * machine root, CEWS2_LSP_KEY; straight through the registry
  * API) whose DLL is missing, whose DLL lacks the entry point, whose entry
  * fails (WSAEPROVIDERFAILEDINIT) and whose entry crashes, all ordered before
  * the host provider.  Then, in a fresh child process (the catalog is built
@@ -22,7 +23,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#define LSP L"Comm\\WS2\\LSP"
+#define LSP CEWS2_LSP_KEY     /* under HKLM */
 
 typedef struct badreg {
     const WCHAR *name;
@@ -75,7 +76,7 @@ static int child_main(void)
 static DWORD sequence_value(void)
 {
     DWORD v = 0, size = sizeof(v);
-    if (RegGetValueW(HKEY_LOCAL_MACHINE, L"Comm\\WS2", L"LspSequence", RRF_RT_REG_DWORD, NULL, &v, &size))
+    if (RegGetValueW(HKEY_LOCAL_MACHINE, CEWS2_REGISTRY_ROOT L"\\" CEWS2_WS2_SUBKEY, L"LspSequence", RRF_RT_REG_DWORD, NULL, &v, &size))
         return 0;
     return v;
 }

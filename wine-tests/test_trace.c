@@ -17,7 +17,7 @@
  *   abrupt end               a process terminated right after a call: its
  *                            line is in the file already;
  *   off (no variable, or CEWS2_TRACE=0)  nothing written;
- *   registry (HKLM\Comm\WS2 "Trace" REG_SZ)  traced; the environment wins
+ *   registry (Comm\WS2 "Trace" REG_SZ, machine root)  traced; the environment wins
  *                            over it (CEWS2_TRACE=0 with the value set: off).
  *
  * The child prints "<listener> <client> <accepted> <port>" so that the
@@ -557,7 +557,8 @@ static void trace_off_writes_nothing(void **state)
     }
 }
 
-/* HKLM\Comm\WS2 "Trace" REG_SZ turns it on; CEWS2_TRACE=0 wins over it. */
+/* The machine setting Comm\WS2 "Trace" REG_SZ turns it on; CEWS2_TRACE=0 wins
+ * over it.  (test_regroot: a per-user value wins over the machine's.) */
 static void trace_registry_switch(void **state)
 {
     WCHAR path[MAX_PATH];
@@ -569,7 +570,7 @@ static void trace_registry_switch(void **state)
 
     (void)state;
     temp_file(path, L"trace_reg.log");
-    assert_int_equal(RegCreateKeyExW(HKEY_LOCAL_MACHINE, L"Comm\\WS2", 0, NULL, 0,
+    assert_int_equal(RegCreateKeyExW(HKEY_LOCAL_MACHINE, CEWS2_REGISTRY_ROOT L"\\" CEWS2_WS2_SUBKEY, 0, NULL, 0,
                                      KEY_SET_VALUE, NULL, &key, NULL), 0);
     assert_int_equal(RegSetValueExW(key, L"Trace", 0, REG_SZ, (const BYTE *)path,
                                     (DWORD)(wcslen(path) + 1) * sizeof(WCHAR)), 0);

@@ -4,7 +4,7 @@
  * driven through ws2.dll.
  *
  * The group setup registers loopprov.dll (next to this program, by full
- * path, Order 300) under HKLM\Comm\WS2\LSP before its WSAStartup, so this
+ * path, Order 300) under HKLM\CEWS2_LSP_KEY before its WSAStartup, so this
  * process's catalog has the private family AF_LOOPPROV; the teardown (and
  * an exit handler, and an unhandled-exception filter) removes the
  * registration again, so later suites never see it.
@@ -29,7 +29,7 @@
 #include <wchar.h>
 
 #define LSP_NAME L"zz-test-upcall-loopprov"
-#define LSP_KEY  L"Comm\\WS2\\LSP\\" LSP_NAME
+#define LSP_KEY  CEWS2_LSP_KEY L"\\" LSP_NAME     /* under HKLM */
 #define ORDER    300
 
 static WCHAR loopprov_path[MAX_PATH];

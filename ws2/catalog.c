@@ -69,22 +69,25 @@ static void catalog_run_registration(struct catalog *c, const struct registratio
     struct catalog_entry *before = c->first;
     int installed_before = 0, installed_after = 0;
     struct catalog_entry *e;
+    /* Every line says where a per-user registration came from, since it
+     * hides any machine registration of its name. */
+    const WCHAR *origin = r->source == REGROOT_USER ? L" (per-user registration)" : L"";
 
     if (r->problem != REGISTRATION_OK) {
-        catalog_problem(c, r->name, WSAEINVALIDPROVIDER, L"malformed registration: %ls",
-                        registration_problem_text(r->problem));
+        catalog_problem(c, r->name, WSAEINVALIDPROVIDER, L"malformed registration: %ls%ls",
+                        registration_problem_text(r->problem), origin);
         return;
     }
     module = LoadLibraryW(r->dll);
     if (!module) {
         catalog_problem(c, r->name, WSAEPROVIDERFAILEDINIT,
-                        L"DLL %ls cannot be loaded (error %lu)", r->dll, GetLastError());
+                        L"DLL %ls cannot be loaded (error %lu)%ls", r->dll, GetLastError(), origin);
         return;
     }
     call.entry = (CEWS2_REGISTER_ENTRY)(void *)GetProcAddress(module, r->entry);
     if (!call.entry) {
-        catalog_problem(c, r->name, WSAEINVALIDPROVIDER, L"DLL %ls has no entry point %hs",
-                        r->dll, r->entry);
+        catalog_problem(c, r->name, WSAEINVALIDPROVIDER, L"DLL %ls has no entry point %hs%ls",
+                        r->dll, r->entry, origin);
         FreeLibrary(module);
         return;
     }
@@ -93,32 +96,65 @@ static void catalog_run_registration(struct catalog *c, const struct registratio
     call.dll = r->dll;
     if (guard_call(call_entry, &call, &result, &code) != 0) {
         catalog_problem(c, r->name, WSAEPROVIDERFAILEDINIT,
-                        L"entry %hs of %ls crashed (exception 0x%08lx)", r->entry, r->dll, code);
+                        L"entry %hs of %ls crashed (exception 0x%08lx)%ls", r->entry, r->dll, code,
+                        origin);
         /* the DLL stays loaded: code in it may still be on some other stack */
         return;
     }
     if (result != 0) {
-        catalog_problem(c, r->name, (int)result, L"entry %hs of %ls failed with error %d",
-                        r->entry, r->dll, (int)result);
+        catalog_problem(c, r->name, (int)result, L"entry %hs of %ls failed with error %d%ls",
+                        r->entry, r->dll, (int)result, origin);
     } else {
         for (e = c->first; e; e = e->next)
             installed_after++;
-        catalog_problem(c, r->name, 0, L"%ls installed %d catalog entries", r->dll,
-                        installed_after - installed_before);
+        catalog_problem(c, r->name, 0, L"%ls installed %d catalog entries%ls", r->dll,
+                        installed_after - installed_before, origin);
     }
     /* the catalog entries load the DLL again by path when first used */
     FreeLibrary(module);
+}
+
+/* A root that cannot be read: its registrations are missing from this
+ * catalog, which must not go unnoticed. */
+static void report_unreadable_root(struct catalog *c, enum regroot_scope scope, DWORD error)
+{
+    WCHAR where[MAX_PATH + 32];
+
+    if (!error)
+        return;
+    regroot_display(scope, CEWS2_LSP_SUBKEY, where, ARRAYSIZE(where));
+    catalog_problem(c, L"registry", WSASYSCALLFAILURE, L"cannot read %ls (error %lu); "
+                    L"its registrations are not used", where, error);
+}
+
+/* The old root is never read (see cews2.h): a registration or setting left
+ * there is reported each time a catalog is built, never used silently. */
+static void report_old_root(struct catalog *c)
+{
+    WCHAR old[64], machine[MAX_PATH + 32];
+
+    if (!regroot_old_data_present())
+        return;
+    regroot_display(REGROOT_OLD, REGROOT_OLD_PARENT, old, ARRAYSIZE(old));
+    regroot_display(REGROOT_MACHINE, REGROOT_OLD_PARENT, machine, ARRAYSIZE(machine));
+    catalog_problem(c, L"old root", WSASYSNOTREADY, L"the registrations and settings an older "
+                    L"ce-winsock left under %ls are not used; run 'ws2inst migrate' (as administrator) "
+                    L"to move them to %ls", old, machine);
 }
 
 void catalog_load_registrations(struct catalog *c)
 {
     struct registration *list = NULL;
     size_t count = 0, i;
-    int err = registration_read_all(&list, &count);
+    DWORD user_error = 0, machine_error = 0;
+    int err = registration_read_effective(&list, &count, &user_error, &machine_error);
 
+    report_old_root(c);
+    report_unreadable_root(c, REGROOT_USER, user_error);
+    report_unreadable_root(c, REGROOT_MACHINE, machine_error);
     if (err) {
-        catalog_problem(c, L"registry", WSASYSCALLFAILURE,
-                        L"cannot read HKLM\\%ls (error %d)", CEWS2_LSP_KEY, err);
+        catalog_problem(c, L"registry", WSA_NOT_ENOUGH_MEMORY,
+                        L"cannot merge the per-user and machine registrations (error %d)", err);
         return;
     }
     for (i = 0; i < count; i++)

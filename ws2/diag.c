@@ -13,7 +13,9 @@
  * The switch, read once per process (at its first call into ws2.dll):
  *   CEWS2_TRACE=<path>   in the environment; it wins over the registry.
  *                        "1": the default file; "0" or empty: off.
- *   HKLM\Comm\WS2 "Trace"  REG_SZ/REG_EXPAND_SZ: the path (same "1"/"0"), or
+ *   Comm\WS2 "Trace"     the setting, per user or else machine-wide, below
+ *                        ce-winsock's registry roots (cews2.h):
+ *                        REG_SZ/REG_EXPAND_SZ: the path (same "1"/"0"), or
  *                        REG_DWORD: 0 off, nonzero the default file.
  *   The default file is %TEMP%\ws2trace.log.  Lines are appended (several
  *   processes may share one file: every line carries pid:tid).  A file that
@@ -63,6 +65,7 @@
  * are API lines too; upcalls through the WPU table are not traced.
  */
 #include "ws2_private.h"
+#include "regroot.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <wchar.h>
@@ -109,22 +112,21 @@ static BOOL trace_path_from(const WCHAR *value, WCHAR *path, DWORD size)
     return ExpandEnvironmentStringsW(value, path, size) - 1 < size;
 }
 
-/* The environment wins; then HKLM\Comm\WS2 "Trace". */
+/* The environment wins; then the setting Comm\WS2 "Trace" (per user, else
+ * machine-wide: regroot.h). */
 static BOOL trace_switch(WCHAR *path, DWORD size)
 {
     WCHAR value[MAX_PATH];
     DWORD type, bytes = sizeof(value) - sizeof(WCHAR), n;
-    HKEY key;
     LONG rc;
 
     SetLastError(0);    /* 0 and no error: set, but empty */
     n = GetEnvironmentVariableW(L"CEWS2_TRACE", value, ARRAYSIZE(value));
     if (n < ARRAYSIZE(value) && (n || GetLastError() != ERROR_ENVVAR_NOT_FOUND))
         return trace_path_from(value, path, size);
-    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"Comm\\WS2", 0, KEY_QUERY_VALUE, &key))
-        return FALSE;
-    rc = RegQueryValueExW(key, L"Trace", NULL, &type, (BYTE *)value, &bytes);
-    RegCloseKey(key);
+    /* Any type, unexpanded: the type is judged below, and trace_path_from
+     * expands the text itself. */
+    rc = regroot_get_setting(CEWS2_WS2_SUBKEY, L"Trace", RRF_RT_ANY | RRF_NOEXPAND, &type, value, &bytes);
     if (rc)
         return FALSE;
     if (type == REG_DWORD && bytes == sizeof(DWORD)) {

@@ -2,12 +2,16 @@
  * registration.c - the store of CE 5.0-style provider registrations.
  *
  * The protocol (journal, commit counter, sequence-lock readers) is described
- * at the top of registration.h; this file follows it step by step.  Every
- * registry modification goes through one of the few "modify" helpers below,
- * which count it for the CEWS2_INSTALL_CRASH_AT test hook.
+ * at the top of registration.h; this file follows it step by step, for
+ * whichever root (regroot.h) it is given.  Every registry modification goes
+ * through regtree.h, which counts it for the CEWS2_INSTALL_CRASH_AT test
+ * hook.
  */
 #include "registration.h"
 
+#include "oldroot.h"
+
+#include <sddl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -18,42 +22,6 @@
 
 /* Readers retry this often while writers keep changing the set under them. */
 #define READ_ATTEMPTS  200
-
-/* ------------------------------------------------------------------------ */
-/* The crash hook: terminate after the N-th modification.                   */
-
-static LONG modification_count;
-static LONG crash_at = -1;              /* -1: environment not read yet; 0: off */
-
-static LONG crash_point_from_environment(void)
-{
-    WCHAR text[16];
-    DWORD length = GetEnvironmentVariableW(CEWS2_INSTALL_CRASH_ENV, text, ARRAYSIZE(text));
-    LONG value = 0;
-
-    if (length == 0 || length >= ARRAYSIZE(text))
-        return 0;
-    for (DWORD i = 0; i < length; i++) {
-        if (text[i] < L'0' || text[i] > L'9' || value > 100000000)
-            return 0;
-        value = value * 10 + (text[i] - L'0');
-    }
-    return value;
-}
-
-/* Called right after each successful registry modification. */
-static void modified(void)
-{
-    LONG count;
-
-    if (crash_at < 0)
-        InterlockedCompareExchange(&crash_at, crash_point_from_environment(), -1);
-    count = InterlockedIncrement(&modification_count);
-    if (crash_at > 0 && count == crash_at)
-        /* TerminateProcess, not ExitProcess: a killed process runs no
-         * DLL detach code or atexit handlers, and neither should the test. */
-        TerminateProcess(GetCurrentProcess(), CEWS2_INSTALL_CRASH_EXIT_CODE);
-}
 
 /* ------------------------------------------------------------------------ */
 /* Small helpers.                                                           */
@@ -84,220 +52,10 @@ static int compare_registrations(const void *left, const void *right)
     return CompareStringOrdinal(a->name, -1, b->name, -1, TRUE) - CSTR_EQUAL;
 }
 
-static int key_exists(HKEY parent, const WCHAR *name)
+/* A store's Comm\WS2 key (LSP, LSP.journal and LspSequence are in it). */
+static LONG open_store(enum regroot_scope scope, REGSAM access, HKEY *key)
 {
-    HKEY key;
-
-    if (RegOpenKeyExW(parent, name, 0, KEY_QUERY_VALUE, &key) != ERROR_SUCCESS)
-        return 0;
-    RegCloseKey(key);
-    return 1;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Modifications: each one counted for the crash hook.                      */
-
-static LONG create_key(HKEY parent, const WCHAR *name, HKEY *key)
-{
-    DWORD disposition = 0;
-    LONG error = RegCreateKeyExW(parent, name, 0, NULL, REG_OPTION_NON_VOLATILE,
-                                 KEY_ALL_ACCESS, NULL, key, &disposition);
-
-    if (error == ERROR_SUCCESS && disposition == REG_CREATED_NEW_KEY)
-        modified();
-    return error;
-}
-
-static LONG set_value(HKEY key, const WCHAR *name, DWORD type, const void *data, DWORD bytes)
-{
-    LONG error = RegSetValueExW(key, name, 0, type, data, bytes);
-
-    if (error == ERROR_SUCCESS)
-        modified();
-    return error;
-}
-
-static LONG set_string_value(HKEY key, const WCHAR *name, const WCHAR *text)
-{
-    return set_value(key, name, REG_SZ, text, (DWORD)((wcslen(text) + 1) * sizeof(WCHAR)));
-}
-
-/* Deleting a value that is not there is success (and no modification). */
-static LONG delete_value(HKEY key, const WCHAR *name)
-{
-    LONG error = RegDeleteValueW(key, name);
-
-    if (error == ERROR_SUCCESS)
-        modified();
-    return error == ERROR_FILE_NOT_FOUND ? ERROR_SUCCESS : error;
-}
-
-/*
- * Deletes parent\name and everything below it, one key at a time so that the
- * crash hook can interrupt it anywhere, as a real kill could.  A key that is
- * not there is success.
- */
-static LONG delete_tree(HKEY parent, const WCHAR *name)
-{
-    WCHAR child[REGISTRATION_NAME_MAX + 1];
-    HKEY key;
-    LONG error = RegOpenKeyExW(parent, name, 0, KEY_ALL_ACCESS, &key);
-
-    if (error == ERROR_FILE_NOT_FOUND)
-        return ERROR_SUCCESS;
-    if (error != ERROR_SUCCESS)
-        return error;
-    for (;;) {
-        DWORD length = ARRAYSIZE(child);
-
-        /* Always index 0: each deletion shifts the rest down. */
-        error = RegEnumKeyExW(key, 0, child, &length, NULL, NULL, NULL, NULL);
-        if (error == ERROR_NO_MORE_ITEMS)
-            break;
-        if (error == ERROR_SUCCESS)
-            error = delete_tree(key, child);
-        if (error != ERROR_SUCCESS) {
-            RegCloseKey(key);
-            return error;
-        }
-    }
-    RegCloseKey(key);
-    error = RegDeleteKeyW(parent, name);
-    if (error == ERROR_SUCCESS)
-        modified();
-    return error == ERROR_FILE_NOT_FOUND ? ERROR_SUCCESS : error;
-}
-
-/* Buffers big enough for any value name and value data of key. */
-struct value_buffers {
-    WCHAR *name;
-    DWORD name_capacity;            /* in characters, NUL included */
-    BYTE *data;
-    DWORD data_capacity;            /* in bytes */
-};
-
-static LONG value_buffers_for(HKEY key, struct value_buffers *buffers)
-{
-    DWORD longest_name = 0, longest_data = 0;
-    LONG error = RegQueryInfoKeyW(key, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                                  &longest_name, &longest_data, NULL, NULL);
-
-    if (error != ERROR_SUCCESS)
-        return error;
-    buffers->name_capacity = longest_name + 1;
-    buffers->data_capacity = longest_data;
-    buffers->name = allocate(buffers->name_capacity * sizeof(WCHAR));
-    buffers->data = allocate(buffers->data_capacity);
-    if (!buffers->name || !buffers->data) {
-        release(buffers->name);
-        release(buffers->data);
-        return ERROR_NOT_ENOUGH_MEMORY;
-    }
-    return ERROR_SUCCESS;
-}
-
-static void value_buffers_free(struct value_buffers *buffers)
-{
-    release(buffers->name);
-    release(buffers->data);
-}
-
-/* Creates destination_parent\name as a copy of source: values and subkeys. */
-static LONG copy_tree(HKEY source, HKEY destination_parent, const WCHAR *name)
-{
-    struct value_buffers buffers;
-    WCHAR child[REGISTRATION_NAME_MAX + 1];
-    HKEY destination = NULL, source_child;
-    LONG error = value_buffers_for(source, &buffers);
-
-    if (error != ERROR_SUCCESS)
-        return error;
-    error = create_key(destination_parent, name, &destination);
-    for (DWORD index = 0; error == ERROR_SUCCESS; index++) {
-        DWORD name_length = buffers.name_capacity, bytes = buffers.data_capacity, type;
-
-        error = RegEnumValueW(source, index, buffers.name, &name_length, NULL, &type,
-                              buffers.data, &bytes);
-        if (error == ERROR_NO_MORE_ITEMS) {
-            error = ERROR_SUCCESS;
-            break;
-        }
-        if (error == ERROR_SUCCESS)
-            error = set_value(destination, buffers.name, type, buffers.data, bytes);
-    }
-    for (DWORD index = 0; error == ERROR_SUCCESS; index++) {
-        DWORD length = ARRAYSIZE(child);
-
-        error = RegEnumKeyExW(source, index, child, &length, NULL, NULL, NULL, NULL);
-        if (error == ERROR_NO_MORE_ITEMS) {
-            error = ERROR_SUCCESS;
-            break;
-        }
-        if (error == ERROR_SUCCESS)
-            error = RegOpenKeyExW(source, child, 0, KEY_READ, &source_child);
-        if (error == ERROR_SUCCESS) {
-            error = copy_tree(source_child, destination, child);
-            RegCloseKey(source_child);
-        }
-    }
-    if (destination)
-        RegCloseKey(destination);
-    value_buffers_free(&buffers);
-    return error;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Comparing trees, so that applying a journal leaves unchanged keys alone. */
-
-/* Equal counts, and every value and subkey of a found equal in b, make the
- * trees equal: names are unique within a key, so that is a bijection. */
-static int trees_equal(HKEY a, HKEY b)
-{
-    DWORD a_subkeys, a_values, b_subkeys, b_values;
-    struct value_buffers buffers;
-    WCHAR child[REGISTRATION_NAME_MAX + 1];
-    BYTE *other = NULL;
-    int equal = 1;
-
-    if (RegQueryInfoKeyW(a, NULL, NULL, NULL, &a_subkeys, NULL, NULL, &a_values,
-                         NULL, NULL, NULL, NULL) != ERROR_SUCCESS
-        || RegQueryInfoKeyW(b, NULL, NULL, NULL, &b_subkeys, NULL, NULL, &b_values,
-                            NULL, NULL, NULL, NULL) != ERROR_SUCCESS
-        || a_subkeys != b_subkeys || a_values != b_values
-        || value_buffers_for(a, &buffers) != ERROR_SUCCESS)
-        return 0;
-    other = allocate(buffers.data_capacity);
-    if (!other)
-        equal = 0;
-    for (DWORD index = 0; equal && index < a_values; index++) {
-        DWORD name_length = buffers.name_capacity, bytes = buffers.data_capacity, type;
-        DWORD other_bytes = buffers.data_capacity, other_type;
-
-        equal = RegEnumValueW(a, index, buffers.name, &name_length, NULL, &type,
-                              buffers.data, &bytes) == ERROR_SUCCESS
-             && RegQueryValueExW(b, buffers.name, NULL, &other_type, other,
-                                 &other_bytes) == ERROR_SUCCESS
-             && type == other_type && bytes == other_bytes
-             && memcmp(buffers.data, other, bytes) == 0;
-    }
-    for (DWORD index = 0; equal && index < a_subkeys; index++) {
-        DWORD length = ARRAYSIZE(child);
-        HKEY a_child, b_child;
-
-        equal = RegEnumKeyExW(a, index, child, &length, NULL, NULL, NULL, NULL) == ERROR_SUCCESS
-             && RegOpenKeyExW(a, child, 0, KEY_READ, &a_child) == ERROR_SUCCESS;
-        if (!equal)
-            break;
-        equal = RegOpenKeyExW(b, child, 0, KEY_READ, &b_child) == ERROR_SUCCESS;
-        if (equal) {
-            equal = trees_equal(a_child, b_child);
-            RegCloseKey(b_child);
-        }
-        RegCloseKey(a_child);
-    }
-    release(other);
-    value_buffers_free(&buffers);
-    return equal;
+    return regroot_open(scope, CEWS2_WS2_SUBKEY, access, key);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -464,19 +222,19 @@ static LONG read_set(HKEY set_key, struct registration **list, size_t *count)
 /* The commit counter.                                                      */
 
 /* Absent (or, if someone damaged it, not a DWORD) reads as 0: even. */
-static LONG read_sequence(DWORD *sequence)
+static LONG read_sequence(enum regroot_scope scope, DWORD *sequence)
 {
     DWORD type, bytes = sizeof(*sequence);
-    HKEY root;
-    LONG error = RegOpenKeyExW(HKEY_LOCAL_MACHINE, REGISTRATION_ROOT_KEY, 0, KEY_QUERY_VALUE, &root);
+    HKEY store;
+    LONG error = open_store(scope, KEY_QUERY_VALUE, &store);
 
     *sequence = 0;
     if (error == ERROR_FILE_NOT_FOUND)
         return ERROR_SUCCESS;
     if (error != ERROR_SUCCESS)
         return error;
-    error = RegQueryValueExW(root, REGISTRATION_SEQUENCE_VALUE, NULL, &type, (BYTE *)sequence, &bytes);
-    RegCloseKey(root);
+    error = RegQueryValueExW(store, REGISTRATION_SEQUENCE_VALUE, NULL, &type, (BYTE *)sequence, &bytes);
+    RegCloseKey(store);
     if (error == ERROR_SUCCESS && (type != REG_DWORD || bytes != sizeof(DWORD)))
         *sequence = 0;
     if (error == ERROR_FILE_NOT_FOUND || error == ERROR_MORE_DATA) {
@@ -491,27 +249,48 @@ static int is_committed(DWORD sequence)
     return sequence & 1;
 }
 
+/* Whether the store has a journal (committed or not). */
+static int journal_exists(enum regroot_scope scope)
+{
+    HKEY store;
+    int exists;
+
+    if (open_store(scope, KEY_QUERY_VALUE, &store) != ERROR_SUCCESS)
+        return 0;
+    exists = regtree_key_exists(store, REGISTRATION_JOURNAL_KEY);
+    RegCloseKey(store);
+    return exists;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Reading the effective set.                                               */
 
-/* Reads the set under HKLM\path; a missing key is an empty set. */
-static LONG read_set_at(const WCHAR *path, struct registration **list, size_t *count)
+/* Reads the set in the store's key set_name (LSP or LSP.journal); a missing
+ * key is an empty set. */
+static LONG read_set_at(enum regroot_scope scope, const WCHAR *set_name,
+                        struct registration **list, size_t *count)
 {
-    HKEY key;
-    LONG error = RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0, KEY_READ, &key);
+    HKEY store, key;
+    LONG error = open_store(scope, KEY_READ, &store);
 
     *list = NULL;
     *count = 0;
+    if (error == ERROR_SUCCESS) {
+        error = RegOpenKeyExW(store, set_name, 0, KEY_READ, &key);
+        RegCloseKey(store);
+    }
     if (error == ERROR_FILE_NOT_FOUND)
         return ERROR_SUCCESS;
     if (error != ERROR_SUCCESS)
         return error;
     error = read_set(key, list, count);
     RegCloseKey(key);
+    for (size_t i = 0; i < *count; i++)
+        (*list)[i].source = scope;
     return error;
 }
 
-int registration_read_all(struct registration **list, size_t *count)
+int registration_read_all(enum regroot_scope scope, struct registration **list, size_t *count)
 {
     *list = NULL;
     *count = 0;
@@ -519,18 +298,18 @@ int registration_read_all(struct registration **list, size_t *count)
         struct registration *registrations = NULL;
         size_t found = 0;
         DWORD before, after;
-        LONG error = read_sequence(&before);
+        LONG error = read_sequence(scope, &before);
 
         if (error != ERROR_SUCCESS)
             return error;
-        if (is_committed(before) && key_exists(HKEY_LOCAL_MACHINE, REGISTRATION_JOURNAL_KEY))
-            error = read_set_at(REGISTRATION_JOURNAL_KEY, &registrations, &found);
+        if (is_committed(before) && journal_exists(scope))
+            error = read_set_at(scope, REGISTRATION_JOURNAL_KEY, &registrations, &found);
         else
             /* Even, or odd with the journal gone (only by outside tampering:
              * writers delete it after leaving the odd state); then LSP is
              * all there is, and recovery will agree. */
-            error = read_set_at(CEWS2_LSP_KEY, &registrations, &found);
-        if (read_sequence(&after) == ERROR_SUCCESS && after == before) {
+            error = read_set_at(scope, REGISTRATION_SET_KEY, &registrations, &found);
+        if (read_sequence(scope, &after) == ERROR_SUCCESS && after == before) {
             *list = registrations;
             *count = found;
             return error;
@@ -540,6 +319,42 @@ int registration_read_all(struct registration **list, size_t *count)
         Sleep(attempt < 10 ? 0 : 1);
     }
     return ERROR_BUSY;
+}
+
+int registration_read_effective(struct registration **list, size_t *count,
+                                DWORD *user_error, DWORD *machine_error)
+{
+    struct registration *user = NULL, *machine = NULL, *merged;
+    size_t user_count = 0, machine_count = 0, used = 0;
+
+    *list = NULL;
+    *count = 0;
+    /* Each root is read consistently on its own; writers change one root at
+     * a time, so the pair is as consistent as any two sets can be. */
+    *user_error = registration_read_all(REGROOT_USER, &user, &user_count);
+    *machine_error = registration_read_all(REGROOT_MACHINE, &machine, &machine_count);
+    if (user_count + machine_count == 0)
+        return ERROR_SUCCESS;
+    merged = allocate((user_count + machine_count) * sizeof(*merged));
+    if (!merged) {
+        registration_free(user);
+        registration_free(machine);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    /* Every per-user registration; a machine one only if no per-user one
+     * has its name (malformed per-user ones too: a per-user mistake must
+     * show, not bring back the machine's registration). */
+    for (size_t i = 0; i < user_count; i++)
+        merged[used++] = user[i];
+    for (size_t i = 0; i < machine_count; i++)
+        if (!registration_find(user, user_count, machine[i].name))
+            merged[used++] = machine[i];
+    registration_free(user);
+    registration_free(machine);
+    qsort(merged, used, sizeof(*merged), compare_registrations);
+    *list = merged;
+    *count = used;
+    return ERROR_SUCCESS;
 }
 
 void registration_free(struct registration *list)
@@ -591,12 +406,45 @@ const WCHAR *registration_problem_text(enum registration_problem problem)
 /* ------------------------------------------------------------------------ */
 /* Writing.                                                                 */
 
-int registration_lock(HANDLE *lock)
+/* The per-user root's mutex name: REGISTRATION_WRITER_MUTEX ".User.<SID>",
+ * so that each user's writers are serialised across sessions and never
+ * wait for another user's (or for the machine root's). */
+static int user_mutex_name(WCHAR *name, size_t capacity)
 {
-    HANDLE mutex = CreateMutexW(NULL, FALSE, REGISTRATION_WRITER_MUTEX);
+    BYTE buffer[sizeof(TOKEN_USER) + SECURITY_MAX_SID_SIZE];
+    TOKEN_USER *user = (TOKEN_USER *)buffer;
+    DWORD bytes = sizeof(buffer);
+    WCHAR *sid = NULL;
+    HANDLE token;
+    int ok;
+
+    if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
+        return 0;
+    ok = GetTokenInformation(token, TokenUser, user, bytes, &bytes)
+      && ConvertSidToStringSidW(user->User.Sid, &sid);
+    CloseHandle(token);
+    if (!ok)
+        return 0;
+    ok = _snwprintf(name, capacity, L"%ls.User.%ls", REGISTRATION_WRITER_MUTEX, sid) > 0;
+    name[capacity - 1] = 0;
+    LocalFree(sid);
+    return ok;
+}
+
+int registration_lock(enum regroot_scope scope, HANDLE *lock)
+{
+    WCHAR name[256];
+    HANDLE mutex;
     DWORD waited;
 
     *lock = NULL;
+    if (scope == REGROOT_USER) {
+        if (!user_mutex_name(name, ARRAYSIZE(name)))
+            return GetLastError() ? GetLastError() : ERROR_INVALID_SID;
+    } else {
+        wcscpy(name, REGISTRATION_WRITER_MUTEX);
+    }
+    mutex = CreateMutexW(NULL, FALSE, name);
     if (!mutex)
         return GetLastError();
     waited = WaitForSingleObject(mutex, WRITER_LOCK_TIMEOUT_MS);
@@ -637,11 +485,11 @@ static int has_subkey_spelled(HKEY parent, const WCHAR *name)
 /* Step 5: make LSP equal to the journal.  Idempotent.  Keys already equal
  * to their journal copy are left alone, so installing one provider touches
  * only that provider's key. */
-static LONG apply_journal(HKEY root, HKEY journal)
+static LONG apply_journal(HKEY store, HKEY journal)
 {
     WCHAR name[REGISTRATION_NAME_MAX + 1];
     HKEY lsp, journal_entry, lsp_entry;
-    LONG error = create_key(root, L"LSP", &lsp);
+    LONG error = regtree_create_key(store, REGISTRATION_SET_KEY, &lsp);
 
     if (error != ERROR_SUCCESS)
         return error;
@@ -657,10 +505,10 @@ static LONG apply_journal(HKEY root, HKEY journal)
         }
         if (error != ERROR_SUCCESS)
             break;
-        if (key_exists(journal, name))
+        if (regtree_key_exists(journal, name))
             index++;
         else
-            error = delete_tree(lsp, name);
+            error = regtree_delete(lsp, name);
     }
     /* Replace the others by the journal's copies. */
     for (DWORD index = 0; error == ERROR_SUCCESS; index++) {
@@ -679,13 +527,13 @@ static LONG apply_journal(HKEY root, HKEY journal)
         if (RegOpenKeyExW(lsp, name, 0, KEY_READ, &lsp_entry) == ERROR_SUCCESS) {
             /* Same content, and the same spelling of the name: a reinstall
              * under a differently capitalised name renames the key. */
-            same = trees_equal(journal_entry, lsp_entry) && has_subkey_spelled(lsp, name);
+            same = regtree_equal(journal_entry, lsp_entry) && has_subkey_spelled(lsp, name);
             RegCloseKey(lsp_entry);
         }
         if (!same) {
-            error = delete_tree(lsp, name);
+            error = regtree_delete(lsp, name);
             if (error == ERROR_SUCCESS)
-                error = copy_tree(journal_entry, lsp, name);
+                error = regtree_copy(journal_entry, lsp, name);
         }
         RegCloseKey(journal_entry);
     }
@@ -693,78 +541,113 @@ static LONG apply_journal(HKEY root, HKEY journal)
     return error;
 }
 
+/* Whether a journal carries the REGISTRATION_RETIRE_OLD_ROOT mark. */
+static int journal_retires_old_root(HKEY journal)
+{
+    DWORD type, value = 0, bytes = sizeof(value);
+
+    return RegQueryValueExW(journal, REGISTRATION_RETIRE_VALUE, NULL, &type, (BYTE *)&value,
+                            &bytes) == ERROR_SUCCESS && type == REG_DWORD && value == 1;
+}
+
 /* Steps 5-7 for a committed journal; for an odd counter whose journal has
  * vanished, just returns to even (LSP stays as it is). */
-static LONG roll_forward(HKEY root, DWORD sequence)
+static LONG roll_forward(enum regroot_scope scope, HKEY store, DWORD sequence)
 {
     HKEY journal;
-    LONG error = RegOpenKeyExW(root, L"LSP.journal", 0, KEY_READ, &journal);
+    LONG error = RegOpenKeyExW(store, REGISTRATION_JOURNAL_KEY, 0, KEY_READ, &journal);
 
     if (error == ERROR_SUCCESS) {
-        error = apply_journal(root, journal);
+        int retire = scope == REGROOT_MACHINE && journal_retires_old_root(journal);
+
+        error = apply_journal(store, journal);
         RegCloseKey(journal);
+        /* Part of step 5: a migration's other half, as redoable as the
+         * rest, and done before the counter says LSP is complete. */
+        if (error == ERROR_SUCCESS && retire)
+            error = oldroot_retire();
     } else if (error == ERROR_FILE_NOT_FOUND) {
         error = ERROR_SUCCESS;
     }
     if (error == ERROR_SUCCESS) {
         sequence++;
-        error = set_value(root, REGISTRATION_SEQUENCE_VALUE, REG_DWORD, &sequence, sizeof(sequence));
+        error = regtree_set_value(store, REGISTRATION_SEQUENCE_VALUE, REG_DWORD, &sequence, sizeof(sequence));
     }
     if (error == ERROR_SUCCESS)
-        error = delete_tree(root, L"LSP.journal");
+        error = regtree_delete(store, REGISTRATION_JOURNAL_KEY);
     return error;
 }
 
 /* With the lock held: leave LSP as the only effective set. */
-static LONG recover_locked(HKEY root)
+static LONG recover_locked(enum regroot_scope scope, HKEY store)
 {
     DWORD sequence;
-    LONG error = read_sequence(&sequence);
+    LONG error = read_sequence(scope, &sequence);
 
     if (error != ERROR_SUCCESS)
         return error;
     if (is_committed(sequence))
-        return roll_forward(root, sequence);
+        return roll_forward(scope, store, sequence);
     /* Uncommitted journal: a writer died before its commit; discard it. */
-    return delete_tree(root, L"LSP.journal");
+    return regtree_delete(store, REGISTRATION_JOURNAL_KEY);
 }
 
-int registration_recover(void)
+int registration_recover(enum regroot_scope scope)
 {
     HANDLE lock;
     DWORD sequence;
-    HKEY root;
-    LONG error = read_sequence(&sequence);
+    HKEY store;
+    LONG error = read_sequence(scope, &sequence);
 
     /* Nothing to do needs no write access: readers without it can call this. */
     if (error != ERROR_SUCCESS)
         return error;
-    if (!is_committed(sequence) && !key_exists(HKEY_LOCAL_MACHINE, REGISTRATION_JOURNAL_KEY))
+    if (!is_committed(sequence) && !journal_exists(scope))
         return ERROR_SUCCESS;
 
-    error = registration_lock(&lock);
+    error = registration_lock(scope, &lock);
     if (error != ERROR_SUCCESS)
         return error;
-    error = RegOpenKeyExW(HKEY_LOCAL_MACHINE, REGISTRATION_ROOT_KEY, 0, KEY_ALL_ACCESS, &root);
+    error = open_store(scope, KEY_ALL_ACCESS, &store);
     if (error == ERROR_SUCCESS) {
-        error = recover_locked(root);
-        RegCloseKey(root);
+        error = recover_locked(scope, store);
+        RegCloseKey(store);
     }
     registration_unlock(lock);
     return error;
 }
 
+/* The key named name in the effective set of source's root, or NULL.  The
+ * caller holds the writers' lock of the root being written; a source root
+ * other than that one is read as it is (ws2inst recovers it first). */
+static HKEY open_source_key(enum regroot_scope source, const WCHAR *name)
+{
+    WCHAR path[MAX_PATH];
+    HKEY key;
+
+    if (regroot_path(source, CEWS2_LSP_SUBKEY, path, ARRAYSIZE(path)) != ERROR_SUCCESS
+        || wcslen(path) + 1 + wcslen(name) + 1 > ARRAYSIZE(path))
+        return NULL;
+    wcscat(path, L"\\");
+    wcscat(path, name);
+    if (RegOpenKeyExW(regroot_hive(source), path, 0, KEY_READ, &key) != ERROR_SUCCESS)
+        return NULL;
+    return key;
+}
+
 /* Step 3: one registration into the journal. */
-static LONG journal_registration(HKEY lsp, HKEY journal, const struct registration *registration)
+static LONG journal_registration(HKEY journal, const struct registration *registration)
 {
     WCHAR entry[REGISTRATION_ENTRY_MAX + 1];
     HKEY existing, key;
     LONG error = ERROR_SUCCESS;
     size_t i;
 
-    /* Start from the key as it is, so values we do not own survive. */
-    if (lsp && RegOpenKeyExW(lsp, registration->name, 0, KEY_READ, &existing) == ERROR_SUCCESS) {
-        error = copy_tree(existing, journal, registration->name);
+    /* Start from the key as it is in its source root, so values we do not
+     * own survive. */
+    existing = open_source_key(registration->source, registration->name);
+    if (existing) {
+        error = regtree_copy(existing, journal, registration->name);
         RegCloseKey(existing);
     } else if (registration->problem != REGISTRATION_OK) {
         return ERROR_INVALID_PARAMETER;     /* nothing to carry over */
@@ -772,73 +655,67 @@ static LONG journal_registration(HKEY lsp, HKEY journal, const struct registrati
     if (error != ERROR_SUCCESS || registration->problem != REGISTRATION_OK)
         return error;
 
-    error = create_key(journal, registration->name, &key);
+    error = regtree_create_key(journal, registration->name, &key);
     if (error != ERROR_SUCCESS)
         return error;
-    error = set_string_value(key, L"Dll", registration->dll);
+    error = regtree_set_string(key, L"Dll", registration->dll);
     if (error == ERROR_SUCCESS) {
         if (registration->order == CEWS2_DEFAULT_ORDER)
-            error = delete_value(key, L"Order");
+            error = regtree_delete_value(key, L"Order");
         else
-            error = set_value(key, L"Order", REG_DWORD, &registration->order, sizeof(DWORD));
+            error = regtree_set_value(key, L"Order", REG_DWORD, &registration->order, sizeof(DWORD));
     }
     if (error == ERROR_SUCCESS) {
         if (strcmp(registration->entry, CEWS2_DEFAULT_ENTRY) == 0) {
-            error = delete_value(key, L"Entry");
+            error = regtree_delete_value(key, L"Entry");
         } else {
             for (i = 0; registration->entry[i]; i++)
                 entry[i] = (unsigned char)registration->entry[i];
             entry[i] = 0;
-            error = set_string_value(key, L"Entry", entry);
+            error = regtree_set_string(key, L"Entry", entry);
         }
     }
     RegCloseKey(key);
     return error;
 }
 
-static LONG write_locked(HKEY root, const struct registration *list, size_t count)
+static LONG write_locked(enum regroot_scope scope, HKEY store, const struct registration *list,
+                         size_t count, DWORD flags)
 {
-    DWORD sequence;
-    HKEY lsp = NULL, journal;
-    LONG error = read_sequence(&sequence);
+    DWORD sequence, retire = 1;
+    HKEY journal;
+    LONG error = read_sequence(scope, &sequence);
 
     if (error == ERROR_SUCCESS && is_committed(sequence))
         error = ERROR_INVALID_STATE;        /* recovery should have left it even */
     /* Step 3: the complete new set into a fresh journal. */
     if (error == ERROR_SUCCESS)
-        error = delete_tree(root, L"LSP.journal");
+        error = regtree_delete(store, REGISTRATION_JOURNAL_KEY);
     if (error == ERROR_SUCCESS)
-        error = create_key(root, L"LSP.journal", &journal);
+        error = regtree_create_key(store, REGISTRATION_JOURNAL_KEY, &journal);
     if (error != ERROR_SUCCESS)
         return error;
-    if (RegOpenKeyExW(root, L"LSP", 0, KEY_READ, &lsp) != ERROR_SUCCESS)
-        lsp = NULL;
     for (size_t i = 0; i < count && error == ERROR_SUCCESS; i++)
-        error = journal_registration(lsp, journal, &list[i]);
-    if (lsp)
-        RegCloseKey(lsp);
+        error = journal_registration(journal, &list[i]);
+    if (error == ERROR_SUCCESS && (flags & REGISTRATION_RETIRE_OLD_ROOT))
+        error = regtree_set_value(journal, REGISTRATION_RETIRE_VALUE, REG_DWORD, &retire, sizeof(retire));
     if (error != ERROR_SUCCESS) {
         RegCloseKey(journal);
-        delete_tree(root, L"LSP.journal");  /* uncommitted: harmless if this fails too */
+        regtree_delete(store, REGISTRATION_JOURNAL_KEY);  /* uncommitted: harmless if this fails too */
         return error;
     }
 
     /* Step 4, the commit: one atomic value write. */
     sequence++;
-    error = set_value(root, REGISTRATION_SEQUENCE_VALUE, REG_DWORD, &sequence, sizeof(sequence));
-    if (error == ERROR_SUCCESS)
-        error = apply_journal(root, journal);               /* step 5 */
+    error = regtree_set_value(store, REGISTRATION_SEQUENCE_VALUE, REG_DWORD, &sequence, sizeof(sequence));
     RegCloseKey(journal);
-    if (error == ERROR_SUCCESS) {
-        sequence++;                                         /* step 6 */
-        error = set_value(root, REGISTRATION_SEQUENCE_VALUE, REG_DWORD, &sequence, sizeof(sequence));
-    }
+    /* Steps 5-7, exactly as a recovery would do them. */
     if (error == ERROR_SUCCESS)
-        error = delete_tree(root, L"LSP.journal");          /* step 7 */
+        error = roll_forward(scope, store, sequence);
     if (error == ERROR_SUCCESS)
         /* Durability, not atomicity: a hive is saved as a whole snapshot,
          * and every snapshot of this protocol is consistent. */
-        RegFlushKey(root);
+        RegFlushKey(store);
     return error;
 }
 
@@ -857,6 +734,9 @@ static int valid_for_writing(const struct registration *list, size_t count)
             if (registration_validate(&name_only) != REGISTRATION_OK)
                 return 0;
         }
+        if (list[i].source != REGROOT_USER && list[i].source != REGROOT_MACHINE
+            && list[i].source != REGROOT_OLD)
+            return 0;
         for (size_t j = 0; j < i; j++)
             if (names_equal(list[i].name, list[j].name))
                 return 0;
@@ -864,25 +744,36 @@ static int valid_for_writing(const struct registration *list, size_t count)
     return 1;
 }
 
-int registration_write_all(const struct registration *list, size_t count)
+int registration_write_all(enum regroot_scope scope, const struct registration *list, size_t count,
+                           DWORD flags)
 {
+    WCHAR path[MAX_PATH];
     HANDLE lock;
-    HKEY root;
+    HKEY store;
     LONG error;
 
     if (count && !list)
         return ERROR_INVALID_PARAMETER;
+    /* Only the two roots ws2.dll reads are written; only the machine root
+     * takes over the old one. */
+    if ((scope != REGROOT_USER && scope != REGROOT_MACHINE)
+        || (flags & ~REGISTRATION_RETIRE_OLD_ROOT)
+        || ((flags & REGISTRATION_RETIRE_OLD_ROOT) && scope != REGROOT_MACHINE))
+        return ERROR_INVALID_PARAMETER;
     if (!valid_for_writing(list, count))
         return ERROR_INVALID_PARAMETER;
-    error = registration_lock(&lock);
+    error = regroot_path(scope, CEWS2_WS2_SUBKEY, path, ARRAYSIZE(path));
     if (error != ERROR_SUCCESS)
         return error;
-    error = create_key(HKEY_LOCAL_MACHINE, REGISTRATION_ROOT_KEY, &root);
+    error = registration_lock(scope, &lock);
+    if (error != ERROR_SUCCESS)
+        return error;
+    error = regtree_create_key(regroot_hive(scope), path, &store);
     if (error == ERROR_SUCCESS) {
-        error = recover_locked(root);
+        error = recover_locked(scope, store);
         if (error == ERROR_SUCCESS)
-            error = write_locked(root, list, count);
-        RegCloseKey(root);
+            error = write_locked(scope, store, list, count, flags);
+        RegCloseKey(store);
     }
     registration_unlock(lock);
     return error;

@@ -5,6 +5,7 @@
  * client.  See medium.h for the interface and the threading contract.
  */
 #include "medium_private.h"
+#include "../../ws2/regroot.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,35 +64,28 @@ static int env_u32(const WCHAR *name, uint32_t *out)
     return 1;
 }
 
-static int reg_u32(HKEY k, const WCHAR *name, uint32_t *out)
+/* Settings come from regroot_get_setting: the per-user value if there is
+ * one, else the machine's (subkey is IRMED_KEY or IRMED_AIR_KEY). */
+static int reg_u32(const WCHAR *subkey, const WCHAR *name, uint32_t *out)
 {
-    DWORD type, v, size = sizeof(v);
-    if (!k || RegQueryValueExW(k, name, NULL, &type, (BYTE *)&v, &size) != ERROR_SUCCESS)
+    DWORD v, size = sizeof(v);
+    if (regroot_get_setting(subkey, name, RRF_RT_REG_DWORD, NULL, &v, &size) != ERROR_SUCCESS)
         return 0;
-    if (type == REG_DWORD && size == sizeof(v)) {
-        *out = v;
-        return 1;
-    }
-    return 0;
-}
-
-/* REG_SZ into buf (NUL-terminated). */
-static int reg_w(HKEY k, const WCHAR *name, WCHAR *buf, DWORD n)
-{
-    DWORD type, size = (n - 1) * sizeof(WCHAR);
-    if (!k || RegQueryValueExW(k, name, NULL, &type, (BYTE *)buf, &size) != ERROR_SUCCESS ||
-        (type != REG_SZ && type != REG_EXPAND_SZ))
-        return 0;
-    buf[size / sizeof(WCHAR)] = 0;
+    *out = v;
     return 1;
 }
 
-static HKEY open_key(const WCHAR *path)
+/* REG_SZ (or REG_EXPAND_SZ, unexpanded) into buf (NUL-terminated). */
+static int reg_w(const WCHAR *subkey, const WCHAR *name, WCHAR *buf, DWORD n)
 {
-    HKEY k;
-    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0, KEY_READ, &k) != ERROR_SUCCESS)
-        return NULL;
-    return k;
+    DWORD size = n * sizeof(WCHAR);
+    if (regroot_get_setting(subkey, name, RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ | RRF_NOEXPAND, NULL,
+                            buf, &size) != ERROR_SUCCESS) {
+        buf[0] = 0;     /* a failed read may have left anything there */
+        return 0;
+    }
+    buf[n - 1] = 0;
+    return 1;
 }
 
 /* "COMn" (case-insensitive, n 1..4096) -> canonical L"COMn"; else 0. */
@@ -165,9 +159,7 @@ static int configured_address(uint32_t *addr)
 {
     uint32_t v;
     int found = 0;
-    HKEY k = open_key(IRMED_KEY);
-    if (reg_u32(k, L"DeviceAddress", &v) && v) { *addr = v; found = 1; }
-    if (k) RegCloseKey(k);
+    if (reg_u32(IRMED_KEY, L"DeviceAddress", &v) && v) { *addr = v; found = 1; }
     if (env_u32(L"CEWS2_IRDA_DEVICE_ADDRESS", &v) && v) { *addr = v; found = 1; }
     return found;
 }
@@ -189,9 +181,7 @@ void irmed_nickname(char *buf, size_t len)
 {
     WCHAR w[IRMED_NICK_MAX];
     int have = 0;
-    HKEY k = open_key(IRMED_KEY);
-    if (reg_w(k, L"Nickname", w, IRMED_NICK_MAX) && w[0]) have = 1;
-    if (k) RegCloseKey(k);
+    if (reg_w(IRMED_KEY, L"Nickname", w, IRMED_NICK_MAX) && w[0]) have = 1;
     if (env_w(L"CEWS2_IRDA_NICKNAME", w, IRMED_NICK_MAX) && w[0]) have = 1;
     if (!len)
         return;
@@ -208,28 +198,24 @@ void irmed_config_load(struct irmed_config *cfg)
     uint32_t v;
     irmed_config_default(cfg);
 
-    HKEY k = open_key(IRMED_KEY);
-    if (reg_w(k, L"Medium", w, MAX_PATH)) apply_medium(cfg, w);
-    if (reg_u32(k, L"Baud", &v) && v) cfg->baud = v;
-    if (k) RegCloseKey(k);
+    if (reg_w(IRMED_KEY, L"Medium", w, MAX_PATH)) apply_medium(cfg, w);
+    if (reg_u32(IRMED_KEY, L"Baud", &v) && v) cfg->baud = v;
     if (env_w(L"CEWS2_IRDA_MEDIUM", w, MAX_PATH)) apply_medium(cfg, w);
     if (env_u32(L"CEWS2_IRDA_BAUD", &v) && v) cfg->baud = v;
     configured_address(&cfg->device_address);
 
-    k = open_key(IRMED_AIR_KEY);
-    if (reg_u32(k, L"Port", &v) && v && v < 65536) cfg->air_port = (unsigned short)v;
-    if (reg_u32(k, L"Rate", &v)) cfg->rate = v;
-    else if (reg_w(k, L"Rate", w, MAX_PATH)) apply_rate(cfg, w);
-    if (reg_u32(k, L"Loss", &v)) cfg->loss = v >= 1000000 ? 1.0 : v / 1e6;
-    else if (reg_w(k, L"Loss", w, MAX_PATH)) apply_loss(cfg, w);
-    if (reg_w(k, L"LossMode", w, MAX_PATH)) cfg->loss_bytes = !_wcsicmp(w, L"byte");
-    if (reg_u32(k, L"Seed", &v)) cfg->seed = v;
-    if (reg_u32(k, L"OutOfRange", &v)) cfg->out_of_range = v != 0;
-    if (reg_u32(k, L"StartHub", &v)) cfg->start_hub = v != 0;
-    reg_w(k, L"Hub", cfg->hub_path, MAX_PATH);
-    if (reg_u32(k, L"HubIdle", &v)) cfg->hub_idle_s = v;
-    reg_w(k, L"HubArgs", cfg->hub_args, sizeof(cfg->hub_args) / sizeof(WCHAR));
-    if (k) RegCloseKey(k);
+    if (reg_u32(IRMED_AIR_KEY, L"Port", &v) && v && v < 65536) cfg->air_port = (unsigned short)v;
+    if (reg_u32(IRMED_AIR_KEY, L"Rate", &v)) cfg->rate = v;
+    else if (reg_w(IRMED_AIR_KEY, L"Rate", w, MAX_PATH)) apply_rate(cfg, w);
+    if (reg_u32(IRMED_AIR_KEY, L"Loss", &v)) cfg->loss = v >= 1000000 ? 1.0 : v / 1e6;
+    else if (reg_w(IRMED_AIR_KEY, L"Loss", w, MAX_PATH)) apply_loss(cfg, w);
+    if (reg_w(IRMED_AIR_KEY, L"LossMode", w, MAX_PATH)) cfg->loss_bytes = !_wcsicmp(w, L"byte");
+    if (reg_u32(IRMED_AIR_KEY, L"Seed", &v)) cfg->seed = v;
+    if (reg_u32(IRMED_AIR_KEY, L"OutOfRange", &v)) cfg->out_of_range = v != 0;
+    if (reg_u32(IRMED_AIR_KEY, L"StartHub", &v)) cfg->start_hub = v != 0;
+    reg_w(IRMED_AIR_KEY, L"Hub", cfg->hub_path, MAX_PATH);
+    if (reg_u32(IRMED_AIR_KEY, L"HubIdle", &v)) cfg->hub_idle_s = v;
+    reg_w(IRMED_AIR_KEY, L"HubArgs", cfg->hub_args, sizeof(cfg->hub_args) / sizeof(WCHAR));
 
     if (env_u32(L"CEWS2_IRDA_AIR_PORT", &v) && v && v < 65536) cfg->air_port = (unsigned short)v;
     if (env_w(L"CEWS2_IRDA_AIR_RATE", w, MAX_PATH)) apply_rate(cfg, w);

@@ -43,6 +43,7 @@
 
 #include <winsock2.h>
 #include <windows.h>
+#include <cews2.h>          /* CEWS2_IRDA_SUBKEY */
 #include <stdint.h>
 #include <stddef.h>
 
@@ -50,13 +51,16 @@
 extern "C" {
 #endif
 
-/* Registry (HKEY_LOCAL_MACHINE) and environment; the environment wins.
+/* Registry settings and environment; the environment wins.  The settings
+ * are below ce-winsock's registry roots (cews2.h): each value per user if
+ * HKCU\Software\ce-winsock\<arch> has it, else machine-wide from
+ * HKLM\Software\ce-winsock (ws2/regroot.h).
  *
- *  HKLM\Comm\IrDA      Medium        REG_SZ    "air" (default) | "COMn"   env CEWS2_IRDA_MEDIUM
+ *  Comm\IrDA           Medium        REG_SZ    "air" (default) | "COMn"   env CEWS2_IRDA_MEDIUM
  *                      DeviceAddress REG_DWORD fixed address (0: random)  env CEWS2_IRDA_DEVICE_ADDRESS
  *                      Nickname      REG_SZ    default "ce-winsock-<pid>" env CEWS2_IRDA_NICKNAME
  *                      Baud          REG_DWORD initial rate (9600)        env CEWS2_IRDA_BAUD
- *  HKLM\Comm\IrDA\Air  Port          REG_DWORD hub port (6417)            env CEWS2_IRDA_AIR_PORT
+ *  Comm\IrDA\Air       Port          REG_DWORD hub port (6417)            env CEWS2_IRDA_AIR_PORT
  *                      Rate          REG_DWORD|SZ 0 off, bit/s, "link"     env CEWS2_IRDA_AIR_RATE
  *                      Loss          REG_SZ "0.1" (fraction) or REG_DWORD (parts per million)
  *                                                                         env CEWS2_IRDA_AIR_LOSS
@@ -69,8 +73,8 @@ extern "C" {
  *                                              lingers without stations (10)
  *                      HubArgs       REG_SZ    extra hub arguments        env CEWS2_IRDA_AIR_HUB_ARGS
  */
-#define IRMED_KEY      L"Comm\\IrDA"
-#define IRMED_AIR_KEY  L"Comm\\IrDA\\Air"
+#define IRMED_KEY      CEWS2_IRDA_SUBKEY
+#define IRMED_AIR_KEY  CEWS2_IRDA_SUBKEY L"\\Air"
 
 enum irmed_kind { IRMED_AIR = 0, IRMED_SERIAL = 1 };
 
@@ -132,7 +136,7 @@ struct irmed_config {
 
 /* Built-in defaults (air, port 6417, 9600, no faults). */
 void irmed_config_default(struct irmed_config *cfg);
-/* Defaults, then HKLM\Comm\IrDA..., then the environment (see above). */
+/* Defaults, then the settings Comm\IrDA..., then the environment (see above). */
 void irmed_config_load(struct irmed_config *cfg);
 
 /* Station identity: the configured device address (registry/env), else one

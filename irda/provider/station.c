@@ -10,6 +10,7 @@
  * their own condition.
  */
 #include "irdaprov.h"
+#include "../../ws2/regroot.h"
 #include <stdio.h>
 
 struct station station;
@@ -185,7 +186,7 @@ static DWORD WINAPI worker_main(void *arg)
     return 0;
 }
 
-/* ---- capture: CEWS2_IRDA_CAPTURE=<file>, or HKLM\Comm\IrDA "Capture" ----------- */
+/* ---- capture: CEWS2_IRDA_CAPTURE=<file>, or the setting Comm\IrDA "Capture" ------ */
 
 static int capture_write(void *ctx, const void *buf, size_t len)
 {
@@ -202,8 +203,7 @@ static void capture_start(void)
     uint64_t unix_us;
 
     if (!GetEnvironmentVariableW(L"CEWS2_IRDA_CAPTURE", path, MAX_PATH) &&
-        RegGetValueW(HKEY_LOCAL_MACHINE, IRMED_KEY, L"Capture", RRF_RT_REG_SZ, NULL, path,
-                     &size) != ERROR_SUCCESS)
+        regroot_get_setting(IRMED_KEY, L"Capture", RRF_RT_REG_SZ, NULL, path, &size) != ERROR_SUCCESS)
         return;
     if (!path[0])
         return;

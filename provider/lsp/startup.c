@@ -6,6 +6,7 @@
  * broken chain fails here, at startup, not at the first socket.
  */
 #include "celsp.h"
+#include "../../ws2/regroot.h"
 
 WSPUPCALLTABLE upcalls;
 static LONG start_count;
@@ -48,8 +49,9 @@ static void read_settings(void)
 
     if (GetEnvironmentVariableW(L"CEWS2_LINGER_NOTE", value, ARRAYSIZE(value)))
         linger_note_default = value[0] == L'1';
-    else if (RegGetValueW(HKEY_LOCAL_MACHINE, L"Comm\\WS2\\CeLsp", L"LingerNote",
-                          RRF_RT_REG_DWORD, NULL, &data, &size) == ERROR_SUCCESS)
+    /* Then the setting, per user or else machine-wide (regroot.h). */
+    else if (regroot_get_setting(CEWS2_CELSP_SUBKEY, L"LingerNote", RRF_RT_REG_DWORD, NULL,
+                                 &data, &size) == ERROR_SUCCESS)
         linger_note_default = data != 0;
 }
 

@@ -19,9 +19,54 @@ extern "C" {
 #endif
 
 /*
- * Provider registrations, as CE 5.0 keeps them:
+ * Where ce-winsock keeps its registry data.  CE 5.0 keeps it directly under
+ * HKEY_LOCAL_MACHINE\Comm; desktop Windows allows no new key directly under
+ * HKEY_LOCAL_MACHINE, so ce-winsock keeps CE's layout (Comm\WS2\LSP\<name>,
+ * Comm\WS2, Comm\IrDA, ...) below two roots, the same under Wine and Windows:
  *
- *   HKEY_LOCAL_MACHINE\Comm\WS2\LSP\<name>
+ *   machine-wide  HKEY_LOCAL_MACHINE\Software\ce-winsock        CEWS2_REGISTRY_ROOT
+ *   per user      HKEY_CURRENT_USER\Software\ce-winsock\<arch>  CEWS2_USER_REGISTRY_ROOT
+ *
+ * Both are per architecture, because the Dll of a registration is: a 32-bit
+ * process reads HKEY_LOCAL_MACHINE in its own registry view (on 64-bit
+ * Windows that is HKEY_LOCAL_MACHINE\Software\WOW6432Node\ce-winsock, where
+ * the 32-bit ws2inst.exe writes), and since HKEY_CURRENT_USER\Software has
+ * one view for both, the per-user root names the architecture (<arch> is
+ * CEWS2_REGISTRY_ARCH: x64, x86 or arm64).
+ *
+ * Lookup order: a per-user registration is used instead of the machine's
+ * registration of the same name (names compare case-insensitively); the
+ * others of both roots are used together, in Order.  A setting (a value
+ * such as Comm\WS2 "Trace" or Comm\IrDA "Medium") is the per-user value
+ * if the per-user root has it, else the machine's; an environment variable
+ * that exists for a setting wins over both.
+ *
+ * Older ce-winsock builds kept the layout directly under HKEY_LOCAL_MACHINE
+ * (the old root; only Wine lets a program create a key there).  ws2.dll no
+ * longer reads it: it reports it as a problem (CEWS2_DIAG, ws2inst verify),
+ * and "ws2inst migrate", or any machine-wide ws2inst change, moves it below
+ * CEWS2_REGISTRY_ROOT.
+ */
+#define CEWS2_REGISTRY_ROOT       L"Software\\ce-winsock"
+#if defined(__aarch64__) || defined(_M_ARM64)
+#define CEWS2_REGISTRY_ARCH       L"arm64"
+#elif defined(__x86_64__) || defined(_M_X64) || defined(_M_AMD64)
+#define CEWS2_REGISTRY_ARCH       L"x64"
+#else
+#define CEWS2_REGISTRY_ARCH       L"x86"
+#endif
+#define CEWS2_USER_REGISTRY_ROOT  CEWS2_REGISTRY_ROOT L"\\" CEWS2_REGISTRY_ARCH
+
+/* CE 5.0's layout, below either root. */
+#define CEWS2_WS2_SUBKEY          L"Comm\\WS2"          /* Trace; LSP below it */
+#define CEWS2_LSP_SUBKEY          L"Comm\\WS2\\LSP"     /* the registrations */
+#define CEWS2_CELSP_SUBKEY        L"Comm\\WS2\\CeLsp"   /* the CE layered provider's settings */
+#define CEWS2_IRDA_SUBKEY         L"Comm\\IrDA"         /* the AF_IRDA provider's settings */
+
+/*
+ * Provider registrations, as CE 5.0 keeps them (below either root):
+ *
+ *   Comm\WS2\LSP\<name>
  *       Dll    REG_SZ     the provider DLL (a full path, or a name LoadLibrary finds)
  *       Order  REG_DWORD  ascending run order; absent means 0xFFFFFFFF (last)
  *       Entry  REG_SZ     the DLL's registration export; absent means
@@ -32,9 +77,11 @@ extern "C" {
  * catalog entries with WSCInstallProvider, which on CE (and here) fills the
  * running process's catalog rather than a persisted one.  A registration
  * whose DLL is missing, lacks the entry, fails or crashes is skipped with a
- * diagnostic; the others still load.
+ * diagnostic; the others still load.  Use ws2inst.exe to change them: it
+ * replaces the set atomically.
  */
-#define CEWS2_LSP_KEY        L"Comm\\WS2\\LSP"
+#define CEWS2_LSP_KEY        CEWS2_REGISTRY_ROOT L"\\" CEWS2_LSP_SUBKEY        /* under HKLM */
+#define CEWS2_USER_LSP_KEY   CEWS2_USER_REGISTRY_ROOT L"\\" CEWS2_LSP_SUBKEY   /* under HKCU */
 #define CEWS2_DEFAULT_ENTRY  "InstallProvider"
 #define CEWS2_DEFAULT_ORDER  0xFFFFFFFFu
 
@@ -60,8 +107,9 @@ typedef INT (WINAPI *CEWS2_REGISTER_ENTRY)(LPCWSTR dll_path);
  * note says it returns 0 at once, invalidates the handle and keeps sending
  * until the interval ends.  Off (the default) gives the table; on gives the
  * note, finished in the background (reset if the interval ends first).
- * The process-wide default is HKLM\Comm\WS2\CeLsp "LingerNote" (DWORD)
- * or the environment variable CEWS2_LINGER_NOTE=1.
+ * The process-wide default is the setting Comm\WS2\CeLsp "LingerNote"
+ * (DWORD; per user, else machine-wide, see CEWS2_REGISTRY_ROOT) or the
+ * environment variable CEWS2_LINGER_NOTE=1, which wins.
  */
 #define SO_CEWS_LINGER_NOTE  0x7C45
 /* {6C1E5A10-4B1D-4C36-9E4A-2E0C5E7A0001} */

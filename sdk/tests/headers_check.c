@@ -53,6 +53,11 @@ CHECK(WSAEDUPLICATE_NAME, 10900);
 CHECK(WSAEDUPLICATE_NAME, WSABASEERR + 900);
 /* ce-winsock's own */
 CHECK(SO_CEWS_LINGER_NOTE, 0x7C45);
+/* the registry keys compose, as C and C++, with gcc's and MSVC's
+ * predefined macros (lengths of the wide literals, NUL included; the
+ * per-user root's architecture is 3 letters: x64, x86) */
+CHECK(sizeof(CEWS2_LSP_KEY), sizeof(L"Software\\ce-winsock\\Comm\\WS2\\LSP"));
+CHECK(sizeof(CEWS2_USER_LSP_KEY), sizeof(L"Software\\ce-winsock\\x64\\Comm\\WS2\\LSP"));
 
 int headers_check(void);
 int headers_check(void)

@@ -11,8 +11,8 @@
 #   cycles     stress.exe cycles 100000: open/close slope
 #   faults     test_faults.exe (WSPStartup crash, peer reset in a linger
 #              wait, WSACleanup under blocked calls)
-#   installer  installer_crash.sh --long: all four ws2inst operations killed
-#              at every interruption point
+#   installer  installer_crash.sh --long: eight ws2inst operations (machine,
+#              --user, migrate) killed at every interruption point
 #   irda       stress.exe irda: 4 stations on a private loopback air (child
 #              processes), 6 connections at a time over each link, two links
 #              at once (0->1 while 2->3, then 0->2, 0->3); then a station
@@ -41,6 +41,7 @@ want() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
 PREFIX_TAG=stress
 . "$top/wine-tests/prefix.sh"
 prefix_setup "$build" || exit 2
+prefix_clear_user_root || exit 2
 trap prefix_stop EXIT
 logs="$BUILD/stress-logs"
 mkdir -p "$logs"

@@ -17,7 +17,8 @@
  * read; 1 when they differ; 2 usage; 3 network; 4 file; 5 timeout.
  *
  * Each process is one IrDA station.  Under ce-winsock its nickname and
- * device address come from HKLM\Comm\IrDA (Nickname, DeviceAddress) or the
+ * device address come from the settings Comm\IrDA (Nickname, DeviceAddress;
+ * per user or machine-wide, below ce-winsock's registry roots: cews2.h) or the
  * environment (CEWS2_IRDA_NICKNAME, CEWS2_IRDA_DEVICE_ADDRESS); stations on
  * one machine meet on the loopback air (CEWS2_IRDA_AIR_PORT, default 6417).
  *
