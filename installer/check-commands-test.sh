@@ -33,6 +33,8 @@ awk '/x/ { wineserver = 1 }
 echo "wine is not called here: (wineboot)" "$(date +%s)"
 n=$((n + 1)); arr+=(winedbg)
 case $1 in wine|wineboot) echo match ;; esac
+printf '%s\n' "$([ -n "$x" ] && echo ok || echo "BROKEN: $(IFS=';'; echo "wine ${why[*]}")")"
+echo "[==========] ${#ops[@]} test(s) run."
 S
 printf 'FOO_CC := $(TRIPLE)-no-such-tool\nall:\n\t@no-such-recipe-tool --x\n' >"$work/Makefile"
 

@@ -105,15 +105,16 @@ words() {
                 if (qstate == "d") {
                     if (ch == "\\") { c++; continue }
                     if (ch == "\"") { qstate = ""; out = out " "; continue }
-                    if (ch == "$" && substr(line, c + 1, 1) == "(") { out = out " $("; c++; qstate = ""; depth = 1; indq = 1; continue }
+                    if (ch == "$" && substr(line, c + 1, 1) == "(") { out = out " $("; c++; qstate = ""; sp++; back[sp] = "d"; depth[sp] = 1; continue }
                     continue
                 }
                 if (ch == "\\") { c++; out = out " "; continue }
                 if (ch == q) { qstate = "s"; continue }
                 if (ch == "\"") { qstate = "d"; continue }
                 if (ch == "#" && (c == 1 || substr(line, c - 1, 1) ~ /[ \t;]/)) break
-                if (indq && ch == "(") depth++
-                if (indq && ch == ")" && --depth == 0) { indq = 0; qstate = "d"; out = out ");"; continue }
+                # a command substitution opened inside double quotes, nested any deep
+                if (sp > 0 && ch == "(") depth[sp]++
+                if (sp > 0 && ch == ")" && --depth[sp] == 0) { qstate = back[sp]; sp--; out = out ");"; continue }
                 out = out ch
             }
             line = out
