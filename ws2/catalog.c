@@ -302,6 +302,9 @@ int catalog_find_for_socket(struct catalog *c, int af, int type, int protocol,
         *out = e;
         return 0;
     }
+    /* no provider at all (nothing registered): no family is supported */
+    if (!catalog_offers(c, AF_UNSPEC, 0))
+        return WSAEAFNOSUPPORT;
     if (type == SOCK_RAW && (af == AF_INET || af == AF_INET6 || af == AF_UNSPEC))
         return WSAEACCES;
     if (type != 0 && !catalog_offers(c, AF_UNSPEC, type))
