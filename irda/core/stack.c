@@ -140,8 +140,12 @@ static void s_data(void *ctx, struct ttp *t, const uint8_t *d, size_t len)
     if (c->local_closed)
         return;                                 /* closed: discard (CE: queued data dropped) */
     size_t room = IRDA_STACK_RXBUF - c->rx_used;
-    if (len > room)
-        len = room;                 /* cannot happen while the peer respects credit */
+    if (len > room) {
+        /* credit is only given for room there is: a peer that sends more
+         * broke the protocol; cutting its data would corrupt the stream */
+        ttp_violation(t, TTP_V_RX_OVERFLOW);
+        return;
+    }
     for (size_t i = 0; i < len; i++)
         c->rx[(c->rx_head + c->rx_used + i) % IRDA_STACK_RXBUF] = d[i];
     c->rx_used += len;

@@ -129,6 +129,8 @@ struct irop {
 };
 /* Moves data for every pending operation that can progress (lock held). */
 void io_pump(void);
+/* The Winsock error of a connection's end for the stack's reason (0: clean). */
+int irda_end_error(int reason);
 /* Completes one operation through its own mechanism and frees it. */
 void io_complete(struct irsock *so, struct irop *op, DWORD error);
 

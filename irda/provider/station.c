@@ -140,8 +140,7 @@ static void on_event(void *ctx, const struct irda_stack_event *ev)
     case IRDA_EV_DISCONNECTED:
         if (so) {
             so->network_events |= FD_CLOSE;
-            so->event_errors[FD_CLOSE_BIT] =
-                ev->reason == IRLMP_R_USER ? 0 : WSAECONNRESET;
+            so->event_errors[FD_CLOSE_BIT] = irda_end_error(ev->reason);
         }
         break;
     default:
