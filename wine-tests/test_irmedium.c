@@ -5,7 +5,10 @@
  * tests (which linger a few seconds) never interfere.
  *
  * The program is also its own child station: `test_irmedium.exe
- * --irmed-child PORT INDEX` (used by the start race test).
+ * --irmed-child PORT INDEX` (used by the start race test), and a station
+ * that starts the hub and leaves at once: `test_irmedium.exe --irmed-first
+ * PORT IDLE_S MS close|exit` (wine-tests/irda_hub.sh: the hub it started
+ * must not hold its output open or outlive its idle time).
  */
 #include "testutil.h"
 #include "serialcable.h"
@@ -69,6 +72,11 @@ static void air_config(struct irmed_config *c, unsigned short port, uint32_t add
     c->device_address = addr;
     snprintf(c->nickname, sizeof(c->nickname), "st-%08lx", (unsigned long)addr);
     c->hub_idle_s = 3;
+    /* the medium is linked into this program, whose folder has no hub: the
+     * prefix's one, by full path (stations never search for it) */
+    UINT n = GetSystemDirectoryW(c->hub_path, MAX_PATH);
+    if (n && n + 11 < MAX_PATH)
+        wcscat(c->hub_path, L"\\irair.exe");
 }
 
 /* Stations still open when a test fails are closed by the teardown (they
@@ -1209,8 +1217,37 @@ static int teardown(void **state)
     return 0;
 }
 
+/* A first station that leaves MS ms after opening the medium (which starts
+ * the hub on a free port), with irmed_close ("close") or straight out of
+ * the process ("exit", as a program that never calls WSACleanup). */
+static int first_station_main(unsigned short port, unsigned idle_s, DWORD ms, int close_it)
+{
+    static struct station s;
+    struct irmed_config c;
+    air_config(&c, port, 0x7100u + (GetCurrentProcessId() & 0xFF));
+    c.hub_idle_s = idle_s;
+    if (tu_startup() != 0) return 10;
+    if (st_open(&s, &c) != 0) return 11;
+    DWORD up = irmed_wait_ready(s.m, ms);
+    struct irmed_stats st;
+    irmed_get_stats(s.m, &st);
+    printf("first station: port %u, %s after %lu ms, hub pid %lu, hubs started %lu\n", (unsigned)port,
+           up == 0 ? "up" : "not up", (unsigned long)ms, (unsigned long)st.hub_pid,
+           (unsigned long)st.hub_starts);
+    fflush(stdout);
+    if (!close_it)
+        ExitProcess(0);
+    st_close(&s);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 6 && !strcmp(argv[1], "--irmed-first")) {
+        setvbuf(stdout, NULL, _IONBF, 0);
+        return first_station_main((unsigned short)atoi(argv[2]), (unsigned)atoi(argv[3]),
+                                  (DWORD)atoi(argv[4]), !strcmp(argv[5], "close"));
+    }
     if (argc >= 4 && !strcmp(argv[1], "--irmed-child")) {
         setvbuf(stdout, NULL, _IONBF, 0);
         int rc = child_main((unsigned short)atoi(argv[2]), (unsigned)atoi(argv[3]));
