@@ -69,6 +69,9 @@ void station_poke(void);            /* the worker looks at pending operations */
 BOOL station_wait(DWORD ms);
 uint64_t station_now(void);         /* sets the stack's time; lock held */
 int irda_error_to_wsa(int err);
+/* hints.c: advertise the hint bits of what is served now, or the Hints
+ * setting (lock held, or before the station is shared). */
+void station_hints_update(void);
 
 /* ---- airsock.c: the medium's TCP, from the host provider's SPI ------------ */
 /* NULL when the host provider cannot be loaded (a serial medium needs none). */

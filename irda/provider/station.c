@@ -265,6 +265,7 @@ int station_start(void)
         return WSAEPROVIDERFAILEDINIT;
     }
     capture_start();
+    station_hints_update();
     mcfg.device_address = cfg.saddr;
     /* a line-rate emulation or a serial port times each frame: no bursts there */
     station.coalesce = mcfg.kind == IRMED_AIR && !mcfg.rate;

@@ -738,6 +738,77 @@ static void test_peer_ignoring_credit(void **s)
     assert_int_equal(irda_stack_close(&NA.st, conn_a, false), 0);
 }
 
+/* Hint bits follow what a station serves: a computer only, then OBEX and an
+ * IrLPT printer service (byte 1 computer|printer with the extension bit,
+ * byte 2 IrOBEX: 8C 20 in the XID discovery info B sends, byte by byte),
+ * then back once the classes are gone.  Names only match whole or, for
+ * OBEX, as a "OBEX:" prefix. */
+static void test_hints_follow_services(void **s)
+{
+    (void)s;
+    struct irda_device_info d[4];
+    uint8_t h[2];
+    irda_hints_for_ias(&NB.st.ias_db, h);
+    assert_int_equal(h[0], IRDA_HINT1_COMPUTER);
+    assert_int_equal(h[1], 0);
+    assert_int_equal(irda_stack_discover(&NA.st, 6), 0);
+    run(2000);
+    assert_int_equal(irda_stack_devices(&NA.st, d, 4), 1);
+    assert_int_equal(d[0].nhints, 1);
+    assert_int_equal(d[0].hints[0], 0x04);
+
+    struct ias_value v = { .type = IAS_INTEGER, .integer = 5 };
+    assert_true(irda_stack_ias_set(&NB.st, "OBEX:IrXfer", "IrDA:TinyTP:LsapSel", &v) >= 0);
+    assert_true(irda_stack_ias_set(&NB.st, "IrLPT", "IrDA:IrLMP:LsapSel", &v) >= 0);
+    assert_true(irda_stack_ias_set(&NB.st, "OBEXish", "IrDA:TinyTP:LsapSel", &v) >= 0);
+    assert_true(irda_stack_ias_set(&NB.st, "IrDA:IrCOMMx", "IrDA:TinyTP:LsapSel", &v) >= 0);
+    irda_hints_for_ias(&NB.st.ias_db, h);
+    assert_int_equal(h[0], IRDA_HINT1_COMPUTER | IRDA_HINT1_PRINTER);
+    assert_int_equal(h[1], IRDA_HINT2_OBEX);
+    irda_stack_set_hints(&NB.st, h[0], h[1]);
+
+    struct irda_pcap pc;
+    cap_len = 0;
+    assert_int_equal(irda_pcap_open(&pc, cap_write, NULL), 0);
+    irda_stack_set_capture(&NB.st, &pc, 0);
+    NA.disc_done = false;
+    assert_int_equal(irda_stack_discover(&NA.st, 6), 0);
+    run(2000);
+    assert_true(NA.disc_done);
+    assert_int_equal(irda_stack_devices(&NA.st, d, 4), 1);
+    assert_int_equal(d[0].nhints, 2);
+    assert_int_equal(d[0].hints[0], 0x8C);     /* computer, printer, extension */
+    assert_int_equal(d[0].hints[1], 0x20);     /* IrOBEX */
+    /* B's XID response: FF, XID (final), FI 01, B's address, A's, flags, slot,
+     * version 00, then the discovery info 8C 20 charset 00 "bravo" */
+    size_t o = 24;
+    int seen = 0;
+    while (o + 32 <= cap_len) {
+        uint32_t incl;
+        memcpy(&incl, cap_buf + o + 8, 4);
+        const uint8_t *f = cap_buf + o + 32;
+        size_t flen = incl - 16;
+        if (cap_buf[o + 17] == 0x04 && flen >= 14 && f[0] == 0xFE && (f[1] & 0xEF) == 0xAF) {
+            const uint8_t info[] = { 0x8C, 0x20, 0x00, 'b', 'r', 'a', 'v', 'o' };
+            assert_int_equal(flen, 14 + sizeof info);
+            assert_memory_equal(f + 14, info, sizeof info);
+            seen++;
+        }
+        o += 16 + incl;
+    }
+    assert_int_equal(seen, 1);
+    irda_stack_set_capture(&NB.st, NULL, 0);
+    free(cap_buf);
+    cap_buf = NULL;
+    cap_cap = 0;
+
+    assert_int_equal(irda_stack_ias_remove(&NB.st, "OBEX:IrXfer", NULL), 0);
+    assert_int_equal(irda_stack_ias_remove(&NB.st, "IrLPT", NULL), 0);
+    irda_hints_for_ias(&NB.st.ias_db, h);
+    assert_int_equal(h[0], IRDA_HINT1_COMPUTER);
+    assert_int_equal(h[1], 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -752,6 +823,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_small_writes_coalesce, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writes_fill_whole_pdus, setup, teardown),
         cmocka_unit_test_setup_teardown(test_peer_ignoring_credit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hints_follow_services, setup, teardown),
     };
     return cmocka_run_group_tests_name("stack", tests, NULL, NULL);
 }
