@@ -42,7 +42,7 @@ tests=()
 if [ $# -gt 0 ]; then
     for s in "$@"; do
         if [ "$s" = capture ]; then want_capture=1; continue; fi
-        case $s in sdk_*|irda_capture|stress_irda) tests+=("$here/$s.sh"); continue ;; esac   # shell suites
+        case $s in sdk_*|irda_capture|irda_hub|stress_irda) tests+=("$here/$s.sh"); continue ;; esac   # shell suites
         case $s in installer_crash) tests+=("$here/$s.sh"); continue ;; esac  # ws2inst killed at every step
         tests+=("$BUILD/tests/test_${s#test_}.exe")
     done
@@ -53,6 +53,8 @@ else
     for t in "$here"/sdk_*.sh; do [ -f "$t" ] && tests+=("$t"); done
     # the IrDA stack's own pcap judged by tshark (exit 77: no tshark, skipped)
     [ -f "$here/irda_capture.sh" ] && tests+=("$here/irda_capture.sh")
+    # the hub a first station leaves: detached, gone within its idle time
+    [ -f "$here/irda_hub.sh" ] && tests+=("$here/irda_hub.sh")
     # the short profile of make stress's IrDA part (four stations, faults)
     [ -f "$here/stress_irda.sh" ] && tests+=("$here/stress_irda.sh")
     # ws2inst killed at every step of an install, a --user remove and a

@@ -11,7 +11,13 @@
 #            killed, each while a sender moves data: the sender fails with
 #            a reset/timeout code within the link-disconnect time (or, for
 #            the hub restart, the transfer goes on), discovery recovers and
-#            a new connection works.
+#            a new connection works;
+#   hostile  a hostile client on the air for 8 s each: garbage (no byte of
+#            the load may be lost or wrong, the hub's queues stay bounded,
+#            an unread STATUS flood is cut off), then forged IrLAP frames
+#            (connections may be torn down, but no byte arrives wrong, no
+#            call hangs, no station dies, discovery and a new connection
+#            work afterwards).
 # stress.exe prints one line per figure and "irda: PASS" when all held.
 # Output in cmocka's format for run.sh; exit 0 pass, 1 fail, 77 skipped
 # (no AF_IRDA provider registered).

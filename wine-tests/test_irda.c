@@ -569,10 +569,11 @@ static int child_main(int argc, char **argv)
         /* idle: a station that answers discovery (the medium opens with the
          * first AF_IRDA socket; a bound one to be sure) */
         SOCKADDR_IRDA a;
+        const char *svc = strcmp(services, "-") ? services : "CeIdleSvc";
         SOCKET l = irda_socket();
         if (l == INVALID_SOCKET) { child_say("socket: %d", WSAGetLastError()); return 11; }
-        if (bind(l, (struct sockaddr *)&a, irda_addr(&a, NULL, "CeIdleSvc")))
-            child_say("bind CeIdleSvc: %d", WSAGetLastError());
+        if (bind(l, (struct sockaddr *)&a, irda_addr(&a, NULL, svc)))
+            child_say("bind %s: %d", svc, WSAGetLastError());
         listen(l, 1);
         child_say("idle station up");
     }
@@ -944,6 +945,67 @@ static void enumdevices_three_stations(void **state)
     wd_off();
     assert_close_ok(s);
     stop_child(&children[1]);
+}
+
+/* The hints of a device as listed (0 and the list entry's index when found). */
+static int hints_of(const DEVICELIST *dl, const char *nick, int *h1, int *h2)
+{
+    for (ULONG i = 0; i < dl->numDevice; i++) {
+        const IRDA_DEVICE_INFO *d = &dl->Device[i];
+        size_t n = strnlen(d->irdaDeviceName, sizeof(d->irdaDeviceName));
+        if (n == strlen(nick) && !memcmp(d->irdaDeviceName, nick, n)) {
+            *h1 = d->irdaDeviceHints1;
+            *h2 = d->irdaDeviceHints2;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Lists the devices until nick is there with hints want1/want2 (or 30 s). */
+static void expect_hints(SOCKET s, const char *nick, int want1, int want2)
+{
+    static char buf[sizeof(ULONG) + 8 * sizeof(IRDA_DEVICE_INFO)];
+    DEVICELIST *dl = (DEVICELIST *)buf;
+    int h1 = -1, h2 = -1;
+    double end = tu_now_ms() + 30000;
+    while (tu_now_ms() < end) {
+        int n = enum_devices(s, dl, sizeof(buf));
+        if (n < 0) fail_msg("ENUMDEVICES failed: %d", -n);
+        if (hints_of(dl, nick, &h1, &h2) && h1 == want1 && h2 == want2) break;
+    }
+    print_message("\"%s\": hints %02x %02x (want %02x %02x)\n", nick, h1 & 0xFF, h2 & 0xFF, want1, want2);
+    assert_int_equal(h1, want1);
+    assert_int_equal(h2, want2);
+}
+
+/*
+ * Stations advertise what they serve (issue 14): the child serving only
+ * CeTestSvc is a computer (04 00); a station bound to "OBEX:IrXfer" adds
+ * the IrOBEX bit in the second hint byte, with the extension bit in the
+ * first (84 20) -- what an OBEX client on Windows filters on -- and a
+ * station with CEWS2_IRDA_HINTS=0x1101 advertises exactly that (91 01:
+ * PnP and modem, extension, telephony) whatever it serves.
+ */
+static void hints_advertise_services(void **state)
+{
+    (void)state;
+    need_child();
+    wd_arm(150, "hint bits: the child, an OBEX station, a station with the Hints setting");
+    SOCKET s = irda_socket();
+    expect_hints(s, child_nick, 0x04, 0x00);
+    children[1] = start_child("idle", 2, "OBEX:IrXfer", 60000);
+    assert_non_null(children[1]);
+    expect_hints(s, idle_nick, 0x84, 0x20);
+    stop_child(&children[1]);
+    tu_set_env("CEWS2_IRDA_HINTS", "0x1101");
+    children[1] = start_child("idle", 2, "OBEX:IrXfer", 60000);
+    tu_set_env("CEWS2_IRDA_HINTS", NULL);
+    assert_non_null(children[1]);
+    expect_hints(s, idle_nick, 0x91, 0x01);
+    stop_child(&children[1]);
+    assert_close_ok(s);
+    wd_off();
 }
 
 /*
@@ -1719,6 +1781,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(linger_nonblocking_would_block),
         cmocka_unit_test(close_after_send_slow_reader),
         cmocka_unit_test(enumdevices_three_stations),
+        cmocka_unit_test(hints_advertise_services),
         cmocka_unit_test(connect_second_device_addrinuse),
         cmocka_unit_test(peer_out_of_range_resets),
     };

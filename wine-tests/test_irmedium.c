@@ -5,11 +5,15 @@
  * tests (which linger a few seconds) never interfere.
  *
  * The program is also its own child station: `test_irmedium.exe
- * --irmed-child PORT INDEX` (used by the start race test).
+ * --irmed-child PORT INDEX` (used by the start race test), and a station
+ * that starts the hub and leaves at once: `test_irmedium.exe --irmed-first
+ * PORT IDLE_S MS close|exit` (wine-tests/irda_hub.sh: the hub it started
+ * must not hold its output open or outlive its idle time).
  */
 #include "testutil.h"
 #include "serialcable.h"
 #include "medium.h"
+#include "airproto.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +73,11 @@ static void air_config(struct irmed_config *c, unsigned short port, uint32_t add
     c->device_address = addr;
     snprintf(c->nickname, sizeof(c->nickname), "st-%08lx", (unsigned long)addr);
     c->hub_idle_s = 3;
+    /* the medium is linked into this program, whose folder has no hub: the
+     * prefix's one, by full path (stations never search for it) */
+    UINT n = GetSystemDirectoryW(c->hub_path, MAX_PATH);
+    if (n && n + 11 < MAX_PATH)
+        wcscat(c->hub_path, L"\\irair.exe");
 }
 
 /* Stations still open when a test fails are closed by the teardown (they
@@ -1248,6 +1257,132 @@ static void serial_unplug_replug(void **state)
     tu_cable_done(&cable);
 }
 
+/* ---- air: hostile clients cannot grow the hub or give air-wide orders ------- */
+
+/* A raw TCP connection to the hub on port (through our own stack). */
+static SOCKET raw_hub(unsigned short port)
+{
+    struct sockaddr_in a;
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    if (s == INVALID_SOCKET) return s;
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(s, (struct sockaddr *)&a, sizeof(a))) {
+        closesocket(s);
+        return INVALID_SOCKET;
+    }
+    return s;
+}
+
+static unsigned long status_number(const char *text, const char *key)
+{
+    const char *p = strstr(text, key);
+    return p ? strtoul(p + strlen(key), NULL, 10) : (unsigned long)-1;
+}
+
+/*
+ * A control client that sends STATUS requests without end and never reads
+ * its replies: the hub drops it once its unread replies pass the per-client
+ * bound (4 MiB) instead of growing; the stations go on hearing each other.
+ * (Before: every reply was queued, 300,000 requests held ~60 MB.)
+ */
+static void air_control_flood_bounded(void **state)
+{
+    (void)state;
+    unsigned short port = test_port(11);
+    static struct station a, b;
+    struct irmed_config c;
+    char text[4096];
+    air_config(&c, port, 0xF1);
+    assert_int_equal(st_open(&a, &c), 0);
+    air_config(&c, port, 0xF2);
+    assert_int_equal(st_open(&b, &c), 0);
+    wait_ready_all(&a, 1);
+    wait_ready_all(&b, 1);
+
+    SOCKET f = raw_hub(port);
+    assert_true(f != INVALID_SOCKET);
+    static uint8_t req[4096 * 4];
+    for (int i = 0; i < 4096; i++)
+        air_header(req + 4 * i, AIR_STATUS, 0);
+    unsigned long requests = 0;
+    int dropped = 0;
+    double t0 = tu_now_ms();
+    DWORD to = 2000;
+    setsockopt(f, SOL_SOCKET, SO_SNDTIMEO, (const char *)&to, sizeof(to));
+    while (tu_now_ms() - t0 < 30000 && requests < 2000000) {
+        if (send(f, (const char *)req, sizeof(req), 0) != (int)sizeof(req)) {
+            dropped = 1;                        /* the hub closed it */
+            break;
+        }
+        requests += 4096;
+    }
+    assert_int_equal(irmed_air_status(NULL, port, text, sizeof(text)), 0);
+    unsigned long queued = status_number(text, "queued=");
+    print_message("%lu STATUS requests in %.0f ms, never read: flooder %s; hub queued now %lu bytes\n",
+                  requests, tu_now_ms() - t0, dropped ? "dropped by the hub" : "still connected", queued);
+    tu_log("status: %s", text);
+    assert_true(dropped);
+    assert_true(queued < (5u << 20));
+    closesocket(f);
+    /* the air still carries */
+    assert_int_equal(irmed_send(a.m, "still", 5), 0);
+    assert_true(st_wait_bytes(&b, 5, 10000));
+    st_close(&a);
+    st_close(&b);
+}
+
+/*
+ * A station may move only itself in or out of range: its QUIT, DOWN,
+ * STATUS and RANGE for another address are ignored (they are control
+ * clients' commands), so a station cannot stop the air for the others.
+ */
+static void air_station_orders_ignored(void **state)
+{
+    (void)state;
+    unsigned short port = test_port(12);
+    static struct station a, b;
+    struct irmed_config c;
+    char text[4096];
+    air_config(&c, port, 0xE1);
+    assert_int_equal(st_open(&a, &c), 0);
+    air_config(&c, port, 0xE2);
+    assert_int_equal(st_open(&b, &c), 0);
+    wait_ready_all(&a, 1);
+    wait_ready_all(&b, 1);
+
+    SOCKET h = raw_hub(port);
+    assert_true(h != INVALID_SOCKET);
+    uint8_t m[64];
+    air_header(m, AIR_HELLO, 9 + 4);
+    air_put32(m + 4, AIR_MAGIC);
+    air_put32(m + 8, 0xE666);
+    m[12] = 0;
+    memcpy(m + 13, "evil", 4);
+    assert_int_equal(tu_send_all(h, m, 4 + 13), 0);
+    air_header(m, AIR_RANGE, 5);                /* move station 0xE2 out */
+    air_put32(m + 4, 0xE2);
+    m[8] = 0;
+    assert_int_equal(tu_send_all(h, m, 9), 0);
+    air_header(m, AIR_DOWN, 4);
+    air_put32(m + 4, 20000);
+    assert_int_equal(tu_send_all(h, m, 8), 0);
+    air_header(m, AIR_QUIT, 0);
+    assert_int_equal(tu_send_all(h, m, 4), 0);
+    Sleep(500);
+    assert_int_equal(irmed_air_status(NULL, port, text, sizeof(text)), 0);
+    tu_log("status: %s", text);
+    assert_int_equal(status_number(text, "stations="), 3);
+    assert_non_null(strstr(text, "addr=0x000000e2 range=in"));
+    assert_int_equal(irmed_send(a.m, "alive", 5), 0);
+    assert_true(st_wait_bytes(&b, 5, 10000));
+    closesocket(h);
+    st_close(&a);
+    st_close(&b);
+}
+
 static int teardown(void **state)
 {
     (void)state;
@@ -1259,8 +1394,37 @@ static int teardown(void **state)
     return 0;
 }
 
+/* A first station that leaves MS ms after opening the medium (which starts
+ * the hub on a free port), with irmed_close ("close") or straight out of
+ * the process ("exit", as a program that never calls WSACleanup). */
+static int first_station_main(unsigned short port, unsigned idle_s, DWORD ms, int close_it)
+{
+    static struct station s;
+    struct irmed_config c;
+    air_config(&c, port, 0x7100u + (GetCurrentProcessId() & 0xFF));
+    c.hub_idle_s = idle_s;
+    if (tu_startup() != 0) return 10;
+    if (st_open(&s, &c) != 0) return 11;
+    DWORD up = irmed_wait_ready(s.m, ms);
+    struct irmed_stats st;
+    irmed_get_stats(s.m, &st);
+    printf("first station: port %u, %s after %lu ms, hub pid %lu, hubs started %lu\n", (unsigned)port,
+           up == 0 ? "up" : "not up", (unsigned long)ms, (unsigned long)st.hub_pid,
+           (unsigned long)st.hub_starts);
+    fflush(stdout);
+    if (!close_it)
+        ExitProcess(0);
+    st_close(&s);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 6 && !strcmp(argv[1], "--irmed-first")) {
+        setvbuf(stdout, NULL, _IONBF, 0);
+        return first_station_main((unsigned short)atoi(argv[2]), (unsigned)atoi(argv[3]),
+                                  (DWORD)atoi(argv[4]), !strcmp(argv[5], "close"));
+    }
     if (argc >= 4 && !strcmp(argv[1], "--irmed-child")) {
         setvbuf(stdout, NULL, _IONBF, 0);
         int rc = child_main((unsigned short)atoi(argv[2]), (unsigned)atoi(argv[3]));
@@ -1280,6 +1444,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_teardown(air_hub_loss, teardown),
         cmocka_unit_test_teardown(air_out_of_range, teardown),
         cmocka_unit_test_teardown(air_line_rate, teardown),
+        cmocka_unit_test_teardown(air_control_flood_bounded, teardown),
+        cmocka_unit_test_teardown(air_station_orders_ignored, teardown),
         cmocka_unit_test_teardown(serial_pty_pair, teardown),
         cmocka_unit_test_teardown(serial_unplug_replug, teardown),
     };

@@ -647,7 +647,15 @@ int irlmp_disconnect_request(struct irlmp_lsap *l, const uint8_t *ud, size_t len
 
 int irlmp_abort_request(struct irlmp_lsap *l, enum irlmp_reason reason)
 {
-    struct lsap_arg a = { .data = NULL, .len = 0, .reason = (uint8_t)reason };
+    return irlmp_disconnect_with(l, reason, NULL, 0);
+}
+
+int irlmp_disconnect_with(struct irlmp_lsap *l, enum irlmp_reason reason,
+                          const uint8_t *ud, size_t len)
+{
+    if (reason == 0 || reason > IRLMP_R_UNSPECIFIED)
+        return IRDA_ERR_RANGE;                  /* only wire reasons go to the peer */
+    struct lsap_arg a = { .data = ud, .len = len, .reason = (uint8_t)reason };
     return lsap_dispatch(l, L_EV_DISCONNECT_REQ, &a);
 }
 

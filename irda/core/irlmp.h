@@ -51,6 +51,8 @@ enum irlmp_reason {
     IRLMP_R_HALF_OPEN     = 0x09,
     IRLMP_R_ILLEGAL_SRC   = 0x0A,
     IRLMP_R_UNSPECIFIED   = 0xFF,
+    /* Not on the wire (above 0xFF): reported to this side's user only. */
+    IRLMP_R_LOCAL_VIOLATION = 0x100, /* this side ended the connection: the peer broke the protocol */
 };
 
 struct irlmp_pdu {
@@ -155,6 +157,9 @@ int irlmp_disconnect_request(struct irlmp_lsap *l, const uint8_t *ud, size_t len
 /* A disconnect with a reason other than "user request", so that the peer
  * can tell an abort (an application's hard close) from an orderly close. */
 int irlmp_abort_request(struct irlmp_lsap *l, enum irlmp_reason reason);
+/* The same with user data in the disconnect LM-PDU (a diagnostic for the peer). */
+int irlmp_disconnect_with(struct irlmp_lsap *l, enum irlmp_reason reason,
+                          const uint8_t *ud, size_t len);
 void irlmp_close(struct irlmp_lsap *l);
 int irlmp_data_request(struct irlmp_lsap *l, const uint8_t *data, size_t len);
 size_t irlmp_max_sdu(const struct irlmp_lsap *l);

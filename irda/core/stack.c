@@ -140,8 +140,12 @@ static void s_data(void *ctx, struct ttp *t, const uint8_t *d, size_t len)
     if (c->local_closed)
         return;                                 /* closed: discard (CE: queued data dropped) */
     size_t room = IRDA_STACK_RXBUF - c->rx_used;
-    if (len > room)
-        len = room;                 /* cannot happen while the peer respects credit */
+    if (len > room) {
+        /* credit is only given for room there is: a peer that sends more
+         * broke the protocol; cutting its data would corrupt the stream */
+        ttp_violation(t, TTP_V_RX_OVERFLOW);
+        return;
+    }
     for (size_t i = 0; i < len; i++)
         c->rx[(c->rx_head + c->rx_used + i) % IRDA_STACK_RXBUF] = d[i];
     c->rx_used += len;
@@ -270,11 +274,11 @@ int irda_stack_init(struct irda_stack *st, const struct irda_stack_config *cfg,
     lc.info.nick_len = (uint8_t)nl;
     memcpy(lc.info.nick, nick, nl);
     if (cfg->hints[0] || cfg->hints[1]) {
-        lc.info.hints[0] = cfg->hints[0];
-        lc.info.hints[1] = cfg->hints[1];
-        lc.info.nhints = (cfg->hints[0] & 0x80) ? 2 : 1;
+        lc.info.hints[0] = (uint8_t)(cfg->hints[0] & ~IRDA_HINT_EXTENSION);
+        lc.info.hints[1] = (uint8_t)(cfg->hints[1] & ~IRDA_HINT_EXTENSION);
+        lc.info.nhints = lc.info.hints[1] ? 2 : 1;
     } else {
-        lc.info.hints[0] = 0x04;            /* computer */
+        lc.info.hints[0] = IRDA_HINT1_COMPUTER;
         lc.info.nhints = 1;
     }
     struct irda_timer_ops to = { st, t_start, t_stop };
@@ -335,6 +339,14 @@ void irda_stack_set_capture(struct irda_stack *st, struct irda_pcap *pcap, uint6
 {
     st->pcap = pcap;
     st->pcap_epoch_us = epoch_us;
+}
+
+void irda_stack_set_hints(struct irda_stack *st, uint8_t hints1, uint8_t hints2)
+{
+    struct irda_device_info *info = &st->lap.cfg.info;
+    info->hints[0] = (uint8_t)(hints1 & ~IRDA_HINT_EXTENSION);
+    info->hints[1] = (uint8_t)(hints2 & ~IRDA_HINT_EXTENSION);
+    info->nhints = info->hints[1] ? 2 : 1;
 }
 
 int irda_stack_discover(struct irda_stack *st, unsigned nslots)

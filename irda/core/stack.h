@@ -26,6 +26,7 @@
 #include "ias.h"
 #include "tinytp.h"
 #include "pcap.h"
+#include "hints.h"
 
 #define IRDA_STACK_MAX_CONN   16
 #define IRDA_STACK_RXBUF      65536     /* per connection: credit for 4 windows of 7 x 2 KiB */
@@ -118,6 +119,10 @@ bool irda_stack_next_deadline(const struct irda_stack *st, uint64_t *deadline_ms
  * opened; records are stamped epoch_us + now_ms * 1000 (epoch_us: the wall
  * clock in microseconds at now_ms == 0, or 0 for times since the start). */
 void irda_stack_set_capture(struct irda_stack *st, struct irda_pcap *pcap, uint64_t epoch_us);
+
+/* The service hint bytes advertised in discovery from now on (hints.h;
+ * without the extension bits).  hints2 0: one byte only. */
+void irda_stack_set_hints(struct irda_stack *st, uint8_t hints1, uint8_t hints2);
 
 /* Discovery: IRDA_EV_DISCOVERY_DONE follows; IRDA_ERR_BUSY while one runs. */
 int irda_stack_discover(struct irda_stack *st, unsigned nslots);

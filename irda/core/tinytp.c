@@ -265,46 +265,60 @@ static void l_data_ind(void *ctx, struct irlmp_lsap *l, const uint8_t *d, size_t
 {
     struct ttp *t = ctx;
     (void)l;
-    if (len < 1 || (t->state != TTP_OPEN && t->state != TTP_CLOSING)) {
-        t->protocol_errors++;
+    if (t->state != TTP_OPEN && t->state != TTP_CLOSING) {
+        t->protocol_errors++;                   /* not ours to judge any more */
+        return;
+    }
+    if (len < 1) {
+        ttp_violation(t, TTP_V_EMPTY_PDU);
         return;
     }
     unsigned credit = d[0] & TTP_CREDIT_MASK;
+    if (credit > TTP_SEND_CREDIT_MAX - t->send_credit) {
+        ttp_violation(t, TTP_V_CREDIT_OVERFLOW);
+        return;
+    }
     t->send_credit += credit;
     bool more = (d[0] & TTP_M_BIT) != 0;
     if (len == 1 && !more) {
         pump_credit(t, credit);                 /* credit only */
         return;
     }
-    t->rx_pdus++;
-    if (t->remote_credit)
-        t->remote_credit--;
-    else
-        t->protocol_errors++;                   /* sent without credit: taken anyway */
+    /* a data PDU: it must have been paid for and fit what was negotiated,
+     * or the receive side's promise (nothing sent within credit is ever
+     * cut) cannot hold */
     size_t n = len - 1;
-    if (more && t->rx_max_sdu == 0)
-        t->rx_discard = true;                   /* segmentation we did not offer */
+    if (!t->remote_credit) {
+        ttp_violation(t, TTP_V_NO_CREDIT);
+        return;
+    }
+    if (n > rx_pdu_data(t)) {
+        ttp_violation(t, TTP_V_PDU_TOO_LONG);
+        return;
+    }
+    if (more && t->rx_max_sdu == 0) {
+        ttp_violation(t, TTP_V_UNOFFERED_SAR);
+        return;
+    }
     size_t limit = t->rx_max_sdu ? t->rx_max_sdu : ttp_max_pdu_data(t);
     if (limit > TTP_MAX_RX_SDU)
         limit = TTP_MAX_RX_SDU;
-    if (!t->rx_discard && t->rx_len + n > limit)
-        t->rx_discard = true;                   /* SDU larger than MaxSduSize */
-    if (!t->rx_discard) {
-        memcpy(t->rxbuf + t->rx_len, d + 1, n);
-        t->rx_len += n;
+    if (t->rx_len + n > limit) {
+        ttp_violation(t, TTP_V_SDU_TOO_LONG);
+        return;
     }
+    t->rx_pdus++;
+    t->remote_credit--;
+    memcpy(t->rxbuf + t->rx_len, d + 1, n);
+    t->rx_len += n;
     if (!more) {
-        bool discard = t->rx_discard;
-        if (discard)
-            t->protocol_errors++;
         size_t sdu = t->rx_len;
         t->rx_len = 0;                          /* delivered: no longer held here */
-        t->rx_discard = false;
-        if (!discard && t->ops.data_ind)
+        if (t->ops.data_ind)
             t->ops.data_ind(t->ops.ctx, t, t->rxbuf, sdu);
     }
     if (t->state == TTP_OPEN || t->state == TTP_CLOSING)
-        pump_credit(t, credit);
+        pump_credit(t, credit);                 /* (the layer above may have ended it) */
 }
 
 static void l_disconnect_ind(void *ctx, struct irlmp_lsap *l, enum irlmp_reason r,
@@ -338,7 +352,7 @@ static void ttp_reset(struct ttp *t, struct irlmp *lmp, const struct ttp_ops *op
     void *user = t->user;
     memset(t, 0, offsetof(struct ttp, txbuf));
     t->rx_len = 0;
-    t->rx_discard = false;
+    t->violation = TTP_V_NONE;
     t->rx_pdus = t->tx_pdus = t->credit_pdus = t->protocol_errors = 0;
     t->user = user;
     t->lmp = lmp;
@@ -491,6 +505,38 @@ int ttp_abort(struct ttp *t)
     if (l)
         irlmp_abort_request(l, IRLMP_R_UNSPECIFIED);
     return IRDA_OK;
+}
+
+const char *ttp_violation_text(enum ttp_violation v)
+{
+    switch (v) {
+    case TTP_V_NONE:            return "no violation";
+    case TTP_V_NO_CREDIT:       return "TinyTP violation: data PDU without credit";
+    case TTP_V_EMPTY_PDU:       return "TinyTP violation: PDU without header";
+    case TTP_V_PDU_TOO_LONG:    return "TinyTP violation: PDU beyond the data size";
+    case TTP_V_UNOFFERED_SAR:   return "TinyTP violation: segments without SAR";
+    case TTP_V_SDU_TOO_LONG:    return "TinyTP violation: SDU beyond MaxSduSize";
+    case TTP_V_CREDIT_OVERFLOW: return "TinyTP violation: credit beyond any buffer";
+    case TTP_V_RX_OVERFLOW:     return "TinyTP violation: data beyond the window";
+    }
+    return "TinyTP violation";
+}
+
+void ttp_violation(struct ttp *t, enum ttp_violation v)
+{
+    struct irlmp_lsap *l = t->lsap;
+    if (t->state == TTP_CLOSED || t->state == TTP_LISTEN)
+        return;
+    t->protocol_errors++;
+    t->violation = v;
+    t->lsap = NULL;
+    t->rx_len = 0;
+    if (l) {
+        /* the peer is told why, in words a capture shows */
+        const char *why = ttp_violation_text(v);
+        irlmp_disconnect_with(l, IRLMP_R_UNSPECIFIED, (const uint8_t *)why, strlen(why));
+    }
+    close_with(t, IRLMP_R_LOCAL_VIOLATION, NULL, 0);
 }
 
 void ttp_set_rx_window(struct ttp *t, unsigned credits)

@@ -11,6 +11,18 @@
  * Data TTP-PDU: byte 0 = M bit (0x80: more segments follow) | delta credit.
  * A PDU without user data (a credit-only PDU) consumes no credit.
  *
+ * Hostile or broken peers.  Each of these is a protocol violation that ends
+ * the connection at once (ttp_violation): a data PDU sent without credit, a
+ * PDU with no TinyTP header, a PDU longer than the negotiated IrLAP data
+ * size allows, segments (M bit) when no SAR was offered, an SDU beyond the
+ * offered MaxSduSize, and credit grants that would put more than
+ * TTP_SEND_CREDIT_MAX PDUs in our hands.  The peer gets an IrLMP disconnect
+ * with reason 0xFF ("unspecified") and a one-line diagnostic as user data;
+ * this side's user gets disconnect_ind with IRLMP_R_LOCAL_VIOLATION and
+ * ttp.violation says which rule was broken.  (TinyTP lets a receiver hand
+ * up a cut SDU with a "truncated" status; a byte stream cannot carry such
+ * a status, so here it is a violation, not silent loss.)
+ *
  * Lower interface: an IrLMP LSAP (struct irlmp_lsap_ops installed by
  * TinyTP). Upper interface: struct ttp_ops.
  */
@@ -26,6 +38,24 @@
 #define TTP_HDR_LEN        1
 #define TTP_TXBUF          16384        /* queued PDUs waiting for credit */
 #define TTP_MAX_RX_SDU     16384        /* largest SDU reassembled */
+/* Credit a peer may put in our hands.  A receiver grants one credit per PDU
+ * it has room for, and our own stacks grant at most 127; no receiver holds
+ * room for 1024 PDUs of a connection (2 MiB at 2 KiB frames), so a peer
+ * that grants more is counting wrong or attacking the counter. */
+#define TTP_SEND_CREDIT_MAX 1024
+
+enum ttp_violation {
+    TTP_V_NONE,
+    TTP_V_NO_CREDIT,          /* data PDU while the peer held no credit */
+    TTP_V_EMPTY_PDU,          /* LM data without the TinyTP header byte */
+    TTP_V_PDU_TOO_LONG,       /* more user data than the negotiated frame allows */
+    TTP_V_UNOFFERED_SAR,      /* M bit set although we offered no SAR (MaxSduSize 0) */
+    TTP_V_SDU_TOO_LONG,       /* reassembled SDU beyond the MaxSduSize we offered */
+    TTP_V_CREDIT_OVERFLOW,    /* grants beyond TTP_SEND_CREDIT_MAX */
+    TTP_V_RX_OVERFLOW,        /* the layer above had no room (reported by it) */
+};
+/* One line naming the rule (also the disconnect's user data). */
+const char *ttp_violation_text(enum ttp_violation v);
 
 struct ttp_params {
     uint8_t credit;                     /* initial credit */
@@ -76,9 +106,9 @@ struct ttp {
     bool tail_single;                   /* the last record is a whole SDU in one PDU */
     size_t tail_at;                     /* where that record starts */
     uint8_t txbuf[TTP_TXBUF];
+    enum ttp_violation violation;       /* what ended the connection, if the peer broke a rule */
     /* reassembly */
     size_t rx_len;
-    bool rx_discard;
     uint8_t rxbuf[TTP_MAX_RX_SDU];
     unsigned long rx_pdus, tx_pdus, credit_pdus, protocol_errors;
 };
@@ -103,6 +133,11 @@ int ttp_disconnect(struct ttp *t, bool graceful, const uint8_t *ud, size_t len);
 /* Drops what is queued and disconnects with reason "unspecified": the
  * peer sees a reset, not an end of stream (a hard close, SO_LINGER {1,0}). */
 int ttp_abort(struct ttp *t);
+/* Ends the connection for the peer's protocol violation v (see above);
+ * also for the layer above, from inside data_ind, when the peer sent more
+ * than it had room for (TTP_V_RX_OVERFLOW).  disconnect_ind follows at once
+ * with IRLMP_R_LOCAL_VIOLATION. */
+void ttp_violation(struct ttp *t, enum ttp_violation v);
 /* Number of PDUs the peer may have outstanding (credit policy of the layer above). */
 void ttp_set_rx_window(struct ttp *t, unsigned credits);
 /* Byte-based credit policy (replaces the window above): the layer above can

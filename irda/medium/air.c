@@ -50,75 +50,53 @@ static int send_all(irmed_t *m, SOCKET s, const uint8_t *p, size_t len)
     return 0;
 }
 
-/* ---- finding and starting the hub ------------------------------------------ */
+/* ---- starting the hub (hubstart.c) and seeing that it serves ------------------ */
 
-static int file_exists(const WCHAR *p)
-{
-    DWORD a = GetFileAttributesW(p);
-    return a != INVALID_FILE_ATTRIBUTES && !(a & FILE_ATTRIBUTE_DIRECTORY);
-}
-
-/* dir of path (with the trailing separator) + name */
-static int beside(const WCHAR *path, const WCHAR *name, WCHAR *out, size_t n)
-{
-    size_t len = wcslen(path);
-    while (len > 0 && path[len - 1] != L'\\' && path[len - 1] != L'/')
-        len--;
-    if (!len || len + wcslen(name) + 1 > n)
-        return 0;
-    memcpy(out, path, len * sizeof(WCHAR));
-    wcscpy(out + len, name);
-    return 1;
-}
-
-static int find_hub(irmed_t *m, WCHAR *out, size_t n)
-{
-    WCHAR mod[MAX_PATH];
-    HMODULE self = NULL;
-    if (m->cfg.hub_path[0]) {
-        wcsncpy(out, m->cfg.hub_path, n);
-        out[n - 1] = 0;
-        return file_exists(out);
-    }
-    /* next to the module holding this code (the provider DLL or the program) */
-    if (GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
-                           GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
-                           (LPCWSTR)(void *)find_hub, &self) &&
-        GetModuleFileNameW(self, mod, MAX_PATH) && beside(mod, L"irair.exe", out, n) &&
-        file_exists(out))
-        return 1;
-    if (GetModuleFileNameW(NULL, mod, MAX_PATH) && beside(mod, L"irair.exe", out, n) &&
-        file_exists(out))
-        return 1;
-    return SearchPathW(NULL, L"irair.exe", NULL, (DWORD)n, out, NULL) > 0;
-}
+#define HUB_SERVE_MS 10000       /* a hub we started that has not served by then never will */
 
 static void start_hub(irmed_t *m)
 {
-    WCHAR path[MAX_PATH], cmd[MAX_PATH + 400], dir[MAX_PATH];
-    if (!find_hub(m, path, MAX_PATH))
+    WCHAR path[MAX_PATH], cmd[MAX_PATH + 400];
+    DWORD pid = 0;
+    if (m->hub_process)
+        return;                 /* the last one is still coming up */
+    if (!hub_find(m, path, MAX_PATH))
         return;
     _snwprintf(cmd, sizeof(cmd) / sizeof(WCHAR), L"\"%ls\" --port %u --idle %lu %ls", path,
                (unsigned)m->cfg.air_port, (unsigned long)m->cfg.hub_idle_s, m->cfg.hub_args);
     cmd[sizeof(cmd) / sizeof(WCHAR) - 1] = 0;
-    if (!beside(path, L"", dir, MAX_PATH))
-        dir[0] = 0;
-    STARTUPINFOW si;
-    PROCESS_INFORMATION pi;
-    memset(&si, 0, sizeof(si));
-    si.cb = sizeof(si);
-    /* no inherited standard handles: the hub must not hold the station's
-     * pipes (a test harness reading them would wait for the hub) */
-    si.dwFlags = STARTF_USESTDHANDLES;
-    si.hStdInput = si.hStdOutput = si.hStdError = NULL;
-    if (CreateProcessW(path, cmd, NULL, NULL, FALSE,
-                       DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP | CREATE_NO_WINDOW,
-                       NULL, dir[0] ? dir : NULL, &si, &pi)) {
-        CloseHandle(pi.hThread);
-        CloseHandle(pi.hProcess);
+    HANDLE h = hub_launch(path, cmd, &pid);
+    if (!h)
+        return;
+    EnterCriticalSection(&m->lock);
+    m->hub_process = h;
+    m->hub_process_id = pid;
+    m->st.hub_starts++;
+    LeaveCriticalSection(&m->lock);
+}
+
+/* The hub we started answered (welcome) or ended: its handle is let go.
+ * One that is still there without serving after HUB_SERVE_MS (never came
+ * to listen) is ended: a station leaves no process behind that does not
+ * serve.  Receive thread only. */
+static void watch_hub(irmed_t *m, uint32_t serving_pid)
+{
+    HANDLE h = m->hub_process;
+    if (!h)
+        return;
+    int done = serving_pid && serving_pid == m->hub_process_id;
+    if (!done && WaitForSingleObject(h, 0) == WAIT_OBJECT_0)
+        done = 1;               /* it ended (a second hub exits with 3) */
+    if (!done && GetTickCount() - m->last_hub_start > HUB_SERVE_MS) {
+        TerminateProcess(h, AIR_EXIT_NEVER_SERVED);
+        done = 1;
+    }
+    if (done) {
         EnterCriticalSection(&m->lock);
-        m->st.hub_starts++;
+        m->hub_process = NULL;
+        m->hub_process_id = 0;
         LeaveCriticalSection(&m->lock);
+        CloseHandle(h);
     }
 }
 
@@ -243,6 +221,7 @@ static int session(irmed_t *m, SOCKET s, uint8_t *buf)
                 m->hub_seen_since_start = 1;    /* a refusal now means it died */
                 int now_range = m->in_range;
                 LeaveCriticalSection(&m->lock);
+                watch_hub(m, air_get32(p));
                 if (now_range != sent_range) {
                     EnterCriticalSection(&m->send_lock);
                     send_range(m, s, 0, now_range);
@@ -295,6 +274,7 @@ static DWORD WINAPI rx_main(void *arg)
             drop_socket(m, s);
             if (stopping(m))
                 break;
+            watch_hub(m, 0);
             /* nothing listens: start the hub (not too often; a second hub
              * started by another station in a race just fails to bind).
              * Other errors (WSANOTINITIALISED after the application's last
@@ -314,6 +294,12 @@ static DWORD WINAPI rx_main(void *arg)
         backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
     }
     free(buf);
+    if (m->hub_process) {
+        /* still coming up as we leave: it serves whoever comes next, or
+         * exits at its idle time (it was created whole: see hubstart.c) */
+        CloseHandle(m->hub_process);
+        m->hub_process = NULL;
+    }
     return 0;
 }
 

@@ -69,6 +69,7 @@ enum air_type {
 #define AIR_EXIT_USAGE     2
 #define AIR_EXIT_PORT_BUSY 3   /* another hub (or program) holds the port */
 #define AIR_EXIT_WINSOCK   4
+#define AIR_EXIT_NEVER_SERVED 5  /* ended by the station that started it: it never came to listen */
 
 static inline void air_put16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
 static inline void air_put32(uint8_t *p, uint32_t v)

@@ -29,7 +29,8 @@
 
 #define MAX_CLIENTS  (FD_SETSIZE - 1)
 #define INBUF        (2 * (AIR_HDR + AIR_MAX_PAYLOAD))
-#define OUT_MAX      (4u << 20)    /* bytes queued for one station before drops */
+#define OUT_MAX      (4u << 20)    /* bytes queued for one client before drops */
+#define CONTROL_IDLE_MS 10000      /* a control client says what it wants at once */
 
 struct client {
     SOCKET s;
@@ -42,6 +43,8 @@ struct client {
     uint8_t *out;
     size_t out_off, out_len, out_cap;
     uint64_t heard, sent, dropped;
+    unsigned long refused;  /* commands a station may not give, ignored */
+    DWORD last_rx;          /* GetTickCount() of its last bytes */
     int dead;
 };
 
@@ -74,6 +77,13 @@ static void logmsg(const char *fmt, ...)
     va_end(ap);
 }
 
+/*
+ * Every client's queue is bounded (OUT_MAX): DATA beyond it is dropped and
+ * counted (a station that does not read loses what it would hear, as on a
+ * real air), and a client whose own replies no longer fit -- it asks
+ * (STATUS...) and never reads -- is dropped: nothing a client sends can
+ * make the hub grow without bound.  Returns 1 when queued.
+ */
 static int queue_out(struct client *c, unsigned type, const uint8_t *p, size_t len)
 {
     size_t need = c->out_len - c->out_off + AIR_HDR + len;
@@ -82,8 +92,14 @@ static int queue_out(struct client *c, unsigned type, const uint8_t *p, size_t l
         c->out_len -= c->out_off;
         c->out_off = 0;
     }
-    if (type == AIR_DATA && need > OUT_MAX)
+    if (need > OUT_MAX) {
+        if (type != AIR_DATA && !c->dead) {
+            c->dead = 1;
+            logmsg("client %lu dropped: %lu bytes of replies unread", (unsigned long)c->id,
+                   (unsigned long)(c->out_len - c->out_off));
+        }
         return 0;
+    }
     if (c->out_len + AIR_HDR + len > c->out_cap) {
         size_t cap = c->out_cap ? c->out_cap : 65536;
         while (cap < c->out_len + AIR_HDR + len)
@@ -128,29 +144,50 @@ static void relay(struct client *from, const uint8_t *p, size_t len)
 
 static void status_text(char *buf, size_t cap, size_t *outlen)
 {
-    size_t n = 0;
+    size_t n = 0, queued = 0;
     int stations = 0;
-    for (int i = 0; i < nclients; i++)
+    for (int i = 0; i < nclients; i++) {
         stations += clients[i]->station && !clients[i]->dead;
-    n += (size_t)snprintf(buf + n, cap - n, "hub pid=%lu port=%u stations=%d\n",
-                          (unsigned long)GetCurrentProcessId(), (unsigned)port, stations);
+        queued += clients[i]->out_len - clients[i]->out_off;
+    }
+    n += (size_t)snprintf(buf + n, cap - n, "hub pid=%lu port=%u stations=%d clients=%d queued=%lu\n",
+                          (unsigned long)GetCurrentProcessId(), (unsigned)port, stations, nclients,
+                          (unsigned long)queued);
     for (int i = 0; i < nclients && n < cap; i++) {
         struct client *c = clients[i];
         if (!c->station || c->dead)
             continue;
         n += (size_t)snprintf(buf + n, cap - n,
-                              "id=%lu addr=0x%08lx range=%s rx=%llu tx=%llu drop=%llu nick=%s\n",
+                              "id=%lu addr=0x%08lx range=%s rx=%llu tx=%llu drop=%llu queued=%lu nick=%s\n",
                               (unsigned long)c->id, (unsigned long)c->addr,
                               c->in_range ? "in" : "out", (unsigned long long)c->heard,
-                              (unsigned long long)c->sent, (unsigned long long)c->dropped, c->nick);
+                              (unsigned long long)c->sent, (unsigned long long)c->dropped,
+                              (unsigned long)(c->out_len - c->out_off), c->nick);
     }
     *outlen = n < cap ? n : cap;
+}
+
+/* What a station (a connection that said HELLO) may ask: its own range.
+ * The air-wide commands (another station's range, STATUS, DOWN, QUIT) are
+ * for control clients (irair status/range/down/stop), never for a station,
+ * whose stack has no reason to send them. */
+static int station_may(const struct client *c, unsigned type, const uint8_t *p, size_t len)
+{
+    if (type == AIR_DATA || type == AIR_HELLO)
+        return 1;
+    if (type == AIR_RANGE && len >= 5)
+        return air_get32(p) == 0 || air_get32(p) == c->addr;
+    return 0;
 }
 
 /* Handles one message; returns 1 to quit the hub. */
 static int handle(struct client *c, unsigned type, const uint8_t *p, size_t len)
 {
     uint8_t r[8];
+    if (c->station && !station_may(c, type, p, len)) {
+        c->refused++;
+        return 0;
+    }
     switch (type) {
     case AIR_DATA:
         if (c->station && c->in_range && len)
@@ -250,6 +287,7 @@ static int read_client(struct client *c)
     }
     if (n == SOCKET_ERROR)
         return 0;
+    c->last_rx = GetTickCount();
     c->in_len += (size_t)n;
     size_t off = 0;
     int quit = 0;
@@ -389,6 +427,7 @@ static int run_hub(unsigned idle_s)
                 setsockopt(s, IPPROTO_TCP, TCP_NODELAY, (const char *)&one, sizeof(one));
                 c->s = s;
                 c->in_range = 1;
+                c->last_rx = GetTickCount();
                 clients[nclients++] = c;
             }
         }
@@ -400,6 +439,11 @@ static int run_hub(unsigned idle_s)
         for (int i = 0; i < nclients; i++)
             if (!clients[i]->dead && clients[i]->out_len > clients[i]->out_off)
                 flush_client(clients[i]);
+        /* a connection that is neither a station nor asking anything only
+         * holds one of the 63 places */
+        for (int i = 0; i < nclients; i++)
+            if (!clients[i]->station && GetTickCount() - clients[i]->last_rx > CONTROL_IDLE_MS)
+                clients[i]->dead = 1;
         remove_dead();
         if (quit) {
             /* give the RESULT a moment to leave */

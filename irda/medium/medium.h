@@ -5,8 +5,9 @@
  *   - the loopback "air" (default): every station on the machine connects
  *     by TCP to a hub, irair.exe, on 127.0.0.1:6417; the hub relays every
  *     chunk a station sends to every OTHER station.  The hub is started on
- *     demand (found next to the module that contains this code, else next
- *     to the program, else on the search path) and exits when idle.
+ *     demand, by full path only (the configured Hub, else next to the
+ *     module that contains this code; see hubstart.c), detached, and exits
+ *     when idle.
  *   - a serial port (COMn): a real SIR dongle, or under Wine a pty pair.
  *
  * The medium moves bytes only; it knows nothing of frames.  On the air,
@@ -121,7 +122,7 @@ struct irmed_config {
     uint32_t seed;                 /* loss RNG seed; 0: from pid and time */
     int      out_of_range;         /* start out of range */
     int      start_hub;            /* start irair.exe when nothing listens (1) */
-    WCHAR    hub_path[MAX_PATH];   /* L"": search (see top) */
+    WCHAR    hub_path[MAX_PATH];   /* full path; L"": beside this code (see top) */
     uint32_t hub_idle_s;           /* --idle for a hub we start (10) */
     WCHAR    hub_args[256];        /* extra arguments for a hub we start */
 

@@ -41,6 +41,8 @@ struct irmed {
     DWORD last_hub_start;
     int hub_started_once;
     int hub_seen_since_start;
+    HANDLE hub_process;             /* the hub this station started, until it serves */
+    DWORD hub_process_id;
     uint8_t *txmsg;                 /* the transmit thread's message buffer */
     uint8_t *directmsg;             /* a sender's own, under send_lock (unshaped air) */
     int tx_busy;                    /* the transmit thread holds a dequeued piece */
@@ -64,6 +66,12 @@ DWORD air_write_pieces(irmed_t *m, struct txq_item *const *pieces, size_t n);
 DWORD air_write_direct(irmed_t *m, const uint8_t *p, size_t len);
 DWORD air_set_range(irmed_t *m, int in_range);
 void  air_stop(irmed_t *m);                      /* wakes the receive thread */
+
+/* hubstart.c: irair.exe by full path (configured, else beside this code's
+ * module), 1 when found; and a detached start of it (the process handle, or
+ * NULL; cmd is modified). */
+int    hub_find(const irmed_t *m, WCHAR *out, size_t n);
+HANDLE hub_launch(const WCHAR *path, WCHAR *cmd, DWORD *pid);
 
 DWORD serial_start(irmed_t *m);
 DWORD serial_write(irmed_t *m, const uint8_t *p, size_t len);

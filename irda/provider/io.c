@@ -66,11 +66,32 @@ void io_complete(struct irsock *so, struct irop *op, DWORD error)
     free(op);
 }
 
-/* The end of a stream is a close by the peer, not a lost link (lock held). */
-static BOOL stream_ended_cleanly(struct irsock *so)
+/*
+ * How a connection's end reads to the application: 0 for the peer's close
+ * (user request), WSAECONNABORTED when this station ended it because the
+ * peer broke the protocol (data beyond credit, ...: the stack's local
+ * reason), WSAECONNRESET for anything else (the link lost, the peer's hard
+ * close or its verdict on us).
+ */
+int irda_end_error(int reason)
+{
+    if (reason == 0 || reason == IRLMP_R_USER)
+        return 0;
+    return reason == IRLMP_R_LOCAL_VIOLATION ? WSAECONNABORTED : WSAECONNRESET;
+}
+
+/* The error a connection ended with (lock held); 0 for a clean end. */
+static int stream_end_error(struct irsock *so)
 {
     const struct irda_conn *c = irda_stack_conn(&station.stack, so->conn);
-    return !c || c->reason == 0 || c->reason == IRLMP_R_USER;
+    return c ? irda_end_error(c->reason) : 0;
+}
+
+/* A call that found the connection gone: its end's error, never "clean". */
+static int broken_error(struct irsock *so)
+{
+    int e = so->conn ? stream_end_error(so) : 0;
+    return e ? e : WSAECONNRESET;
 }
 
 /* Scatters what the connection has into the buffers; the stack's result. */
@@ -139,14 +160,14 @@ static BOOL io_step(struct irsock *so, struct irop *op)
         if (rc == IRDA_ERR_AGAIN)
             return FALSE;
         op->done = rc > 0 ? (DWORD)rc : 0;
-        io_complete(so, op, rc > 0 || (rc == 0 && stream_ended_cleanly(so)) ? 0 : WSAECONNRESET);
+        io_complete(so, op, rc > 0 ? 0 : rc == 0 ? (DWORD)stream_end_error(so) : (DWORD)broken_error(so));
         return TRUE;
     }
     rc = send_from(so, op->bufs, op->count, op->done);
     if (rc == IRDA_ERR_AGAIN)
         return FALSE;
     if (rc < 0) {
-        io_complete(so, op, WSAECONNRESET);
+        io_complete(so, op, (DWORD)broken_error(so));
         return TRUE;
     }
     op->done += (DWORD)rc;
@@ -245,10 +266,8 @@ int WSPAPI irda_recv(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD got, LPDWORD 
             int rc;
             station_now();
             rc = so->conn ? recv_into(so, bufs, count, got) : IRDA_ERR_NOTFOUND;
-            if (rc == 0 && !stream_ended_cleanly(so)) {
-                *err = WSAECONNRESET;       /* the link went away, not the peer */
-                break;
-            }
+            if (rc == 0 && (*err = stream_end_error(so)) != 0)
+                break;                      /* the link went away, not the peer */
             if (rc >= 0) {
                 *got = (DWORD)rc;
                 result = 0;
@@ -256,7 +275,7 @@ int WSPAPI irda_recv(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD got, LPDWORD 
                 break;
             }
             if (rc != IRDA_ERR_AGAIN) {
-                *err = so->closing ? WSAEINTR : WSAECONNRESET;
+                *err = so->closing ? WSAEINTR : broken_error(so);
                 break;
             }
             if (so->nonblocking) {
@@ -307,7 +326,7 @@ int WSPAPI irda_send(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sent, DWORD f
                 break;
             }
             if (rc < 0 && rc != IRDA_ERR_AGAIN) {
-                *err = so->closing ? WSAEINTR : WSAECONNRESET;
+                *err = so->closing ? WSAEINTR : broken_error(so);
                 break;
             }
             if (so->nonblocking) {

@@ -69,6 +69,9 @@ void station_poke(void);            /* the worker looks at pending operations */
 BOOL station_wait(DWORD ms);
 uint64_t station_now(void);         /* sets the stack's time; lock held */
 int irda_error_to_wsa(int err);
+/* hints.c: advertise the hint bits of what is served now, or the Hints
+ * setting (lock held, or before the station is shared). */
+void station_hints_update(void);
 
 /* ---- airsock.c: the medium's TCP, from the host provider's SPI ------------ */
 /* NULL when the host provider cannot be loaded (a serial medium needs none). */
@@ -129,6 +132,8 @@ struct irop {
 };
 /* Moves data for every pending operation that can progress (lock held). */
 void io_pump(void);
+/* The Winsock error of a connection's end for the stack's reason (0: clean). */
+int irda_end_error(int reason);
 /* Completes one operation through its own mechanism and frees it. */
 void io_complete(struct irsock *so, struct irop *op, DWORD error);
 

@@ -77,6 +77,7 @@ static int bind_locked(struct irsock *so, const SOCKADDR_IRDA *a)
         }
         so->ias_registered = TRUE;
         memcpy(so->service, name, sizeof(name));
+        station_hints_update();         /* an OBEX server is found as one */
     } else {
         so->service[0] = 0;
     }

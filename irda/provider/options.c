@@ -114,6 +114,8 @@ static int ias_set(const char *value, int len)
     }
     station_lock();
     rc = irda_stack_ias_set(&station.stack, set->irdaClassName, set->irdaAttribName, &v);
+    if (rc >= 0)
+        station_hints_update();
     station_unlock();
     return rc >= 0 ? 0 : irda_error_to_wsa(rc);    /* success is the object's id */
 }

@@ -113,8 +113,10 @@ int WSPAPI irda_close_socket(SOCKET s, LPINT err)
     if (so->conn)
         irda_stack_close(&station.stack, so->conn, graceful);
     irsock_detach(so);
-    if (so->ias_registered)
+    if (so->ias_registered) {
         irda_stack_ias_remove(&station.stack, so->service, NULL);
+        station_hints_update();
+    }
     so->ias_registered = FALSE;
     so->state = IRS_CLOSED;
     so->refs--;                     /* the table's reference */

@@ -141,8 +141,7 @@ static void on_event(void *ctx, const struct irda_stack_event *ev)
     case IRDA_EV_DISCONNECTED:
         if (so) {
             so->network_events |= FD_CLOSE;
-            so->event_errors[FD_CLOSE_BIT] =
-                ev->reason == IRLMP_R_USER ? 0 : WSAECONNRESET;
+            so->event_errors[FD_CLOSE_BIT] = irda_end_error(ev->reason);
         }
         break;
     default:
@@ -266,6 +265,7 @@ int station_start(void)
         return WSAEPROVIDERFAILEDINIT;
     }
     capture_start();
+    station_hints_update();
     mcfg.device_address = cfg.saddr;
     /* a line-rate emulation or a serial port times each frame: no bursts there */
     station.coalesce = mcfg.kind == IRMED_AIR && !mcfg.rate;

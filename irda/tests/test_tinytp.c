@@ -3,6 +3,10 @@
  * (section 2.2.x: P bit, initial credit, parameter list PI 0x01), data
  * TTP-PDU header (M bit + delta credit), credit flow control and SAR between
  * two stations, and a graceful disconnect that delivers queued data first.
+ * A hostile peer (a bare IrLMP user speaking TinyTP by hand) breaks each
+ * rule in turn: the receiver ends the connection, the disconnect LM-PDU it
+ * sends is checked byte by byte (reason 0xFF, the rule as user data), and
+ * both users are told.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -58,7 +62,8 @@ static void test_connect_pdu(void **s)
 /* ---- two stations ---- */
 static struct pair P;
 static struct ttp TA, TL, TB;      /* A's connection, B's listener, B's accepted connection */
-struct sink { size_t sdus, bytes; bool ok, connected, closed; int reason; uint8_t next; size_t sdu_len; };
+struct sink { size_t sdus, bytes; bool ok, connected, closed; int reason; uint8_t next; size_t sdu_len;
+              bool budget; size_t space; /* budget: an application that never reads */ };
 static struct sink SA, SB;
 static uint32_t b_max_sdu;
 
@@ -88,6 +93,10 @@ static void t_data(void *ctx, struct ttp *t, const uint8_t *d, size_t len)
     s->next++;
     s->sdus++;
     s->bytes += len;
+    if (s->budget) {
+        s->space -= len < s->space ? len : s->space;
+        ttp_set_rx_space(t, s->space);
+    }
 }
 static void t_disc(void *ctx, struct ttp *t, enum irlmp_reason r, const uint8_t *ud, size_t len)
 {
@@ -234,6 +243,170 @@ static void test_graceful_disconnect_full_queue(void **s)
     assert_int_equal(TA.state, TTP_CLOSED);
 }
 
+/* ---- a hostile peer: a bare IrLMP LSAP on A that writes TinyTP PDUs itself ---- */
+struct raw { bool connected, closed; int reason; uint8_t slsap; size_t ud_len; uint8_t ud[64]; uint8_t peer_credit; };
+static struct raw RH;
+static struct irlmp_lsap *HL;
+
+static void h_connect_cnf(void *ctx, struct irlmp_lsap *l, const uint8_t *ud, size_t len)
+{
+    (void)l;
+    struct raw *r = ctx;
+    r->connected = true;
+    r->peer_credit = len ? ud[0] & 0x7F : 0;
+}
+static void h_data(void *ctx, struct irlmp_lsap *l, const uint8_t *d, size_t len)
+{
+    (void)ctx; (void)l; (void)d; (void)len;
+}
+static void h_disc(void *ctx, struct irlmp_lsap *l, enum irlmp_reason r, const uint8_t *ud, size_t len)
+{
+    (void)l;
+    struct raw *h = ctx;
+    h->closed = true;
+    h->reason = (int)r;
+    h->ud_len = len < sizeof h->ud ? len : sizeof h->ud;
+    memcpy(h->ud, ud, h->ud_len);
+}
+static const struct irlmp_lsap_ops ops_h = { &RH, NULL, h_connect_cnf, h_data, h_disc, NULL };
+
+/* The hostile LSAP connects to B's TinyTP listener with a hand-made connect
+ * PDU (initial credit 3, no parameters: it takes no segments). */
+static void hostile_connect(unsigned b_window)
+{
+    memset(&RH, 0, sizeof RH);
+    assert_int_equal(ttp_open(&TL, &P.st[1].lmp, 0x10, &ops_b, b_max_sdu, 2), 0);
+    assert_int_equal(ttp_listen(&TL), 0);
+    HL = irlmp_open(&P.st[0].lmp, IRLMP_LSAP_ANY, &ops_h);
+    assert_non_null(HL);
+    const uint8_t conn_pdu[] = { 0x03 };
+    assert_int_equal(irlmp_connect_request(HL, 0x22222222, 0x10, conn_pdu, 1), 0);
+    pair_run(&P, 500);
+    assert_true(RH.connected);
+    RH.slsap = HL->slsap;                      /* HL is freed with the connection */
+    assert_int_equal(RH.peer_credit, 2);       /* B's initial credit */
+    if (b_window)
+        ttp_set_rx_window(&TB, b_window);
+    pair_run(&P, 300);
+}
+
+static void hostile_send(const uint8_t *pdu, size_t len)
+{
+    assert_int_equal(irlmp_data_request(HL, pdu, len), 0);
+    pair_run(&P, 300);
+}
+
+/* B ended the connection for rule v: its user was told (local reason),
+ * the hostile peer got reason 0xFF with the rule as user data, and the last
+ * LM-PDU B put on the air is that disconnect, byte for byte. */
+static void expect_violation(enum ttp_violation v)
+{
+    const char *why = ttp_violation_text(v);
+    assert_true(SB.closed);
+    assert_int_equal(SB.reason, IRLMP_R_LOCAL_VIOLATION);
+    assert_int_equal(TB.violation, v);
+    assert_int_equal(TB.state, TTP_CLOSED);
+    assert_true(RH.closed);
+    assert_int_equal(RH.reason, IRLMP_R_UNSPECIFIED);
+    assert_int_equal(RH.ud_len, strlen(why));
+    assert_memory_equal(RH.ud, why, strlen(why));
+    int last = -1;
+    for (unsigned i = 0; i < P.npdu; i++)
+        if (P.pdu_from[i] == 1)
+            last = (int)i;
+    assert_true(last >= 0);
+    uint8_t want[80] = { (uint8_t)(0x80 | RH.slsap), 0x10, 0x02, 0xFF };
+    memcpy(want + 4, why, strlen(why));
+    assert_int_equal(P.pdu_len[last], 4 + strlen(why));
+    assert_memory_equal(P.pdu[last], want, 4 + strlen(why));
+}
+
+/* Data beyond the credit B gave: the PDUs within credit arrive whole, the
+ * next one ends the connection (it used to be taken anyway, and the stack
+ * above cut what did not fit). */
+static void test_hostile_no_credit(void **s)
+{
+    (void)s;
+    hostile_connect(0);
+    SB.budget = true;                          /* room for two PDUs, never read */
+    SB.space = 2 * 253;
+    ttp_set_rx_space(&TB, SB.space);
+    SB.sdu_len = 253;
+    uint8_t pdu[254] = { 0x00 };
+    for (int k = 0; k < 2; k++) {
+        for (int i = 0; i < 253; i++) pdu[1 + i] = (uint8_t)(k + i);
+        hostile_send(pdu, sizeof pdu);
+    }
+    assert_int_equal(SB.sdus, 2);
+    assert_true(SB.ok);
+    assert_false(SB.closed);
+    assert_int_equal(TB.remote_credit, 0);
+    hostile_send(pdu, sizeof pdu);             /* the third: no credit left */
+    assert_int_equal(SB.sdus, 2);              /* not delivered, not cut */
+    expect_violation(TTP_V_NO_CREDIT);
+}
+
+static void test_hostile_credit_overflow(void **s)
+{
+    (void)s;
+    hostile_connect(0);
+    const uint8_t grant[] = { 0x7F };          /* credit only, 127 each */
+    /* 3 (initial) + 8 x 127 = 1019: within TTP_SEND_CREDIT_MAX */
+    for (int k = 0; k < 8; k++)
+        hostile_send(grant, 1);
+    assert_false(SB.closed);
+    assert_int_equal(TB.send_credit, 3 + 8 * 127);
+    hostile_send(grant, 1);
+    expect_violation(TTP_V_CREDIT_OVERFLOW);
+}
+
+static void test_hostile_empty_pdu(void **s)
+{
+    (void)s;
+    hostile_connect(0);
+    hostile_send(NULL, 0);
+    expect_violation(TTP_V_EMPTY_PDU);
+}
+
+static void test_hostile_unoffered_sar(void **s)
+{
+    (void)s;
+    b_max_sdu = 0;                             /* B offers no SAR */
+    hostile_connect(0);
+    const uint8_t seg[] = { 0x80, 'x' };       /* M bit: more segments follow */
+    hostile_send(seg, sizeof seg);
+    expect_violation(TTP_V_UNOFFERED_SAR);
+}
+
+static void test_hostile_sdu_too_long(void **s)
+{
+    (void)s;
+    b_max_sdu = 1000;
+    hostile_connect(8);
+    uint8_t seg[254] = { 0x80 };               /* 253 bytes a segment (B's frames) */
+    for (int k = 0; k < 3; k++)
+        hostile_send(seg, sizeof seg);         /* 759 of 1000 */
+    assert_false(SB.closed);
+    hostile_send(seg, sizeof seg);             /* 1012 */
+    expect_violation(TTP_V_SDU_TOO_LONG);
+    assert_int_equal(SB.sdus, 0);
+}
+
+/* A PDU longer than B's negotiated data size cannot leave A's IrLAP, which
+ * keeps to it; it is handed to B's TinyTP as IrLMP would deliver it from a
+ * peer that ignores the negotiation. */
+static void test_hostile_pdu_too_long(void **s)
+{
+    (void)s;
+    hostile_connect(0);
+    uint8_t big[300] = { 0x00 };
+    struct irlmp_lsap *l = TB.lsap;
+    l->ops.data_ind(l->ops.ctx, l, big, sizeof big);
+    pair_run(&P, 300);
+    expect_violation(TTP_V_PDU_TOO_LONG);
+    assert_int_equal(SB.sdus, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -242,6 +415,12 @@ int main(void)
         cmocka_unit_test_setup(test_no_sar, setup),
         cmocka_unit_test_setup(test_graceful_disconnect, setup),
         cmocka_unit_test_setup(test_graceful_disconnect_full_queue, setup),
+        cmocka_unit_test_setup(test_hostile_no_credit, setup),
+        cmocka_unit_test_setup(test_hostile_credit_overflow, setup),
+        cmocka_unit_test_setup(test_hostile_empty_pdu, setup),
+        cmocka_unit_test_setup(test_hostile_unoffered_sar, setup),
+        cmocka_unit_test_setup(test_hostile_sdu_too_long, setup),
+        cmocka_unit_test_setup(test_hostile_pdu_too_long, setup),
     };
     return cmocka_run_group_tests_name("tinytp", tests, NULL, NULL);
 }

@@ -17,7 +17,9 @@
 #              processes), 6 connections at a time over each link, two links
 #              at once (0->1 while 2->3, then 0->2, 0->3); then a station
 #              moved out of range, the air down for 20 s and the hub killed,
-#              each mid-transfer
+#              each mid-transfer; then a hostile client on the air (garbage,
+#              STATUS floods, orders from a station, then forged IrLAP
+#              frames) for 30 s each while 0->1 carries checked data
 #   fuzz       every libFuzzer target (irda/fuzz, ws2/fuzz) for FUZZ_RUNS
 #              executions (default 10,000,000) on a copy of its corpus
 # --quick shrinks every size (a check of the runner itself).
