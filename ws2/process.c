@@ -77,19 +77,32 @@ static void process_release_everything(void)
 int impl_WSAStartup(WORD version, LPWSADATA data)
 {
     BYTE major = LOBYTE(version), minor = HIBYTE(version);
+    WORD granted;
 
-    /* Winsock 1.0 and below are not offered; 2.2 is the highest. */
-    if (major < 1 || (major == 1 && minor < 1))
-        return WSAVERNOTSUPPORTED;
+    /* a version it cannot offer is said first, even with nowhere to write */
     if (!data)
-        return WSAEFAULT;
-    memset(data, 0, sizeof(*data));
+        return major == 0 ? WSAVERNOTSUPPORTED : WSAEFAULT;
+    /* The version granted, as Windows grants it: 1.0 and 1.1 (a higher 1.x is
+     * 1.1), 2.0 to 2.2 (higher is 2.2); an unknown major is offered 2.2 in
+     * wVersion, and major 0 is refused with the WSADATA filled all the same. */
+    if (major == 1)
+        granted = MAKEWORD(1, minor > 1 ? 1 : minor);
+    else if (major == 2)
+        granted = MAKEWORD(2, minor > 2 ? 2 : minor);
+    else
+        granted = MAKEWORD(2, 2);
+    /* lpVendorInfo is the application's to keep: Winsock 2 leaves it alone */
+    data->wVersion = granted;
     data->wHighVersion = MAKEWORD(2, 2);
-    data->wVersion = (major > 2 || (major == 2 && minor > 2)) ? MAKEWORD(2, 2) : version;
-    strcpy(data->szDescription, "ce-winsock ws2.dll (Windows CE 5.0 Winsock 2)");
+    memset(data->szDescription, 0, sizeof(data->szDescription));
+    memset(data->szSystemStatus, 0, sizeof(data->szSystemStatus));
+    strcpy(data->szDescription, "WinSock 2.0");
     strcpy(data->szSystemStatus, "Running");
-    data->iMaxSockets = 0;      /* Winsock 2: no fixed limit */
-    data->iMaxUdpDg = 0;
+    /* Winsock 1 applications read these limits; Winsock 2 has none */
+    data->iMaxSockets = major == 1 ? 32767 : 0;
+    data->iMaxUdpDg = major == 1 ? 65467 : 0;
+    if (major == 0)
+        return WSAVERNOTSUPPORTED;
 
     process_lock();
     if (startup_count++ == 0 && !process_catalog()) {
@@ -114,6 +127,7 @@ int impl_WSACleanup(void)
     process_unlock();
     if (last)
         process_release_everything();
+    SetLastError(0);   /* as on Windows: a success clears the last error */
     return 0;
 }
 
