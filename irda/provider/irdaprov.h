@@ -44,6 +44,7 @@ struct station {
     volatile LONG stopping;
     BOOL discovering;                   /* an IRLMP_ENUMDEVICES is running */
     unsigned discovery_gen;             /* bumped when a discovery ends */
+    ULONGLONG discovery_end;            /* GetTickCount64 then, for IRLMP_LAZY_DISCOVERY */
     BOOL ias_busy;                      /* the stack runs one IAS query at a time */
     BOOL ias_done;
     int ias_status;
@@ -98,7 +99,6 @@ struct irsock {
     BOOL connect_pending;               /* a non-blocking connect's thread runs */
     BOOL closing;
     unsigned cancel_gen;                /* bumped by SIO_CEWS_CANCEL */
-    BOOL exclusive_mode, irlpt_mode, ninewire_mode, sharp_mode;
     struct linger linger;
     int so_error;                       /* last connection error, for SO_ERROR */
     WSAEVENT select_event;

@@ -117,6 +117,7 @@ static void on_event(void *ctx, const struct irda_stack_event *ev)
     case IRDA_EV_DISCOVERY_DONE:
         station.discovering = FALSE;
         station.discovery_gen++;
+        station.discovery_end = GetTickCount64();
         break;
     case IRDA_EV_IAS_DONE:
         station.ias_done = TRUE;
