@@ -6,6 +6,8 @@
  * uses IrDA never joins the air.
  */
 #include "irdaprov.h"
+#define SPI_UNSUPPORTED_DEFINE
+#include "../../provider/spi_calls.h"
 
 WSPUPCALLTABLE upcalls;
 static LONG starts;
@@ -77,64 +79,6 @@ static SOCKET WSPAPI irda_socket(int af, int type, int protocol, LPWSAPROTOCOL_I
     return *err ? INVALID_SOCKET : handle;
 }
 
-/* What IrDA sockets do not have. */
-static int WSPAPI not_supported(LPINT err)
-{
-    *err = WSAEOPNOTSUPP;
-    return SOCKET_ERROR;
-}
-
-static int WSPAPI irda_async_select(SOCKET s, HWND hwnd, unsigned int msg, __LONG32 events,
-                                    LPINT err)
-{
-    (void)s; (void)hwnd; (void)msg; (void)events;
-    return not_supported(err);      /* CE has no WSAAsyncSelect */
-}
-
-static int WSPAPI irda_disconnect_data(SOCKET s, LPWSABUF data, LPINT err)
-{
-    (void)s; (void)data;
-    return not_supported(err);
-}
-
-static int WSPAPI irda_duplicate(SOCKET s, DWORD pid, LPWSAPROTOCOL_INFOW info, LPINT err)
-{
-    (void)s; (void)pid; (void)info;
-    return not_supported(err);
-}
-
-static BOOL WSPAPI irda_qos(SOCKET s, LPWSABUF name, LPQOS qos, LPINT err)
-{
-    (void)s; (void)name; (void)qos;
-    not_supported(err);
-    return FALSE;
-}
-
-static SOCKET WSPAPI irda_join_leaf(SOCKET s, const struct sockaddr *name, int len,
-                                    LPWSABUF caller, LPWSABUF callee, LPQOS sqos,
-                                    LPQOS gqos, DWORD flags, LPINT err)
-{
-    (void)s; (void)name; (void)len; (void)caller; (void)callee; (void)sqos; (void)gqos;
-    (void)flags;
-    not_supported(err);
-    return INVALID_SOCKET;
-}
-
-static INT WSPAPI irda_address_to_string(LPSOCKADDR address, DWORD length,
-                                         LPWSAPROTOCOL_INFOW info, LPWSTR text,
-                                         LPDWORD text_length, LPINT err)
-{
-    (void)address; (void)length; (void)info; (void)text; (void)text_length;
-    return not_supported(err);
-}
-
-static INT WSPAPI irda_string_to_address(LPWSTR text, INT af, LPWSAPROTOCOL_INFOW info,
-                                         LPSOCKADDR address, LPINT length, LPINT err)
-{
-    (void)text; (void)af; (void)info; (void)address; (void)length;
-    return not_supported(err);
-}
-
 static int WSPAPI irda_recv_from(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD got,
                                  LPDWORD flags, struct sockaddr *from, LPINT fromlen,
                                  LPWSAOVERLAPPED ov,
@@ -155,36 +99,34 @@ static int WSPAPI irda_send_to(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sen
     return irda_send(s, bufs, count, sent, flags, ov, routine, thread, err);
 }
 
+/*
+ * WHY: IrDA sockets have no asynchronous-select messages (CE has no
+ * WSAAsyncSelect), no disconnect data, no duplication, QOS or multipoint
+ * leaves, and no address strings: those stay as spi_unsupported_table
+ * leaves them, WSAEOPNOTSUPP.
+ */
 void table_fill(WSPPROC_TABLE *t)
 {
+    spi_unsupported_table(t);
     t->lpWSPAccept = irda_accept;
-    t->lpWSPAddressToString = irda_address_to_string;
-    t->lpWSPAsyncSelect = irda_async_select;
     t->lpWSPBind = irda_bind;
-    t->lpWSPCancelBlockingCall = not_supported;
     t->lpWSPCleanup = irda_cleanup;
     t->lpWSPCloseSocket = irda_close_socket;
     t->lpWSPConnect = irda_connect;
-    t->lpWSPDuplicateSocket = irda_duplicate;
     t->lpWSPEnumNetworkEvents = irda_enum_network_events;
     t->lpWSPEventSelect = irda_event_select;
     t->lpWSPGetOverlappedResult = irda_get_overlapped_result;
     t->lpWSPGetPeerName = irda_get_peer_name;
     t->lpWSPGetSockName = irda_get_sock_name;
     t->lpWSPGetSockOpt = irda_get_sock_opt;
-    t->lpWSPGetQOSByName = irda_qos;
     t->lpWSPIoctl = irda_ioctl;
-    t->lpWSPJoinLeaf = irda_join_leaf;
     t->lpWSPListen = irda_listen;
     t->lpWSPRecv = irda_recv;
-    t->lpWSPRecvDisconnect = irda_disconnect_data;
     t->lpWSPRecvFrom = irda_recv_from;
     t->lpWSPSelect = irda_select;
     t->lpWSPSend = irda_send;
-    t->lpWSPSendDisconnect = irda_disconnect_data;
     t->lpWSPSendTo = irda_send_to;
     t->lpWSPSetSockOpt = irda_set_sock_opt;
     t->lpWSPShutdown = irda_shutdown;
     t->lpWSPSocket = irda_socket;
-    t->lpWSPStringToAddress = irda_string_to_address;
 }

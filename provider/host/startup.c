@@ -3,6 +3,7 @@
  * ws2.dll, the host Winsock session under it, and the procedure table.
  */
 #include "hostprov.h"
+#include "../spi_calls.h"
 
 #include <string.h>
 
@@ -17,43 +18,6 @@ static SRWLOCK starts_lock = SRWLOCK_INIT;
 
 static const WCHAR description[] =
     L"ce-winsock host base provider: TCP and UDP over the host's ws2_32";
-
-_Static_assert(sizeof(WSPPROC_TABLE) == 30 * sizeof(void *),
-               "WSPPROC_TABLE has 30 members, all of which we fill");
-
-static void fill_proc_table(WSPPROC_TABLE *procs)
-{
-    procs->lpWSPAccept = WSPAccept;
-    procs->lpWSPAddressToString = WSPAddressToString;
-    procs->lpWSPAsyncSelect = WSPAsyncSelect;
-    procs->lpWSPBind = WSPBind;
-    procs->lpWSPCancelBlockingCall = WSPCancelBlockingCall;
-    procs->lpWSPCleanup = WSPCleanup;
-    procs->lpWSPCloseSocket = WSPCloseSocket;
-    procs->lpWSPConnect = WSPConnect;
-    procs->lpWSPDuplicateSocket = WSPDuplicateSocket;
-    procs->lpWSPEnumNetworkEvents = WSPEnumNetworkEvents;
-    procs->lpWSPEventSelect = WSPEventSelect;
-    procs->lpWSPGetOverlappedResult = WSPGetOverlappedResult;
-    procs->lpWSPGetPeerName = WSPGetPeerName;
-    procs->lpWSPGetSockName = WSPGetSockName;
-    procs->lpWSPGetSockOpt = WSPGetSockOpt;
-    procs->lpWSPGetQOSByName = WSPGetQOSByName;
-    procs->lpWSPIoctl = WSPIoctl;
-    procs->lpWSPJoinLeaf = WSPJoinLeaf;
-    procs->lpWSPListen = WSPListen;
-    procs->lpWSPRecv = WSPRecv;
-    procs->lpWSPRecvDisconnect = WSPRecvDisconnect;
-    procs->lpWSPRecvFrom = WSPRecvFrom;
-    procs->lpWSPSelect = WSPSelect;
-    procs->lpWSPSend = WSPSend;
-    procs->lpWSPSendDisconnect = WSPSendDisconnect;
-    procs->lpWSPSendTo = WSPSendTo;
-    procs->lpWSPSetSockOpt = WSPSetSockOpt;
-    procs->lpWSPShutdown = WSPShutdown;
-    procs->lpWSPSocket = WSPSocket;
-    procs->lpWSPStringToAddress = WSPStringToAddress;
-}
 
 /*
  * WHY: ws2.dll calls this once per catalog entry before routing any call of
@@ -93,7 +57,8 @@ int WSPAPI WSPStartup(WORD version, LPWSPDATA data, LPWSAPROTOCOL_INFOW entry,
         catalog_remember(entry);
     ReleaseSRWLockExclusive(&starts_lock);
 
-    fill_proc_table(procs);
+    /* every procedure of ours is WSP<Name>: the list names them all */
+    SPI_FILL_TABLE(procs);
     return NO_ERROR;
 }
 

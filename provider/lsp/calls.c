@@ -11,91 +11,46 @@
  * (interrupted_if_closing in celsp.h).
  */
 #include "celsp.h"
+#define SPI_UNSUPPORTED_DEFINE
+#include "../spi_calls.h"
 
-/* Calls that only need the socket to be ours and open. */
-#define PASS_DOWN(name, member, params, args)                                  \
-    static int WSPAPI name params                                              \
+/*
+ * The forwards, one per call on an existing socket (spi_calls.h): the
+ * socket must be ours and open, and its context is held for the whole
+ * call.  A call that may block or pend and fails because closesocket
+ * cancelled it means WSAEINTR; a pending overlapped one is left to
+ * complete.  Calls celsp does more for replace their forward in
+ * calls_fill_table.
+ */
+#define FORWARD_BODY_ON_SOCKET(name, args)                                     \
+    value = so->lower->procs.lpWSP##name args;
+#define FORWARD_BODY_MAY_BLOCK(name, args)                                     \
+    note_io(so);                                                               \
+    value = interrupted_if_closing(so, so->lower->procs.lpWSP##name args, err);
+#define FORWARD_ON_SOCKET(result, name, kind, params, args)                    \
+    static result WSPAPI forward_##name params __attribute__((unused));        \
+    static result WSPAPI forward_##name params                                 \
     {                                                                          \
         struct lsp_socket *so = socket_context_lookup(s, err);                 \
-        int result;                                                            \
+        result value;                                                          \
         if (!so)                                                               \
-            return SOCKET_ERROR;                                               \
-        result = so->lower->procs.member args;                                 \
+            return SPI_FAILED_##result;                                        \
+        FORWARD_BODY_##kind(name, args)                                        \
         socket_context_dereference(so);                                        \
-        return result;                                                         \
+        return value;                                                          \
     }
+#define FORWARD_MAY_BLOCK FORWARD_ON_SOCKET
+#define FORWARD_NEW_SOCKET(result, name, kind, params, args)
+#define FORWARD_NO_SOCKET(result, name, kind, params, args)
+#define FORWARD(result, name, kind, params, args, trace)                       \
+    FORWARD_##kind(result, name, kind, params, args)
+SPI_CALLS(FORWARD)
 
-/* Calls that may block or pend: a blocking one interrupted by closesocket
- * means WSAEINTR; a pending overlapped one is left to complete. */
-#define PASS_DOWN_BLOCKING(name, member, params, args)                         \
-    static int WSPAPI name params                                              \
-    {                                                                          \
-        struct lsp_socket *so = socket_context_lookup(s, err);                 \
-        int result;                                                            \
-        if (!so)                                                               \
-            return SOCKET_ERROR;                                               \
-        note_io(so);                                                           \
-        result = interrupted_if_closing(so, so->lower->procs.member args, err);\
-        socket_context_dereference(so);                                        \
-        return result;                                                         \
-    }
-
-/* The same for the two calls that answer BOOL. */
-#define PASS_DOWN_RESULT(name, member, params, args)                           \
-    static BOOL WSPAPI name params                                             \
-    {                                                                          \
-        struct lsp_socket *so = socket_context_lookup(s, err);                 \
-        BOOL ok;                                                               \
-        if (!so)                                                               \
-            return FALSE;                                                      \
-        ok = so->lower->procs.member args;                                     \
-        socket_context_dereference(so);                                        \
-        return ok;                                                             \
-    }
-
-PASS_DOWN(lsp_bind, lpWSPBind,
-          (SOCKET s, const struct sockaddr *name, int len, LPINT err), (s, name, len, err))
-PASS_DOWN(lsp_listen, lpWSPListen, (SOCKET s, int backlog, LPINT err), (s, backlog, err))
-PASS_DOWN(lsp_shutdown, lpWSPShutdown, (SOCKET s, int how, LPINT err), (s, how, err))
-PASS_DOWN(lsp_get_peer_name, lpWSPGetPeerName,
-          (SOCKET s, struct sockaddr *name, LPINT len, LPINT err), (s, name, len, err))
-PASS_DOWN(lsp_get_sock_name, lpWSPGetSockName,
-          (SOCKET s, struct sockaddr *name, LPINT len, LPINT err), (s, name, len, err))
-PASS_DOWN(lsp_enum_network_events, lpWSPEnumNetworkEvents,
-          (SOCKET s, WSAEVENT event, LPWSANETWORKEVENTS events, LPINT err),
-          (s, event, events, err))
-PASS_DOWN(lsp_recv_disconnect, lpWSPRecvDisconnect, (SOCKET s, LPWSABUF data, LPINT err),
-          (s, data, err))
-PASS_DOWN(lsp_send_disconnect, lpWSPSendDisconnect, (SOCKET s, LPWSABUF data, LPINT err),
-          (s, data, err))
-PASS_DOWN_BLOCKING(lsp_connect, lpWSPConnect,
-          (SOCKET s, const struct sockaddr *name, int len, LPWSABUF caller, LPWSABUF callee,
-           LPQOS sqos, LPQOS gqos, LPINT err),
-          (s, name, len, caller, callee, sqos, gqos, err))
-PASS_DOWN_BLOCKING(lsp_recv, lpWSPRecv,
-          (SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD got, LPDWORD flags, LPWSAOVERLAPPED ov,
-           LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread, LPINT err),
-          (s, bufs, count, got, flags, ov, routine, thread, err))
-PASS_DOWN_BLOCKING(lsp_recv_from, lpWSPRecvFrom,
-          (SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD got, LPDWORD flags,
-           struct sockaddr *from, LPINT fromlen, LPWSAOVERLAPPED ov,
-           LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread, LPINT err),
-          (s, bufs, count, got, flags, from, fromlen, ov, routine, thread, err))
-PASS_DOWN_BLOCKING(lsp_send, lpWSPSend,
-          (SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sent, DWORD flags, LPWSAOVERLAPPED ov,
-           LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread, LPINT err),
-          (s, bufs, count, sent, flags, ov, routine, thread, err))
-PASS_DOWN_BLOCKING(lsp_send_to, lpWSPSendTo,
-          (SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sent, DWORD flags,
-           const struct sockaddr *to, int tolen, LPWSAOVERLAPPED ov,
-           LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread, LPINT err),
-          (s, bufs, count, sent, flags, to, tolen, ov, routine, thread, err))
-
-PASS_DOWN_RESULT(lsp_get_overlapped_result, lpWSPGetOverlappedResult,
-          (SOCKET s, LPWSAOVERLAPPED ov, LPDWORD bytes, BOOL wait, LPDWORD flags, LPINT err),
-          (s, ov, bytes, wait, flags, err))
-PASS_DOWN_RESULT(lsp_get_qos_by_name, lpWSPGetQOSByName,
-          (SOCKET s, LPWSABUF name, LPQOS qos, LPINT err), (s, name, qos, err))
+#define SET_FORWARD_ON_SOCKET(name) t->lpWSP##name = forward_##name;
+#define SET_FORWARD_MAY_BLOCK(name) t->lpWSP##name = forward_##name;
+#define SET_FORWARD_NEW_SOCKET(name)
+#define SET_FORWARD_NO_SOCKET(name)
+#define SET_FORWARD(result, name, kind, params, args, trace) SET_FORWARD_##kind(name)
 
 /*
  * WHY: WSAEventSelect and WSAAsyncSelect make the socket non-blocking, which
@@ -259,36 +214,28 @@ static INT WSPAPI lsp_string_to_address(LPWSTR text, INT af, LPWSAPROTOCOL_INFOW
     return lower->procs.lpWSPStringToAddress(text, af, &lower_info, address, length, err);
 }
 
+/*
+ * WHY: what celsp does not do itself goes down unchanged; a call it has no
+ * answer for at all (a procedure added to spi_calls.h that no one has
+ * written yet) fails WSAEOPNOTSUPP rather than leaving the table NULL.
+ */
 void calls_fill_table(WSPPROC_TABLE *t)
 {
+    spi_unsupported_table(t);
+    SPI_CALLS(SET_FORWARD)
     t->lpWSPAccept = lsp_accept;
     t->lpWSPAddressToString = lsp_address_to_string;
     t->lpWSPAsyncSelect = lsp_async_select;
-    t->lpWSPBind = lsp_bind;
     t->lpWSPCancelBlockingCall = lsp_cancel_blocking_call;
     t->lpWSPCleanup = WSPCleanup;
     t->lpWSPCloseSocket = lsp_close_socket;
-    t->lpWSPConnect = lsp_connect;
     t->lpWSPDuplicateSocket = lsp_duplicate_socket;
-    t->lpWSPEnumNetworkEvents = lsp_enum_network_events;
     t->lpWSPEventSelect = lsp_event_select;
-    t->lpWSPGetOverlappedResult = lsp_get_overlapped_result;
-    t->lpWSPGetPeerName = lsp_get_peer_name;
-    t->lpWSPGetSockName = lsp_get_sock_name;
     t->lpWSPGetSockOpt = lsp_get_sock_opt;
-    t->lpWSPGetQOSByName = lsp_get_qos_by_name;
     t->lpWSPIoctl = lsp_ioctl;
     t->lpWSPJoinLeaf = lsp_join_leaf;
-    t->lpWSPListen = lsp_listen;
-    t->lpWSPRecv = lsp_recv;
-    t->lpWSPRecvDisconnect = lsp_recv_disconnect;
-    t->lpWSPRecvFrom = lsp_recv_from;
     t->lpWSPSelect = lsp_select;
-    t->lpWSPSend = lsp_send;
-    t->lpWSPSendDisconnect = lsp_send_disconnect;
-    t->lpWSPSendTo = lsp_send_to;
     t->lpWSPSetSockOpt = lsp_set_sock_opt;
-    t->lpWSPShutdown = lsp_shutdown;
     t->lpWSPSocket = lsp_socket;
     t->lpWSPStringToAddress = lsp_string_to_address;
 }
