@@ -20,7 +20,7 @@
  *           (TS, TP, TADDR, TINT, ...) and the call's result in r.
  *
  * Each layer generates what it needs from this list: the host provider its
- * table (spi_fill_table), celsp its pass-through forwards, the IrDA
+ * table (SPI_FILL_TABLE), celsp its pass-through forwards, the IrDA
  * provider the answer WSAEOPNOTSUPP for what it does not do, ws2.dll its
  * trace thunks.  Adding a WSP procedure means one line here plus the
  * layers that really do something different for it.

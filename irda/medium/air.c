@@ -1,7 +1,9 @@
 /*
  * air.c - the station side of the loopback air: one TCP connection to the
- * hub (irair.exe) on 127.0.0.1:port, through ws2.dll (never the host's
- * ws2_32).  The receive thread connects (starting the hub when nothing
+ * hub (irair.exe) on 127.0.0.1:port, through the Winsock the embedding
+ * gives (cfg->wsock: inside irdaprov, hostprov's SPI, airsock.c), or else
+ * through ws2.dll (irmed_wsock_load); never by calling the host's ws2_32
+ * itself.  The receive thread connects (starting the hub when nothing
  * listens), says HELLO, waits for WELCOME, then reads messages until the
  * connection fails, and starts over with a backoff.  See airproto.h.
  */

@@ -21,15 +21,19 @@
  *     connected, unless cfg->open_wait_ms > 0.  Do not call it, or
  *     irmed_wait_ready(), while holding a lock that the embedding's Winsock
  *     calls need on another thread (the air connects from its own thread,
- *     through ws2.dll).
+ *     through the Winsock the embedding gives, cfg->wsock, else ws2.dll).
  *   - cb->rx is called on the medium's receive thread, one call at a time,
  *     in arrival order, never after irmed_close() has returned.  cb->event
  *     is called on the same thread (so rx and event never run
  *     concurrently).  Callbacks may call irmed_send(), irmed_set_baud(),
  *     irmed_get_stats(); they must NOT call irmed_close() (it waits for
  *     that thread) nor block for long (received bytes wait meanwhile).
- *   - irmed_send() may be called from any thread, concurrently; it copies
- *     the bytes into the transmit queue and returns at once.  Pieces go out
+ *   - irmed_send() may be called from any thread, concurrently.  With
+ *     line-rate emulation or pieces already queued it copies the bytes into
+ *     the transmit queue and returns at once; on the unshaped air with
+ *     nothing queued it sends on the caller's thread (send_now), which can
+ *     block for up to the air's send timeout (AIR_SEND_TIMEOUT_MS) when the
+ *     hub does not read.  Pieces go out
  *     in the order of the irmed_send() calls that returned (concurrent
  *     callers are serialised in some order).  While the air is not
  *     connected, sent bytes are dropped (counted in tx_dropped): the air is

@@ -13,8 +13,8 @@
  * overlapped, which decides whether a call's lpOverlapped is honoured
  * (io.c), and whether its next close must reset.
  *
- * A chained hash table under one slim reader/writer lock: lookups (every
- * accept) share it, creation and close take it exclusively.
+ * A chained hash table under one slim reader/writer lock: lookups (accept, every
+ * overlapped call, the catalog id of a socket) share it, creation and close take it exclusively.
  */
 #include "hostprov.h"
 

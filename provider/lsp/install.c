@@ -1,6 +1,7 @@
 /*
  * install.c - celsp's registration entry: layer over every TCP and UDP
- * base protocol already in the catalog.
+ * base protocol and every AF_IRDA stream protocol already in the catalog
+ * (is_layered_target).
  *
  * As Winsock defines chains: one hidden layered entry (ChainLen 0) names
  * celsp itself; each protocol chain (ChainLen 2) is { our layer, the base

@@ -1,5 +1,6 @@
 /*
- * linger_policy.c - one function per row of the reference page's table.
+ * linger_policy.c - the reference page's linger table as one decision
+ * (linger_decide), one branch per row.
  */
 #include "linger_policy.h"
 
