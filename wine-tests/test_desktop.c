@@ -279,43 +279,6 @@ static void connect_by_name_connects(void **state)
     closesocket(c);
 }
 
-/* ---- text addresses ------------------------------------------------------- */
-
-static void inet_pton_ntop(void **state)
-{
-    static const struct { const char *in, *out; } v6[] = {
-        { "::", "::" }, { "::1", "::1" }, { "fe80::1:2", "fe80::1:2" },
-        { "2001:DB8:0:0:1:0:0:1", "2001:db8::1:0:0:1" }, { "1:0:2:0:3:0:4:0", "1:0:2:0:3:0:4:0" },
-        { "::ffff:1.2.3.4", "::ffff:1.2.3.4" }, { "1:2:3:4:5:6:7::", "1:2:3:4:5:6:7:0" },
-    };
-    static const char *bad[] = { "1.2.3", "1.2.3.256", "1.2.3.4.", "::1::", ":1", "12345::",
-                                 "1:2:3:4:5:6:7:8:9", "", "g::" };
-    unsigned char a[16];
-    char text[INET6_ADDRSTRLEN];
-    size_t i;
-    (void)state;
-
-    assert_int_equal(inet_pton(AF_INET, "192.168.0.255", a), 1);
-    assert_memory_equal(a, "\xc0\xa8\x00\xff", 4);
-    assert_string_equal(inet_ntop(AF_INET, a, text, sizeof(text)), "192.168.0.255");
-    for (i = 0; i < sizeof(v6) / sizeof(v6[0]); i++) {
-        assert_int_equal(inet_pton(AF_INET6, v6[i].in, a), 1);
-        assert_string_equal(inet_ntop(AF_INET6, a, text, sizeof(text)), v6[i].out);
-    }
-    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        int r = inet_pton(strchr(bad[i], ':') || !*bad[i] ? AF_INET6 : AF_INET, bad[i], a);
-        if (r != 0)
-            fail_msg("inet_pton accepted \"%s\"", bad[i]);
-    }
-    assert_wsa_fail(inet_pton(AF_IRDA, "x", a), -1, WSAEAFNOSUPPORT);
-    assert_wsa_fail(inet_pton(AF_INET, NULL, a), -1, WSAEFAULT);
-    assert_null(inet_ntop(AF_INET6, a, text, 3));
-    WCHAR wtext[INET6_ADDRSTRLEN];
-    assert_int_equal(InetPtonW(AF_INET6, L"2001:db8::7", a), 1);
-    assert_non_null(InetNtopW(AF_INET6, a, wtext, INET6_ADDRSTRLEN));
-    assert_true(!wcscmp(wtext, L"2001:db8::7"));
-}
-
 /* ---- the import library's static part ---------------------------------------- */
 
 /* AcceptEx from libws2.a asks the listener's provider, through ws2.dll */
@@ -443,7 +406,6 @@ int main(int argc, char **argv)
         cmocka_unit_test(ansi_forms_match_unicode),
         cmocka_unit_test(send_disconnect_sends_fin),
         cmocka_unit_test(connect_by_name_connects),
-        cmocka_unit_test(inet_pton_ntop),
         cmocka_unit_test(accept_ex_through_the_stack),
         cmocka_unit_test(windows_argument_rules),
         cmocka_unit_test(socket_errors_in_windows_order),
