@@ -1,7 +1,9 @@
 /*
  * test_names.c - text and names in ws2.dll: addresses as text (inet_pton,
  * InetPtonW, inet_addr), what they leave in the caller's buffer when the
- * text is not an address, and the errors they set.
+ * text is not an address, and the errors they set; and the protocol and
+ * services databases (getprotoby*, getservby*), read from files the test
+ * writes and points DataBasePath at.
  */
 #include "testutil.h"
 #include <stdio.h>
@@ -173,12 +175,172 @@ static void inet_addr_reads_as_windows(void **state)
     assert_int_equal(WSAGetLastError(), WSAEFAULT);
 }
 
+/* ---- protocol and services databases -------------------------------------- */
+
+#define TCPIP_PARAMETERS "SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters"
+
+/* DataBasePath as it was, to be put back. */
+static char saved_path[MAX_PATH];
+static DWORD saved_size, saved_type;
+static int saved_present;
+
+static void set_database_path(const char *dir)
+{
+    HKEY key;
+    assert_int_equal(RegCreateKeyExA(HKEY_LOCAL_MACHINE, TCPIP_PARAMETERS, 0, NULL, 0,
+                                     KEY_SET_VALUE, NULL, &key, NULL), 0);
+    assert_int_equal(RegSetValueExA(key, "DataBasePath", 0, REG_EXPAND_SZ, (const BYTE *)dir,
+                                    (DWORD)strlen(dir) + 1), 0);
+    RegCloseKey(key);
+}
+
+static void save_database_path(void)
+{
+    HKEY key;
+    saved_present = 0;
+    saved_size = sizeof(saved_path);
+    if (!RegOpenKeyExA(HKEY_LOCAL_MACHINE, TCPIP_PARAMETERS, 0, KEY_QUERY_VALUE, &key)) {
+        saved_present = !RegQueryValueExA(key, "DataBasePath", NULL, &saved_type,
+                                          (BYTE *)saved_path, &saved_size);
+        RegCloseKey(key);
+    }
+}
+
+/* Also the test's teardown, so that a failed assertion leaves the prefix as it was. */
+static int restore_database_path(void **state)
+{
+    HKEY key;
+    (void)state;
+    if (RegOpenKeyExA(HKEY_LOCAL_MACHINE, TCPIP_PARAMETERS, 0, KEY_SET_VALUE, &key))
+        return 0;
+    if (saved_present)
+        RegSetValueExA(key, "DataBasePath", 0, saved_type, (const BYTE *)saved_path, saved_size);
+    else
+        RegDeleteValueA(key, "DataBasePath");
+    RegCloseKey(key);
+    return 0;
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[MAX_PATH];
+    FILE *f;
+    snprintf(path, sizeof(path), "%s\\%s", dir, name);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static DWORD WINAPI other_thread_lookup(void *arg)
+{
+    struct servent *s = getservbyname("cews-test", "udp");
+    *(struct servent **)arg = s;
+    return s && ntohs(s->s_port) == 4243 ? 0 : 1;
+}
+
+/* The answers come from DataBasePath's files, in the files' order, names
+ * and protocols matched without case; one result per thread. */
+static void services_and_protocols_from_the_files(void **state)
+{
+    char dir[MAX_PATH];
+    struct servent *s, *again, *theirs = NULL;
+    struct protoent *p;
+    HANDLE thread;
+    DWORD code = 1;
+    (void)state;
+
+    GetTempPathA(sizeof(dir), dir);
+    snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "cews-netdb-%lu", GetCurrentProcessId());
+    CreateDirectoryA(dir, NULL);
+    write_file(dir, "services",
+               "# a test database\r\n"
+               "cews-test   4242/tcp   cewsalias other   # comment\r\n"
+               "cews-test   4243/udp\r\n"
+               "broken      notaport/tcp\r\n"
+               "\r\n"
+               "cews-late   4242/tcp\r\n");
+    write_file(dir, "protocol", "cewsproto 200 CEWSPROTO # ours\nsecond 201\n");
+    save_database_path();
+    set_database_path(dir);
+
+    s = getservbyname("cews-test", "tcp");
+    assert_non_null(s);
+    assert_string_equal(s->s_name, "cews-test");
+    assert_string_equal(s->s_proto, "tcp");
+    assert_int_equal(ntohs(s->s_port), 4242);
+    assert_string_equal(s->s_aliases[0], "cewsalias");
+    assert_string_equal(s->s_aliases[1], "other");
+    assert_null(s->s_aliases[2]);
+    again = getservbyname("CEWSALIAS", NULL);          /* an alias, any protocol */
+    assert_ptr_equal(again, s);                         /* the thread's one servent */
+    assert_int_equal(ntohs(again->s_port), 4242);
+    s = getservbyname("cews-test", "UDP");
+    assert_non_null(s);
+    assert_int_equal(ntohs(s->s_port), 4243);
+    s = getservbyport(htons(4242), "tcp");             /* the first line with the port */
+    assert_non_null(s);
+    assert_string_equal(s->s_name, "cews-test");
+    s = getservbyport(htons(4243), NULL);
+    assert_non_null(s);
+    assert_string_equal(s->s_proto, "udp");
+
+    /* another thread's answer does not overwrite this thread's */
+    thread = CreateThread(NULL, 0, other_thread_lookup, &theirs, 0, NULL);
+    WaitForSingleObject(thread, 10000);
+    GetExitCodeThread(thread, &code);
+    CloseHandle(thread);
+    assert_int_equal(code, 0);
+    assert_ptr_not_equal(theirs, s);
+    s = getservbyname("cews-test", "tcp");
+    assert_int_equal(ntohs(s->s_port), 4242);
+
+    /* the file replaces the built-in table: telnet is not in it */
+    assert_wsa_fail(getservbyname("telnet", "tcp"), NULL, WSANO_DATA);
+    assert_wsa_fail(getservbyname("broken", NULL), NULL, WSANO_DATA);
+    assert_wsa_fail(getservbyname(NULL, "tcp"), NULL, WSAEFAULT);
+    assert_wsa_fail(getservbyport(htons(4244), NULL), NULL, WSANO_DATA);
+
+    p = getprotobyname("CewsProto");
+    assert_non_null(p);
+    assert_int_equal(p->p_proto, 200);
+    assert_string_equal(p->p_aliases[0], "CEWSPROTO");
+    p = getprotobynumber(201);
+    assert_non_null(p);
+    assert_string_equal(p->p_name, "second");
+    assert_null(p->p_aliases[0]);
+    assert_wsa_fail(getprotobynumber(6), NULL, WSANO_DATA);
+    assert_wsa_fail(getprotobyname(NULL), NULL, WSAEFAULT);
+
+    /* a directory without the files: the built-in table of well-known ones */
+    {
+        char path[MAX_PATH];
+        snprintf(path, sizeof(path), "%s\\services", dir);
+        DeleteFileA(path);
+        snprintf(path, sizeof(path), "%s\\protocol", dir);
+        DeleteFileA(path);
+    }
+    s = getservbyname("telnet", "tcp");
+    assert_non_null(s);
+    assert_int_equal(ntohs(s->s_port), 23);
+    s = getservbyname("www", NULL);
+    assert_non_null(s);
+    assert_string_equal(s->s_name, "http");
+    p = getprotobynumber(17);
+    assert_non_null(p);
+    assert_string_equal(p->p_name, "udp");
+    assert_wsa_fail(getprotobynumber(2), NULL, WSANO_DATA);
+
+    RemoveDirectoryA(dir);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(inet_pton_ntop),
         cmocka_unit_test(inet_pton_leaves_what_it_read),
         cmocka_unit_test(inet_addr_reads_as_windows),
+        cmocka_unit_test_teardown(services_and_protocols_from_the_files, restore_database_path),
     };
     tu_main_init(argc, argv);
     return cmocka_run_group_tests(tests, tu_group_startup, tu_group_cleanup);

@@ -197,6 +197,10 @@ int impl_WSANtohl(SOCKET s, u_long v, u_long *out);
 int impl_WSANtohs(SOCKET s, u_short v, u_short *out);
 unsigned long impl_inet_addr(const char *text);
 char *impl_inet_ntoa(struct in_addr address);
+struct protoent *impl_getprotobyname(const char *name);                  /* netdb.c */
+struct protoent *impl_getprotobynumber(int number);
+struct servent *impl_getservbyname(const char *name, const char *proto);
+struct servent *impl_getservbyport(int port, const char *proto);
 struct hostent *impl_gethostbyname(const char *name);                    /* hostnames.c */
 struct hostent *impl_gethostbyaddr(const char *addr, int len, int type);
 int impl_gethostname(char *name, int len);
