@@ -145,13 +145,41 @@ static void poll_reports_read_hup_and_nval(void **state)
     assert_int_equal(fds[1].revents, POLLRDNORM);
     char buf[4];
     assert_int_equal(recv(a, buf, sizeof(buf), 0), 2);
+    /* out-of-band data is POLLRDBAND (not POLLRDNORM) */
+    assert_int_equal(send(c, "!", 1, MSG_OOB), 1);
+    fds[1].events = POLLRDNORM | POLLRDBAND;
+    assert_int_equal(WSAPoll(&fds[1], 1, 5000), 1);
+    assert_int_equal(fds[1].revents, POLLRDBAND);
+    assert_int_equal(recv(a, buf, 1, MSG_OOB), 1);
+    fds[1].events = POLLRDNORM;
     assert_int_equal(shutdown(c, SD_SEND), 0);
     assert_int_equal(WSAPoll(&fds[1], 1, 5000), 1);
     assert_true(fds[1].revents & POLLHUP);
+    /* a hang-up is reported whatever was asked (events 0), and the socket
+     * stays writable, with no POLLRDNORM when nothing is left to read */
+    fds[1].events = 0;
+    assert_int_equal(WSAPoll(&fds[1], 1, 5000), 1);
+    assert_int_equal(fds[1].revents, POLLHUP);
+    fds[1].events = POLLRDNORM | POLLWRNORM;
+    assert_int_equal(WSAPoll(&fds[1], 1, 5000), 1);
+    assert_int_equal(fds[1].revents, POLLHUP | POLLWRNORM);
     /* bad arguments */
     assert_wsa_fail(WSAPoll(fds, 0, 0), SOCKET_ERROR, WSAEINVAL);
     fds[0].events = 0x4000;
     assert_wsa_fail(WSAPoll(fds, 1, 0), SOCKET_ERROR, WSAEINVAL);
+    /* Windows' order: with a socket among them, events outside poll's set
+     * fail the call and every revents is 0, even a non-socket's... */
+    fds[0].events = POLLRDNORM;
+    fds[0].revents = fds[2].revents = 0x5555;
+    fds[2].events = POLLERR;
+    assert_wsa_fail(WSAPoll(&fds[1], 2, 0), SOCKET_ERROR, WSAEINVAL);
+    assert_int_equal(fds[1].revents, 0);
+    assert_int_equal(fds[2].revents, 0);
+    /* ...with no socket at all it is WSAENOTSOCK and each is POLLNVAL */
+    fds[1].fd = INVALID_SOCKET;
+    assert_wsa_fail(WSAPoll(&fds[1], 2, 0), SOCKET_ERROR, WSAENOTSOCK);
+    assert_int_equal(fds[1].revents, POLLNVAL);
+    assert_int_equal(fds[2].revents, POLLNVAL);
     closesocket(c);
     closesocket(a);
 }
@@ -277,6 +305,21 @@ static void connect_by_name_connects(void **state)
     assert_wsa_fail(WSAConnectByNameA(c, NULL, aservice, NULL, NULL, NULL, NULL, NULL, NULL),
                     FALSE, WSAEINVAL);
     closesocket(c);
+    /* the arguments are judged before the socket, as on Windows */
+    assert_wsa_fail(WSAConnectByNameA(c, (LPSTR)"127.0.0.1", NULL, NULL, NULL, NULL, NULL, NULL,
+                                      NULL), FALSE, WSAEINVAL);
+    /* an address without its length is not wanted: left alone, no WSAEFAULT */
+    l = tu_listener(AF_INET, SOCK_STREAM, &port);
+    wsprintfA(aservice, "%u", port);
+    c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    memset(&local, 0, sizeof(local));
+    memset(&remote, 0, sizeof(remote));
+    assert_true(WSAConnectByNameA(c, (LPSTR)"127.0.0.1", aservice, NULL, (struct sockaddr *)&local,
+                                  NULL, (struct sockaddr *)&remote, &tv, NULL));
+    assert_int_equal(local.sin_family, 0);
+    assert_int_equal(remote.sin_family, 0);
+    closesocket(c);
+    closesocket(l);
 }
 
 /* ---- the import library's static part ---------------------------------------- */

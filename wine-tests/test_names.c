@@ -334,10 +334,33 @@ static void services_and_protocols_from_the_files(void **state)
     RemoveDirectoryA(dir);
 }
 
+/* GetHostNameW is gethostname's name in UTF-16; a buffer one character
+ * short is WSAEFAULT and left as it was. */
+static void host_name_in_utf16(void **state)
+{
+    char narrow[256];
+    WCHAR wide[256], expected[256], keep[256];
+    int len;
+    (void)state;
+
+    assert_int_equal(gethostname(narrow, sizeof(narrow)), 0);
+    MultiByteToWideChar(CP_ACP, 0, narrow, -1, expected, 256);
+    assert_int_equal(GetHostNameW(wide, 256), 0);
+    assert_true(!wcscmp(wide, expected));
+    len = (int)wcslen(expected);
+    wcscpy(keep, L"unchanged");
+    assert_wsa_fail(GetHostNameW(keep, len), SOCKET_ERROR, WSAEFAULT);
+    assert_true(!wcscmp(keep, L"unchanged"));
+    assert_int_equal(GetHostNameW(keep, len + 1), 0);
+    assert_true(!wcscmp(keep, expected));
+    assert_wsa_fail(GetHostNameW(NULL, 256), SOCKET_ERROR, WSAEFAULT);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(inet_pton_ntop),
+        cmocka_unit_test(host_name_in_utf16),
         cmocka_unit_test(inet_pton_leaves_what_it_read),
         cmocka_unit_test(inet_addr_reads_as_windows),
         cmocka_unit_test_teardown(services_and_protocols_from_the_files, restore_database_path),

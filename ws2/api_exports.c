@@ -181,6 +181,15 @@ int WSAAPI gethostname(char *name, int len)
     return result;
 }
 
+int WSAAPI GetHostNameW(PWSTR name, int len)
+{
+    TRACE_START(t);
+    int result = impl_GetHostNameW(name, len);
+    TRACE_API(t, NULL, failed_with(result == SOCKET_ERROR), "GetHostNameW(name=%s, len=%d) = %d",
+              result ? TP(name) ? "-" : "NULL" : TWSTR(name), len, result);
+    return result;
+}
+
 int WSAAPI getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
                        struct addrinfo **result)
 {

@@ -204,6 +204,7 @@ struct servent *impl_getservbyport(int port, const char *proto);
 struct hostent *impl_gethostbyname(const char *name);                    /* hostnames.c */
 struct hostent *impl_gethostbyaddr(const char *addr, int len, int type);
 int impl_gethostname(char *name, int len);
+int impl_GetHostNameW(WCHAR *name, int len);
 int impl_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
                      struct addrinfo **result);
 void impl_freeaddrinfo(struct addrinfo *list);
@@ -221,6 +222,7 @@ int api_fd_is_set(SOCKET s, fd_set *set);
 /* select's body (api_select.c), for WSAPoll too. */
 int api_select_core(fd_set *sets[3], const struct timeval *timeout, struct socket_record **first,
                     int *err);
+int api_duplicate_check(DWORD process_id, void *info, size_t size);   /* api_socket.c */
 int api_get_provider_path(LPGUID provider_id, WCHAR *path, LPINT path_len, LPINT errno_out);
 
 /* Bodies the ANSI forms share with the Unicode ones (api_ansi.c). */
