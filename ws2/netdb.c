@@ -58,9 +58,11 @@ static char *read_database(const char *name)
                        0, KEY_QUERY_VALUE, &key)) {
         if (!RegQueryValueExA(key, "DataBasePath", NULL, &type, (BYTE *)raw, &size)
             && (type == REG_SZ || type == REG_EXPAND_SZ) && size < sizeof(raw)) {
+            DWORD n;
             raw[size] = 0;
-            if (!ExpandEnvironmentStringsA(raw, dir, sizeof(dir)) || strlen(dir) >= sizeof(dir) - 1)
-                dir[0] = 0;
+            n = ExpandEnvironmentStringsA(raw, dir, sizeof(dir));
+            if (!n || n > sizeof(dir))
+                dir[0] = 0;     /* longer than a path: the default directory */
         }
         RegCloseKey(key);
     }
@@ -160,8 +162,8 @@ static char *store_words(struct netdb_result *r, const struct netdb_line *line, 
     return first;
 }
 
-/* Runs match over the database file (or the built-in table); fills the
- * result through store and returns 1 for the first line that matches. */
+/* Runs match over the lines of the database file (or, when it cannot be
+ * read, the built-in table): 1 with *found the first line that matches. */
 typedef int (*line_match)(const struct netdb_line *line, const void *query);
 
 static int search(const char *file_name, const char *builtin, line_match match, const void *query,
