@@ -438,6 +438,13 @@ static long long b_gethostbyaddr_len(void) { char a[4] = { 127, 0, 0, 1 }; retur
 static long long b_gethostbyaddr_family(void) { char a[4] = { 127, 0, 0, 1 }; return (long long)(UINT_PTR)gethostbyaddr(a, 4, 0x7777); }
 static long long b_gethostname_null(void) { return gethostname(NULL, 64); }
 static long long b_gethostname_short(void) { char n[1]; return gethostname(n, 1); }
+static long long b_gethostnamew_null(void) { return GetHostNameW(NULL, 64); }
+static long long b_gethostnamew_short(void) { WCHAR n[1]; return GetHostNameW(n, 1); }
+static long long b_getservbyname_null(void) { return (long long)(UINT_PTR)getservbyname(NULL, "tcp"); }
+static long long b_getservbyname_unknown(void) { return (long long)(UINT_PTR)getservbyname("no-such-service", NULL); }
+static long long b_getservbyport_proto(void) { return (long long)(UINT_PTR)getservbyport(htons(80), "no-such-protocol"); }
+static long long b_getprotobyname_null(void) { return (long long)(UINT_PTR)getprotobyname(NULL); }
+static long long b_getprotobynumber_neg(void) { return (long long)(UINT_PTR)getprotobynumber(-1); }
 static long long b_getaddrinfo_nonames(void) { struct addrinfo *r = NULL; int e = getaddrinfo(NULL, NULL, NULL, &r); if (!e) freeaddrinfo(r); RET_ERR(e, e); }
 static long long b_getaddrinfo_family(void)
 {
@@ -472,6 +479,9 @@ static long long b_wscenum_nulllen(void) { int e = 0; int r = WSCEnumProtocols(N
 static long long b_wscenum_short(void) { WSAPROTOCOL_INFOW p; DWORD l = 10; int e = 0; int r = WSCEnumProtocols(NULL, &p, &l, &e); RET_ERR(r, e); }
 static long long b_wscpath_unknown(void) { WCHAR path[MAX_PATH]; int l = MAX_PATH, e = 0; int r = WSCGetProviderPath(&unknown_guid, path, &l, &e); RET_ERR(r, e); }
 static long long b_wscpath_nullguid(void) { WCHAR path[MAX_PATH]; int l = MAX_PATH, e = 0; int r = WSCGetProviderPath(NULL, path, &l, &e); RET_ERR(r, e); }
+/* Windows judges a negative length and an unknown provider (WSAEINVAL) before the path */
+static long long b_wscpath_neglen(void) { int l = -1, e = 0; int r = WSCGetProviderPath(&unknown_guid, NULL, &l, &e); RET_ERR(r, e); }
+static long long b_wscpath_nullpath(void) { int l = MAX_PATH, e = 0; int r = WSCGetProviderPath(&unknown_guid, NULL, &l, &e); RET_ERR(r, e); }
 static long long b_wpu_complete_notsock(void) { WSAOVERLAPPED ov; int e = 0; memset(&ov, 0, sizeof(ov)); int r = WPUCompleteOverlappedRequest((SOCKET)0x1234, &ov, 0, 0, &e); RET_ERR(r, e); }
 static long long b_wpu_complete_nullov(void) { int e = 0; int r = WPUCompleteOverlappedRequest(fx.client, NULL, 0, 0, &e); RET_ERR(r, e); }
 
@@ -486,6 +496,8 @@ static long long b_enumprotocolsa_nulllen(void) { return WSAEnumProtocolsA(NULL,
 static long long b_enumprotocolsa_short(void) { WSAPROTOCOL_INFOA p; DWORD l = 10; return WSAEnumProtocolsA(NULL, &p, &l); }
 static long long b_dupa_null(void) { return WSADuplicateSocketA(fx.tcp, GetCurrentProcessId(), NULL); }
 static long long b_dupw_null(void) { return WSADuplicateSocketW(fx.tcp, GetCurrentProcessId(), NULL); }
+/* Windows judges the process before the buffer */
+static long long b_dupw_pid0(void) { return WSADuplicateSocketW(fx.tcp, 0, NULL); }
 static long long b_connectbynamew_null(void) { return WSAConnectByNameW(fx.tcp, NULL, (LPWSTR)L"80", NULL, NULL, NULL, NULL, NULL, NULL); }
 static long long b_connectbynamea_null(void) { return WSAConnectByNameA(fx.tcp, (LPSTR)"127.0.0.1", NULL, NULL, NULL, NULL, NULL, NULL, NULL); }
 static long long b_senddisconnect_bad(void) { return WSASendDisconnect(fx.client, (LPWSABUF)(UINT_PTR)8); }
@@ -613,13 +625,20 @@ static const bad_arg bad_args[] = {
     { "WSAHtons", "lpnetshort NULL", b_htons_null, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
     { "WSANtohl", "lphostlong NULL", b_ntohl_null, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
     { "WSANtohs", "lphostshort NULL", b_ntohs_null, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
-    { "inet_addr", "NULL", b_inet_addr_null, INONE, "INADDR_NONE", 0, 0, ROW_NO_ERROR },
+    { "inet_addr", "NULL", b_inet_addr_null, INONE, "INADDR_NONE", WSAEFAULT, 0, 0 },
     { "inet_addr", "\"1.2.3.4.5\"", b_inet_addr_bad, INONE, "INADDR_NONE", 0, 0, ROW_NO_ERROR },
     { "gethostbyaddr", "addr NULL", b_gethostbyaddr_null, NUL, "NULL", WSAEFAULT, 0, 0 },
     { "gethostbyaddr", "len 2 for AF_INET", b_gethostbyaddr_len, NUL, "NULL", WSAEFAULT, 0, 0 },
     { "gethostbyaddr", "type 0x7777", b_gethostbyaddr_family, NUL, "NULL", WSAEAFNOSUPPORT, 0, 0 },
     { "gethostname", "name NULL", b_gethostname_null, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
     { "gethostname", "namelen 1", b_gethostname_short, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
+    { "GetHostNameW", "name NULL", b_gethostnamew_null, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
+    { "GetHostNameW", "namelen 1", b_gethostnamew_short, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
+    { "getservbyname", "name NULL", b_getservbyname_null, NUL, "NULL", WSAEFAULT, 0, 0 },
+    { "getservbyname", "\"no-such-service\"", b_getservbyname_unknown, NUL, "NULL", WSANO_DATA, 0, 0 },
+    { "getservbyport", "proto \"no-such-protocol\"", b_getservbyport_proto, NUL, "NULL", WSANO_DATA, 0, 0 },
+    { "getprotobyname", "name NULL", b_getprotobyname_null, NUL, "NULL", WSAEFAULT, 0, 0 },
+    { "getprotobynumber", "number -1", b_getprotobynumber_neg, NUL, "NULL", WSANO_DATA, 0, 0 },
     { "getaddrinfo", "node and service NULL", b_getaddrinfo_nonames, WSAHOST_NOT_FOUND, "EAI_NONAME", WSAHOST_NOT_FOUND, 0, 0 },
     { "getaddrinfo", "ai_family 0x7777", b_getaddrinfo_family, WSAEAFNOSUPPORT, "EAI_FAMILY", WSAEAFNOSUPPORT, 0, 0 },
     { "getaddrinfo", "ai_socktype 0x77", b_getaddrinfo_socktype, WSAESOCKTNOSUPPORT, "EAI_SOCKTYPE", WSAESOCKTNOSUPPORT, 0, 0 },
@@ -641,6 +660,8 @@ static const bad_arg bad_args[] = {
     { "WSCEnumProtocols", "buffer of 10 bytes", b_wscenum_short, SE, "SOCKET_ERROR", WSAENOBUFS, 0, 0 },
     { "WSCGetProviderPath", "unknown GUID", b_wscpath_unknown, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
     { "WSCGetProviderPath", "lpProviderId NULL", b_wscpath_nullguid, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
+    { "WSCGetProviderPath", "*lpProviderDllPathLen -1", b_wscpath_neglen, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
+    { "WSCGetProviderPath", "path NULL, unknown GUID", b_wscpath_nullpath, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
     { "WPUCompleteOverlappedRequest", "a handle ws2.dll did not create", b_wpu_complete_notsock, 0, "0: the OVERLAPPED is completed IFS-style (by design, ws2/upcall.c)", 0, 0, ROW_NO_ERROR },
     { "WPUCompleteOverlappedRequest", "lpOverlapped NULL", b_wpu_complete_nullov, SE, "SOCKET_ERROR", WSAEFAULT, WSAEINVAL, 0 },
     { "WSASocketA", "unknown family 0x7777", b_wsasocketa_family, IS, "INVALID_SOCKET", WSAEAFNOSUPPORT, 0, 0 },
@@ -653,6 +674,7 @@ static const bad_arg bad_args[] = {
     { "WSAEnumProtocolsA", "buffer of 10 bytes", b_enumprotocolsa_short, SE, "SOCKET_ERROR", WSAENOBUFS, 0, 0 },
     { "WSADuplicateSocketA", "lpProtocolInfo NULL", b_dupa_null, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
     { "WSADuplicateSocketW", "lpProtocolInfo NULL", b_dupw_null, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
+    { "WSADuplicateSocketW", "dwProcessId 0, lpProtocolInfo NULL", b_dupw_pid0, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
     { "WSAConnectByNameW", "nodename NULL", b_connectbynamew_null, FALSE, "FALSE", WSAEINVAL, 0, 0 },
     { "WSAConnectByNameA", "servicename NULL", b_connectbynamea_null, FALSE, "FALSE", WSAEINVAL, 0, 0 },
     { "WSASendDisconnect", "lpOutboundDisconnectData (LPWSABUF)8", b_senddisconnect_bad, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },

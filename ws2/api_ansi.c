@@ -164,8 +164,8 @@ int WSAAPI WSADuplicateSocketA(SOCKET s, DWORD process_id, LPWSAPROTOCOL_INFOA i
     struct socket_record *r = api_enter(s, &err);
 
     if (r) {
-        if (!api_writable(info, sizeof(*info)))
-            err = WSAEFAULT;
+        if ((err = api_duplicate_check(process_id, info, sizeof(*info))))
+            ;
         else if ((result = PROVIDER_CALL(r).lpWSPDuplicateSocket(s, process_id, &wide, &err)) == 0)
             protocol_info_narrow(&wide, info);
     }

@@ -62,14 +62,26 @@ static BOOL connect_by_name(LONGLONG t, const char *api, SOCKET s, const WCHAR *
     BOOL ok = FALSE, timed = FALSE;
     ADDRINFOW hints, *list = NULL, *ai;
     ULONGLONG deadline = 0;
-    struct socket_record *r = api_enter(s, &err);
+    struct socket_record *r = NULL;
 
-    if (!r)
+    /* Windows judges the arguments before the socket: a closed socket with
+     * no service is WSAEINVAL, not WSAENOTSOCK */
+    if (reserved || !node || !service) {
+        err = WSAEINVAL;
         goto done;
-    if (reserved || !node || !service || (timeout && !api_readable(timeout, sizeof(*timeout))) ||
+    }
+    if (!(r = api_enter(s, &err)))
+        goto done;
+    /* an address is only wanted with its length: Windows ignores (and
+     * leaves alone) an address whose length pointer is NULL */
+    if (!local_length)
+        local = NULL;
+    if (!remote_length)
+        remote = NULL;
+    if ((timeout && !api_readable(timeout, sizeof(*timeout))) ||
         (local && !api_writable(local_length, sizeof(*local_length))) ||
         (remote && !api_writable(remote_length, sizeof(*remote_length)))) {
-        err = reserved || !node || !service ? WSAEINVAL : WSAEFAULT;
+        err = WSAEFAULT;
         goto done;
     }
     /* addresses of the socket's own family and type */

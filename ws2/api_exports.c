@@ -116,6 +116,42 @@ char *WSAAPI inet_ntoa(struct in_addr address)
     return result;
 }
 
+/* ---- netdb.c (desktop extensions) ------------------------------------------- */
+
+struct protoent *WSAAPI getprotobyname(const char *name)
+{
+    TRACE_START(t);
+    struct protoent *result = impl_getprotobyname(name);
+    TRACE_API(t, NULL, failed_with(!result), "getprotobyname(name=%s) = 0x%llx", TSTR(name), TP(result));
+    return result;
+}
+
+struct protoent *WSAAPI getprotobynumber(int number)
+{
+    TRACE_START(t);
+    struct protoent *result = impl_getprotobynumber(number);
+    TRACE_API(t, NULL, failed_with(!result), "getprotobynumber(number=%d) = 0x%llx", number, TP(result));
+    return result;
+}
+
+struct servent *WSAAPI getservbyname(const char *name, const char *proto)
+{
+    TRACE_START(t);
+    struct servent *result = impl_getservbyname(name, proto);
+    TRACE_API(t, NULL, failed_with(!result), "getservbyname(name=%s, proto=%s) = 0x%llx", TSTR(name),
+              TSTR(proto), TP(result));
+    return result;
+}
+
+struct servent *WSAAPI getservbyport(int port, const char *proto)
+{
+    TRACE_START(t);
+    struct servent *result = impl_getservbyport(port, proto);
+    TRACE_API(t, NULL, failed_with(!result), "getservbyport(port=%d, proto=%s) = 0x%llx",
+              impl_ntohs((u_short)port), TSTR(proto), TP(result));
+    return result;
+}
+
 /* ---- hostnames.c ------------------------------------------------------------ */
 
 struct hostent *WSAAPI gethostbyname(const char *name)
@@ -142,6 +178,15 @@ int WSAAPI gethostname(char *name, int len)
     int result = impl_gethostname(name, len);
     TRACE_API(t, NULL, failed_with(result == SOCKET_ERROR), "gethostname(name=%s, len=%d) = %d",
               result ? TP(name) ? "-" : "NULL" : TSTR(name), len, result);
+    return result;
+}
+
+int WSAAPI GetHostNameW(PWSTR name, int len)
+{
+    TRACE_START(t);
+    int result = impl_GetHostNameW(name, len);
+    TRACE_API(t, NULL, failed_with(result == SOCKET_ERROR), "GetHostNameW(name=%s, len=%d) = %d",
+              result ? TP(name) ? "-" : "NULL" : TWSTR(name), len, result);
     return result;
 }
 

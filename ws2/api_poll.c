@@ -6,7 +6,8 @@
  * The select sets say readable, writable, failed; the provider's own
  * answers (FIONREAD, SO_ACCEPTCONN, SO_ERROR) turn them into poll's
  * finer flags: a readable connected stream with nothing to read has been
- * closed by its peer (POLLHUP), a failed one has an error (POLLERR).
+ * closed by its peer (POLLHUP, still writable as Windows reports it), a
+ * failed one has an error (POLLERR) or out-of-band data (POLLRDBAND).
  */
 #include "ws2_private.h"
 
@@ -29,46 +30,62 @@ static int option_of(struct socket_record *r, int name, int def)
     return value;
 }
 
-/* What select found for one entry, in poll's terms. */
-static SHORT poll_flags(WSAPOLLFD *fd, BOOL readable, BOOL writable, BOOL failed)
+/* What select found for one entry, in poll's terms.  *idle is set when the
+ * socket was readable only for data nobody asked about. */
+static SHORT poll_flags(WSAPOLLFD *fd, BOOL readable, BOOL writable, BOOL failed, BOOL *idle)
 {
     struct socket_record *r = socket_table_lookup(fd->fd);
     SHORT revents = 0;
 
+    *idle = FALSE;
     if (!r)
         return POLLNVAL;  /* closed while we waited */
     if (failed) {
         if (option_of(r, SO_ERROR, 0))
             revents |= POLLERR;
-        else if (fd->events & POLLPRI)
-            revents |= POLLPRI;   /* out-of-band data */
+        else
+            revents |= fd->events & (POLLRDBAND | POLLPRI);   /* out-of-band data */
     }
     if (readable) {
         u_long pending = 0;
         DWORD returned;
         int err;
         BOOL stream = r->entry->info.iSocketType == SOCK_STREAM;
+        /* a readable connected stream with nothing to read: the peer is gone
+         * (POLLHUP, whatever was asked, and no POLLRDNORM, as on Windows) */
         if (stream && !option_of(r, SO_ACCEPTCONN, 0) &&
             PROVIDER_CALL(r).lpWSPIoctl(r->handle, FIONREAD, NULL, 0, &pending, sizeof(pending),
                                         &returned, NULL, NULL, NULL, &err) == 0 &&
             pending == 0)
-            revents |= POLLHUP | (fd->events & POLLRDNORM);
+            revents |= POLLHUP;
+        else if (fd->events & POLLRDNORM)
+            revents |= POLLRDNORM;   /* RDBAND is out-of-band data only */
         else
-            revents |= fd->events & POLLRDNORM;   /* RDBAND is out-of-band data only */
+            *idle = TRUE;
     }
-    /* a connection the peer has closed is not reported writable */
-    if (writable && !(revents & POLLHUP))
+    if (writable)
         revents |= fd->events & (POLLWRNORM | POLLWRBAND);
     socket_record_dereference(r);
     return revents;
 }
 
+static void remove_from(fd_set *set, SOCKET s)
+{
+    u_int i;
+    for (i = 0; i < set->fd_count; i++)
+        if (set->fd_array[i] == s) {
+            set->fd_array[i] = set->fd_array[--set->fd_count];
+            return;
+        }
+}
+
 static int poll_core(WSAPOLLFD *fds, ULONG count, INT timeout, struct socket_record **first,
                      int *err)
 {
-    fd_set *sets[3] = { NULL, NULL, NULL };
+    fd_set *sets[3] = { NULL, NULL, NULL }, *asked[3] = { NULL, NULL, NULL };
     struct timeval tv, *tvp = NULL;
-    int ready = 0, k, n;
+    ULONGLONG deadline = timeout >= 0 ? GetTickCount64() + (ULONGLONG)timeout : 0;
+    int ready = 0, k, n, sockets = 0;
     ULONG i;
 
     *first = NULL;
@@ -76,66 +93,88 @@ static int poll_core(WSAPOLLFD *fds, ULONG count, INT timeout, struct socket_rec
         *err = WSAEFAULT;
         return SOCKET_ERROR;
     }
+    /* Windows' order: every revents is written; handles that are not
+     * sockets are POLLNVAL and, when there is no socket at all, the call
+     * fails with WSAENOTSOCK; then events outside poll's set fail it with
+     * WSAEINVAL and every revents 0 */
+    for (i = 0; i < count; i++) {
+        struct socket_record *r = fds[i].fd == INVALID_SOCKET ? NULL : socket_table_lookup(fds[i].fd);
+        fds[i].revents = r ? 0 : POLLNVAL;   /* reported, not counted: Windows counts sockets */
+        if (r) {
+            sockets++;
+            socket_record_dereference(r);
+        }
+    }
+    if (!sockets) {
+        *err = WSAENOTSOCK;
+        return SOCKET_ERROR;
+    }
     for (i = 0; i < count; i++)
         if (fds[i].fd != INVALID_SOCKET && (fds[i].events & ~POLL_ASKABLE)) {
+            for (i = 0; i < count; i++)
+                fds[i].revents = 0;
             *err = WSAEINVAL;
             return SOCKET_ERROR;
         }
     for (k = 0; k < 3; k++)
-        if (!(sets[k] = set_allocate(count))) {
+        if (!(sets[k] = set_allocate(count)) || !(asked[k] = set_allocate(count))) {
             *err = WSAENOBUFS;
             ready = SOCKET_ERROR;
             goto done;
         }
-    /* handles that are not sockets are answered at once, without waiting */
-    for (i = 0; i < count; i++) {
-        struct socket_record *r;
-        fds[i].revents = 0;
-        if (fds[i].fd == INVALID_SOCKET) {
-            fds[i].revents = POLLNVAL;
-            continue;
-        }
-        if (!(r = socket_table_lookup(fds[i].fd))) {
-            /* reported, but not counted: Windows counts only sockets */
-            fds[i].revents = POLLNVAL;
-            continue;
-        }
-        socket_record_dereference(r);
-        if (fds[i].events & (POLLRDNORM | POLLRDBAND))
-            sets[0]->fd_array[sets[0]->fd_count++] = fds[i].fd;
-        if (fds[i].events & (POLLWRNORM | POLLWRBAND))
-            sets[1]->fd_array[sets[1]->fd_count++] = fds[i].fd;
-        /* errors and hang-ups are reported whatever was asked */
-        sets[2]->fd_array[sets[2]->fd_count++] = fds[i].fd;
-    }
-    if (!sets[2]->fd_count) {
-        /* not one socket among them: Windows fails the call */
-        *err = WSAENOTSOCK;
-        ready = SOCKET_ERROR;
-        goto done;
-    }
-    if (timeout >= 0) {
-        tv.tv_sec = timeout / 1000;
-        tv.tv_usec = (timeout % 1000) * 1000;
-        tvp = &tv;
-    }
-    n = api_select_core(sets, tvp, first, err);
-    if (n == SOCKET_ERROR) {
-        ready = SOCKET_ERROR;
-        goto done;
-    }
     for (i = 0; i < count; i++) {
         if (fds[i].revents == POLLNVAL)
             continue;
-        fds[i].revents = poll_flags(&fds[i], api_fd_is_set(fds[i].fd, sets[0]),
-                                    api_fd_is_set(fds[i].fd, sets[1]),
-                                    api_fd_is_set(fds[i].fd, sets[2]));
-        if (fds[i].revents)
-            ready++;
+        /* the read set for hang-ups too (reported whatever was asked), the
+         * except set for errors and out-of-band data */
+        asked[0]->fd_array[asked[0]->fd_count++] = fds[i].fd;
+        if (fds[i].events & (POLLWRNORM | POLLWRBAND))
+            asked[1]->fd_array[asked[1]->fd_count++] = fds[i].fd;
+        asked[2]->fd_array[asked[2]->fd_count++] = fds[i].fd;
+    }
+    for (;;) {
+        for (k = 0; k < 3; k++) {
+            sets[k]->fd_count = asked[k]->fd_count;
+            memcpy(sets[k]->fd_array, asked[k]->fd_array, asked[k]->fd_count * sizeof(SOCKET));
+        }
+        if (timeout >= 0) {
+            ULONGLONG now = GetTickCount64(), left = deadline > now ? deadline - now : 0;
+            tv.tv_sec = (long)(left / 1000);
+            tv.tv_usec = (long)(left % 1000) * 1000;
+            tvp = &tv;
+        }
+        if (*first) {
+            socket_record_dereference(*first);
+            *first = NULL;
+        }
+        n = api_select_core(sets, tvp, first, err);
+        if (n == SOCKET_ERROR) {
+            /* includes WSAEINTR for a socket closed in another thread: the
+             * CE closesocket contract, as for select (ce-differences.txt) */
+            ready = SOCKET_ERROR;
+            goto done;
+        }
+        for (i = 0; i < count; i++) {
+            BOOL idle;
+            if (fds[i].revents == POLLNVAL)
+                continue;
+            fds[i].revents = poll_flags(&fds[i], api_fd_is_set(fds[i].fd, sets[0]),
+                                        api_fd_is_set(fds[i].fd, sets[1]),
+                                        api_fd_is_set(fds[i].fd, sets[2]), &idle);
+            if (fds[i].revents)
+                ready++;
+            else if (idle)
+                remove_from(asked[0], fds[i].fd);   /* unread data nobody asked about */
+        }
+        /* select woke only for data nobody asked about: wait on without it */
+        if (ready || !n || (timeout >= 0 && GetTickCount64() >= deadline))
+            break;
     }
 done:
-    for (k = 0; k < 3; k++)
+    for (k = 0; k < 3; k++) {
         free(sets[k]);
+        free(asked[k]);
+    }
     return ready;
 }
 

@@ -104,9 +104,14 @@ int api_get_provider_path(LPGUID provider_id, WCHAR *path, LPINT path_len, LPINT
 
     if (!api_writable(errno_out, sizeof(*errno_out)))
         return SOCKET_ERROR;
-    if (!api_readable(provider_id, sizeof(GUID)) || !api_writable(path_len, sizeof(int)) ||
-        *path_len < 0 || !api_writable(path, (size_t)*path_len * sizeof(WCHAR))) {
+    /* Windows' order: the pointers (WSAEFAULT), then a negative length and
+     * an unknown provider (WSAEINVAL, whatever path is), then the path */
+    if (!api_readable(provider_id, sizeof(GUID)) || !api_writable(path_len, sizeof(int))) {
         *errno_out = WSAEFAULT;
+        return SOCKET_ERROR;
+    }
+    if (*path_len < 0) {
+        *errno_out = WSAEINVAL;
         return SOCKET_ERROR;
     }
     process_lock();
@@ -115,6 +120,8 @@ int api_get_provider_path(LPGUID provider_id, WCHAR *path, LPINT path_len, LPINT
             continue;
         if ((int)wcslen(e->dll) + 1 > *path_len) {
             *path_len = (int)wcslen(e->dll) + 1;
+            err = WSAEFAULT;
+        } else if (!api_writable(path, (size_t)*path_len * sizeof(WCHAR))) {
             err = WSAEFAULT;
         } else {
             wcscpy(path, e->dll);

@@ -293,6 +293,17 @@ int WSAAPI getsockname(SOCKET s, struct sockaddr *name, int *namelen)
 
 /* ---- desktop extensions (not in CE 5.0's ws2.dll; see cews2.h) ------------- */
 
+/* WSADuplicateSocket's checks in Windows' order, after the socket's: a
+ * process_id that names no process is WSAEINVAL, then info WSAEFAULT. */
+int api_duplicate_check(DWORD process_id, void *info, size_t size)
+{
+    HANDLE process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, process_id);
+    if (!process)
+        return WSAEINVAL;
+    CloseHandle(process);
+    return api_writable(info, size) ? 0 : WSAEFAULT;
+}
+
 /* The provider describes s for the other process; the description names
  * the catalog entry, whose provider takes it up in WSASocket there. */
 int WSAAPI WSADuplicateSocketW(SOCKET s, DWORD process_id, LPWSAPROTOCOL_INFOW info)
@@ -302,8 +313,8 @@ int WSAAPI WSADuplicateSocketW(SOCKET s, DWORD process_id, LPWSAPROTOCOL_INFOW i
     struct socket_record *r = api_enter(s, &err);
 
     if (r) {
-        if (!api_writable(info, sizeof(*info)))
-            err = WSAEFAULT;
+        if ((err = api_duplicate_check(process_id, info, sizeof(*info))))
+            ;
         else
             result = PROVIDER_CALL(r).lpWSPDuplicateSocket(s, process_id, info, &err);
     }

@@ -57,10 +57,13 @@ int impl_WSANtohs(SOCKET s, u_short v, u_short *out)
     return 0;
 }
 
-/* One part of a BSD address: decimal, 0-prefixed octal or 0x-prefixed hex. */
+/* One part of a BSD address: decimal, 0-prefixed octal or 0x-prefixed hex,
+ * starting with a digit (no sign, no blank).  A value beyond 32 bits is
+ * held at 0xFFFFFFFF, as strtoul does, which no address form accepts. */
 static const char *parse_part(const char *p, unsigned long *value)
 {
-    unsigned long v = 0, base = 10;
+    unsigned long long v = 0;
+    unsigned base = 10;
     int digits = 0;
 
     if (*p == '0') {
@@ -74,32 +77,47 @@ static const char *parse_part(const char *p, unsigned long *value)
         }
     }
     for (;; p++, digits++) {
-        int d;
-        if (*p >= '0' && *p <= '9') d = *p - '0';
-        else if (base == 16 && *p >= 'a' && *p <= 'f') d = *p - 'a' + 10;
-        else if (base == 16 && *p >= 'A' && *p <= 'F') d = *p - 'A' + 10;
+        unsigned d;
+        if (*p >= '0' && *p <= '9') d = (unsigned)(*p - '0');
+        else if (base == 16 && *p >= 'a' && *p <= 'f') d = (unsigned)(*p - 'a' + 10);
+        else if (base == 16 && *p >= 'A' && *p <= 'F') d = (unsigned)(*p - 'A' + 10);
         else break;
-        if ((unsigned long)d >= base)
-            return NULL;
-        v = v * base + (unsigned long)d;
-        if (v > 0xFFFFFFFFul)
-            return NULL;
+        if (d >= base)
+            return NULL;        /* "08": an octal part with a decimal digit */
+        v = v * base + d;
+        if (v > 0xFFFFFFFFull)
+            v = 0xFFFFFFFFull;
     }
     if (!digits)
         return NULL;
-    *value = v;
+    *value = (unsigned long)v;
     return p;
 }
 
-/* "a.b.c.d", "a.b.c" (c 16 bits), "a.b" (b 24 bits) and "a" (32 bits), as BSD and Winsock accept. */
+/* The blanks of the C locale's isspace: a part followed by one ends the
+ * address, and Windows ignores whatever comes after it. */
+static int is_blank(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* "a.b.c.d", "a.b.c" (c 16 bits), "a.b" (b 24 bits) and "a" (32 bits), as
+ * BSD and Winsock accept, ended by the end of the text or by a blank (so
+ * "1.2.3.4 xyz" is 1.2.3.4, as on Windows).  NULL is WSAEFAULT; a text
+ * that is not an address is INADDR_NONE with the last error untouched;
+ * and the text " " is 0.0.0.0, a Windows quirk Wine's tests check. */
 unsigned long impl_inet_addr(const char *text)
 {
     unsigned long parts[4], v;
     int n = 0;
     const char *p = text;
 
-    if (!api_readable(text, 1) || !*text)
+    if (!api_readable(text, 1)) {
+        SetLastError(WSAEFAULT);
         return INADDR_NONE;
+    }
+    if (text[0] == ' ' && !text[1])
+        return 0;
     for (;;) {
         p = parse_part(p, &parts[n]);
         if (!p)
@@ -111,9 +129,7 @@ unsigned long impl_inet_addr(const char *text)
             return INADDR_NONE;
         p++;
     }
-    while (*p == ' ' || *p == '\t')
-        p++;
-    if (*p)
+    if (*p && !is_blank(*p))
         return INADDR_NONE;
     switch (n) {
     case 1: v = parts[0]; break;

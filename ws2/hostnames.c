@@ -90,6 +90,24 @@ int impl_gethostname(char *name, int len)
     return 0;
 }
 
+/* GetHostNameW (a desktop extension, Windows 8): the same name in UTF-16;
+ * len counts characters, and a buffer too short for the name and its NUL
+ * is WSAEFAULT with the buffer left alone, as gethostname does. */
+int impl_GetHostNameW(WCHAR *name, int len)
+{
+    char narrow[256];
+    WCHAR wide[256];
+    int n, err = host_check();
+    if (err) return api_fail(err);
+    if (!name || len <= 0) return api_fail(WSAEFAULT);
+    if (host.gethostname(narrow, sizeof(narrow)) == SOCKET_ERROR) return api_fail(host.WSAGetLastError());
+    n = MultiByteToWideChar(CP_ACP, 0, narrow, -1, wide, 256);
+    if (!n) return api_fail(WSANO_RECOVERY);
+    if (n > len || !api_writable(name, (size_t)n * sizeof(WCHAR))) return api_fail(WSAEFAULT);
+    memcpy(name, wide, (size_t)n * sizeof(WCHAR));
+    return 0;
+}
+
 int impl_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
                      struct addrinfo **result)
 {

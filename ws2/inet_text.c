@@ -4,120 +4,13 @@
  *
  * Text <-> binary addresses for AF_INET and AF_INET6, computed here: no
  * provider is involved, as on Windows, where these need no WSAStartup.
+ * Reading the text is address_text.c's job (with Windows' partial writes).
  * Output follows RFC 5952 (lower case, the longest run of two or more zero
  * groups shown as "::", an IPv4-mapped address with its dotted tail).
  */
 #include "ws2_private.h"
+#include "address_text.h"
 #include <stdio.h>
-
-/* "d.d.d.d", each 0-255, nothing else: 1 and *out, or 0.  Standing alone
- * (inet_pton AF_INET) a part may not start with 0 unless it is 0, as on
- * Windows ("1.1.1.010" could be read as octal); in an IPv6 tail it may. */
-static int parse_ipv4_as(const char *s, const char *end, unsigned char out[4], int embedded)
-{
-    int part = 0;
-    while (part < 4) {
-        unsigned value = 0, digits = 0;
-        const char *first = s;
-        while (s < end && *s >= '0' && *s <= '9' && digits < 4) {
-            value = value * 10 + (unsigned)(*s++ - '0');
-            digits++;
-        }
-        if (!digits || digits > 3 || value > 255 || (!embedded && digits > 1 && *first == '0'))
-            return 0;
-        out[part++] = (unsigned char)value;
-        if (part < 4) {
-            if (s >= end || *s != '.')
-                return 0;
-            s++;
-        }
-    }
-    return s == end;
-}
-
-static int parse_ipv4(const char *s, const char *end, unsigned char out[4])
-{
-    return parse_ipv4_as(s, end, out, 0);
-}
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/* Groups of up to four hex digits separated by ':', at most one "::",
- * optionally ending in a dotted IPv4 address: 1 and *out, or 0. */
-static int parse_ipv6(const char *s, unsigned char out[16])
-{
-    unsigned short groups[8];
-    int count = 0, gap = -1;
-    const char *end = s + strlen(s);
-
-    if (s[0] == ':') {
-        if (s[1] != ':')
-            return 0;
-        gap = 0;
-        s += 2;
-    }
-    while (s < end) {
-        const char *start = s;
-        unsigned value = 0;
-        int digits = 0;
-        if (count >= 8)
-            return 0;
-        while (s < end && hex_value(*s) >= 0 && digits < 5) {
-            value = value * 16 + (unsigned)hex_value(*s++);
-            digits++;
-        }
-        if (s < end && *s == '.') {
-            /* the IPv4 tail takes the last two groups */
-            unsigned char v4[4];
-            if (count > 6 || !parse_ipv4_as(start, end, v4, 1))
-                return 0;
-            groups[count++] = (unsigned short)(v4[0] << 8 | v4[1]);
-            groups[count++] = (unsigned short)(v4[2] << 8 | v4[3]);
-            s = end;
-            break;
-        }
-        if (!digits || digits > 4)
-            return 0;
-        groups[count++] = (unsigned short)value;
-        if (s == end)
-            break;
-        if (*s != ':')
-            return 0;
-        s++;
-        if (*s == ':') {
-            if (gap >= 0)
-                return 0;
-            gap = count;
-            s++;
-            if (s == end)
-                break;
-        } else if (s == end) {
-            return 0;   /* a trailing single ':' */
-        }
-    }
-    if (gap < 0 ? count != 8 : count > 7)
-        return 0;
-    memset(out, 0, 16);
-    {
-        int i, tail = gap < 0 ? 0 : count - gap, head = gap < 0 ? count : gap;
-        for (i = 0; i < head; i++) {
-            out[2 * i] = (unsigned char)(groups[i] >> 8);
-            out[2 * i + 1] = (unsigned char)groups[i];
-        }
-        for (i = 0; i < tail; i++) {
-            int at = 8 - tail + i;
-            out[2 * at] = (unsigned char)(groups[head + i] >> 8);
-            out[2 * at + 1] = (unsigned char)groups[head + i];
-        }
-    }
-    return 1;
-}
 
 static int pton(int family, const char *text, void *address, int *err)
 {
@@ -125,10 +18,12 @@ static int pton(int family, const char *text, void *address, int *err)
         *err = WSAEFAULT;
         return -1;
     }
+    /* a text that is not an address may still leave bytes in the output,
+     * as on Windows (address_text.c) */
     if (family == AF_INET)
-        return parse_ipv4(text, text + strlen(text), address);
+        return address_text_ipv4(text, address);
     if (family == AF_INET6)
-        return parse_ipv6(text, address);
+        return address_text_ipv6(text, address);
     *err = WSAEAFNOSUPPORT;
     return -1;
 }
@@ -226,13 +121,19 @@ LPCSTR WSAAPI inet_ntop(INT family, LPCVOID address, LPSTR out, size_t size)
 INT WSAAPI InetPtonW(INT family, LPCWSTR text, PVOID address)
 {
     TRACE_START(t);
-    char narrow[INET6_ADDRSTRLEN + 1];
-    int err = 0, result;
+    char narrow[256];
+    int err = 0, result, length = 0;
 
-    if (text && !WideCharToMultiByte(CP_ACP, 0, text, -1, narrow, sizeof(narrow), NULL, NULL))
-        result = 0;   /* too long to be an address */
-    else
-        result = pton(family, text ? narrow : NULL, address, &err);
+    /* Longer text than this is no address, but its first part is still
+     * read (and may leave bytes in the output), so it is cut, not refused:
+     * no address is longer than 46 characters, so the cut never makes one. */
+    if (text) {
+        while (length < (int)sizeof(narrow) - 1 && text[length])
+            length++;
+        length = WideCharToMultiByte(CP_ACP, 0, text, length, narrow, sizeof(narrow) - 1, NULL, NULL);
+        narrow[length] = 0;
+    }
+    result = pton(family, text ? narrow : NULL, address, &err);
     /* the Unicode form also says why a text is not an address */
     if (result <= 0)
         SetLastError(result < 0 ? (DWORD)err : WSAEINVAL);

@@ -197,9 +197,14 @@ int impl_WSANtohl(SOCKET s, u_long v, u_long *out);
 int impl_WSANtohs(SOCKET s, u_short v, u_short *out);
 unsigned long impl_inet_addr(const char *text);
 char *impl_inet_ntoa(struct in_addr address);
+struct protoent *impl_getprotobyname(const char *name);                  /* netdb.c */
+struct protoent *impl_getprotobynumber(int number);
+struct servent *impl_getservbyname(const char *name, const char *proto);
+struct servent *impl_getservbyport(int port, const char *proto);
 struct hostent *impl_gethostbyname(const char *name);                    /* hostnames.c */
 struct hostent *impl_gethostbyaddr(const char *addr, int len, int type);
 int impl_gethostname(char *name, int len);
+int impl_GetHostNameW(WCHAR *name, int len);
 int impl_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
                      struct addrinfo **result);
 void impl_freeaddrinfo(struct addrinfo *list);
@@ -217,6 +222,7 @@ int api_fd_is_set(SOCKET s, fd_set *set);
 /* select's body (api_select.c), for WSAPoll too. */
 int api_select_core(fd_set *sets[3], const struct timeval *timeout, struct socket_record **first,
                     int *err);
+int api_duplicate_check(DWORD process_id, void *info, size_t size);   /* api_socket.c */
 int api_get_provider_path(LPGUID provider_id, WCHAR *path, LPINT path_len, LPINT errno_out);
 
 /* Bodies the ANSI forms share with the Unicode ones (api_ansi.c). */

@@ -176,7 +176,11 @@ INT WINAPI CeWs2VerifyCatalog(CEWS2_VERIFY_REPORT report, void *context);
  *   WSASocketA, WSAAddressToStringA, WSAStringToAddressA, WSAEnumProtocolsA,
  *   WSADuplicateSocketA, WSADuplicateSocketW, WSAConnectByNameA,
  *   WSAConnectByNameW, WSASendDisconnect, WSARecvDisconnect, WSAPoll,
- *   inet_pton, inet_ntop, InetPtonW, InetNtopW
+ *   inet_pton, inet_ntop, InetPtonW, InetNtopW, GetHostNameW,
+ *   getprotobyname, getprotobynumber, getservbyname, getservbyport
+ *   (these four read DataBasePath's protocol and services files, or
+ *   %SystemRoot%\system32\drivers\etc\..., with a built-in table of the
+ *   well-known entries when a file cannot be read; one result per thread)
  *
  * and, in the import libraries (libws2.a, ws2.lib) as in mingw-w64's
  * libws2_32.a: in6addr_any, in6addr_loopback, gai_strerrorA/W, the
