@@ -582,14 +582,13 @@ static void ioctl_extension_pointer_without_buffer(void **state)
 static void check_list(SOCKET s, DWORD code, const char *name)
 {
     DWORD needed = 0xdeadbeef, returned = 0;
-    char one[1];
 
     WSASetLastError(0);
     int r = WSAIoctl(s, code, NULL, 0, NULL, 0, &needed, NULL, NULL);
     if (r != SOCKET_ERROR || WSAGetLastError() != WSAEFAULT || needed == 0 || needed == 0xdeadbeef)
         fail_msg("%s without a buffer: %d, error %d, *returned %lu (expected WSAEFAULT and a size)",
                  name, r, WSAGetLastError(), (unsigned long)needed);
-    expect_needs(s, code, name, NULL, 0, one, sizeof(one), needed);
+    /* a short buffer is answered differently per list: test_ioctl_args.c */
     expect_needs(s, code, name, NULL, 0, NULL, needed, needed);
     char *list = malloc(needed);
     assert_non_null(list);
