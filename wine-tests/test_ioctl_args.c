@@ -19,7 +19,10 @@
  *   - SIO_ADDRESS_LIST_QUERY into a buffer shorter than the count:
  *     WSAEINVAL and a count of 0; into one that holds the count only:
  *     WSAEFAULT and the size needed; SIO_GET_INTERFACE_LIST into a buffer
- *     shorter than one entry: WSAEFAULT and a count of 0.
+ *     shorter than one entry: WSAEFAULT and a count of 0;
+ *   - FIONREAD and SIOCATMARK into a short buffer, SIO_ROUTING_INTERFACE_QUERY
+ *     with no buffer but a length: WSAEFAULT, the count left alone; a
+ *     short routing buffer: WSAEFAULT and the size needed.
  *
  * The Windows results are those of Wine's conformance tests of ws2_32
  * (dlls/ws2_32/tests/sock.c, which pass on Windows).
@@ -191,6 +194,44 @@ static void short_list_buffers(void **state)
     assert_int_equal(closesocket(s), 0);
 }
 
+static void expect_count(SOCKET s, DWORD code, const char *name, void *in, DWORD in_len, void *out,
+                         DWORD out_len, DWORD want_count)
+{
+    DWORD returned = 0xdeadbeef;
+    WSASetLastError(0);
+    int r = WSAIoctl(s, code, in, in_len, out, out_len, &returned, NULL, NULL);
+    int e = WSAGetLastError();
+    if (r != SOCKET_ERROR || e != WSAEFAULT || returned != want_count)
+        fail_msg("%s with an output buffer %p of %lu bytes: %d, error %d, *returned %lu (expected "
+                 "SOCKET_ERROR, WSAEFAULT, %lu)", name, out, (unsigned long)out_len, r, e,
+                 (unsigned long)returned, (unsigned long)want_count);
+}
+
+/* Fixed-size answers: a short buffer for FIONREAD and SIOCATMARK, and no
+ * buffer but a length for SIO_ROUTING_INTERFACE_QUERY, are refused
+ * without a size; a short routing buffer says the size. */
+static void short_fixed_buffers(void **state)
+{
+    SOCKET c, s;
+    char small[2];
+    struct sockaddr_in to;
+    (void)state;
+
+    assert_int_equal(tu_tcp_pair(AF_INET, &c, &s), 0);
+    expect_count(s, FIONREAD, "FIONREAD", NULL, 0, small, sizeof(small), 0xdeadbeef);
+    expect_count(s, SIOCATMARK, "SIOCATMARK", NULL, 0, small, sizeof(small), 0xdeadbeef);
+    expect_count(s, FIONREAD, "FIONREAD", NULL, 0, NULL, 0, sizeof(u_long));
+    memset(&to, 0, sizeof(to));
+    to.sin_family = AF_INET;
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    expect_count(s, SIO_ROUTING_INTERFACE_QUERY, "SIO_ROUTING_INTERFACE_QUERY", &to, sizeof(to),
+                 small, sizeof(small), sizeof(struct sockaddr_in));
+    expect_count(s, SIO_ROUTING_INTERFACE_QUERY, "SIO_ROUTING_INTERFACE_QUERY", &to, sizeof(to),
+                 NULL, sizeof(to), 0xdeadbeef);
+    assert_int_equal(closesocket(c), 0);
+    assert_int_equal(closesocket(s), 0);
+}
+
 int main(int argc, char **argv)
 {
     tu_main_init(argc, argv);
@@ -200,6 +241,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(stream_recvfrom_ignores_from),
         cmocka_unit_test(wsasocket_needs_a_family),
         cmocka_unit_test(short_list_buffers),
+        cmocka_unit_test(short_fixed_buffers),
     };
     return cmocka_run_group_tests_name("ioctl_args", tests, tu_group_startup, tu_group_cleanup);
 }

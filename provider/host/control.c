@@ -187,6 +187,19 @@ static DWORD host_answer_size(SOCKET s, DWORD code)
     return size;
 }
 
+/* Where Windows refuses a fixed-size answer's buffer without naming the
+ * size (Wine's conformance tests, which pass on Windows): a short buffer
+ * for FIONREAD or SIOCATMARK, no buffer but a length for
+ * SIO_ROUTING_INTERFACE_QUERY. */
+static BOOL refusal_names_no_size(DWORD code, const void *out, DWORD out_size)
+{
+    if (code == FIONREAD || code == SIOCATMARK)
+        return out != NULL;
+    if (code == SIO_ROUTING_INTERFACE_QUERY)
+        return !out && out_size;
+    return FALSE;
+}
+
 /* WSAEFAULT with the size the answer needs, for a missing or short
  * output buffer. */
 static int answer_does_not_fit(DWORD needed, LPDWORD bytes_returned, LPINT error)
@@ -227,7 +240,9 @@ int WSPAPI WSPIoctl(SOCKET s, DWORD code, LPVOID in, DWORD in_size,
     (void)thread;
     ignore_overlapped(s, &overlapped, &completion, &bytes_returned, &spare);
     if (needed && (!out || out_size < needed))
-        return answer_does_not_fit(needed, bytes_returned, error);
+        return answer_does_not_fit(needed, refusal_names_no_size(code, out, out_size) ? NULL
+                                                                                     : bytes_returned,
+                                   error);
     caller_error = host_call_begin();
     if (code == SIO_CEWS_SEND_BACKLOG) {
         result = send_backlog(s, out, bytes_returned, overlapped, error);
