@@ -22,7 +22,9 @@
  *     shorter than one entry: WSAEFAULT and a count of 0;
  *   - FIONREAD and SIOCATMARK into a short buffer, SIO_ROUTING_INTERFACE_QUERY
  *     with no buffer but a length: WSAEFAULT, the count left alone; a
- *     short routing buffer: WSAEFAULT and the size needed.
+ *     short routing buffer: WSAEFAULT and the size needed;
+ *   - setsockopt with optlen -1 (test_set_getsockopt): taken for a
+ *     four-byte SOL_SOCKET option, WSAENOBUFS for the others.
  *
  * The Windows results are those of Wine's conformance tests of ws2_32
  * (dlls/ws2_32/tests/sock.c, which pass on Windows).
@@ -232,6 +234,33 @@ static void short_fixed_buffers(void **state)
     assert_int_equal(closesocket(s), 0);
 }
 
+/* optlen -1, compared unsigned as Windows 10 21H1 does: big enough for a
+ * four-byte SOL_SOCKET option (it takes effect: recv times out), too big
+ * for a one-byte one and for the other levels (WSAENOBUFS). */
+static void setsockopt_minus_one_length(void **state)
+{
+    SOCKET c, s;
+    DWORD timeout = 300, one = 1;
+    char b[4];
+    double began, took;
+    (void)state;
+
+    assert_int_equal(tu_tcp_pair(AF_INET, &c, &s), 0);
+    assert_wsa_ok(setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, (const char *)&timeout, -1));
+    began = tu_now_ms();
+    assert_wsa_fail(recv(s, b, sizeof(b), 0), SOCKET_ERROR, WSAETIMEDOUT);
+    took = tu_now_ms() - began;
+    if (took < 200 || took > 5000)
+        fail_msg("recv after SO_RCVTIMEO 300 ms set with optlen -1 took %.0f ms", took);
+    assert_wsa_fail(setsockopt(c, SOL_SOCKET, SO_KEEPALIVE, (const char *)&one, -1), SOCKET_ERROR,
+                    WSAENOBUFS);
+    assert_wsa_fail(setsockopt(c, IPPROTO_TCP, TCP_NODELAY, (const char *)&one, -1), SOCKET_ERROR,
+                    WSAENOBUFS);
+    assert_wsa_fail(setsockopt(c, SOL_SOCKET, SO_RCVBUF, NULL, -1), SOCKET_ERROR, WSAEFAULT);
+    assert_int_equal(closesocket(c), 0);
+    assert_int_equal(closesocket(s), 0);
+}
+
 int main(int argc, char **argv)
 {
     tu_main_init(argc, argv);
@@ -242,6 +271,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(wsasocket_needs_a_family),
         cmocka_unit_test(short_list_buffers),
         cmocka_unit_test(short_fixed_buffers),
+        cmocka_unit_test(setsockopt_minus_one_length),
     };
     return cmocka_run_group_tests_name("ioctl_args", tests, tu_group_startup, tu_group_cleanup);
 }

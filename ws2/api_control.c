@@ -98,8 +98,12 @@ int WSAAPI setsockopt(SOCKET s, int level, int optname, const char *optval, int 
     if (is_open_type(level, optname)) {
         result = open_type_set(optval, optlen, &err);
     } else if ((r = api_enter(s, &err)) != NULL) {
-        if (optlen < 0 || (optlen > 0 && !api_readable(optval, (size_t)optlen)) ||
-            (!optval && optlen > 0))
+        /* A negative optlen is the provider's to judge: Windows (10 21H1
+         * on) compares it unsigned, so it is big enough for a four-byte
+         * SOL_SOCKET option and WSAENOBUFS for the others; a value is
+         * still read, so four bytes of it must be there. */
+        if ((optlen > 0 && !api_readable(optval, (size_t)optlen)) ||
+            (optlen < 0 && !api_readable(optval, sizeof(int))))
             err = WSAEFAULT;
         else
             result = PROVIDER_CALL(r).lpWSPSetSockOpt(s, level, optname, optval, optlen, &err);
