@@ -24,7 +24,8 @@
  *     with no buffer but a length: WSAEFAULT, the count left alone; a
  *     short routing buffer: WSAEFAULT and the size needed;
  *   - setsockopt with optlen -1 (test_set_getsockopt): taken for a
- *     four-byte SOL_SOCKET option, WSAENOBUFS for the others.
+ *     four-byte SOL_SOCKET option, WSAENOBUFS for the others;
+ *   - a WSABUF count whose array size would wrap on 32 bits: WSAEFAULT.
  *
  * The Windows results are those of Wine's conformance tests of ws2_32
  * (dlls/ws2_32/tests/sock.c, which pass on Windows).
@@ -261,6 +262,39 @@ static void setsockopt_minus_one_length(void **state)
     assert_int_equal(closesocket(s), 0);
 }
 
+/* A buffer count whose array size wraps on a 32-bit build (0x20000001
+ * eight-byte WSABUFs is 8 bytes there): WSAEFAULT, never a walk off the
+ * end of the one WSABUF given.  On x86_64 the array is 8 GiB and the page
+ * check refuses it; the i686 build's guard is the size check before it. */
+static void buffer_count_cannot_wrap(void **state)
+{
+    SOCKET c, s;
+    char b[4];
+    DWORD got = 0, flags = 0, old;
+    /* the one WSABUF ends its page; the next page cannot be read, so a
+     * walk past it faults instead of finding stack garbage */
+    char *pages = VirtualAlloc(NULL, 8192, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    (void)state;
+
+    assert_non_null(pages);
+    assert_true(VirtualProtect(pages + 4096, 4096, PAGE_NOACCESS, &old));
+    WSABUF *one = (WSABUF *)(pages + 4096 - sizeof(WSABUF));
+    one->len = sizeof(b);
+    one->buf = b;
+    assert_int_equal(tu_tcp_pair(AF_INET, &c, &s), 0);
+    assert_wsa_fail(WSARecv(s, one, 0x20000001, &got, &flags, NULL, NULL), SOCKET_ERROR,
+                    WSAEFAULT);
+    assert_wsa_fail(WSASend(c, one, 0x20000001, &got, 0, NULL, NULL), SOCKET_ERROR, WSAEFAULT);
+    /* the socket is unharmed: one buffer's worth still goes through */
+    assert_wsa_ok(WSASend(c, one, 1, &got, 0, NULL, NULL));
+    assert_int_equal(got, sizeof(b));
+    assert_wsa_ok(WSARecv(s, one, 1, &got, &flags, NULL, NULL));
+    assert_int_equal(got, sizeof(b));
+    VirtualFree(pages, 0, MEM_RELEASE);
+    assert_int_equal(closesocket(c), 0);
+    assert_int_equal(closesocket(s), 0);
+}
+
 int main(int argc, char **argv)
 {
     tu_main_init(argc, argv);
@@ -272,6 +306,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(short_list_buffers),
         cmocka_unit_test(short_fixed_buffers),
         cmocka_unit_test(setsockopt_minus_one_length),
+        cmocka_unit_test(buffer_count_cannot_wrap),
     };
     return cmocka_run_group_tests_name("ioctl_args", tests, tu_group_startup, tu_group_cleanup);
 }
