@@ -20,6 +20,7 @@
 #ifndef SO_OPENTYPE
 #define SO_OPENTYPE 0x7008      /* mswsock.h, which ws2.dll does not include */
 #endif
+#include <mstcpip.h>             /* SIO_KEEPALIVE_VALS */
 
 /* A Win32 TLS slot holding the value itself, so there is nothing to free at
  * thread exit; a thread that never set it reads 0, the default.  (A
@@ -97,8 +98,12 @@ int WSAAPI setsockopt(SOCKET s, int level, int optname, const char *optval, int 
     if (is_open_type(level, optname)) {
         result = open_type_set(optval, optlen, &err);
     } else if ((r = api_enter(s, &err)) != NULL) {
-        if (optlen < 0 || (optlen > 0 && !api_readable(optval, (size_t)optlen)) ||
-            (!optval && optlen > 0))
+        /* A negative optlen is the provider's to judge: Windows (10 21H1
+         * on) compares it unsigned, so it is big enough for a four-byte
+         * SOL_SOCKET option and WSAENOBUFS for the others; a value is
+         * still read, so four bytes of it must be there. */
+        if ((optlen > 0 && !api_readable(optval, (size_t)optlen)) ||
+            (optlen < 0 && !api_readable(optval, sizeof(int))))
             err = WSAEFAULT;
         else
             result = PROVIDER_CALL(r).lpWSPSetSockOpt(s, level, optname, optval, optlen, &err);
@@ -144,13 +149,22 @@ static int ioctl_core(SOCKET s, DWORD code, LPVOID in, DWORD in_len, LPVOID out,
     struct socket_record *r = *rec = api_enter(s, err);
 
     if (r) {
-        /* no output buffer at all is the provider's to judge: it reports
-         * the size it needs (WSAEFAULT and *returned), or needs none */
-        if ((in_len && !api_readable(in, in_len)) || (out && out_len && !api_writable(out, out_len)) ||
-            (!ov && !api_writable(returned, sizeof(*returned))) ||
-            (ov && !api_writable(ov, sizeof(*ov))))
+        /* Only the directions the code declares are checked, as Windows
+         * does (FIONBIO ignores any output buffer; FIONREAD any input).  No
+         * output buffer at all is the provider's to judge: it reports the
+         * size it needs (WSAEFAULT and *returned), or needs none. */
+        BOOL in_used = (code & IOC_IN) != 0, out_used = (code & IOC_OUT) != 0;
+        if ((!ov && !api_writable(returned, sizeof(*returned))) ||
+            (ov && !api_writable(ov, sizeof(*ov)))) {
             *err = WSAEFAULT;
-        else
+        } else if ((in_used && in_len && !api_readable(in, in_len)) ||
+                   (out_used && out && out_len && !api_writable(out, out_len))) {
+            /* Windows zeroes the count for a refused SIO_KEEPALIVE_VALS
+             * input; other codes (SIO_ROUTING_INTERFACE_QUERY) leave it */
+            if (!ov && code == SIO_KEEPALIVE_VALS)
+                *returned = 0;
+            *err = WSAEFAULT;
+        } else
             result = PROVIDER_CALL(r).lpWSPIoctl(s, code, in, in_len, out, out_len, returned, ov,
                                                  routine, api_calling_thread(routine), err);
     }

@@ -126,6 +126,11 @@ static int recv_from_core(SOCKET s, LPWSABUF buffers, DWORD count, LPDWORD recei
     struct socket_record *r = *rec = api_enter(s, err);
 
     if (r) {
+        /* A connection-oriented socket ignores from and fromlen (Microsoft's
+         * WSARecvFrom page): they are neither checked nor handed on, so an
+         * uninitialised fromlen there is no error. */
+        if (!(r->entry->info.dwServiceFlags1 & XP1_CONNECTIONLESS))
+            from = NULL, fromlen = NULL;
         if (!buffers_ok(buffers, count, TRUE) || !overlapped_ok(ov, received) ||
             !api_writable(flags, sizeof(*flags)) ||
             (from && (!api_writable(fromlen, sizeof(*fromlen)) || *fromlen < api_min_address(r) ||

@@ -45,6 +45,13 @@ SOCKET api_socket_create(LONGLONG t, const char *api, int af, int type, int prot
         if (af == FROM_PROTOCOL_INFO || af == 0) af = caller_info.iAddressFamily;
         if (type == FROM_PROTOCOL_INFO || type == 0) type = caller_info.iSocketType;
         if (protocol == FROM_PROTOCOL_INFO || protocol == 0) protocol = caller_info.iProtocol;
+        /* the family is judged first, as on Windows since XP SP2: none
+         * (AF_UNSPEC) or a nonsense one in both places is WSAEAFNOSUPPORT,
+         * whatever the type and protocol say */
+        if (af <= AF_UNSPEC) {
+            err = WSAEAFNOSUPPORT;
+            goto done;
+        }
     } else {
         if (af == AF_UNSPEC)
             af = entry->info.iAddressFamily;

@@ -187,6 +187,19 @@ static DWORD host_answer_size(SOCKET s, DWORD code)
     return size;
 }
 
+/* Where Windows refuses a fixed-size answer's buffer without naming the
+ * size (Wine's conformance tests, which pass on Windows): a short buffer
+ * for FIONREAD or SIOCATMARK, no buffer but a length for
+ * SIO_ROUTING_INTERFACE_QUERY. */
+static BOOL refusal_names_no_size(DWORD code, const void *out, DWORD out_size)
+{
+    if (code == FIONREAD || code == SIOCATMARK)
+        return out != NULL;
+    if (code == SIO_ROUTING_INTERFACE_QUERY)
+        return !out && out_size;
+    return FALSE;
+}
+
 /* WSAEFAULT with the size the answer needs, for a missing or short
  * output buffer. */
 static int answer_does_not_fit(DWORD needed, LPDWORD bytes_returned, LPINT error)
@@ -227,10 +240,20 @@ int WSPAPI WSPIoctl(SOCKET s, DWORD code, LPVOID in, DWORD in_size,
     (void)thread;
     ignore_overlapped(s, &overlapped, &completion, &bytes_returned, &spare);
     if (needed && (!out || out_size < needed))
-        return answer_does_not_fit(needed, bytes_returned, error);
+        return answer_does_not_fit(needed, refusal_names_no_size(code, out, out_size) ? NULL
+                                                                                     : bytes_returned,
+                                   error);
     caller_error = host_call_begin();
     if (code == SIO_CEWS_SEND_BACKLOG) {
         result = send_backlog(s, out, bytes_returned, overlapped, error);
+    } else if (code == SIO_ADDRESS_LIST_QUERY && out && out_size &&
+               out_size < offsetof(SOCKET_ADDRESS_LIST, Address)) {
+        /* room for less than the count itself: Windows calls the buffer
+         * invalid and names no size */
+        if (bytes_returned)
+            *bytes_returned = 0;
+        *error = WSAEINVAL;
+        result = SOCKET_ERROR;
     } else if (answer_size_varies(code) && (!out || !out_size)) {
         needed = host_answer_size(s, code);
         result = needed ? answer_does_not_fit(needed, bytes_returned, error)
@@ -241,8 +264,9 @@ int WSPAPI WSPIoctl(SOCKET s, DWORD code, LPVOID in, DWORD in_size,
         result = host_call_end(caller_error, WSAIoctl(s, code, in, in_size, out, out_size,
                                                       bytes_returned, overlapped, completion),
                                error);
-        /* a short buffer for a list: the size it needs, whatever the host said */
-        if (result == SOCKET_ERROR && *error != WSA_IO_PENDING && answer_size_varies(code) &&
+        /* a short buffer for the address list: the size it needs, whatever
+         * the host said (a short interface list names none, on Windows too) */
+        if (result == SOCKET_ERROR && *error != WSA_IO_PENDING && code == SIO_ADDRESS_LIST_QUERY &&
             (needed = host_answer_size(s, code)) > out_size)
             result = answer_does_not_fit(needed, bytes_returned, error);
     }
