@@ -130,6 +130,27 @@ static int send_backlog(SOCKET s, LPVOID out, LPDWORD bytes_returned,
     return 0;
 }
 
+/*
+ * WHY: celsp and ws2inst must know whether the linger table is exact over
+ * this provider or approximated, and never guess (cews2.h).
+ */
+static int linger_mechanism(LPVOID out, LPDWORD bytes_returned, LPWSAOVERLAPPED overlapped,
+                            LPINT error)
+{
+    DWORD mechanism = wine_host_active() ? CEWS_LINGER_MECHANISM_BACKLOG
+                                         : CEWS_LINGER_MECHANISM_NONE;
+
+    if (overlapped) {
+        *error = WSAEINVAL;
+        return SOCKET_ERROR;
+    }
+    memcpy(out, &mechanism, sizeof(mechanism));
+    if (bytes_returned)
+        *bytes_returned = sizeof(mechanism);
+    *error = NO_ERROR;
+    return 0;
+}
+
 /* The size of the answer of an ioctl whose answer has a fixed size; 0 for
  * the others. */
 static DWORD fixed_answer_size(DWORD code, const void *in, DWORD in_size)
@@ -140,6 +161,7 @@ static DWORD fixed_answer_size(DWORD code, const void *in, DWORD in_size)
         return sizeof(u_long);
     case SIO_IDEAL_SEND_BACKLOG_QUERY:
     case SIO_CEWS_SEND_BACKLOG:
+    case SIO_CEWS_LINGER_MECHANISM:
         return sizeof(ULONG);
     case SIO_GET_EXTENSION_FUNCTION_POINTER:
         return sizeof(void *);
@@ -246,6 +268,8 @@ int WSPAPI WSPIoctl(SOCKET s, DWORD code, LPVOID in, DWORD in_size,
     caller_error = host_call_begin();
     if (code == SIO_CEWS_SEND_BACKLOG) {
         result = send_backlog(s, out, bytes_returned, overlapped, error);
+    } else if (code == SIO_CEWS_LINGER_MECHANISM) {
+        result = linger_mechanism(out, bytes_returned, overlapped, error);
     } else if (code == SIO_ADDRESS_LIST_QUERY && out && out_size &&
                out_size < offsetof(SOCKET_ADDRESS_LIST, Address)) {
         /* room for less than the count itself: Windows calls the buffer

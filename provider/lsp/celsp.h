@@ -80,6 +80,11 @@ struct lsp_socket **socket_context_snapshot(size_t *count);
 int linger_set(struct lsp_socket *so, int optname, const char *value, int length);
 int linger_get(struct lsp_socket *so, int optname, char *value, int *length);
 
+/* ---- diagnostic.c ---------------------------------------------------------- */
+/* Says, once per process, that rows 3 and 4 of the linger table are judged
+ * by writability because the provider below reports no send backlog. */
+void diagnostic_linger_approximate(void);
+
 /* ---- close.c --------------------------------------------------------------- */
 int WSPAPI lsp_close_socket(SOCKET s, LPINT err);
 /* Waits for background closes still running (WSPCleanup). */

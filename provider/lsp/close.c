@@ -24,7 +24,9 @@
  *
  * "Queued data" is what the peer has not acknowledged yet, as the provider
  * below reports it (SIO_CEWS_SEND_BACKLOG): a peer that keeps reading
- * drains it, a peer that stops reading leaves it full.
+ * drains it, a peer that stops reading leaves it full.  A provider below
+ * that cannot report it makes rows 3 and 4 an approximation, said once per
+ * process (diagnostic.c).
  */
 #include "celsp.h"
 
@@ -46,10 +48,12 @@ static DWORD send_backlog(struct lsp_socket *so)
     if (so->lower->procs.lpWSPIoctl(so->handle, SIO_CEWS_SEND_BACKLOG, NULL, 0, &queued,
                                     sizeof(queued), &returned, NULL, NULL, NULL, &err) == 0)
         return queued;
-    /* a provider below that cannot tell: a connected socket that cannot
-     * take more data has data queued; one that can is taken as drained */
+    /* a provider below that cannot tell (SIO_CEWS_LINGER_MECHANISM NONE):
+     * a connected socket that cannot take more data has data queued; one
+     * that can is taken as drained.  Never silently: diagnostic.c says so. */
     if (so->lower->procs.lpWSPGetPeerName(so->handle, (struct sockaddr *)&peer, &len, &err))
         return 0;
+    diagnostic_linger_approximate();
     FD_ZERO(&writable);
     FD_SET(so->handle, &writable);
     ready = so->lower->procs.lpWSPSelect(0, NULL, &writable, NULL, &zero, &err);

@@ -124,9 +124,36 @@ typedef INT (WINAPI *CEWS2_REGISTER_ENTRY)(LPCWSTR dll_path);
  * lingering closesocket still has queued data; ce-winsock's host base
  * provider answers it from the host kernel.  A base provider that does not
  * know fails it with WSAEOPNOTSUPP or WSAEINVAL, and the layered provider
- * then judges by writability alone.
+ * then judges by writability alone (see SIO_CEWS_LINGER_MECHANISM).
  */
 #define SIO_CEWS_SEND_BACKLOG  _WSAIOR(IOC_VENDOR, 0x4345)
+
+/*
+ * SIO_CEWS_LINGER_MECHANISM (WSAIoctl, stream sockets, no input): how the
+ * provider carries out the parts of a lingering close that only the
+ * provider below the CE layered provider can, as a DWORD:
+ *
+ *   CEWS_LINGER_MECHANISM_NONE     it cannot tell the send backlog and may
+ *                                  not reset on a zero linger: the CE
+ *                                  layered provider then approximates rows
+ *                                  3 and 4 of the linger table ("connected
+ *                                  and not writable means data queued") and
+ *                                  says so once per process (CEWS2_DIAG)
+ *   CEWS_LINGER_MECHANISM_BACKLOG  it answers SIO_CEWS_SEND_BACKLOG and
+ *                                  resets the connection when closed with
+ *                                  a zero linger: the table holds exactly
+ *
+ * ce-winsock's host base provider answers BACKLOG under Wine on Linux
+ * (where it reaches the Linux socket under the Wine handle) and NONE
+ * elsewhere, or when the environment variable
+ * CEWS2_HOST_NO_WINE_MECHANISM=1 turns that mechanism off.  A provider that
+ * fails this ioctl (WSAEOPNOTSUPP, WSAEINVAL) counts as NONE.  The CE
+ * layered provider passes it to the provider below; "ws2inst verify"
+ * prints each base provider's answer.
+ */
+#define SIO_CEWS_LINGER_MECHANISM       _WSAIOR(IOC_VENDOR, 0x4347)
+#define CEWS_LINGER_MECHANISM_NONE      0
+#define CEWS_LINGER_MECHANISM_BACKLOG   1
 
 /*
  * SIO_CEWS_CANCEL (WSAIoctl, no buffers): cancel every call pending on the
@@ -142,7 +169,11 @@ typedef INT (WINAPI *CEWS2_REGISTER_ENTRY)(LPCWSTR dll_path);
 /*
  * Diagnostics: ws2.dll writes one line per skipped registration or failed
  * provider load to standard error when CEWS2_DIAG=1 is set in the
- * environment (and always through OutputDebugString).
+ * environment (and always through OutputDebugString).  The CE layered
+ * provider writes the same way, once per process, the line
+ * "celsp: linger rows 3-4 approximate: the provider below reports no send
+ * backlog" at the first lingering close that needs the backlog of a
+ * provider answering CEWS_LINGER_MECHANISM_NONE.
  */
 
 /* One problem found by CeWs2VerifyCatalog.  registration is the LSP key
