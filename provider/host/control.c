@@ -137,8 +137,12 @@ static int send_backlog(SOCKET s, LPVOID out, LPDWORD bytes_returned,
 static int linger_mechanism(LPVOID out, LPDWORD bytes_returned, LPWSAOVERLAPPED overlapped,
                             LPINT error)
 {
-    DWORD mechanism = wine_host_active() ? CEWS_LINGER_MECHANISM_BACKLOG
-                                         : CEWS_LINGER_MECHANISM_NONE;
+    /* on Windows the host's own closesocket lingers with the SO_LINGER
+     * passed down to it (WSPSetSockOpt); under Wine only the Linux socket
+     * below can tell the backlog */
+    DWORD mechanism = wine_host_active()   ? CEWS_LINGER_MECHANISM_BACKLOG
+                      : wine_host_is_wine() ? CEWS_LINGER_MECHANISM_NONE
+                                            : CEWS_LINGER_MECHANISM_NATIVE;
 
     if (overlapped) {
         *error = WSAEINVAL;

@@ -68,6 +68,8 @@ void close_host_socket(SOCKET host_socket);
 /* Whether the two functions below work here (Wine on Linux, not switched
  * off by CEWS2_HOST_NO_WINE_MECHANISM=1). */
 BOOL wine_host_active(void);
+/* Whether this process runs under Wine at all (mechanism or not). */
+BOOL wine_host_is_wine(void);
 /* Resets the connection (RST, unsent data dropped); FALSE if not possible here. */
 BOOL wine_host_abort(SOCKET s);
 /* Bytes the kernel still holds for the connection: unsent plus sent but not

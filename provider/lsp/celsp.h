@@ -85,6 +85,19 @@ int linger_get(struct lsp_socket *so, int optname, char *value, int *length);
  * by writability because the provider below reports no send backlog. */
 void diagnostic_linger_approximate(void);
 
+/* ---- linger_native.c: rows 3-4 over a provider whose close lingers ------- */
+/* The provider below's SIO_CEWS_LINGER_MECHANISM; NONE if it fails it. */
+DWORD native_linger_mechanism(struct lsp_socket *so);
+/* The row over a NATIVE provider, where the backlog is unknown to celsp:
+ * CLOSE_WOULD_BLOCK means "ask the provider below" (native_close_nonblocking). */
+enum close_action native_linger_decide(const struct linger_state *state);
+/* Row 4, before anything changed: the provider below closes gracefully
+ * (nothing queued) or fails WSAEWOULDBLOCK with the socket as it was. */
+int native_close_nonblocking(struct lsp_socket *so, unsigned interval, LPINT err);
+/* Row 3 (and the note's background wait): the provider below's blocking
+ * lingering close. */
+int native_close_lingering(struct lsp_socket *so, unsigned interval, LPINT err);
+
 /* ---- close.c --------------------------------------------------------------- */
 int WSPAPI lsp_close_socket(SOCKET s, LPINT err);
 /* Waits for background closes still running (WSPCleanup). */

@@ -141,19 +141,31 @@ typedef INT (WINAPI *CEWS2_REGISTER_ENTRY)(LPCWSTR dll_path);
  *                                  says so once per process (CEWS2_DIAG)
  *   CEWS_LINGER_MECHANISM_BACKLOG  it answers SIO_CEWS_SEND_BACKLOG and
  *                                  resets the connection when closed with
- *                                  a zero linger: the table holds exactly
+ *                                  a zero linger: the CE layered provider
+ *                                  waits itself, and the table holds exactly
+ *   CEWS_LINGER_MECHANISM_NATIVE   its own closesocket carries out rows 3
+ *                                  and 4 with the SO_LINGER set on it, as
+ *                                  Windows' does (a blocking close waits
+ *                                  for the queue to drain, or resets when
+ *                                  the interval ends; a non-blocking one
+ *                                  fails WSAEWOULDBLOCK and keeps the
+ *                                  socket while data is queued): the CE
+ *                                  layered provider hands those rows to it
+ *                                  and keeps the rest of the contract
  *
  * ce-winsock's host base provider answers BACKLOG under Wine on Linux
- * (where it reaches the Linux socket under the Wine handle) and NONE
- * elsewhere, or when the environment variable
- * CEWS2_HOST_NO_WINE_MECHANISM=1 turns that mechanism off.  A provider that
- * fails this ioctl (WSAEOPNOTSUPP, WSAEINVAL) counts as NONE.  The CE
+ * (where it reaches the Linux socket under the Wine handle), NATIVE on
+ * Windows (the host's closesocket lingers itself), and NONE under Wine
+ * elsewhere or when the environment variable
+ * CEWS2_HOST_NO_WINE_MECHANISM=1 turns the Wine mechanism off.  A provider
+ * that fails this ioctl (WSAEOPNOTSUPP, WSAEINVAL) counts as NONE.  The CE
  * layered provider passes it to the provider below; "ws2inst verify"
  * prints each base provider's answer.
  */
 #define SIO_CEWS_LINGER_MECHANISM       _WSAIOR(IOC_VENDOR, 0x4347)
 #define CEWS_LINGER_MECHANISM_NONE      0
 #define CEWS_LINGER_MECHANISM_BACKLOG   1
+#define CEWS_LINGER_MECHANISM_NATIVE    2
 
 /*
  * SIO_CEWS_CANCEL (WSAIoctl, no buffers): cancel every call pending on the
