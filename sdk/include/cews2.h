@@ -140,6 +140,20 @@ typedef INT (WINAPI *CEWS2_REGISTER_ENTRY)(LPCWSTR dll_path);
 #define SIO_CEWS_CANCEL        _WSAIO(IOC_VENDOR, 0x4346)
 
 /*
+ * SIO_CEWS_POLL_STATE (WSAIoctl, stream sockets): the base provider's own
+ * poll flags for the socket (POLLERR, POLLHUP, POLLRDNORM, POLLWRNORM, as
+ * WSAPoll defines them), as a ULONG, without waiting.  ws2.dll's WSAPoll
+ * asks it of a socket whose peer is gone, to tell a reset (POLLERR |
+ * POLLHUP, as Windows reports it for as long as the socket lives) from a
+ * FIN: once the reset has been reported to one recv, nothing else a
+ * provider answers (SO_ERROR is 0) tells the two apart.  ce-winsock's host
+ * base provider answers it from the host's poll; a provider that does not
+ * know fails it (WSAEOPNOTSUPP, WSAEINVAL), and WSAPoll then reports
+ * POLLHUP alone.
+ */
+#define SIO_CEWS_POLL_STATE    _WSAIOR(IOC_VENDOR, 0x4347)
+
+/*
  * Diagnostics: ws2.dll writes one line per skipped registration or failed
  * provider load to standard error when CEWS2_DIAG=1 is set in the
  * environment (and always through OutputDebugString).
