@@ -194,7 +194,11 @@ INT WINAPI CeWs2VerifyCatalog(CEWS2_VERIFY_REPORT report, void *context);
  *   getprotobyname, getprotobynumber, getservbyname, getservbyport
  *   (these four read DataBasePath's protocol and services files, or
  *   %SystemRoot%\system32\drivers\etc\..., with a built-in table of the
- *   well-known entries when a file cannot be read; one result per thread)
+ *   well-known entries when a file cannot be read; one result per thread),
+ *   GetAddrInfoExW, GetAddrInfoExOverlappedResult, GetAddrInfoExCancel,
+ *   FreeAddrInfoExW (the resolver GetAddrInfoW uses, overlapped form
+ *   included: event, completion routine, cancel handle; the two that
+ *   mingw-w64's ws2tcpip.h lacks are declared below)
  *
  * and, in the import libraries (libws2.a, ws2.lib) as in mingw-w64's
  * libws2_32.a: in6addr_any, in6addr_loopback, gai_strerrorA/W, the
@@ -206,6 +210,10 @@ INT WINAPI CeWs2VerifyCatalog(CEWS2_VERIFY_REPORT report, void *context);
  * WSAAsyncSelect stays absent, as on CE.
  */
 #define CEWS2_DESKTOP_EXTENSIONS 1
+
+/* Windows 8's overlapped look-up companions, not in mingw-w64's ws2tcpip.h. */
+int WSAAPI GetAddrInfoExOverlappedResult(LPOVERLAPPED lpOverlapped);
+int WSAAPI GetAddrInfoExCancel(LPHANDLE lpHandle);
 
 #ifdef __cplusplus
 }
