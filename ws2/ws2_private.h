@@ -212,6 +212,14 @@ int impl_getnameinfo(const struct sockaddr *sa, socklen_t salen, char *node, DWO
                      char *service, DWORD servicelen, int flags);
 int impl_GetAddrInfoW(PCWSTR node, PCWSTR service, const ADDRINFOW *hints, PADDRINFOW *result);
 void impl_FreeAddrInfoW(PADDRINFOW list);
+/* GetAddrInfoExW's completion routine (mingw-w64's header has it as PVOID) */
+typedef void (CALLBACK *addrinfo_ex_routine)(DWORD error, DWORD bytes, LPWSAOVERLAPPED overlapped);
+int impl_GetAddrInfoExW(PCWSTR name, PCWSTR service, DWORD space, LPGUID provider,
+                        const ADDRINFOEXW *hints, PADDRINFOEXW *result, struct timeval *timeout,
+                        LPOVERLAPPED overlapped, addrinfo_ex_routine routine, LPHANDLE handle);
+int impl_GetAddrInfoExOverlappedResult(LPOVERLAPPED overlapped);
+int impl_GetAddrInfoExCancel(LPHANDLE handle);
+void impl_FreeAddrInfoExW(PADDRINFOEXW list);
 int impl_GetNameInfoW(const SOCKADDR *sa, socklen_t salen, PWCHAR node, DWORD nodelen,
                       PWCHAR service, DWORD servicelen, INT flags);
 int impl_WPUCompleteOverlappedRequest(SOCKET s, LPWSAOVERLAPPED ov, DWORD error, DWORD bytes,

@@ -166,6 +166,7 @@ static DWORD fixed_answer_size(DWORD code, const void *in, DWORD in_size)
     case SIO_IDEAL_SEND_BACKLOG_QUERY:
     case SIO_CEWS_SEND_BACKLOG:
     case SIO_CEWS_LINGER_MECHANISM:
+    case SIO_CEWS_POLL_STATE:
         return sizeof(ULONG);
     case SIO_GET_EXTENSION_FUNCTION_POINTER:
         return sizeof(void *);
@@ -274,6 +275,8 @@ int WSPAPI WSPIoctl(SOCKET s, DWORD code, LPVOID in, DWORD in_size,
         result = send_backlog(s, out, bytes_returned, overlapped, error);
     } else if (code == SIO_CEWS_LINGER_MECHANISM) {
         result = linger_mechanism(out, bytes_returned, overlapped, error);
+    } else if (code == SIO_CEWS_POLL_STATE) {
+        result = poll_state(s, out, bytes_returned, overlapped, error);
     } else if (code == SIO_ADDRESS_LIST_QUERY && out && out_size &&
                out_size < offsetof(SOCKET_ADDRESS_LIST, Address)) {
         /* room for less than the count itself: Windows calls the buffer

@@ -161,6 +161,10 @@ int WSPAPI WSPShutdown(SOCKET s, int how, LPINT error);
 int WSPAPI WSPRecvDisconnect(SOCKET s, LPWSABUF disconnect_data, LPINT error);
 int WSPAPI WSPSendDisconnect(SOCKET s, LPWSABUF disconnect_data, LPINT error);
 
+/* poll_state.c: SIO_CEWS_POLL_STATE (cews2.h); out holds a ULONG */
+int poll_state(SOCKET s, LPVOID out, LPDWORD bytes_returned, LPWSAOVERLAPPED overlapped,
+               LPINT error);
+
 /* io.c */
 /* For a socket created without WSA_FLAG_OVERLAPPED: clears *overlapped and
  * *completion (the SPI says they are ignored) and points a NULL *count at

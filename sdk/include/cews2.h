@@ -179,6 +179,20 @@ typedef INT (WINAPI *CEWS2_REGISTER_ENTRY)(LPCWSTR dll_path);
 #define SIO_CEWS_CANCEL        _WSAIO(IOC_VENDOR, 0x4346)
 
 /*
+ * SIO_CEWS_POLL_STATE (WSAIoctl, stream sockets): the base provider's own
+ * poll flags for the socket (POLLERR, POLLHUP, POLLRDNORM, POLLWRNORM, as
+ * WSAPoll defines them), as a ULONG, without waiting.  ws2.dll's WSAPoll
+ * asks it of a socket whose peer is gone, to tell a reset (POLLERR |
+ * POLLHUP, as Windows reports it for as long as the socket lives) from a
+ * FIN: once the reset has been reported to one recv, nothing else a
+ * provider answers (SO_ERROR is 0) tells the two apart.  ce-winsock's host
+ * base provider answers it from the host's poll; a provider that does not
+ * know fails it (WSAEOPNOTSUPP, WSAEINVAL), and WSAPoll then reports
+ * POLLHUP alone.
+ */
+#define SIO_CEWS_POLL_STATE    _WSAIOR(IOC_VENDOR, 0x4348)
+
+/*
  * Diagnostics: ws2.dll writes one line per skipped registration or failed
  * provider load to standard error when CEWS2_DIAG=1 is set in the
  * environment (and always through OutputDebugString).  The CE layered
@@ -223,7 +237,11 @@ INT WINAPI CeWs2VerifyCatalog(CEWS2_VERIFY_REPORT report, void *context);
  *   getprotobyname, getprotobynumber, getservbyname, getservbyport
  *   (these four read DataBasePath's protocol and services files, or
  *   %SystemRoot%\system32\drivers\etc\..., with a built-in table of the
- *   well-known entries when a file cannot be read; one result per thread)
+ *   well-known entries when a file cannot be read; one result per thread),
+ *   GetAddrInfoExW, GetAddrInfoExOverlappedResult, GetAddrInfoExCancel,
+ *   FreeAddrInfoExW (the resolver GetAddrInfoW uses, overlapped form
+ *   included: event, completion routine, cancel handle; the two that
+ *   mingw-w64's ws2tcpip.h lacks are declared below)
  *
  * and, in the import libraries (libws2.a, ws2.lib) as in mingw-w64's
  * libws2_32.a: in6addr_any, in6addr_loopback, gai_strerrorA/W, the
@@ -235,6 +253,10 @@ INT WINAPI CeWs2VerifyCatalog(CEWS2_VERIFY_REPORT report, void *context);
  * WSAAsyncSelect stays absent, as on CE.
  */
 #define CEWS2_DESKTOP_EXTENSIONS 1
+
+/* Windows 8's overlapped look-up companions, not in mingw-w64's ws2tcpip.h. */
+int WSAAPI GetAddrInfoExOverlappedResult(LPOVERLAPPED lpOverlapped);
+int WSAAPI GetAddrInfoExCancel(LPHANDLE lpHandle);
 
 #ifdef __cplusplus
 }
