@@ -18,6 +18,7 @@
 #include <windows.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../provider/common/handle_table.h"
 
 /* --- provider.c ------------------------------------------------------------ */
 struct provider {
@@ -87,11 +88,10 @@ extern __thread struct catalog *catalog_being_built;
 
 /* --- socket.c --------------------------------------------------------------- */
 struct socket_record {
-    LONG refs;
+    struct handle_entry link;           /* the table's links and the references */
     SOCKET handle;
     struct catalog_entry *entry;        /* referenced */
     struct provider *provider;          /* referenced */
-    struct socket_record *next_in_bucket;
 };
 /* Records handle as owned by entry's provider (a new record replaces a stale one). */
 int socket_table_insert(SOCKET handle, struct catalog_entry *entry, struct provider *provider);
