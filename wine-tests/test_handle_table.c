@@ -19,7 +19,8 @@
  *   threads_insert_remove     four threads insert, find and remove their own
  *                             values (the table growing under them) while a
  *                             fifth looks values up: nothing lost, nothing
- *                             found that is not in, an empty table at the end
+ *                             found that is not in, every record freed once
+ *                             (by its thread or the reader), an empty table
  *   threads_race_one_value    four threads insert records for the same value:
  *                             each record is handed back as stale exactly
  *                             once, except the one left in the table
@@ -36,6 +37,8 @@ struct rec {
     volatile LONG stale_count;      /* times handed back as stale */
 };
 
+static volatile LONG made, freed;     /* records, for the thread tests */
+
 static struct rec *rec_of(struct handle_entry *e)
 {
     return e ? HANDLE_ENTRY_RECORD(e, struct rec, link) : NULL;
@@ -47,6 +50,7 @@ static struct rec *rec_new(ULONG_PTR handle, int owner)
     assert_non_null(r);
     handle_entry_initialise(&r->link, handle);
     r->owner = owner;
+    InterlockedIncrement(&made);
     return r;
 }
 
@@ -55,7 +59,9 @@ static BOOL rec_dereference(struct rec *r)
 {
     if (!handle_entry_dereference(&r->link))
         return FALSE;
+    memset(r, 0xdd, sizeof(*r));    /* a use after this shows */
     free(r);
+    InterlockedIncrement(&freed);
     return TRUE;
 }
 
@@ -259,8 +265,8 @@ static DWORD WINAPI worker_main(void *arg)
                 InterlockedIncrement(&failures);
             if (handle_table_lookup(&shared, worker_value(worker, i)))
                 InterlockedIncrement(&failures);
-            if (!rec_dereference(mine[i]))
-                InterlockedIncrement(&failures);    /* nobody else kept it */
+            /* the last reference may be the reader's, which frees it then */
+            rec_dereference(mine[i]);
         }
     }
     free(mine);
@@ -292,6 +298,7 @@ static void threads_insert_remove(void **state)
 
     (void)state;
     failures = 0;
+    made = freed = 0;
     stop_reader = 0;
     reader_found = 0;
     threads[WORKERS] = CreateThread(NULL, 0, reader_main, NULL, 0, NULL);
@@ -308,6 +315,9 @@ static void threads_insert_remove(void **state)
     tu_log("reader found %ld records, buckets %u", reader_found,
            (unsigned)handle_table_bucket_count(&shared));
     assert_int_equal(failures, 0);
+    /* every record freed once: by its worker or by the reader */
+    assert_int_equal(freed, made);
+    assert_int_equal(made, WORKERS * PER_WORKER * ROUNDS);
     assert_int_equal(handle_table_count(&shared), 0);
     assert_true(handle_table_bucket_count(&shared) * 2 >= WORKERS * PER_WORKER);
     empty_table(&shared);

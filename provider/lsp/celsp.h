@@ -32,9 +32,8 @@ struct lower {
     HMODULE module;
     WSPPROC_TABLE procs;
 };
-/* The whole catalog as ws2.dll has it now (WSCEnumProtocols); free() it. */
-WSAPROTOCOL_INFOW *catalog_read(int *count, int *err);
-/* Finds (starting it on first use) the provider below chain entry info. */
+/* Finds (starting it on first use) the provider below chain entry info;
+ * the catalog is read once per chain and catalog version (lower.c). */
 struct lower *lower_for_chain(const WSAPROTOCOL_INFOW *info, int *err);
 void lower_cleanup_all(void);
 
