@@ -715,6 +715,7 @@ static const struct { const char *call, *why; } no_bad_input[] = {
     { "__WSAFDIsSet", "reports membership only (0 for any handle not in the set)" },
     { "gethostbyname", "any string is a name to resolve (resolution needs the network)" },
     { "CeWs2VerifyCatalog", "a NULL report callback is allowed" },
+    { "CeWs2CatalogVersion", "no arguments" },
 };
 
 static const struct { int code; const char *name; } err_names[] = {

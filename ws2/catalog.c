@@ -13,16 +13,32 @@
 #include <stdarg.h>
 #include <wchar.h>
 
+/* Changes with every catalog made, changed or deleted (CeWs2CatalogVersion):
+ * what a provider resolved from WSCEnumProtocols holds while it is the same. */
+static volatile LONG version;
+
+LONG catalog_version(void)
+{
+    return InterlockedCompareExchange(&version, 0, 0);
+}
+
+static void catalog_changed(void)
+{
+    InterlockedIncrement(&version);
+}
+
 struct catalog *catalog_allocate(void)
 {
     struct catalog *c = calloc(1, sizeof(*c));
     if (c)
         c->next_id = 1001;      /* ids as Windows numbers them: from 1001 up */
+    catalog_changed();
     return c;
 }
 
 void catalog_delete(struct catalog *c)
 {
+    catalog_changed();
     while (c->first) {
         struct catalog_entry *e = c->first;
         c->first = e->next;
@@ -204,6 +220,7 @@ int catalog_install(struct catalog *c, const GUID *provider_id, const WCHAR *dll
         }
     }
     c->next_id += count;
+    catalog_changed();
     for (i = 0; i < count; i++) {
         struct catalog_entry **link = &c->first;
         e = added[i];
@@ -231,6 +248,8 @@ int catalog_deinstall(struct catalog *c, const GUID *provider_id)
     while (*link) {
         struct catalog_entry *e = *link;
         if (guid_equal(&e->info.ProviderId, provider_id)) {
+            if (!removed)
+                catalog_changed();
             *link = e->next;
             /* open sockets keep their own reference to the entry */
             catalog_entry_dereference(e);

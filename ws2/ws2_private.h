@@ -18,6 +18,8 @@
 #include <windows.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../provider/common/handle_table.h"
+#include "../provider/common/protocol_info_text.h"
 
 /* --- provider.c ------------------------------------------------------------ */
 struct provider {
@@ -61,6 +63,8 @@ void catalog_load_registrations(struct catalog *c);
 int catalog_install(struct catalog *c, const GUID *provider_id, const WCHAR *dll,
                     const WSAPROTOCOL_INFOW *infos, DWORD count);
 int catalog_deinstall(struct catalog *c, const GUID *provider_id);
+/* Changes whenever any catalog is made, changed or deleted (CeWs2CatalogVersion). */
+LONG catalog_version(void);
 struct catalog_entry *catalog_find_id(struct catalog *c, DWORD id);
 int catalog_find_for_socket(struct catalog *c, int af, int type, int protocol,
                             struct catalog_entry **out);
@@ -87,11 +91,10 @@ extern __thread struct catalog *catalog_being_built;
 
 /* --- socket.c --------------------------------------------------------------- */
 struct socket_record {
-    LONG refs;
+    struct handle_entry link;           /* the table's links and the references */
     SOCKET handle;
     struct catalog_entry *entry;        /* referenced */
     struct provider *provider;          /* referenced */
-    struct socket_record *next_in_bucket;
 };
 /* Records handle as owned by entry's provider (a new record replaces a stale one). */
 int socket_table_insert(SOCKET handle, struct catalog_entry *entry, struct provider *provider);
@@ -241,9 +244,7 @@ INT api_address_to_string(LPSOCKADDR address, DWORD length, LPWSAPROTOCOL_INFOW 
                           LPWSTR text, LPDWORD text_length);                  /* api_protocols.c */
 INT api_string_to_address(LPWSTR text, INT af, LPWSAPROTOCOL_INFOW info,
                           LPSOCKADDR address, LPINT length);
-/* WSAPROTOCOL_INFOW <-> A: the same but for szProtocol (protocol_info_text.c). */
-void protocol_info_narrow(const WSAPROTOCOL_INFOW *w, WSAPROTOCOL_INFOA *a);
-void protocol_info_widen(const WSAPROTOCOL_INFOA *a, WSAPROTOCOL_INFOW *w);
+/* WSAPROTOCOL_INFOW <-> A: provider/common/protocol_info_text.h. */
 
 /* --- api helpers (api_common.c) --------------------------------------------- */
 /* Common prologue: fails with WSANOTINITIALISED or WSAENOTSOCK. */

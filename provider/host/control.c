@@ -3,6 +3,7 @@
  * handle, except that a socket describes itself with our catalog entry.
  */
 #include "hostprov.h"
+#include "../common/protocol_info_text.h"
 
 #include <mswsock.h>
 #include <stddef.h>
@@ -12,10 +13,6 @@
 #ifndef SIO_IDEAL_SEND_BACKLOG_QUERY
 #define SIO_IDEAL_SEND_BACKLOG_QUERY _IOR('t', 123, ULONG)
 #endif
-
-_Static_assert(offsetof(WSAPROTOCOL_INFOA, szProtocol) ==
-               offsetof(WSAPROTOCOL_INFOW, szProtocol),
-               "the A and W descriptions share everything before the name");
 
 /* getsockopt(SO_PROTOCOL_INFOW/A): the host would describe the socket with
  * its own catalog entry, whose ids mean nothing to ws2.dll. */
@@ -54,10 +51,7 @@ static int get_protocol_info(SOCKET s, int name, char *value, LPINT length,
     } else {
         WSAPROTOCOL_INFOA narrow;
 
-        memcpy(&narrow, &entry, offsetof(WSAPROTOCOL_INFOA, szProtocol));
-        memset(narrow.szProtocol, 0, sizeof(narrow.szProtocol));
-        WideCharToMultiByte(CP_ACP, 0, entry.szProtocol, -1, narrow.szProtocol,
-                            sizeof(narrow.szProtocol) - 1, NULL, NULL);
+        protocol_info_narrow(&entry, &narrow);
         memcpy(value, &narrow, sizeof(narrow));
     }
     *error = NO_ERROR;

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "linger_policy.h"
+#include "../common/handle_table.h"
 
 /* ---- lower.c: the providers below us, one per next catalog entry ------- */
 struct lower {
@@ -31,9 +32,8 @@ struct lower {
     HMODULE module;
     WSPPROC_TABLE procs;
 };
-/* The whole catalog as ws2.dll has it now (WSCEnumProtocols); free() it. */
-WSAPROTOCOL_INFOW *catalog_read(int *count, int *err);
-/* Finds (starting it on first use) the provider below chain entry info. */
+/* Finds (starting it on first use) the provider below chain entry info;
+ * the catalog is read once per chain and catalog version (lower.c). */
 struct lower *lower_for_chain(const WSAPROTOCOL_INFOW *info, int *err);
 void lower_cleanup_all(void);
 
@@ -47,7 +47,7 @@ BOOL chain_info(DWORD catalog_id, WSAPROTOCOL_INFOW *info);
 
 /* ---- socket_context.c: our state for each socket ------------------------ */
 struct lsp_socket {
-    LONG refs;
+    struct handle_entry link;       /* the table's links and the references */
     SOCKET handle;
     struct lower *lower;
     DWORD catalog_id;               /* our chain entry (for accepted sockets) */
@@ -60,7 +60,6 @@ struct lsp_socket {
     BOOL async_selected;
     volatile LONG closing;          /* set once, by the closesocket that wins */
     volatile LONG io_issued;        /* a call that can pend has reached the lower provider */
-    struct lsp_socket *next_in_bucket;
 };
 struct lsp_socket *socket_context_create(SOCKET handle, struct lower *lower, DWORD catalog_id,
                                          int type, const struct lsp_socket *parent);

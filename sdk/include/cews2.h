@@ -216,6 +216,14 @@ typedef void (WINAPI *CEWS2_VERIFY_REPORT)(void *context, LPCWSTR registration,
  * (error 0) and once per problem.  Returns the number of problems. */
 INT WINAPI CeWs2VerifyCatalog(CEWS2_VERIFY_REPORT report, void *context);
 
+/* ws2.dll extension (no WSAStartup needed, never fails): a number that
+ * changes whenever the catalog WSCEnumProtocols reports may have changed
+ * (a provider installed or removed, the catalog built again after the last
+ * WSACleanup).  A provider that keeps what it resolved from the catalog
+ * (celsp: the provider below each chain) reads it again only when this
+ * number is not the one it read before reading the catalog. */
+LONG WINAPI CeWs2CatalogVersion(void);
+
 /* ---- SDK (issue 4): CE 5.0 definitions mingw-w64 lacks ---------------------
  * IRLMP_LAZY_DISCOVERY, IRDA_MAX_SERVICE_NAME, IRDA_MAX_DEVICE_NAME,
  * WSAEDUPLICATE_NAME, with <af_irda.h>; notes on CE vs desktop values there. */
