@@ -468,6 +468,10 @@ static long long b_getaddrinfow_family(void)
 }
 static long long b_getaddrinfow_nonames(void) { ADDRINFOW *r = NULL; int e = GetAddrInfoW(NULL, NULL, NULL, &r); if (!e) FreeAddrInfoW(r); RET_ERR(e, e); }
 static long long b_getnameinfow_short(void) { struct sockaddr_in a = lo4(); WCHAR h[64]; int e = GetNameInfoW((struct sockaddr *)&a, 4, h, 64, NULL, 0, NI_NUMERICHOST); RET_ERR(e, e); }
+static long long b_getaddrinfoexw_nullres(void) { int e = GetAddrInfoExW(L"127.0.0.1", NULL, NS_ALL, NULL, NULL, NULL, NULL, NULL, NULL, NULL); RET_ERR(e, e); }
+static long long b_getaddrinfoex_result_null(void) { int e = GetAddrInfoExOverlappedResult(NULL); RET_ERR(e, e); }
+static long long b_getaddrinfoex_cancel_null(void) { int e = GetAddrInfoExCancel(NULL); RET_ERR(e, e); }
+static long long b_freeaddrinfoexw_null(void) { FreeAddrInfoExW(NULL); return 0; }
 static long long b_freeaddrinfo_null(void) { freeaddrinfo(NULL); FreeAddrInfoW(NULL); return 0; }
 static GUID unknown_guid = { 0x0badf00d, 0x1234, 0x5678, { 1, 2, 3, 4, 5, 6, 7, 8 } };
 static long long b_wscinstall_nullguid(void) { WSAPROTOCOL_INFOW p; int e = 0; memset(&p, 0, sizeof(p)); int r = WSCInstallProvider(NULL, L"x.dll", &p, 1, &e); RET_ERR(r, e); }
@@ -651,6 +655,10 @@ static const bad_arg bad_args[] = {
     { "GetAddrInfoW", "ai_family 0x7777", b_getaddrinfow_family, WSAEAFNOSUPPORT, "EAI_FAMILY", WSAEAFNOSUPPORT, 0, 0 },
     { "GetNameInfoW", "salen 4", b_getnameinfow_short, WSAEFAULT, "WSAEFAULT", WSAEFAULT, 0, 0 },
     { "freeaddrinfo, FreeAddrInfoW", "NULL", b_freeaddrinfo_null, 0, "(returns; nothing freed)", 0, 0, ROW_NO_ERROR },
+    { "GetAddrInfoExW", "ppResult NULL", b_getaddrinfoexw_nullres, WSAEFAULT, "WSAEFAULT", WSAEFAULT, 0, 0 },
+    { "GetAddrInfoExOverlappedResult", "lpOverlapped NULL", b_getaddrinfoex_result_null, WSAEINVAL, "WSAEINVAL", WSAEINVAL, 0, 0 },
+    { "GetAddrInfoExCancel", "lpHandle NULL", b_getaddrinfoex_cancel_null, WSA_INVALID_HANDLE, "WSA_INVALID_HANDLE", WSA_INVALID_HANDLE, 0, 0 },
+    { "FreeAddrInfoExW", "NULL", b_freeaddrinfoexw_null, 0, "(returns; nothing freed)", 0, 0, ROW_NO_ERROR },
     { "WSCInstallProvider", "lpProviderId NULL", b_wscinstall_nullguid, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
     { "WSCInstallProvider", "lpszProviderDllPath NULL", b_wscinstall_nullpath, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
     { "WSCInstallProvider", "dwNumberOfEntries 0", b_wscinstall_zero, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },

@@ -236,6 +236,9 @@ int impl_GetAddrInfoExW(PCWSTR name, PCWSTR service, DWORD space, LPGUID provide
 int impl_GetAddrInfoExOverlappedResult(LPOVERLAPPED overlapped)
 {
     int err = host_ex_check();
+    /* as Windows documents: no OVERLAPPED is WSAEINVAL, asked of no host */
+    if (!err && !overlapped)
+        err = WSAEINVAL;
     if (!err)
         err = host_ex.GetAddrInfoExOverlappedResult(overlapped);
     return err;
@@ -244,6 +247,9 @@ int impl_GetAddrInfoExOverlappedResult(LPOVERLAPPED overlapped)
 int impl_GetAddrInfoExCancel(LPHANDLE handle)
 {
     int err = host_ex_check();
+    /* no handle to cancel by is WSA_INVALID_HANDLE, as Windows documents */
+    if (!err && !handle)
+        err = WSA_INVALID_HANDLE;
     if (!err)
         err = host_ex.GetAddrInfoExCancel(handle);
     return err;
