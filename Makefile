@@ -121,7 +121,7 @@ $(B)/bin/celsp.dll: $(CELSP_OBJ) $(B)/celsp.def
 all: $(B)/bin/celsp.dll
 
 # --- installer: ws2inst.exe ------------------------------------------------
-INST_SRC := $(wildcard installer/*.c) ws2/registration.c ws2/registration_value.c \
+INST_SRC := $(wildcard installer/*.c) ws2/registration.c ws2/registration_write.c ws2/registration_value.c \
             ws2/regroot.c ws2/regtree.c ws2/oldroot.c
 INST_OBJ := $(INST_SRC:%.c=$(B)/obj/%.o) $(B)/obj/installer/ws2inst_res.o
 # its manifest: asInvoker, so that Windows' registry virtualization never

@@ -100,6 +100,14 @@ static void catalog_run_registration(struct catalog *c, const struct registratio
                         L"DLL %ls cannot be loaded (error %lu)%ls", r->dll, GetLastError(), origin);
         return;
     }
+    if (guard_module_crashed(module)) {
+        /* it stopped inside its own code once: it may hold its own locks */
+        catalog_problem(c, r->name, WSAEPROVIDERFAILEDINIT,
+                        L"DLL %ls crashed earlier in this process and is not called again%ls",
+                        r->dll, origin);
+        FreeLibrary(module);
+        return;
+    }
     call.entry = (CEWS2_REGISTER_ENTRY)(void *)GetProcAddress(module, r->entry);
     if (!call.entry) {
         catalog_problem(c, r->name, WSAEINVALIDPROVIDER, L"DLL %ls has no entry point %hs%ls",
@@ -110,7 +118,7 @@ static void catalog_run_registration(struct catalog *c, const struct registratio
     for (e = before; e; e = e->next)
         installed_before++;
     call.dll = r->dll;
-    if (guard_call(call_entry, &call, &result, &code) != 0) {
+    if (guard_call(call_entry, &call, module, &result, &code) != 0) {
         catalog_problem(c, r->name, WSAEPROVIDERFAILEDINIT,
                         L"entry %hs of %ls crashed (exception 0x%08lx)%ls", r->entry, r->dll, code,
                         origin);

@@ -73,10 +73,13 @@ int catalog_copy_infos(struct catalog *c, const INT *protocols, WSAPROTOCOL_INFO
 void catalog_problem(struct catalog *c, const WCHAR *who, int error, const WCHAR *fmt, ...);
 
 /* --- guard.c ---------------------------------------------------------------- */
-/* Calls fn(arg) and turns a crash inside it into a return of -1 with the
- * exception code in *code; returns 0 when fn returned normally. */
+/* Calls fn(arg), which calls into module, and turns a fault that escapes it
+ * into a return of -1 with the exception code in *code (module and the DLL
+ * the fault was in are then listed as crashed); returns 0 when fn returned. */
 typedef INT_PTR (*guarded_fn)(void *arg);
-int guard_call(guarded_fn fn, void *arg, INT_PTR *result, DWORD *code);
+int guard_call(guarded_fn fn, void *arg, HMODULE module, INT_PTR *result, DWORD *code);
+/* Whether module crashed under guard_call in this process: it is never called again. */
+BOOL guard_module_crashed(HMODULE module);
 
 /* --- process.c -------------------------------------------------------------- */
 void process_lock(void);
