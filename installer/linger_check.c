@@ -8,6 +8,7 @@
  */
 #include "installer.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const wchar_t *mechanism_text(DWORD mechanism)
