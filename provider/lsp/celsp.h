@@ -87,9 +87,6 @@ void diagnostic_linger_approximate(void);
 /* ---- linger_native.c: rows 3-4 over a provider whose close lingers ------- */
 /* The provider below's SIO_CEWS_LINGER_MECHANISM; NONE if it fails it. */
 DWORD native_linger_mechanism(struct lsp_socket *so);
-/* The row over a NATIVE provider, where the backlog is unknown to celsp:
- * CLOSE_WOULD_BLOCK means "ask the provider below" (native_close_nonblocking). */
-enum close_action native_linger_decide(const struct linger_state *state);
 /* Row 4, before anything changed: the provider below closes gracefully
  * (nothing queued) or fails WSAEWOULDBLOCK with the socket as it was. */
 int native_close_nonblocking(struct lsp_socket *so, unsigned interval, LPINT err);

@@ -245,13 +245,14 @@ int WSPAPI lsp_close_socket(SOCKET s, LPINT err)
     lingers = state.stream && state.onoff && state.interval;
     if (lingers)
         native = native_linger_mechanism(so) == CEWS_LINGER_MECHANISM_NATIVE;
-    if (native) {
-        action = native_linger_decide(&state);
-    } else {
-        if (lingers)
-            queued = send_backlog(so);
-        action = linger_decide(&state, queued);
-    }
+    /* over a NATIVE provider the backlog is its own to judge: the row is
+     * chosen as if data were queued, and CLOSE_WOULD_BLOCK then means "ask
+     * the provider below" (native_close_nonblocking) */
+    if (native)
+        queued = 1;
+    else if (lingers)
+        queued = send_backlog(so);
+    action = linger_decide(&state, queued);
     if (action == CLOSE_WOULD_BLOCK && native) {
         /* row 4 is the provider's own answer, asked before anything changed */
         result = native_close_nonblocking(so, state.interval, err);

@@ -33,16 +33,6 @@ static void linger_below(struct lsp_socket *so, u_short onoff, u_short seconds)
                                      sizeof(value), &err);
 }
 
-enum close_action native_linger_decide(const struct linger_state *state)
-{
-    /* the rows that need no backlog stay celsp's */
-    if (!state->stream || !state->onoff || state->interval == 0)
-        return linger_decide(state, 0);
-    if (!state->nonblocking)
-        return CLOSE_WAIT_THEN_DECIDE;
-    return state->note ? CLOSE_IN_BACKGROUND : CLOSE_WOULD_BLOCK;
-}
-
 int native_close_nonblocking(struct lsp_socket *so, unsigned interval, LPINT err)
 {
     int result;
