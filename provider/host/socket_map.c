@@ -55,13 +55,12 @@ BOOL socket_map_set(SOCKET s, DWORD catalog_id, BOOL overlapped)
     record->catalog_id = catalog_id;
     record->overlapped = overlapped;
     record->abortive = FALSE;
-    /* a stale record for the value gives way; as before this table was
-     * shared, its abortive flag carries over to the new record */
+    /* a stale record for the value gives way with all it said: it was left
+     * by a socket ended without WSPCloseSocket (CloseHandle), and the new
+     * socket that has the value now asked for no reset */
     stale = handle_table_insert(&map, &record->link);
-    if (stale) {
-        InterlockedExchange(&record->abortive, record_of(stale)->abortive);
+    if (stale)
         record_dereference(record_of(stale));
-    }
     return TRUE;
 }
 
