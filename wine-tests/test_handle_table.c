@@ -230,7 +230,7 @@ static void snapshot_references_all(void **state)
 enum { WORKERS = 4, PER_WORKER = 5000, ROUNDS = 4 };
 
 static struct handle_table shared = HANDLE_TABLE_INIT;
-static volatile LONG stop_reader, reader_found, failures;
+static volatile LONG stop_reader, reader_found, failures, first_round_full;
 
 static ULONG_PTR worker_value(int worker, int i)
 {
@@ -259,6 +259,14 @@ static DWORD WINAPI worker_main(void *arg)
                 InterlockedIncrement(&failures);
             if (r)
                 rec_dereference(r);
+        }
+        /* the first round ends with every worker's values in at once, so the
+         * table must have grown for all of them, however the threads were
+         * scheduled (on a loaded machine they may otherwise run one by one) */
+        if (round == 0) {
+            InterlockedIncrement(&first_round_full);
+            while (first_round_full < WORKERS)
+                Sleep(1);
         }
         for (i = 0; i < PER_WORKER; i++) {
             if (!handle_table_remove(&shared, &mine[i]->link))
@@ -301,6 +309,7 @@ static void threads_insert_remove(void **state)
     made = freed = 0;
     stop_reader = 0;
     reader_found = 0;
+    first_round_full = 0;
     threads[WORKERS] = CreateThread(NULL, 0, reader_main, NULL, 0, NULL);
     assert_non_null(threads[WORKERS]);
     for (i = 0; i < WORKERS; i++) {

@@ -1,18 +1,15 @@
 /*
  * upcall.c - the WPU upcall table ws2.dll gives every provider at WSPStartup.
  *
- * Non-IFS handles (WPUCreateSocketHandle) must be real kernel file objects:
- * applications hand SOCKETs to kernel32 (CreateIoCompletionPort,
- * WaitForSingleObject on overlapped events, DuplicateHandle).  Each one is
- * the server end of a private message-mode named pipe, opened for
- * overlapped I/O, whose client end ws2.dll opens and keeps itself.  The
- * pipe carries no data of the application's: it is the handle's own I/O
- * path, through which WPUCompleteOverlappedRequest completes a provider's
- * overlapped request so that the I/O manager delivers it (event, and a
- * packet on any completion port the application associated with the
- * handle) exactly as for a socket of an IFS provider.
+ * Non-IFS handles (WPUCreateSocketHandle) are pipes ws2.dll makes and
+ * keeps (provider_handle.c).  WPUCompleteOverlappedRequest completes a
+ * provider's overlapped request through the handle's pipe, so that the I/O
+ * manager delivers it (event, and a packet on any completion port the
+ * application associated with the handle) exactly as for a socket of an
+ * IFS provider.
  */
 #include "ws2_private.h"
+#include "provider_handle.h"
 #include <winternl.h>
 #include <stdio.h>
 
@@ -23,19 +20,6 @@
 #define ST_BUFFER_OVERFLOW  ((NTSTATUS)0x80000005L)  /* ERROR_MORE_DATA (234) */
 #define ST_CANCELLED        ((NTSTATUS)0xC0000120L)  /* ERROR_OPERATION_ABORTED (995) */
 
-struct provider_handle {
-    struct provider_handle *next;
-    LONG refs;
-    SOCKET handle;              /* the pipe's server end: what the application holds */
-    HANDLE client;              /* the pipe's client end: only ws2.dll writes to it */
-    DWORD catalog_id;
-    DWORD_PTR context;
-    CRITICAL_SECTION io;        /* one completion at a time on this handle */
-};
-
-static struct provider_handle *provider_handles;
-static SRWLOCK handles_lock = SRWLOCK_INIT;
-static LONG pipe_counter;
 
 /*
  * An upcall never builds a catalog: a provider's own thread may make a
@@ -55,137 +39,40 @@ static BOOL catalog_has_id(DWORD id)
     return found;
 }
 
-BOOL upcall_is_provider_handle(SOCKET s)
-{
-    struct provider_handle *h;
-    AcquireSRWLockShared(&handles_lock);
-    for (h = provider_handles; h && h->handle != s; h = h->next)
-        ;
-    ReleaseSRWLockShared(&handles_lock);
-    return h != NULL;
-}
-
-/* The handle's record, referenced, or NULL when ws2.dll did not create s. */
-static struct provider_handle *handle_reference(SOCKET s)
-{
-    struct provider_handle *h;
-    AcquireSRWLockShared(&handles_lock);
-    for (h = provider_handles; h && h->handle != s; h = h->next)
-        ;
-    if (h)
-        InterlockedIncrement(&h->refs);
-    ReleaseSRWLockShared(&handles_lock);
-    return h;
-}
-
-static void handle_dereference(struct provider_handle *h)
-{
-    if (InterlockedDecrement(&h->refs) != 0)
-        return;
-    if (h->client)
-        CloseHandle(h->client);
-    if (h->handle)
-        CloseHandle((HANDLE)h->handle);
-    DeleteCriticalSection(&h->io);
-    free(h);
-}
-
 static SOCKET WSPAPI wpu_create_socket_handle(DWORD catalog_id, DWORD_PTR context, LPINT err)
 {
-    struct provider_handle *h;
-    LARGE_INTEGER now;
-    WCHAR name[96];
-    HANDLE pipe, client;
-
     if (!catalog_has_id(catalog_id)) {
         *err = WSAEINVALIDPROVIDER;
         return INVALID_SOCKET;
     }
-    h = calloc(1, sizeof(*h));
-    if (!h) {
-        *err = WSAENOBUFS;
-        return INVALID_SOCKET;
-    }
-    /* one instance only, and ws2.dll opens the client end at once: if anybody
-     * else got there first, CreateFileW fails and so does this call */
-    QueryPerformanceCounter(&now);
-    _snwprintf(name, ARRAYSIZE(name), L"\\\\.\\pipe\\cews2-socket-%lu-%ld-%lx",
-               GetCurrentProcessId(), InterlockedIncrement(&pipe_counter),
-               (unsigned long)now.LowPart);
-    name[ARRAYSIZE(name) - 1] = 0;
-    pipe = CreateNamedPipeW(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED |
-                            FILE_FLAG_FIRST_PIPE_INSTANCE,
-                            PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE | PIPE_REJECT_REMOTE_CLIENTS,
-                            1, 65536, 65536, 0, NULL);
-    if (pipe == INVALID_HANDLE_VALUE) {
-        free(h);
-        *err = WSAENOBUFS;
-        return INVALID_SOCKET;
-    }
-    client = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
-                         FILE_FLAG_OVERLAPPED, NULL);
-    if (client == INVALID_HANDLE_VALUE) {
-        CloseHandle(pipe);
-        free(h);
-        *err = WSAENOBUFS;
-        return INVALID_SOCKET;
-    }
-    InitializeCriticalSection(&h->io);
-    h->refs = 1;
-    h->handle = (SOCKET)pipe;
-    h->client = client;
-    h->catalog_id = catalog_id;
-    h->context = context;
-    AcquireSRWLockExclusive(&handles_lock);
-    h->next = provider_handles;
-    provider_handles = h;
-    ReleaseSRWLockExclusive(&handles_lock);
-    return h->handle;
+    return provider_handle_create(catalog_id, context, err);
 }
 
 static int WSPAPI wpu_close_socket_handle(SOCKET s, LPINT err)
 {
-    struct provider_handle **link, *found = NULL;
-
-    AcquireSRWLockExclusive(&handles_lock);
-    for (link = &provider_handles; *link; link = &(*link)->next)
-        if ((*link)->handle == s) {
-            found = *link;
-            *link = found->next;
-            break;
-        }
-    ReleaseSRWLockExclusive(&handles_lock);
-    if (!found) {
+    if (!provider_handle_close(s)) {
         *err = WSAENOTSOCK;
         return SOCKET_ERROR;
     }
-    /* let a completion in progress on another thread finish on the open pipe */
-    EnterCriticalSection(&found->io);
-    LeaveCriticalSection(&found->io);
-    handle_dereference(found);
     return 0;
 }
 
 static int WSPAPI wpu_query_socket_handle_context(SOCKET s, PDWORD_PTR context, LPINT err)
 {
     struct provider_handle *h;
-    int result = SOCKET_ERROR;
 
     if (!context) {
         *err = WSAEFAULT;
         return SOCKET_ERROR;
     }
-    AcquireSRWLockShared(&handles_lock);
-    for (h = provider_handles; h; h = h->next)
-        if (h->handle == s) {
-            *context = h->context;
-            result = 0;
-            break;
-        }
-    ReleaseSRWLockShared(&handles_lock);
-    if (result)
+    h = provider_handle_reference(s);
+    if (!h) {
         *err = WSAENOTSOCK;
-    return result;
+        return SOCKET_ERROR;
+    }
+    *context = h->context;
+    provider_handle_dereference(h);
+    return 0;
 }
 
 /* IFS providers keep their own handle; ws2 only checks who is asking. */
@@ -444,17 +331,17 @@ static BOOL complete_through_pipe(struct provider_handle *h, LPWSAOVERLAPPED ov,
     iosb.Status = STATUS_PENDING;
     iosb.Information = 0;
     offset.QuadPart = 0;
-    status = nt_read_file((HANDLE)h->handle, event, NULL, apc_context, &iosb,
+    status = nt_read_file((HANDLE)h->link.handle, event, NULL, apc_context, &iosb,
                           message ? scratch : empty, message ? bytes : 0, &offset, NULL);
     if (status == STATUS_PENDING) {
         if (message) {
             if (!WriteFile(h->client, zeros, message_len, NULL, &write_ov) &&
                 GetLastError() != ERROR_IO_PENDING)
-                CancelIoEx((HANDLE)h->handle, (LPOVERLAPPED)&iosb);
+                CancelIoEx((HANDLE)h->link.handle, (LPOVERLAPPED)&iosb);
         } else {
-            CancelIoEx((HANDLE)h->handle, (LPOVERLAPPED)&iosb);
+            CancelIoEx((HANDLE)h->link.handle, (LPOVERLAPPED)&iosb);
         }
-        wait_read((HANDLE)h->handle, &iosb);
+        wait_read((HANDLE)h->link.handle, &iosb);
         delivered = TRUE;
         /* the write ends when the read has taken the message (and must not
          * be left waiting if the read ended some other way) */
@@ -470,9 +357,9 @@ static BOOL complete_through_pipe(struct provider_handle *h, LPWSAOVERLAPPED ov,
             rest_iosb.Status = STATUS_PENDING;
             rest_iosb.Information = 0;
             ResetEvent(write_ov.hEvent);
-            if (nt_read_file((HANDLE)h->handle, write_ov.hEvent, NULL, NULL, &rest_iosb, rest,
+            if (nt_read_file((HANDLE)h->link.handle, write_ov.hEvent, NULL, NULL, &rest_iosb, rest,
                              sizeof(rest), &offset, NULL) == STATUS_PENDING)
-                wait_read((HANDLE)h->handle, &rest_iosb);
+                wait_read((HANDLE)h->link.handle, &rest_iosb);
         }
     } else if (NT_SUCCESS(status)) {
         /* the pipe held a stray message: the read took it and was delivered */
@@ -503,10 +390,10 @@ int impl_WPUCompleteOverlappedRequest(SOCKET s, LPWSAOVERLAPPED ov, DWORD error,
     }
     ov->Offset = bytes;
     ov->OffsetHigh = error;
-    h = handle_reference(s);
+    h = provider_handle_reference(s);
     if (h) {
         delivered = complete_through_pipe(h, ov, error, bytes);
-        handle_dereference(h);
+        provider_handle_dereference(h);
         if (delivered)
             return 0;
     }

@@ -112,7 +112,6 @@ struct socket_record *socket_record_next_drained(struct socket_record *r);
 
 /* --- upcall.c --------------------------------------------------------------- */
 extern const WSPUPCALLTABLE upcall_table;
-BOOL upcall_is_provider_handle(SOCKET s);
 
 /* --- diag.c: diagnostics and the call trace --------------------------------- */
 void diag(const WCHAR *fmt, ...);

@@ -1,8 +1,9 @@
 /*
  * handle_table.h - records found by handle value: the one table behind
  * ws2.dll's handle table (ws2/socket.c), celsp's socket contexts
- * (provider/lsp/socket_context.c) and hostprov's socket map
- * (provider/host/socket_map.c).
+ * (provider/lsp/socket_context.c), hostprov's socket map
+ * (provider/host/socket_map.c) and ws2.dll's non-IFS handles
+ * (ws2/provider_handle.c).
  *
  * Each layer's record embeds a struct handle_entry; the table links
  * entries by it and counts references on it, and the layer keeps what the
