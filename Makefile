@@ -235,13 +235,18 @@ $(B)/lib/ws2.lib: $(B)/ws2.def $(WS2_STATIC_MSVC_OBJ)
 	$(LLVM_AR) rcs $@ $(WS2_STATIC_MSVC_OBJ)
 all: $(B)/lib/ws2.lib
 
-# sdk/samples/<sample>/<program>.c -> $(B)/samples/<program>.exe, linked with ws2.dll only
-SAMPLE_SRC := $(wildcard sdk/samples/*/*.c)
-SAMPLE_EXE := $(foreach s,$(SAMPLE_SRC),$(B)/samples/$(basename $(notdir $(s))).exe)
+# sdk/samples/<sample>/<program>.c -> $(B)/samples/<program>.exe, linked with ws2.dll only.
+# A program is a file of the folder that defines main; the folder's other .c
+# files are its parts, linked into each program of that folder (beam/: beam.c
+# and crc32.c, obex.c, receive.c, send.c).
+SAMPLE_ALL  := $(wildcard sdk/samples/*/*.c)
+SAMPLE_SRC  := $(shell grep -l -E '^int w?main\b' $(SAMPLE_ALL) /dev/null)
+SAMPLE_PART  = $(filter-out $(SAMPLE_SRC),$(filter $(dir $(1))%,$(SAMPLE_ALL)))
+SAMPLE_EXE  := $(foreach s,$(SAMPLE_SRC),$(B)/samples/$(basename $(notdir $(s))).exe)
 define sample_rule
-$(B)/samples/$(basename $(notdir $(1))).exe: $(B)/obj/$(1:.c=.o) $(B)/lib/libws2.a
+$(B)/samples/$(basename $(notdir $(1))).exe: $(B)/obj/$(1:.c=.o) $(patsubst %.c,$(B)/obj/%.o,$(call SAMPLE_PART,$(1))) $(B)/lib/libws2.a
 	@mkdir -p $$(dir $$@)
-	$$(CC) -o $$@ $$< $$(LDFLAGS) -L$(B)/lib -lws2
+	$$(CC) -o $$@ $$(filter %.o,$$^) $$(LDFLAGS) -L$(B)/lib -lws2
 endef
 $(foreach s,$(SAMPLE_SRC),$(eval $(call sample_rule,$(s))))
 samples: $(SAMPLE_EXE)

@@ -2,7 +2,7 @@
 # wine-tests/sdk_install.sh BUILD_DIR - the SDK as installed, used as installed.
 #
 # `make install PREFIX=BUILD_DIR/stage`, checks the layout, builds the echo
-# sample from the installed sources with nothing but
+# sample (and beam, a sample of several files) from the installed sources with nothing but
 # `pkg-config --cflags --libs ce-winsock` (PKG_CONFIG_LIBDIR pointing into the
 # stage), installs the staged bin/ into a prefix of its own
 # (BUILD_DIR/sdk-wineprefix) with `make install-wine FROM=.../bin`, and runs
@@ -66,6 +66,12 @@ build_echo() {
         grep -qx 'ws2.dll' <<<"$imports" || { echo "$p.exe does not import ws2.dll"; return 1; }
         if grep -qix 'ws2_32.dll' <<<"$imports"; then echo "$p.exe imports the host ws2_32.dll"; return 1; fi
     done
+    # a sample of several files, built as its README says: from its folder, *.c
+    echo "(cd samples/beam && $cc -Wall -Wextra -Werror *.c -o $work/beam.exe $flags)"
+    # shellcheck disable=SC2086
+    (cd "$stage/share/ce-winsock/samples/beam" && "$cc" -Wall -Wextra -Werror *.c -o "$work/beam.exe" $flags) || return 1
+    "$SDK_ARCH-w64-mingw32-objdump" -p "$work/beam.exe" | grep -q 'DLL Name: ws2.dll' ||
+        { echo "beam.exe does not import ws2.dll"; return 1; }
 }
 
 install_wine() {
