@@ -195,10 +195,15 @@ $(B)/bench/untraced/ws2.dll: $(WS2_UNTRACED_OBJ) $(B)/ws2.def
 bench: $(B)/bench/untraced/ws2.dll
 
 # --- wine-tests/stress: make stress (long load, fault and fuzz runs; figures) ---
-# stress.exe #includes stress_core.c, as the short profile test_stress_short does.
-$(B)/stress/stress.exe: $(B)/obj/wine-tests/stress/stress.o $(TESTLIB_OBJ) $(B)/lib/libws2.a $(CMOCKA)
+# The TCP load test's objects, linked into stress.exe (which #includes
+# stress_irda.c) and into the short profile test_stress_short.exe.
+STRESS_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(addprefix wine-tests/stress/,stress_core.c stress_peers.c stress_overlapped.c))
+$(B)/stress/stress.exe: $(B)/obj/wine-tests/stress/stress.o $(STRESS_OBJ) $(TESTLIB_OBJ) $(B)/lib/libws2.a $(CMOCKA)
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $< $(TESTLIB_OBJ) $(LDFLAGS) -L$(B)/lib -lws2 $(CMOCKA) -ladvapi32
+	$(CC) -o $@ $< $(STRESS_OBJ) $(TESTLIB_OBJ) $(LDFLAGS) -L$(B)/lib -lws2 $(CMOCKA) -ladvapi32
+$(B)/tests/test_stress_short.exe: $(B)/obj/wine-tests/test_stress_short.o $(STRESS_OBJ) $(TESTLIB_OBJ) $(B)/lib/libws2.a $(CMOCKA)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $< $(STRESS_OBJ) $(TESTLIB_OBJ) $(LDFLAGS) -L$(B)/lib -lws2 $(CMOCKA) -ladvapi32
 all: $(B)/stress/stress.exe
 
 # STRESS_ARGS are passed to wine-tests/stress/run.sh (e.g. --quick, --only tcp).

@@ -12,7 +12,7 @@
  *                      private-byte slopes flat (< 0.002 handles/cycle,
  *                      < 64 bytes/cycle)
  */
-#include "stress/stress_core.c"
+#include "stress/stress_core.h"
 
 #define HANDLE_TOLERANCE 8
 

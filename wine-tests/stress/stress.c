@@ -8,7 +8,7 @@
  *
  * See stress_core.h for what each run does and checks.
  */
-#include "stress_core.c"
+#include "stress_worker.h"   /* stress_core.h, and what stress_irda.c takes from the TCP test */
 #include "stress_irda.c"
 
 static void print_tcp(const struct stress_tcp_cfg *cfg, const struct stress_tcp_result *r)
@@ -37,7 +37,7 @@ static void print_tcp(const struct stress_tcp_cfg *cfg, const struct stress_tcp_
     printf("tcp: handles %ld -> %ld (%+ld); private bytes %llu -> %llu (%+lld)\n", r->handles_before,
            r->handles_after, r->handles_after - r->handles_before, r->private_before, r->private_after,
            (long long)(r->private_after - r->private_before));
-    if (handle_count_scanned)
+    if (stress_handle_count_scanned)
         printf("tcp: (handle count: GetProcessHandleCount gives 0 under Wine; counted by scanning the handle table)\n");
     printf("tcp: errors %lld%s%s\n", r->errors, r->first_error[0] ? "; first: " : "", r->first_error);
     printf("tcp: %s\n", stress_tcp_ok(r) ? "PASS" : "FAIL");

@@ -265,7 +265,7 @@ static DWORD WINAPI ir_load_thread(void *arg)
         tu_set_timeouts(s, 60000);
         step = "send";
         unsigned long long len = L->bytes;
-        if ((e = tu_send_all(s, &len, sizeof(len))) != 0 || (e = tu_send_all(s, send_pattern, L->bytes)) != 0)
+        if ((e = tu_send_all(s, &len, sizeof(len))) != 0 || (e = tu_send_all(s, stress_send_pattern, L->bytes)) != 0)
             goto fail_close;
         char reply[9];
         step = "reply";
@@ -417,7 +417,7 @@ static void ir_station_client(int index, DWORD ppid, int rounds, unsigned bytes,
     if (!go || !R)
         return;
     WaitForSingleObject(go, INFINITE);
-    InitOnceExecuteOnce(&pattern_once, fill_pattern, NULL, NULL);
+    stress_pattern_ready();
     if (threads > IR_THREADS_MAX) threads = IR_THREADS_MAX;
     double t0 = tu_now_ms();
     if (ir_wait_discovery(1u << target, ids, 60000) < 0) {
@@ -699,7 +699,7 @@ static int irda_main(int rounds, unsigned bytes, int threads)
     IR_THREADS_PER = threads < 1 ? 1 : threads > IR_THREADS_MAX ? IR_THREADS_MAX : threads;
     unsigned char ids[IR_STATIONS][4];
     int pass = 1;
-    InitOnceExecuteOnce(&pattern_once, fill_pattern, NULL, NULL);
+    stress_pattern_ready();
     if (bytes > SEND_MAX) bytes = SEND_MAX;
     ir_identities(GetCurrentProcessId());
     ir_station_env(0);
