@@ -152,12 +152,16 @@ $(B)/tests/capture_scenarios.exe: $(B)/obj/wine-tests/capture_scenarios.o $(TEST
 	$(CC) -o $@ $< $(TESTLIB_OBJ) $(LDFLAGS) -L$(B)/lib -lws2 $(CMOCKA) -ladvapi32
 tests: $(if $(wildcard wine-tests/capture_scenarios.c),$(B)/tests/capture_scenarios.exe)
 
-# wine-tests/providers: test-only provider DLLs, built next to the test programs
-TESTPROV_SRC := $(wildcard wine-tests/providers/*.c)
+# wine-tests/providers: test-only provider DLLs, built next to the test programs.
+# NAME.dll is NAME.c and its parts NAME_*.c (loopprov_io.c, ...).
+TESTPROV_ALL := $(wildcard wine-tests/providers/*.c)
+TESTPROV_SRC := $(filter-out $(foreach f,$(TESTPROV_ALL),$(if $(findstring _,$(notdir $(f))),$(f))),$(TESTPROV_ALL))
 TESTPROV_DLL := $(TESTPROV_SRC:wine-tests/providers/%.c=$(B)/tests/%.dll)
-$(TESTPROV_DLL): $(B)/tests/%.dll: $(B)/obj/wine-tests/providers/%.o
+.SECONDEXPANSION:
+$(TESTPROV_DLL): $(B)/tests/%.dll: $(B)/obj/wine-tests/providers/%.o \
+                 $$(addprefix $(B)/obj/,$$(subst .c,.o,$$(wildcard wine-tests/providers/$$*_*.c)))
 	@mkdir -p $(dir $@)
-	$(CC) -shared -o $@ $< -Wl,--kill-at $(LDFLAGS)
+	$(CC) -shared -o $@ $^ -Wl,--kill-at $(LDFLAGS)
 tests: $(TESTPROV_DLL)
 
 # test_handle_table: provider/common/handle_table.c on its own, no stack loaded
