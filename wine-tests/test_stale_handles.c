@@ -37,28 +37,9 @@ static int group_setup(void **state)
  * layered one. */
 static SOCKET tcp_socket(BOOL base_entry)
 {
-    WSAPROTOCOL_INFOW *all, pick;
-    DWORD len = 0;
-    int n, i, found = 0;
-
     if (!base_entry)
         return WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_OVERLAPPED);
-    assert_int_equal(WSAEnumProtocolsW(NULL, NULL, &len), SOCKET_ERROR);
-    all = malloc(len);
-    assert_non_null(all);
-    n = WSAEnumProtocolsW(NULL, all, &len);
-    assert_true(n > 0);
-    for (i = 0; i < n && !found; i++)
-        if (all[i].iAddressFamily == AF_INET && all[i].iSocketType == SOCK_STREAM &&
-            all[i].ProtocolChain.ChainLen == BASE_PROTOCOL) {
-            pick = all[i];
-            found = 1;
-        }
-    free(all);
-    if (!found)
-        fail_msg("no base TCP/IPv4 entry in the catalog");
-    return WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &pick, 0,
-                      WSA_FLAG_OVERLAPPED);
+    return tu_base_tcp_socket();
 }
 
 /* Opens sockets until one has the value old had; closes the others. */

@@ -142,6 +142,30 @@ SOCKET tu_udp(int family, unsigned short *port)
     return tu_listener(family, SOCK_DGRAM, port);
 }
 
+SOCKET tu_base_tcp_socket(void)
+{
+    WSAPROTOCOL_INFOW *all, pick;
+    DWORD len = 0;
+    int n, i, found = 0;
+
+    WSAEnumProtocolsW(NULL, NULL, &len);
+    all = malloc(len);
+    assert_non_null(all);
+    n = WSAEnumProtocolsW(NULL, all, &len);
+    assert_true(n > 0);
+    for (i = 0; i < n && !found; i++)
+        if (all[i].iAddressFamily == AF_INET && all[i].iSocketType == SOCK_STREAM &&
+            all[i].ProtocolChain.ChainLen == BASE_PROTOCOL) {
+            pick = all[i];
+            found = 1;
+        }
+    free(all);
+    if (!found)
+        fail_msg("no base TCP/IPv4 entry in the catalog");
+    return WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &pick, 0,
+                      WSA_FLAG_OVERLAPPED);
+}
+
 SOCKET tu_connect(int family, unsigned short port)
 {
     struct sockaddr_storage ss;

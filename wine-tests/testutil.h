@@ -47,6 +47,10 @@ SOCKET tu_listener(int family, int type, unsigned short *port);
 SOCKET tu_connect(int family, unsigned short port);  /* blocking TCP connect */
 /* socket(type) bound to loopback:0 (UDP). */
 SOCKET tu_udp(int family, unsigned short *port);
+/* An overlapped TCP/IPv4 socket of the catalog's base entry (chain length 1:
+ * the provider below every layer), or INVALID_SOCKET with the error set;
+ * fails the test when the catalog has no such entry. */
+SOCKET tu_base_tcp_socket(void);
 int tu_set_timeouts(SOCKET s, DWORD ms);      /* SO_RCVTIMEO + SO_SNDTIMEO */
 int tu_send_all(SOCKET s, const void *buf, size_t len);  /* 0 or the Winsock error */
 /* Receive exactly len bytes; 0, or the Winsock error, or -1 on early FIN. */
