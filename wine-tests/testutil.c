@@ -304,12 +304,18 @@ int tu_run_capture(const WCHAR *cmdline, const WCHAR *env_name, const WCHAR *env
                        char **output, DWORD timeout_ms)
 {
     WCHAR dir[MAX_PATH], file[MAX_PATH];
-    GetTempPathW(MAX_PATH, dir);
-    GetTempFileNameW(dir, L"tu", 0, file);
     SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
-    HANDLE out = CreateFileW(file, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, &sa,
-                             CREATE_ALWAYS, FILE_ATTRIBUTE_TEMPORARY, NULL);
-    if (out == INVALID_HANDLE_VALUE) return -1;
+    HANDLE out = INVALID_HANDLE_VALUE;
+    /* a run that cannot even start says why, instead of an empty output */
+    if (!GetTempPathW(MAX_PATH, dir) || !GetTempFileNameW(dir, L"tu", 0, file) ||
+        (out = CreateFileW(file, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, &sa,
+                           CREATE_ALWAYS, FILE_ATTRIBUTE_TEMPORARY, NULL)) == INVALID_HANDLE_VALUE) {
+        *output = calloc(1, 96);
+        if (*output)
+            snprintf(*output, 96, "tu_run_capture: no temporary output file (error %lu)\n",
+                     (unsigned long)GetLastError());
+        return -1;
+    }
     STARTUPINFOW si;
     PROCESS_INFORMATION pi;
     memset(&si, 0, sizeof(si));
@@ -328,6 +334,7 @@ int tu_run_capture(const WCHAR *cmdline, const WCHAR *env_name, const WCHAR *env
         SetEnvironmentVariableW(env_name, env_value);
     }
     BOOL ok = CreateProcessW(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi);
+    DWORD start_error = ok ? 0 : GetLastError();
     if (env_name)
         SetEnvironmentVariableW(env_name, had_old ? old : NULL);
     CloseHandle(out);
@@ -353,6 +360,13 @@ int tu_run_capture(const WCHAR *cmdline, const WCHAR *env_name, const WCHAR *env
         CloseHandle(in);
     }
     DeleteFileW(file);
+    if (!ok && *output && !**output) {
+        free(*output);
+        *output = calloc(1, 96);
+        if (*output)
+            snprintf(*output, 96, "tu_run_capture: CreateProcess failed (error %lu)\n",
+                     (unsigned long)start_error);
+    }
     return code;
 }
 
