@@ -8,6 +8,7 @@
  */
 #include "installer.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const wchar_t *mechanism_text(DWORD mechanism)
@@ -15,6 +16,8 @@ static const wchar_t *mechanism_text(DWORD mechanism)
     switch (mechanism) {
     case CEWS_LINGER_MECHANISM_BACKLOG:
         return L"mechanism backlog (send backlog and zero-linger reset: linger table exact)";
+    case CEWS_LINGER_MECHANISM_NATIVE:
+        return L"mechanism native (its own closesocket lingers: linger rows 3-4 handed to it)";
     case CEWS_LINGER_MECHANISM_NONE:
         return L"mechanism none (no send backlog: linger rows 3-4 approximate)";
     default:

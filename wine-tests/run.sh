@@ -87,12 +87,19 @@ for t in "${tests[@]}"; do
     start=$(date +%s.%N)
     args=()
     [ -n "${CMOCKA_TEST_FILTER:-}" ] && args+=("$CMOCKA_TEST_FILTER")
+    # Output goes to the log file and is followed from there, not piped: a
+    # process the suite leaves behind (a hub that never finished starting
+    # under Wine has been seen) keeps a pipe open for ever, a file it does
+    # not, and the suite's own end ends the follow.
     if [[ $t == *.sh ]]; then
-        (cd "$BUILD" && exec timeout -k 15 "$suite_timeout" bash "$t" "$BUILD") 2>&1 | tee "$log"
+        (cd "$BUILD" && exec timeout -k 15 "$suite_timeout" bash "$t" "$BUILD") >"$log" 2>&1 &
     else
-    (cd "$BUILD/tests" && exec timeout -k 15 "$timeout_s" wine "./$(basename "$t")" "${args[@]}") 2>&1 | tee "$log"
+        (cd "$BUILD/tests" && exec timeout -k 15 "$timeout_s" wine "./$(basename "$t")" "${args[@]}") >"$log" 2>&1 &
     fi
-    rc=${PIPESTATUS[0]}
+    suite_pid=$!
+    tail -n +1 -f --pid="$suite_pid" "$log"
+    wait "$suite_pid"
+    rc=$?
     end=$(date +%s.%N)
     secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
     read -r passed failed skipped finished < <(awk '
@@ -122,8 +129,11 @@ done
 if [ $want_capture -eq 1 ]; then
     echo "=== capture (tshark on lo; wine-tests/capture.sh)"
     start=$(date +%s.%N)
-    CAPTURE_NO_SETUP=1 timeout -k 15 "$timeout_s" bash "$here/capture.sh" "$BUILD" 2>&1 | tee "$logs/capture.sh.log"
-    rc=${PIPESTATUS[0]}
+    CAPTURE_NO_SETUP=1 timeout -k 15 "$timeout_s" bash "$here/capture.sh" "$BUILD" >"$logs/capture.sh.log" 2>&1 &
+    suite_pid=$!
+    tail -n +1 -f --pid="$suite_pid" "$logs/capture.sh.log"
+    wait "$suite_pid"
+    rc=$?
     end=$(date +%s.%N)
     secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
     passed=$(grep -cE '^[a-z_]+ +(rst|fin) .* PASS$' "$logs/capture.sh.log")

@@ -32,15 +32,10 @@ static void identities(DWORD ppid)
     idle_addr = 0x6D000000ul | ((ppid & 0xFFFFul) << 8) | 0x44;
 }
 
+/* This station on our air, never capturing (the modes need no capture). */
 static void station_env(const char *nick, unsigned long addr)
 {
-    char v[32];
-    snprintf(v, sizeof(v), "%u", air_port);
-    tu_set_env("CEWS2_IRDA_AIR_PORT", v);
-    tu_set_env("CEWS2_IRDA_NICKNAME", nick);
-    snprintf(v, sizeof(v), "0x%08lX", addr);
-    tu_set_env("CEWS2_IRDA_DEVICE_ADDRESS", v);
-    tu_set_env("CEWS2_IRDA_AIR_HUB_IDLE", "5");
+    tu_station_env(air_port, nick, addr);
     tu_set_env("CEWS2_IRDA_CAPTURE", NULL);
 }
 

@@ -3,6 +3,7 @@
  * handle, except that a socket describes itself with our catalog entry.
  */
 #include "hostprov.h"
+#include "../common/protocol_info_text.h"
 
 #include <mswsock.h>
 #include <stddef.h>
@@ -12,10 +13,6 @@
 #ifndef SIO_IDEAL_SEND_BACKLOG_QUERY
 #define SIO_IDEAL_SEND_BACKLOG_QUERY _IOR('t', 123, ULONG)
 #endif
-
-_Static_assert(offsetof(WSAPROTOCOL_INFOA, szProtocol) ==
-               offsetof(WSAPROTOCOL_INFOW, szProtocol),
-               "the A and W descriptions share everything before the name");
 
 /* getsockopt(SO_PROTOCOL_INFOW/A): the host would describe the socket with
  * its own catalog entry, whose ids mean nothing to ws2.dll. */
@@ -54,10 +51,7 @@ static int get_protocol_info(SOCKET s, int name, char *value, LPINT length,
     } else {
         WSAPROTOCOL_INFOA narrow;
 
-        memcpy(&narrow, &entry, offsetof(WSAPROTOCOL_INFOA, szProtocol));
-        memset(narrow.szProtocol, 0, sizeof(narrow.szProtocol));
-        WideCharToMultiByte(CP_ACP, 0, entry.szProtocol, -1, narrow.szProtocol,
-                            sizeof(narrow.szProtocol) - 1, NULL, NULL);
+        protocol_info_narrow(&entry, &narrow);
         memcpy(value, &narrow, sizeof(narrow));
     }
     *error = NO_ERROR;
@@ -137,8 +131,12 @@ static int send_backlog(SOCKET s, LPVOID out, LPDWORD bytes_returned,
 static int linger_mechanism(LPVOID out, LPDWORD bytes_returned, LPWSAOVERLAPPED overlapped,
                             LPINT error)
 {
-    DWORD mechanism = wine_host_active() ? CEWS_LINGER_MECHANISM_BACKLOG
-                                         : CEWS_LINGER_MECHANISM_NONE;
+    /* on Windows the host's own closesocket lingers with the SO_LINGER
+     * passed down to it (WSPSetSockOpt); under Wine only the Linux socket
+     * below can tell the backlog */
+    DWORD mechanism = wine_host_active()   ? CEWS_LINGER_MECHANISM_BACKLOG
+                      : wine_host_is_wine() ? CEWS_LINGER_MECHANISM_NONE
+                                            : CEWS_LINGER_MECHANISM_NATIVE;
 
     if (overlapped) {
         *error = WSAEINVAL;
@@ -162,6 +160,7 @@ static DWORD fixed_answer_size(DWORD code, const void *in, DWORD in_size)
     case SIO_IDEAL_SEND_BACKLOG_QUERY:
     case SIO_CEWS_SEND_BACKLOG:
     case SIO_CEWS_LINGER_MECHANISM:
+    case SIO_CEWS_POLL_STATE:
         return sizeof(ULONG);
     case SIO_GET_EXTENSION_FUNCTION_POINTER:
         return sizeof(void *);
@@ -270,6 +269,8 @@ int WSPAPI WSPIoctl(SOCKET s, DWORD code, LPVOID in, DWORD in_size,
         result = send_backlog(s, out, bytes_returned, overlapped, error);
     } else if (code == SIO_CEWS_LINGER_MECHANISM) {
         result = linger_mechanism(out, bytes_returned, overlapped, error);
+    } else if (code == SIO_CEWS_POLL_STATE) {
+        result = poll_state(s, out, bytes_returned, overlapped, error);
     } else if (code == SIO_ADDRESS_LIST_QUERY && out && out_size &&
                out_size < offsetof(SOCKET_ADDRESS_LIST, Address)) {
         /* room for less than the count itself: Windows calls the buffer

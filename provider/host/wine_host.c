@@ -30,6 +30,12 @@
  */
 #include "hostprov.h"
 
+/* Wine's ntdll exports wine_get_version; Windows' does not. */
+BOOL wine_host_is_wine(void)
+{
+    return GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "wine_get_version") != NULL;
+}
+
 #if defined(__x86_64__) || defined(__i386__)
 
 typedef unsigned int (*handle_to_fd_fn)(HANDLE handle, unsigned int access, int *fd,
