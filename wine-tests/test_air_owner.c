@@ -322,11 +322,11 @@ static void wrong_key_refused(void **state)
     SOCKET s1 = hub_connect(), s2 = hub_connect();
     expect_challenge(s1, nonce);
     expect_challenge(s2, n2);
-    assert_memory_not_equal(nonce, n2, AIR_NONCE_LEN);
     ml = put_auth(m, AIR_MAGIC, key, nonce);
     ml += put_hello(m + ml, 0x5E0000EFu, "replay");
     assert_int_equal(tu_send_all(s2, m, ml), 0);
     expect_refused(s2, "AUTH replayed from another connection", "wrong key", 5000);
+    assert_memory_not_equal(nonce, n2, AIR_NONCE_LEN);
     closesocket(s1);
     closesocket(s2);
 
