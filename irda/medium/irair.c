@@ -532,7 +532,13 @@ static int usage(void)
 {
     fprintf(stderr,
             "usage: irair [--port N] [--idle S] [--loss F] [--loss-mode chunk|byte] [--seed N] [--log FILE]\n"
-            "       irair [--port N] status | range ADDR in|out | down MS | stop\n");
+            "       irair [--port N] status | range ADDR in|out | down MS | stop\n"
+            "The hub writes a new key to %%LOCALAPPDATA%%\\ce-winsock\\irair-<port>.key, readable\n"
+            "only by the owning user (protected DACL, this user alone), and removes it at exit;\n"
+            "stations and the commands above answer the hub's challenge with it.\n"
+            "Exit codes: 0 idle timeout or stop; 1 command failed (no hub, or refused: not\n"
+            "its owner); 2 usage; 3 port taken by another hub; 4 Winsock; 5 never came to\n"
+            "listen (ended by its station); 6 the key file could not be written.\n");
     return AIR_EXIT_USAGE;
 }
 
