@@ -311,6 +311,12 @@ $(B)/obj/wine-tests/test_irmed%.o: CFLAGS += -Iirda/medium
 $(B)/tests/test_irmed%.exe: $(B)/obj/wine-tests/test_irmed%.o $(IRMED_OBJ) $(TESTLIB_OBJ) $(B)/lib/libws2.a $(CMOCKA)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $< $(IRMED_OBJ) $(TESTLIB_OBJ) $(LDFLAGS) -L$(B)/lib -lws2 $(CMOCKA) -ladvapi32
+# wine-tests/test_air_owner.c answers the hub's CHALLENGE itself (airkey.c)
+# and asks the hub's status (airctl.c): it links the medium as well
+$(B)/obj/wine-tests/test_air_owner.o: CFLAGS += -Iirda/medium
+$(B)/tests/test_air_owner.exe: $(B)/obj/wine-tests/test_air_owner.o $(IRMED_OBJ) $(TESTLIB_OBJ) $(B)/lib/libws2.a $(CMOCKA)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $< $(IRMED_OBJ) $(TESTLIB_OBJ) $(LDFLAGS) -L$(B)/lib -lws2 $(CMOCKA) -ladvapi32
 
 # --- irda/provider: irdaprov.dll, the AF_IRDA base provider (core + medium) ----
 IRDAPROV_SRC := $(wildcard irda/provider/*.c) $(wildcard irda/core/*.c)

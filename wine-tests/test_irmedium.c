@@ -14,6 +14,7 @@
 #include "serialcable.h"
 #include "medium.h"
 #include "airproto.h"
+#include "airkey.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -1269,7 +1270,20 @@ static SOCKET raw_hub(unsigned short port)
     a.sin_family = AF_INET;
     a.sin_port = htons(port);
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    uint8_t chal[AIR_HDR + AIR_CHALLENGE_LEN], auth[AIR_HDR + AIR_AUTH_LEN];
+    size_t got = 0;
     if (connect(s, (struct sockaddr *)&a, sizeof(a))) {
+        closesocket(s);
+        return INVALID_SOCKET;
+    }
+    /* the owner check (airproto.h): answer the CHALLENGE from the key file */
+    while (got < sizeof(chal)) {
+        int n = recv(s, (char *)chal + got, (int)(sizeof(chal) - got), 0);
+        if (n <= 0) break;
+        got += (size_t)n;
+    }
+    if (got < sizeof(chal) || chal[0] != AIR_CHALLENGE ||
+        air_auth_reply(port, chal + AIR_HDR, AIR_CHALLENGE_LEN, auth) || tu_send_all(s, auth, sizeof(auth))) {
         closesocket(s);
         return INVALID_SOCKET;
     }

@@ -7,6 +7,7 @@
  * listens), says HELLO, waits for WELCOME, then reads messages until the
  * connection fails, and starts over with a backoff.  See airproto.h.
  */
+#include "airkey.h"
 #include "medium_private.h"
 
 #include <stdio.h>
@@ -194,6 +195,23 @@ static int session(irmed_t *m, SOCKET s, uint8_t *buf)
     EnterCriticalSection(&m->lock);
     sent_range = m->in_range;
     LeaveCriticalSection(&m->lock);
+    /* the owner check: the hub's CHALLENGE first, answered from its key
+     * file (read now, after the hub is up: a stale file was replaced) */
+    uint8_t auth[AIR_HDR + AIR_AUTH_LEN];
+    if ((e = fill(m, s, buf, RXBUF, &have, AIR_HDR)) != 0 ||
+        (e = fill(m, s, buf, RXBUF, &have, AIR_HDR + air_get16(buf + 2))) != 0)
+        return e;
+    if (buf[0] != AIR_CHALLENGE ||
+        air_auth_reply(m->cfg.air_port, buf + AIR_HDR, air_get16(buf + 2), auth) != 0)
+        return WSAEACCES;       /* not our hub, or no key to answer with */
+    have -= AIR_HDR + air_get16(buf + 2);
+    memmove(buf, buf + AIR_HDR + air_get16(buf + 2), have);
+    EnterCriticalSection(&m->send_lock);
+    e = send_all(m, s, auth, sizeof(auth));
+    LeaveCriticalSection(&m->send_lock);
+    SecureZeroMemory(auth, sizeof(auth));
+    if (e)
+        return e;
     air_header(hello, AIR_HELLO, 9 + nl);
     air_put32(hello + AIR_HDR, AIR_MAGIC);
     air_put32(hello + AIR_HDR + 4, m->addr);

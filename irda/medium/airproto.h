@@ -11,9 +11,17 @@
  *        1 B       1 B          2 B
  *
  *  type          dir       payload
+ *  CHALLENGE 0x0A hub->any first message on every connection: u32 magic
+ *                          'IrA2', 32 random bytes (the nonce, new each time)
+ *  AUTH    0x0B  any->hub  must be the FIRST message: u32 magic 'IrA2',
+ *                          HMAC-SHA-256(key, "irair auth" | nonce) (32 B).
+ *                          key: the 32 bytes of the hub's key file (airkey.h).
+ *                          Anything else first, a wrong magic or a wrong
+ *                          answer: REFUSED, then the hub closes the connection
+ *  REFUSED 0x0C  hub->any  text (why); the connection is closed after it
  *  DATA    0x01  st->hub   bytes the station puts on the air (one chunk)
  *                hub->st   bytes heard on the air (one chunk of another station)
- *  HELLO   0x02  st->hub   u32 magic 'IrA1', u32 device address, u8 flags
+ *  HELLO   0x02  st->hub   u32 magic 'IrA2', u32 device address, u8 flags
  *                          (bit 0: out of range), nickname (UTF-8, rest)
  *  WELCOME 0x03  hub->st   u32 hub process id, u32 station id (hub-assigned)
  *  RANGE   0x04  any->hub  u32 device address (0: the sender's own station),
@@ -30,7 +38,14 @@
  *                          line per station "id=I addr=0xAAAAAAAA range=in|out
  *                          rx=B tx=B drop=B nick=NAME\n"
  *
- * Integers are big-endian.  A connection that sends HELLO is a station: it
+ * Integers are big-endian.  The owner check: the hub creates a random key
+ * when it starts, in %LOCALAPPDATA%\ce-winsock\irair-<port>.key, readable
+ * only by its user; a client proves it could read it by the AUTH answer,
+ * so the key never goes on the wire.  Until AUTH is accepted a connection
+ * hears nothing but CHALLENGE (and REFUSED).  An 'IrA1' station (before
+ * the owner check) sends HELLO first and gets REFUSED "version ...".
+ *
+ * A connection that sends HELLO is a station: it
  * hears every DATA chunk any OTHER in-range station sends, in the order
  * the hub received them, and nothing it sent itself.  A connection that
  * never sends HELLO is a control client (RANGE/STATUS/QUIT) and hears
@@ -45,7 +60,7 @@
 #include <stddef.h>
 
 #define AIR_DEFAULT_PORT     6417
-#define AIR_MAGIC            0x49724131u    /* 'IrA1' */
+#define AIR_MAGIC            0x49724132u    /* 'IrA2': with the owner check */
 #define AIR_HDR              4
 #define AIR_MAX_PAYLOAD      65535u
 #define AIR_MAX_NICK         64
@@ -60,7 +75,13 @@ enum air_type {
     AIR_RESULT      = 0x07,
     AIR_STATUS_TEXT = 0x08,
     AIR_DOWN        = 0x09,
+    AIR_CHALLENGE   = 0x0A,
+    AIR_AUTH        = 0x0B,
+    AIR_REFUSED     = 0x0C,
 };
+
+#define AIR_CHALLENGE_LEN  (4 + 32)   /* magic, nonce */
+#define AIR_AUTH_LEN       (4 + 32)   /* magic, HMAC-SHA-256 */
 
 #define AIR_HELLO_OUT_OF_RANGE 0x01
 
@@ -70,6 +91,7 @@ enum air_type {
 #define AIR_EXIT_PORT_BUSY 3   /* another hub (or program) holds the port */
 #define AIR_EXIT_WINSOCK   4
 #define AIR_EXIT_NEVER_SERVED 5  /* ended by the station that started it: it never came to listen */
+#define AIR_EXIT_KEY       6   /* the key file could not be written (see airkey.h) */
 
 static inline void air_put16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
 static inline void air_put32(uint8_t *p, uint32_t v)

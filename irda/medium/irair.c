@@ -24,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "airkey.h"
 #include "airproto.h"
 #include "medium.h"
 
@@ -34,6 +35,8 @@
 
 struct client {
     SOCKET s;
+    int authed;             /* its AUTH answered our CHALLENGE */
+    uint8_t nonce[AIR_NONCE_LEN];
     int station;            /* sent HELLO */
     uint32_t id, addr;
     int in_range;
@@ -54,6 +57,7 @@ static uint32_t next_id = 1;
 static unsigned short port = AIR_DEFAULT_PORT;
 static FILE *logf;
 static struct air_loss hub_loss;
+static uint8_t hub_key[AIR_KEY_LEN];  /* the owner secret, also in the key file */
 static DWORD down_until;            /* GetTickCount() while the air is down (0: up) */
 
 static int air_is_down(void)
@@ -180,10 +184,53 @@ static int station_may(const struct client *c, unsigned type, const uint8_t *p, 
     return 0;
 }
 
+/* A client that failed the owner check hears why, and nothing else: the
+ * reason is sent straight (it fits any socket buffer; nothing queued for
+ * it is ever sent, since a dead client is not flushed). */
+static void refuse(struct client *c, const char *why)
+{
+    uint8_t m[AIR_HDR + 96];
+    size_t n = strlen(why);
+    if (n > 96) n = 96;
+    air_header(m, AIR_REFUSED, n);
+    memcpy(m + AIR_HDR, why, n);
+    send(c->s, (const char *)m, (int)(AIR_HDR + n), 0);
+    c->dead = 1;
+    logmsg("connection refused: %s", why);
+}
+
+/* The first message must be AUTH with the keyed answer to our nonce. */
+static void authenticate(struct client *c, unsigned type, const uint8_t *p, size_t len)
+{
+    uint8_t want[AIR_MAC_LEN];
+    if (type == AIR_HELLO && len >= 4 && air_get32(p) != AIR_MAGIC) {
+        refuse(c, "version: this hub speaks IrA2 (owner check); update the station");
+        return;
+    }
+    if (type != AIR_AUTH || len < AIR_AUTH_LEN) {
+        refuse(c, "not authenticated: AUTH must come first");
+        return;
+    }
+    if (air_get32(p) != AIR_MAGIC) {
+        refuse(c, "version: this hub speaks IrA2");
+        return;
+    }
+    air_auth_answer(hub_key, c->nonce, want);
+    if (!air_mac_equal(want, p + 4, AIR_MAC_LEN)) {
+        refuse(c, "wrong key: not the hub's owner");
+        return;
+    }
+    c->authed = 1;
+}
+
 /* Handles one message; returns 1 to quit the hub. */
 static int handle(struct client *c, unsigned type, const uint8_t *p, size_t len)
 {
     uint8_t r[8];
+    if (!c->authed) {
+        authenticate(c, type, p, len);
+        return 0;
+    }
     if (c->station && !station_may(c, type, p, len)) {
         c->refused++;
         return 0;
@@ -379,6 +426,15 @@ static int run_hub(unsigned idle_s)
     }
     u_long nb = 1;
     ioctlsocket(l, FIONBIO, &nb);
+    /* the key, once the port is ours (a hub that lost the race never
+     * writes it) and before anyone is accepted (whoever got a CHALLENGE
+     * reads this key, not a stale one) */
+    DWORD ke = air_key_create(port, hub_key);
+    if (ke) {
+        logmsg("cannot write the key file (error %lu): exiting", (unsigned long)ke);
+        closesocket(l);
+        return AIR_EXIT_KEY;
+    }
     logmsg("listening on 127.0.0.1:%u with %s (idle exit %us)", (unsigned)port, bind_option_name, idle_s);
 
     DWORD idle_since = GetTickCount();
@@ -428,6 +484,17 @@ static int run_hub(unsigned idle_s)
                 c->s = s;
                 c->in_range = 1;
                 c->last_rx = GetTickCount();
+                uint8_t chal[AIR_CHALLENGE_LEN];
+                air_put32(chal, AIR_MAGIC);
+                if (air_random(c->nonce, AIR_NONCE_LEN)) {
+                    closesocket(s);
+                    free(c->in);
+                    free(c);
+                    logmsg("connection refused: no random nonce");
+                    continue;
+                }
+                memcpy(chal + 4, c->nonce, AIR_NONCE_LEN);
+                queue_out(c, AIR_CHALLENGE, chal, sizeof(chal));
                 clients[nclients++] = c;
             }
         }
@@ -455,6 +522,8 @@ static int run_hub(unsigned idle_s)
     for (int i = 0; i < nclients; i++)
         clients[i]->dead = 1;
     remove_dead();
+    air_key_remove(port);       /* before the port is free for the next hub */
+    SecureZeroMemory(hub_key, sizeof(hub_key));
     closesocket(l);
     return AIR_EXIT_OK;
 }
@@ -463,7 +532,13 @@ static int usage(void)
 {
     fprintf(stderr,
             "usage: irair [--port N] [--idle S] [--loss F] [--loss-mode chunk|byte] [--seed N] [--log FILE]\n"
-            "       irair [--port N] status | range ADDR in|out | down MS | stop\n");
+            "       irair [--port N] status | range ADDR in|out | down MS | stop\n"
+            "The hub writes a new key to %%LOCALAPPDATA%%\\ce-winsock\\irair-<port>.key, readable\n"
+            "only by the owning user (protected DACL, this user alone), and removes it at exit;\n"
+            "stations and the commands above answer the hub's challenge with it.\n"
+            "Exit codes: 0 idle timeout or stop; 1 command failed (no hub, or refused: not\n"
+            "its owner); 2 usage; 3 port taken by another hub; 4 Winsock; 5 never came to\n"
+            "listen (ended by its station); 6 the key file could not be written.\n");
     return AIR_EXIT_USAGE;
 }
 

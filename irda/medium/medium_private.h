@@ -1,4 +1,4 @@
-/* medium_private.h - shared between medium.c and the backends (air.c, serial.c). */
+/* medium_private.h - shared among medium.c, config.c, airctl.c and the backends (air.c, serial.c). */
 #ifndef IRDA_MEDIUM_PRIVATE_H
 #define IRDA_MEDIUM_PRIVATE_H
 
@@ -53,6 +53,7 @@ struct irmed {
 };
 
 double irmed__now_ms(void);
+uint32_t irmed__entropy32(void);      /* config.c: not for keys (see airkey.h) */
 /* Delivers received bytes (applies the loss option; buf may be modified). */
 void irmed__deliver(irmed_t *m, uint8_t *buf, size_t len);
 void irmed__event(irmed_t *m, int ev, uint32_t detail);
