@@ -211,7 +211,11 @@ void irlap_flush(struct irlap *lap)
 
 void irlap_set_busy(struct irlap *lap, bool busy)
 {
+    bool was = lap->local_busy;
     lap->local_busy = busy;
+    /* the peer waits for our RR: a primary sends it soon, not at the idle poll */
+    if (was && !busy && lap->state == IRLAP_XMIT_P && lap->depth == 0)
+        lap_timer_start(lap, IRDA_T_P, IRLAP_WAITING_POLL_MS);
 }
 
 bool irlap_is_connected(const struct irlap *lap)

@@ -286,13 +286,15 @@ static int primary_turn(struct irlap *lap, bool force)
         lap_timer_start(lap, IRDA_T_F, lap->f_ms);
         return IRLAP_PCLOSE;
     }
-    if (lap_xmit_turn(lap, force || lap->ack_pending || lap->reject_pending || lap->remote_busy ||
-                       lap->want_disc)) {
+    /* a busy peer is polled again after the short P timer below, not at
+     * once: polling back to back would only trade RR for RNR */
+    if (lap_xmit_turn(lap, force || lap->ack_pending || lap->reject_pending || lap->want_disc)) {
         lap_timer_stop(lap, IRDA_T_P);
         lap_timer_start(lap, IRDA_T_F, lap->f_ms);
         return IRLAP_RECV_P;
     }
-    uint32_t p = lap->upper_waiting ? IRLAP_WAITING_POLL_MS : lap->cfg.idle_poll_ms;
+    uint32_t p = lap->upper_waiting || lap->remote_busy ? IRLAP_WAITING_POLL_MS
+                                                        : lap->cfg.idle_poll_ms;
     if (p > lap->neg.peer_max_turn_ms)
         p = lap->neg.peer_max_turn_ms;
     lap_timer_start(lap, IRDA_T_P, p);

@@ -64,8 +64,12 @@ void lap_send_frame(struct irlap *lap, uint8_t caddr, bool cmd, enum irlap_kind 
 
 /* A frame on the established link: our connection address, C/R by our role. */
 void lap_send_link(struct irlap *lap, enum irlap_kind kind, bool pf, uint8_t ns,
-                      const uint8_t *info, size_t len)
+                   const uint8_t *info, size_t len)
 {
+    if (kind == IRLAP_K_RNR)
+        lap->rnr_sent = true;                   /* the peer holds back until it hears RR */
+    else if (kind == IRLAP_K_RR || kind == IRLAP_K_REJ)
+        lap->rnr_sent = false;
     lap_send_frame(lap, lap->caddr, irlap_is_primary(lap), kind, pf, ns, info, len);
 }
 
@@ -121,7 +125,7 @@ void lap_send_ua_connect(struct irlap *lap)
 void lap_reset_link_state(struct irlap *lap)
 {
     lap->vs = lap->vr = lap->va = lap->vt = 0;
-    lap->remote_busy = lap->reject_pending = lap->rejected = false;
+    lap->remote_busy = lap->reject_pending = lap->rejected = lap->rnr_sent = false;
     lap->ack_pending = lap->want_disc = false;
     lap->txq_head = lap->txq_count = 0;
     lap->retries = 0;
@@ -171,17 +175,21 @@ void lap_go_back(struct irlap *lap)
  * the last of them with P (primary) or F (secondary). When nothing was sent
  * with the P/F bit and `force` is set, a supervisory frame carries it.
  * Returns true when the P/F bit went out (the line passed to the peer).
+ *
+ * Local busy (irlap_set_busy): only RR and RNR change what the peer thinks
+ * of our receiver (an I frame does not), so while busy, and on the first
+ * turn after it, the turn ends with RNR or RR carrying the P/F bit.
  */
 bool lap_xmit_turn(struct irlap *lap, bool force)
 {
-    bool more = lap_can_send_more(lap);
+    bool tell = lap->local_busy || lap->rnr_sent;
+    bool more = lap_can_send_more(lap), sent = false;
     if (lap->reject_pending) {
         lap->reject_pending = false;
         lap->stats.rej_sent++;
-        lap_send_link(lap, IRLAP_K_REJ, !more, 0, NULL, 0);
+        lap_send_link(lap, IRLAP_K_REJ, !more && !tell, 0, NULL, 0);
         lap->ack_pending = false;
-        if (!more)
-            return true;
+        sent = true;
     }
     while (more) {
         if (lap->vs == lap->vt) {                    /* move a queued frame into the window */
@@ -195,12 +203,13 @@ bool lap_xmit_turn(struct irlap *lap, bool force)
         uint8_t ns = lap->vs;
         lap->vs = (lap->vs + 1) & 7;
         more = lap_can_send_more(lap);
-        lap_send_link(lap, IRLAP_K_I, !more, ns, lap->win[ns], lap->win_len[ns]);
+        lap_send_link(lap, IRLAP_K_I, !more && !tell, ns, lap->win[ns], lap->win_len[ns]);
         lap->ack_pending = false;
-        if (!more)
-            return true;
+        sent = true;
     }
-    if (!force)
+    if (sent && !tell)
+        return true;
+    if (!sent && !force)
         return false;
     lap_send_link(lap, lap->local_busy ? IRLAP_K_RNR : IRLAP_K_RR, true, 0, NULL, 0);
     lap->ack_pending = false;
