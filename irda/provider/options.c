@@ -11,7 +11,8 @@
 #include "irdaprov.h"
 
 /* The four IrLMP modes a socket can be asked for before bind or connect.
- * None is implemented yet (issue 14): turning one on fails WSAENOPROTOOPT
+ * IrLPT mode is implemented (IrLMP data without TinyTP, irda/core/irlpt.h);
+ * the other three are not (issue 14): turning one on fails WSAENOPROTOOPT
  * rather than being accepted while the socket goes on speaking plain
  * TinyTP; turning one off is what the socket already does. */
 static BOOL is_mode(int name)
@@ -222,7 +223,9 @@ static int get_irlmp(struct irsock *so, int name, char *value, int *len)
         station_unlock();
         return pdu > 0 ? get_int(value, len, pdu) : WSAENOTCONN;
     default:
-        /* a mode can only be off (see is_mode) */
+        if (name == IRLMP_IRLPT_MODE)
+            return get_int(value, len, so->irlpt ? 1 : 0);
+        /* the other modes can only be off (see is_mode) */
         return is_mode(name) ? get_int(value, len, 0) : WSAENOPROTOOPT;
     }
 }
@@ -238,10 +241,12 @@ static int set_irlmp(struct irsock *so, int name, const char *value, int len)
     if (!value || len < (int)sizeof(int))
         return WSAEFAULT;
     memcpy(&on, value, sizeof(on));
-    if (on)
+    if (on && name != IRLMP_IRLPT_MODE)
         return WSAENOPROTOOPT;      /* never accepted and ignored */
     if (so->state != IRS_NEW)
         return so->state == IRS_CONNECTED ? WSAEISCONN : WSAEINVAL;
+    if (name == IRLMP_IRLPT_MODE)
+        so->irlpt = on != 0;        /* bind and connect speak IrLMP without TinyTP */
     return 0;
 }
 
