@@ -370,9 +370,16 @@ int main(int argc, char **argv)
     if (argc >= 3 && !strcmp(argv[1], "--lpt"))
         return lpt_main((DWORD)strtoul(argv[2], NULL, 10));
     identities(GetCurrentProcessId());
-    GetTempPathA(MAX_PATH - 40, capture_path);
-    snprintf(capture_path + strlen(capture_path), 40, "cews-modes-%lu.pcap",
-             (unsigned long)GetCurrentProcessId());
+    /* this station's capture (the IrLPT test reads it; irda_irlpt_capture.sh
+     * names the file and has tshark judge it) */
+    const char *want_cap = getenv("CEWS2_TEST_MODES_CAPTURE");
+    if (want_cap && *want_cap) {
+        snprintf(capture_path, sizeof(capture_path), "%s", want_cap);
+    } else {
+        GetTempPathA(MAX_PATH - 40, capture_path);
+        snprintf(capture_path + strlen(capture_path), 40, "cews-modes-%lu.pcap",
+                 (unsigned long)GetCurrentProcessId());
+    }
     station_env(my_nick, my_addr);
     tu_main_init(argc, argv);
     const struct CMUnitTest tests[] = {
