@@ -73,9 +73,16 @@ $(B)/$(1).def: $(2) $(3)
 	else cp $(2) $$@; fi
 endef
 
+# --- provider/common: written once, built into each layer that needs it -----
+# (provider/common/README.md): the handle table and the W -> A protocol
+# description (ws2.dll, celsp, hostprov); the provider loader (celsp, irdaprov)
+HANDLE_TABLE_OBJ    := $(B)/obj/provider/common/handle_table.o
+PROTOCOL_INFO_OBJ   := $(B)/obj/provider/common/protocol_info_text.o
+PROVIDER_LOADER_OBJ := $(B)/obj/provider/common/provider_loader.o
+
 # --- ws2.dll and its import library ---------------------------------------
 WS2_SRC := $(wildcard ws2/*.c)
-WS2_OBJ := $(WS2_SRC:%.c=$(B)/obj/%.o)
+WS2_OBJ := $(WS2_SRC:%.c=$(B)/obj/%.o) $(HANDLE_TABLE_OBJ) $(PROTOCOL_INFO_OBJ)
 $(eval $(call def_for_arch,ws2,ws2/ws2.def,$(WS2_OBJ)))
 $(B)/bin/ws2.dll: $(WS2_OBJ) $(B)/ws2.def
 	@mkdir -p $(dir $@)
@@ -93,7 +100,7 @@ all: $(B)/bin/ws2.dll $(B)/lib/libws2.a
 
 # --- provider/host: the host base provider (TCP/UDP over the host's ws2_32) -
 HOSTPROV_SRC := $(wildcard provider/host/*.c)
-HOSTPROV_OBJ := $(HOSTPROV_SRC:%.c=$(B)/obj/%.o)
+HOSTPROV_OBJ := $(HOSTPROV_SRC:%.c=$(B)/obj/%.o) $(HANDLE_TABLE_OBJ) $(PROTOCOL_INFO_OBJ)
 $(eval $(call def_for_arch,hostprov,provider/host/hostprov.def,$(HOSTPROV_OBJ)))
 $(B)/bin/hostprov.dll: $(HOSTPROV_OBJ) $(B)/hostprov.def
 	@mkdir -p $(dir $@)
@@ -104,7 +111,8 @@ all: $(B)/bin/hostprov.dll
 # ws2/select_split.c: the one select over several providers, built into both DLLs;
 # ws2/regroot.c: the registry roots and lookup order, for celsp's settings
 CELSP_SRC := $(wildcard provider/lsp/*.c)
-CELSP_OBJ := $(CELSP_SRC:%.c=$(B)/obj/%.o) $(B)/obj/ws2/select_split.o $(B)/obj/ws2/regroot.o
+CELSP_OBJ := $(CELSP_SRC:%.c=$(B)/obj/%.o) $(B)/obj/ws2/select_split.o $(B)/obj/ws2/regroot.o \
+             $(HANDLE_TABLE_OBJ) $(PROTOCOL_INFO_OBJ) $(PROVIDER_LOADER_OBJ)
 $(CELSP_SRC:%.c=$(B)/obj/%.o): CFLAGS += -Iws2
 $(eval $(call def_for_arch,celsp,provider/lsp/celsp.def,$(CELSP_OBJ)))
 $(B)/bin/celsp.dll: $(CELSP_OBJ) $(B)/celsp.def
@@ -113,7 +121,7 @@ $(B)/bin/celsp.dll: $(CELSP_OBJ) $(B)/celsp.def
 all: $(B)/bin/celsp.dll
 
 # --- installer: ws2inst.exe ------------------------------------------------
-INST_SRC := $(wildcard installer/*.c) ws2/registration.c ws2/registration_value.c \
+INST_SRC := $(wildcard installer/*.c) ws2/registration.c ws2/registration_write.c ws2/registration_value.c \
             ws2/regroot.c ws2/regtree.c ws2/oldroot.c
 INST_OBJ := $(INST_SRC:%.c=$(B)/obj/%.o) $(B)/obj/installer/ws2inst_res.o
 # its manifest: asInvoker, so that Windows' registry virtualization never
@@ -152,6 +160,11 @@ $(TESTPROV_DLL): $(B)/tests/%.dll: $(B)/obj/wine-tests/providers/%.o
 	$(CC) -shared -o $@ $< -Wl,--kill-at $(LDFLAGS)
 tests: $(TESTPROV_DLL)
 
+# test_handle_table: provider/common/handle_table.c on its own, no stack loaded
+$(B)/tests/test_handle_table.exe: $(B)/obj/wine-tests/test_handle_table.o $(HANDLE_TABLE_OBJ) $(TESTLIB_OBJ) $(B)/lib/libws2.a $(CMOCKA)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $< $(HANDLE_TABLE_OBJ) $(TESTLIB_OBJ) $(LDFLAGS) -L$(B)/lib -lws2 $(CMOCKA) -ladvapi32
+
 $(CMOCKA):
 	ARCHES=$(ARCH) bash installer/host-setup.sh
 
@@ -172,7 +185,7 @@ bench: $(B)/bin/irdaprov.dll $(B)/bin/irair.exe
 # The trace workload's baseline (wine-tests/bench/w9_trace.c): ws2.dll with
 # every trace call compiled out, in a folder of its own (a child bench.exe
 # loads it by path; the providers find it loaded by its name, ws2.dll).
-WS2_UNTRACED_OBJ := $(WS2_SRC:%.c=$(B)/obj/untraced/%.o)
+WS2_UNTRACED_OBJ := $(WS2_SRC:%.c=$(B)/obj/untraced/%.o) $(filter-out $(B)/obj/ws2/%,$(WS2_OBJ))
 $(B)/obj/untraced/ws2/%.o: ws2/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DCEWS2_TRACE_BUILD=0 -c $< -o $@
@@ -287,7 +300,7 @@ $(B)/tests/test_irmed%.exe: $(B)/obj/wine-tests/test_irmed%.o $(IRMED_OBJ) $(TES
 
 # --- irda/provider: irdaprov.dll, the AF_IRDA base provider (core + medium) ----
 IRDAPROV_SRC := $(wildcard irda/provider/*.c) $(wildcard irda/core/*.c)
-IRDAPROV_OBJ := $(IRDAPROV_SRC:%.c=$(B)/obj/%.o) $(IRMED_OBJ)
+IRDAPROV_OBJ := $(IRDAPROV_SRC:%.c=$(B)/obj/%.o) $(IRMED_OBJ) $(PROVIDER_LOADER_OBJ)
 $(B)/obj/irda/provider/%.o: CFLAGS += -Iirda/core -Iirda/medium
 $(B)/obj/irda/core/%.o: CFLAGS += -Iirda/core
 $(eval $(call def_for_arch,irdaprov,irda/provider/irdaprov.def,$(filter $(B)/obj/irda/provider/%,$(IRDAPROV_OBJ))))

@@ -30,6 +30,8 @@ int command_list(enum regroot_scope scope, int argc, wchar_t **argv);
 int command_verify(enum regroot_scope scope, int argc, wchar_t **argv);
 int command_reset(enum regroot_scope scope, int argc, wchar_t **argv);
 int command_migrate(enum regroot_scope scope, int argc, wchar_t **argv);
+/* linger_check.c: verify's "linger" line per base stream provider. */
+void verify_linger_mechanisms(void);
 
 /*
  * A change of one root's set (edit.c): set_edit_begin takes the root's

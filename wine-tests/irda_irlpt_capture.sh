@@ -11,8 +11,9 @@
 #   data frames as IrCOMM user data of exactly 5, 2 and 2046 bytes, each
 #   frame being IrLAP (2) + IrLMP (2) + the data: no TinyTP byte;
 #   no frame decodes as TinyTP (ttp), none is malformed.
-# Not registered in run.sh yet (run it as above); output in cmocka's
-# format.  Exit 0 pass, 1 fail, 77 skipped (no tshark), 2 setup error.
+# run.sh runs it as the suite `irda_irlpt_capture` (and in a full run,
+# so make check); output in cmocka's format.  Exit 0 pass, 1 fail, 77
+# skipped (no tshark), 2 setup error.
 if ! command -v tshark >/dev/null 2>&1; then
     echo "irda_irlpt_capture.sh: SKIP: tshark is not installed" >&2
     echo "[ RUN      ] irda_irlpt_capture"
@@ -35,8 +36,11 @@ capture_run() {
     local winpcap rc
     winpcap=$(winepath -w "$pcap" 2>/dev/null | tr -d '\r')
     t_say "CEWS2_TEST_MODES_CAPTURE=$winpcap"
-    (cd "$work" && CEWS2_TEST_MODES_CAPTURE=$winpcap CMOCKA_TEST_FILTER=irlpt_mode_exchanges_frames \
-        timeout -k 10 240 wine "$exe") 2>&1 | sed -u 's/\r$//' | tee "$run_log"
+    # the filter is argv[1] (tu_main_init); the suite's own cmocka lines are
+    # indented so run.sh counts only this script's results
+    (cd "$work" && CEWS2_TEST_MODES_CAPTURE=$winpcap \
+        timeout -k 10 240 wine "$exe" irlpt_mode_exchanges_frames) 2>&1 |
+        sed -u 's/\r$//' | tee "$run_log" | sed -u 's/^/    /'
     rc=${PIPESTATUS[0]}
     timeout 30 wineserver -w 2>/dev/null
     [ "$rc" -eq 0 ] && [ -s "$pcap" ]

@@ -1,273 +1,28 @@
 /*
- * test_badinput.c - table-driven invalid arguments: every export that takes
- * a socket, given things that are not sockets of ours, fails with
- * WSAENOTSOCK; then one row per (export, bad input) for every export of
- * ws2/ws2.def: NULL pointers, short and oversized lengths, unknown levels
- * and options, bad address families, malformed SOCKADDR_IRDA (AF_IRDA rows
- * run when irdaprov is registered), each with the documented failure value
- * and error code.  Nothing may crash, and a non-socket kernel handle passed
- * in must survive (the stack must not close or use it).
+ * test_badinput.c - table-driven invalid arguments: one row per (export,
+ * bad input) for every export of ws2/ws2.def: NULL pointers, short and
+ * oversized lengths, unknown levels and options, bad address families,
+ * malformed SOCKADDR_IRDA (AF_IRDA rows run when irdaprov is registered),
+ * each with the documented failure value and error code.  Nothing may
+ * crash.  (Non-sockets given to every socket-taking export: test_notsock.c;
+ * the sockets the rows use: badinput_fixture.c.)
  *
  * every_export_has_a_row reads ws2/ws2.def; table_in_docs_matches checks
  * that docs/reliability.md carries the table generated from these rows.
  */
-#include "testutil.h"
+#include "badinput_fixture.h"
+#include "notsock_calls.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- WSAENOTSOCK for every socket-taking export ---------------------------- */
-
-typedef long long (*sock_fn)(SOCKET s);
+#define SE SOCKET_ERROR
+#define IS ((long long)INVALID_SOCKET)
 
 static char buf[64];
 
-static struct sockaddr_in lo4(void)
-{
-    struct sockaddr_storage ss;
-    tu_loopback(AF_INET, 9, &ss);
-    return *(struct sockaddr_in *)&ss;
-}
-
-static long long f_closesocket(SOCKET s) { return closesocket(s); }
-static long long f_bind(SOCKET s) { struct sockaddr_in a = lo4(); a.sin_port = 0; return bind(s, (struct sockaddr *)&a, sizeof(a)); }
-static long long f_connect(SOCKET s) { struct sockaddr_in a = lo4(); return connect(s, (struct sockaddr *)&a, sizeof(a)); }
-static long long f_wsaconnect(SOCKET s) { struct sockaddr_in a = lo4(); return WSAConnect(s, (struct sockaddr *)&a, sizeof(a), NULL, NULL, NULL, NULL); }
-static long long f_listen(SOCKET s) { return listen(s, 1); }
-static long long f_accept(SOCKET s) { return (long long)accept(s, NULL, NULL); }
-static long long f_wsaaccept(SOCKET s) { return (long long)WSAAccept(s, NULL, NULL, NULL, 0); }
-static long long f_send(SOCKET s) { return send(s, buf, 1, 0); }
-static long long f_recv(SOCKET s) { return recv(s, buf, 1, 0); }
-static long long f_sendto(SOCKET s) { struct sockaddr_in a = lo4(); return sendto(s, buf, 1, 0, (struct sockaddr *)&a, sizeof(a)); }
-static long long f_recvfrom(SOCKET s) { struct sockaddr_storage f; int l = sizeof(f); return recvfrom(s, buf, 1, 0, (struct sockaddr *)&f, &l); }
-static long long f_wsasend(SOCKET s) { WSABUF b = { 1, buf }; DWORD n; return WSASend(s, &b, 1, &n, 0, NULL, NULL); }
-static long long f_wsarecv(SOCKET s) { WSABUF b = { 1, buf }; DWORD n, fl = 0; return WSARecv(s, &b, 1, &n, &fl, NULL, NULL); }
-static long long f_wsasend_ov(SOCKET s)
-{
-    WSABUF b = { 1, buf }; DWORD n; WSAOVERLAPPED ov;
-    memset(&ov, 0, sizeof(ov));
-    ov.hEvent = WSACreateEvent();
-    int r = WSASend(s, &b, 1, &n, 0, &ov, NULL);
-    int e = WSAGetLastError();
-    WSACloseEvent(ov.hEvent);
-    WSASetLastError(e);
-    return r;
-}
-static long long f_wsarecv_ov(SOCKET s)
-{
-    WSABUF b = { 1, buf }; DWORD n, fl = 0; WSAOVERLAPPED ov;
-    memset(&ov, 0, sizeof(ov));
-    ov.hEvent = WSACreateEvent();
-    int r = WSARecv(s, &b, 1, &n, &fl, &ov, NULL);
-    int e = WSAGetLastError();
-    WSACloseEvent(ov.hEvent);
-    WSASetLastError(e);
-    return r;
-}
-static long long f_wsasendto(SOCKET s) { WSABUF b = { 1, buf }; DWORD n; struct sockaddr_in a = lo4(); return WSASendTo(s, &b, 1, &n, 0, (struct sockaddr *)&a, sizeof(a), NULL, NULL); }
-static long long f_wsarecvfrom(SOCKET s) { WSABUF b = { 1, buf }; DWORD n, fl = 0; return WSARecvFrom(s, &b, 1, &n, &fl, NULL, NULL, NULL, NULL); }
-static long long f_shutdown(SOCKET s) { return shutdown(s, SD_SEND); }
-static long long f_setsockopt(SOCKET s) { int v = 1; return setsockopt(s, SOL_SOCKET, SO_KEEPALIVE, (char *)&v, sizeof(v)); }
-static long long f_getsockopt(SOCKET s) { int v, l = sizeof(v); return getsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&v, &l); }
-static long long f_ioctlsocket(SOCKET s) { u_long v = 0; return ioctlsocket(s, FIONREAD, &v); }
-static long long f_wsaioctl(SOCKET s) { u_long v = 0; DWORD n; return WSAIoctl(s, FIONREAD, NULL, 0, &v, sizeof(v), &n, NULL, NULL); }
-static long long f_getpeername(SOCKET s) { struct sockaddr_storage a; int l = sizeof(a); return getpeername(s, (struct sockaddr *)&a, &l); }
-static long long f_getsockname(SOCKET s) { struct sockaddr_storage a; int l = sizeof(a); return getsockname(s, (struct sockaddr *)&a, &l); }
-static long long f_eventselect(SOCKET s)
-{
-    WSAEVENT ev = WSACreateEvent();
-    int r = WSAEventSelect(s, ev, FD_READ);
-    int e = WSAGetLastError();
-    WSACloseEvent(ev);
-    WSASetLastError(e);
-    return r;
-}
-static long long f_enumnetworkevents(SOCKET s) { WSANETWORKEVENTS ne; return WSAEnumNetworkEvents(s, NULL, &ne); }
-static long long f_getoverlapped(SOCKET s)
-{
-    WSAOVERLAPPED ov; DWORD n, fl;
-    memset(&ov, 0, sizeof(ov));
-    return WSAGetOverlappedResult(s, &ov, &n, FALSE, &fl);
-}
-static long long f_htonl(SOCKET s) { u_long o; return WSAHtonl(s, 1, &o); }
-static long long f_htons(SOCKET s) { u_short o; return WSAHtons(s, 1, &o); }
-static long long f_ntohl(SOCKET s) { u_long o; return WSANtohl(s, 1, &o); }
-static long long f_ntohs(SOCKET s) { u_short o; return WSANtohs(s, 1, &o); }
-static long long f_select_read(SOCKET s)
-{
-    fd_set rd; struct timeval tv = { 0, 0 };
-    FD_ZERO(&rd); rd.fd_array[0] = s; rd.fd_count = 1;
-    return select(0, &rd, NULL, NULL, &tv);
-}
-static long long f_select_write(SOCKET s)
-{
-    fd_set wr; struct timeval tv = { 0, 0 };
-    FD_ZERO(&wr); wr.fd_array[0] = s; wr.fd_count = 1;
-    return select(0, NULL, &wr, NULL, &tv);
-}
-
-#define SE SOCKET_ERROR
-#define IS ((long long)INVALID_SOCKET)
-static const struct { const char *name; sock_fn fn; long long failval; } sock_calls[] = {
-    { "bind", f_bind, SE },
-    { "connect", f_connect, SE },
-    { "WSAConnect", f_wsaconnect, SE },
-    { "listen", f_listen, SE },
-    { "accept", f_accept, IS },
-    { "WSAAccept", f_wsaaccept, IS },
-    { "send", f_send, SE },
-    { "recv", f_recv, SE },
-    { "sendto", f_sendto, SE },
-    { "recvfrom", f_recvfrom, SE },
-    { "WSASend", f_wsasend, SE },
-    { "WSARecv", f_wsarecv, SE },
-    { "WSASend(overlapped)", f_wsasend_ov, SE },
-    { "WSARecv(overlapped)", f_wsarecv_ov, SE },
-    { "WSASendTo", f_wsasendto, SE },
-    { "WSARecvFrom", f_wsarecvfrom, SE },
-    { "shutdown", f_shutdown, SE },
-    { "setsockopt", f_setsockopt, SE },
-    { "getsockopt", f_getsockopt, SE },
-    { "ioctlsocket", f_ioctlsocket, SE },
-    { "WSAIoctl", f_wsaioctl, SE },
-    { "getpeername", f_getpeername, SE },
-    { "getsockname", f_getsockname, SE },
-    { "WSAEventSelect", f_eventselect, SE },
-    { "WSAEnumNetworkEvents", f_enumnetworkevents, SE },
-    { "WSAGetOverlappedResult", f_getoverlapped, FALSE },
-    { "WSAHtonl", f_htonl, SE },
-    { "WSAHtons", f_htons, SE },
-    { "WSANtohl", f_ntohl, SE },
-    { "WSANtohs", f_ntohs, SE },
-    { "select(readfds)", f_select_read, SE },
-    { "select(writefds)", f_select_write, SE },
-    { "closesocket", f_closesocket, SE },    /* last: must not close handles */
-};
-#define NSOCK_CALLS (sizeof(sock_calls) / sizeof(sock_calls[0]))
-
-static int run_not_socket(const char *what, SOCKET (*make)(void), void (*after)(SOCKET))
-{
-    int bad = 0;
-    for (size_t i = 0; i < NSOCK_CALLS; i++) {
-        SOCKET s = make();
-        WSASetLastError(0xbeef);
-        long long r = sock_calls[i].fn(s);
-        int e = WSAGetLastError();
-        if (r != sock_calls[i].failval || e != WSAENOTSOCK) {
-            printf("    %s(%s): returned %lld (expected %lld), error %d (expected WSAENOTSOCK %d)\n",
-                   sock_calls[i].name, what, r, sock_calls[i].failval, e, WSAENOTSOCK);
-            bad++;
-        }
-        if (after) after(s);
-    }
-    return bad;
-}
-
-static SOCKET make_fake(void) { return (SOCKET)0x1234; }
-static SOCKET make_invalid(void) { return INVALID_SOCKET; }
-static SOCKET make_closed(void)
-{
-    SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
-    if (s == INVALID_SOCKET || closesocket(s))
-        fail_msg("could not make a closed socket: %d", WSAGetLastError());
-    return s;
-}
-static SOCKET make_event_handle(void)
-{
-    return (SOCKET)CreateEventW(NULL, TRUE, FALSE, NULL);
-}
-static void check_event_alive(SOCKET s)
-{
-    /* the stack must not have closed (or otherwise used up) the handle */
-    if (!SetEvent((HANDLE)s) || WaitForSingleObject((HANDLE)s, 0) != WAIT_OBJECT_0)
-        fail_msg("a non-socket event handle passed to Winsock was closed or damaged");
-    CloseHandle((HANDLE)s);
-}
-
-static void not_a_socket_fake_value(void **state)
-{
-    (void)state;
-    int bad = run_not_socket("(SOCKET)0x1234", make_fake, NULL);
-    if (bad) fail_msg("%d export(s) did not report WSAENOTSOCK", bad);
-}
-
-static void not_a_socket_invalid_socket(void **state)
-{
-    (void)state;
-    int bad = run_not_socket("INVALID_SOCKET", make_invalid, NULL);
-    if (bad) fail_msg("%d export(s) did not report WSAENOTSOCK", bad);
-}
-
-static void not_a_socket_closed_handle(void **state)
-{
-    (void)state;
-    int bad = run_not_socket("closed socket", make_closed, NULL);
-    if (bad) fail_msg("%d export(s) did not report WSAENOTSOCK", bad);
-}
-
-static void not_a_socket_event_handle(void **state)
-{
-    (void)state;
-    int bad = run_not_socket("event handle", make_event_handle, check_event_alive);
-    if (bad) fail_msg("%d export(s) did not report WSAENOTSOCK", bad);
-}
-
 /* ---- pointers, lengths, levels, families: one row per (call, input) ------------- */
-
-typedef struct fixture {
-    SOCKET tcp;          /* unbound TCP */
-    SOCKET bound;        /* bound UDP */
-    SOCKET tcp6;         /* unbound TCP/IPv6 */
-    SOCKET listener;     /* non-blocking, with one pending connection (from pending_client) */
-    SOCKET pending_client;
-    SOCKET client, server;   /* connected pair; server non-blocking during the rows */
-    SOCKET udp;          /* bound UDP, one datagram queued */
-    SOCKET irda;         /* AF_IRDA stream socket, or INVALID_SOCKET without irdaprov */
-    unsigned short udp_port;
-} fixture;
-
-static fixture fx;
-
-static int fixture_setup(void **state)
-{
-    (void)state;
-    unsigned short port;
-    u_long on = 1;
-    memset(&fx, 0xff, sizeof(fx));
-    fx.tcp = socket(AF_INET, SOCK_STREAM, 0);
-    fx.tcp6 = socket(AF_INET6, SOCK_STREAM, 0);
-    fx.bound = tu_listener(AF_INET, SOCK_DGRAM, NULL); /* bound only (UDP keeps it simple) */
-    fx.listener = tu_listener(AF_INET, SOCK_STREAM, &port);
-    if (fx.tcp == INVALID_SOCKET || fx.tcp6 == INVALID_SOCKET || fx.bound == INVALID_SOCKET ||
-        fx.listener == INVALID_SOCKET)
-        return -1;
-    fx.pending_client = tu_connect(AF_INET, port);
-    if (fx.pending_client == INVALID_SOCKET) return -1;
-    if (tu_tcp_pair(AF_INET, &fx.client, &fx.server)) return -1;
-    fx.udp = tu_udp(AF_INET, &fx.udp_port);
-    if (fx.udp == INVALID_SOCKET) return -1;
-    struct sockaddr_storage to;
-    int tolen = tu_loopback(AF_INET, fx.udp_port, &to);
-    if (sendto(fx.udp, "queued", 6, 0, (struct sockaddr *)&to, tolen) != 6) return -1;
-    /* a row whose check is missing must fail, not block the suite */
-    if (ioctlsocket(fx.listener, FIONBIO, &on) || ioctlsocket(fx.server, FIONBIO, &on) ||
-        ioctlsocket(fx.tcp, FIONBIO, &on))
-        return -1;
-    fx.irda = socket(AF_IRDA, SOCK_STREAM, 0);
-    Sleep(50);
-    return 0;
-}
-
-static int fixture_teardown(void **state)
-{
-    (void)state;
-    SOCKET *all[] = { &fx.tcp, &fx.bound, &fx.tcp6, &fx.listener, &fx.pending_client,
-                      &fx.client, &fx.server, &fx.udp, &fx.irda };
-    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-        if (*all[i] != INVALID_SOCKET) closesocket(*all[i]);
-    return 0;
-}
 
 enum { ROW_NO_ERROR = 1,    /* the call reports through its return value only */
        ROW_IRDA = 2 };      /* needs an AF_IRDA socket */
@@ -284,7 +39,7 @@ typedef struct bad_arg {
 
 #define RET_ERR(r, e) do { int e_ = (e); if (e_) WSASetLastError(e_); return (r); } while (0)
 
-static struct sockaddr_in with_family(u_short family) { struct sockaddr_in a = lo4(); a.sin_family = family; return a; }
+static struct sockaddr_in with_family(u_short family) { struct sockaddr_in a = tu_loopback4(9); a.sin_family = family; return a; }
 
 static long long b_startup_null(void) { int r = WSAStartup(MAKEWORD(2, 2), NULL); if (!r) WSACleanup(); RET_ERR(r, r); }
 static long long b_startup_v0(void) { WSADATA d; int r = WSAStartup(MAKEWORD(0, 0), &d); if (!r) WSACleanup(); RET_ERR(r, r); }
@@ -305,18 +60,18 @@ static long long b_wsasocket_info(void)
     return (long long)s;
 }
 static long long b_bind_null(void) { return bind(fx.tcp, NULL, sizeof(struct sockaddr_in)); }
-static long long b_bind_short(void) { struct sockaddr_in a = lo4(); a.sin_port = 0; return bind(fx.tcp, (struct sockaddr *)&a, sizeof(a) - 1); }
+static long long b_bind_short(void) { struct sockaddr_in a = tu_loopback4(9); a.sin_port = 0; return bind(fx.tcp, (struct sockaddr *)&a, sizeof(a) - 1); }
 static long long b_bind6_v4len(void)
 {
     struct sockaddr_storage ss; tu_loopback(AF_INET6, 0, &ss);
     return bind(fx.tcp6, (struct sockaddr *)&ss, sizeof(struct sockaddr_in));
 }
 static long long b_bind_family(void) { struct sockaddr_in a = with_family(0x7777); a.sin_port = 0; return bind(fx.tcp, (struct sockaddr *)&a, sizeof(a)); }
-static long long b_bind_twice(void) { struct sockaddr_in a = lo4(); a.sin_port = 0; return bind(fx.bound, (struct sockaddr *)&a, sizeof(a)); }
+static long long b_bind_twice(void) { struct sockaddr_in a = tu_loopback4(9); a.sin_port = 0; return bind(fx.bound, (struct sockaddr *)&a, sizeof(a)); }
 static long long b_connect_null(void) { return connect(fx.tcp, NULL, sizeof(struct sockaddr_in)); }
-static long long b_connect_short(void) { struct sockaddr_in a = lo4(); return connect(fx.tcp, (struct sockaddr *)&a, 4); }
+static long long b_connect_short(void) { struct sockaddr_in a = tu_loopback4(9); return connect(fx.tcp, (struct sockaddr *)&a, 4); }
 static long long b_connect_family(void) { struct sockaddr_in a = with_family(0x7777); return connect(fx.tcp, (struct sockaddr *)&a, sizeof(a)); }
-static long long b_connect_listener(void) { struct sockaddr_in a = lo4(); return connect(fx.listener, (struct sockaddr *)&a, sizeof(a)); }
+static long long b_connect_listener(void) { struct sockaddr_in a = tu_loopback4(9); return connect(fx.listener, (struct sockaddr *)&a, sizeof(a)); }
 static long long b_wsaconnect_null(void) { return WSAConnect(fx.tcp, NULL, sizeof(struct sockaddr_in), NULL, NULL, NULL, NULL); }
 static long long b_listen_udp(void) { return listen(fx.bound, 1); }
 static long long b_accept_short(void) { struct sockaddr_in a; int l = 4; return (long long)accept(fx.listener, (struct sockaddr *)&a, &l); }
@@ -335,14 +90,14 @@ static long long fresh_tcp_call(int what)
 static long long b_send_notconn(void) { return fresh_tcp_call(0); }
 static long long b_recv_null(void) { return recv(fx.server, NULL, 10, 0); }
 static long long b_recv_notconn(void) { return fresh_tcp_call(1); }
-static long long b_sendto_short(void) { struct sockaddr_in a = lo4(); return sendto(fx.udp, buf, 1, 0, (struct sockaddr *)&a, 4); }
+static long long b_sendto_short(void) { struct sockaddr_in a = tu_loopback4(9); return sendto(fx.udp, buf, 1, 0, (struct sockaddr *)&a, 4); }
 static long long b_sendto_family(void) { struct sockaddr_in a = with_family(0x7777); return sendto(fx.udp, buf, 1, 0, (struct sockaddr *)&a, sizeof(a)); }
 static long long b_recvfrom_short(void) { struct sockaddr_in a; int l = 4; return recvfrom(fx.udp, buf, sizeof(buf), 0, (struct sockaddr *)&a, &l); }
 static long long b_recvfrom_nulllen(void) { struct sockaddr_in a; return recvfrom(fx.udp, buf, sizeof(buf), 0, (struct sockaddr *)&a, NULL); }
 static long long b_wsasend_nullbufs(void) { DWORD n; return WSASend(fx.client, NULL, 1, &n, 0, NULL, NULL); }
 static long long b_wsarecv_nullbufs(void) { DWORD n, fl = 0; return WSARecv(fx.server, NULL, 1, &n, &fl, NULL, NULL); }
 static long long b_wsarecv_nullflags(void) { WSABUF b = { 1, buf }; DWORD n; return WSARecv(fx.server, &b, 1, &n, NULL, NULL, NULL); }
-static long long b_wsasendto_short(void) { WSABUF b = { 1, buf }; DWORD n; struct sockaddr_in a = lo4(); return WSASendTo(fx.udp, &b, 1, &n, 0, (struct sockaddr *)&a, 4, NULL, NULL); }
+static long long b_wsasendto_short(void) { WSABUF b = { 1, buf }; DWORD n; struct sockaddr_in a = tu_loopback4(9); return WSASendTo(fx.udp, &b, 1, &n, 0, (struct sockaddr *)&a, 4, NULL, NULL); }
 static long long b_wsarecvfrom_short(void) { WSABUF b = { sizeof(buf), buf }; DWORD n, fl = 0; struct sockaddr_in a; int l = 4; return WSARecvFrom(fx.udp, &b, 1, &n, &fl, (struct sockaddr *)&a, &l, NULL, NULL); }
 static long long b_shutdown_how(void) { return shutdown(fx.client, 7); }
 static long long b_shutdown_notconn(void) { return shutdown(fx.tcp, SD_SEND); }
@@ -418,7 +173,7 @@ static long long b_stringtoaddr_family(void)
 }
 static long long b_addrtostring_short(void)
 {
-    struct sockaddr_in a = lo4(); WCHAR s[2]; DWORD l = 2;
+    struct sockaddr_in a = tu_loopback4(9); WCHAR s[2]; DWORD l = 2;
     return WSAAddressToStringW((struct sockaddr *)&a, sizeof(a), NULL, s, &l);
 }
 static long long b_addrtostring_null(void) { WCHAR s[64]; DWORD l = 64; return WSAAddressToStringW(NULL, sizeof(struct sockaddr_in), NULL, s, &l); }
@@ -458,16 +213,20 @@ static long long b_getaddrinfo_socktype(void)
 }
 static long long b_getaddrinfo_nullres(void) { int e = getaddrinfo("127.0.0.1", "80", NULL, NULL); RET_ERR(e, e); }
 static long long b_getnameinfo_null(void) { char h[64]; int e = getnameinfo(NULL, sizeof(struct sockaddr_in), h, sizeof(h), NULL, 0, NI_NUMERICHOST); RET_ERR(e, e); }
-static long long b_getnameinfo_short(void) { struct sockaddr_in a = lo4(); char h[64]; int e = getnameinfo((struct sockaddr *)&a, 4, h, sizeof(h), NULL, 0, NI_NUMERICHOST); RET_ERR(e, e); }
+static long long b_getnameinfo_short(void) { struct sockaddr_in a = tu_loopback4(9); char h[64]; int e = getnameinfo((struct sockaddr *)&a, 4, h, sizeof(h), NULL, 0, NI_NUMERICHOST); RET_ERR(e, e); }
 static long long b_getnameinfo_family(void) { struct sockaddr_in a = with_family(0x7777); char h[64]; int e = getnameinfo((struct sockaddr *)&a, sizeof(a), h, sizeof(h), NULL, 0, NI_NUMERICHOST); RET_ERR(e, e); }
-static long long b_getnameinfo_nothing(void) { struct sockaddr_in a = lo4(); int e = getnameinfo((struct sockaddr *)&a, sizeof(a), NULL, 0, NULL, 0, 0); RET_ERR(e, e); }
+static long long b_getnameinfo_nothing(void) { struct sockaddr_in a = tu_loopback4(9); int e = getnameinfo((struct sockaddr *)&a, sizeof(a), NULL, 0, NULL, 0, 0); RET_ERR(e, e); }
 static long long b_getaddrinfow_family(void)
 {
     ADDRINFOW h, *r = NULL; memset(&h, 0, sizeof(h)); h.ai_family = 0x7777;
     int e = GetAddrInfoW(L"127.0.0.1", L"80", &h, &r); if (!e) FreeAddrInfoW(r); RET_ERR(e, e);
 }
 static long long b_getaddrinfow_nonames(void) { ADDRINFOW *r = NULL; int e = GetAddrInfoW(NULL, NULL, NULL, &r); if (!e) FreeAddrInfoW(r); RET_ERR(e, e); }
-static long long b_getnameinfow_short(void) { struct sockaddr_in a = lo4(); WCHAR h[64]; int e = GetNameInfoW((struct sockaddr *)&a, 4, h, 64, NULL, 0, NI_NUMERICHOST); RET_ERR(e, e); }
+static long long b_getnameinfow_short(void) { struct sockaddr_in a = tu_loopback4(9); WCHAR h[64]; int e = GetNameInfoW((struct sockaddr *)&a, 4, h, 64, NULL, 0, NI_NUMERICHOST); RET_ERR(e, e); }
+static long long b_getaddrinfoexw_nullres(void) { int e = GetAddrInfoExW(L"127.0.0.1", NULL, NS_ALL, NULL, NULL, NULL, NULL, NULL, NULL, NULL); RET_ERR(e, e); }
+static long long b_getaddrinfoex_result_null(void) { int e = GetAddrInfoExOverlappedResult(NULL); RET_ERR(e, e); }
+static long long b_getaddrinfoex_cancel_null(void) { int e = GetAddrInfoExCancel(NULL); RET_ERR(e, e); }
+static long long b_freeaddrinfoexw_null(void) { FreeAddrInfoExW(NULL); return 0; }
 static long long b_freeaddrinfo_null(void) { freeaddrinfo(NULL); FreeAddrInfoW(NULL); return 0; }
 static GUID unknown_guid = { 0x0badf00d, 0x1234, 0x5678, { 1, 2, 3, 4, 5, 6, 7, 8 } };
 static long long b_wscinstall_nullguid(void) { WSAPROTOCOL_INFOW p; int e = 0; memset(&p, 0, sizeof(p)); int r = WSCInstallProvider(NULL, L"x.dll", &p, 1, &e); RET_ERR(r, e); }
@@ -488,7 +247,7 @@ static long long b_wpu_complete_nullov(void) { int e = 0; int r = WPUCompleteOve
 /* desktop extensions (cews2.h) */
 static long long b_wsasocketa_family(void) { return (long long)WSASocketA(0x7777, SOCK_STREAM, 0, NULL, 0, 0); }
 static long long b_wsasocketa_info(void) { WSAPROTOCOL_INFOA p; memset(&p, 0, sizeof(p)); p.dwCatalogEntryId = 0x7777; return (long long)WSASocketA(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &p, 0, 0); }
-static long long b_addrtostringa_short(void) { struct sockaddr_in a = lo4(); char t[2]; DWORD l = 2; return WSAAddressToStringA((struct sockaddr *)&a, sizeof(a), NULL, t, &l); }
+static long long b_addrtostringa_short(void) { struct sockaddr_in a = tu_loopback4(9); char t[2]; DWORD l = 2; return WSAAddressToStringA((struct sockaddr *)&a, sizeof(a), NULL, t, &l); }
 static long long b_addrtostringa_null(void) { char t[64]; DWORD l = 64; return WSAAddressToStringA(NULL, sizeof(struct sockaddr_in), NULL, t, &l); }
 static long long b_stringtoaddra_garbage(void) { struct sockaddr_storage ss; int l = sizeof(ss); return WSAStringToAddressA((LPSTR)"not an address", AF_INET, NULL, (struct sockaddr *)&ss, &l); }
 static long long b_stringtoaddra_null(void) { struct sockaddr_storage ss; int l = sizeof(ss); return WSAStringToAddressA(NULL, AF_INET, NULL, (struct sockaddr *)&ss, &l); }
@@ -651,6 +410,10 @@ static const bad_arg bad_args[] = {
     { "GetAddrInfoW", "ai_family 0x7777", b_getaddrinfow_family, WSAEAFNOSUPPORT, "EAI_FAMILY", WSAEAFNOSUPPORT, 0, 0 },
     { "GetNameInfoW", "salen 4", b_getnameinfow_short, WSAEFAULT, "WSAEFAULT", WSAEFAULT, 0, 0 },
     { "freeaddrinfo, FreeAddrInfoW", "NULL", b_freeaddrinfo_null, 0, "(returns; nothing freed)", 0, 0, ROW_NO_ERROR },
+    { "GetAddrInfoExW", "ppResult NULL", b_getaddrinfoexw_nullres, WSAEFAULT, "WSAEFAULT", WSAEFAULT, 0, 0 },
+    { "GetAddrInfoExOverlappedResult", "lpOverlapped NULL", b_getaddrinfoex_result_null, WSAEINVAL, "WSAEINVAL", WSAEINVAL, 0, 0 },
+    { "GetAddrInfoExCancel", "lpHandle NULL", b_getaddrinfoex_cancel_null, WSA_INVALID_HANDLE, "WSA_INVALID_HANDLE", WSA_INVALID_HANDLE, 0, 0 },
+    { "FreeAddrInfoExW", "NULL", b_freeaddrinfoexw_null, 0, "(returns; nothing freed)", 0, 0, ROW_NO_ERROR },
     { "WSCInstallProvider", "lpProviderId NULL", b_wscinstall_nullguid, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
     { "WSCInstallProvider", "lpszProviderDllPath NULL", b_wscinstall_nullpath, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
     { "WSCInstallProvider", "dwNumberOfEntries 0", b_wscinstall_zero, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
@@ -715,6 +478,7 @@ static const struct { const char *call, *why; } no_bad_input[] = {
     { "__WSAFDIsSet", "reports membership only (0 for any handle not in the set)" },
     { "gethostbyname", "any string is a name to resolve (resolution needs the network)" },
     { "CeWs2VerifyCatalog", "a NULL report callback is allowed" },
+    { "CeWs2CatalogVersion", "no arguments" },
 };
 
 static const struct { int code; const char *name; } err_names[] = {
@@ -909,12 +673,8 @@ int main(int argc, char **argv)
 {
     tu_main_init(argc, argv);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(not_a_socket_fake_value),
-        cmocka_unit_test(not_a_socket_invalid_socket),
-        cmocka_unit_test(not_a_socket_closed_handle),
-        cmocka_unit_test(not_a_socket_event_handle),
-        cmocka_unit_test_setup_teardown(bad_pointers_and_lengths, fixture_setup, NULL),
-        cmocka_unit_test_teardown(sockets_still_work_after_bad_calls, fixture_teardown),
+        cmocka_unit_test_setup_teardown(bad_pointers_and_lengths, badinput_fixture_setup, NULL),
+        cmocka_unit_test_teardown(sockets_still_work_after_bad_calls, badinput_fixture_teardown),
         cmocka_unit_test(every_export_has_a_row),
         cmocka_unit_test(table_in_docs_matches),
     };

@@ -4,13 +4,23 @@
  * entry) and test_cancel (closesocket racing closesocket) already cover:
  *
  *   wspstartup_crash_is_contained
- *       a registration whose entry point succeeds (two catalog entries are
- *       installed) but whose WSPStartup crashes (one family) or fails (the
- *       other): in a fresh child process WSAStartup succeeds, socket() of
- *       those families fails with WSAEPROVIDERFAILEDINIT and does not crash,
+ *       a registration whose entry point succeeds (four catalog entries
+ *       are installed) and whose WSPStartup succeeds (one family, which
+ *       keeps the DLL loaded), fails (the next), crashes holding the DLL's
+ *       lock (the third) or would wait for that lock (the fourth, first
+ *       asked for after the crash): in a fresh child process WSAStartup
+ *       succeeds, socket() of those families fails within 10 s each and
+ *       does not crash (WSAEPROVIDERFAILEDINIT once the DLL crashed: it is
+ *       not called again, nor its WSPCleanup at WSACleanup),
  *       TCP works to a host peer, AF_IRDA sockets can still be created when
  *       irdaprov is registered; `ws2inst verify` exits 3 and names the
  *       entries; once removed, verify is clean again.
+ *   handled_fault_is_not_a_crash
+ *       (child process) a provider whose WSPStartup takes a real access
+ *       violation recovered by its own vectored handler and raises a fault
+ *       code its own frame handler continues from: it is started (its
+ *       WSPSocket answers, saying both faults were handled there), twice,
+ *       and no diagnostic calls it crashed.
  *   peer_reset_during_linger_wait
  *       SO_LINGER {1,5} on a blocking socket with data queued that the peer
  *       never reads; the peer resets while closesocket waits: closesocket
@@ -32,10 +42,54 @@
 #define CRASH_REG       L"zz-test-wspstartup-crash"
 #define AF_CRASH        0x7C4E
 #define AF_FAIL         0x7C4F
+#define AF_AFTER        0x7C50
+#define AF_OK           0x7C52
+#define HANDLED_REG     L"zz-test-handled-faults"
+#define AF_HANDLED      0x7C51
 
-static WCHAR crashprov_path[MAX_PATH];
+static WCHAR crashprov_path[MAX_PATH], handledprov_path[MAX_PATH];
 
 /* ---- child processes -------------------------------------------------------------- */
+
+/* socket(af, SOCK_STREAM, 0) on a thread of its own, so a hang can be timed out */
+struct bounded_socket { int af; SOCKET s; int err; };
+
+static DWORD WINAPI bounded_socket_main(void *arg)
+{
+    struct bounded_socket *b = arg;
+    WSASetLastError(0);
+    b->s = socket(b->af, SOCK_STREAM, 0);
+    b->err = WSAGetLastError();
+    return 0;
+}
+
+static DWORD WINAPI bounded_cleanup_main(void *arg)
+{
+    (void)arg;
+    return WSACleanup() ? 1 : 0;
+}
+
+/* handledprov's WSPStartup faults twice and handles both itself: it starts,
+ * and its WSPSocket answers WSAESOCKTNOSUPPORT (both handled) each time */
+static int child_handled(void)
+{
+    WSADATA wd;
+    if (WSAStartup(MAKEWORD(2, 2), &wd)) return 10;
+    for (int round = 0; round < 2; round++) {
+        WSASetLastError(0);
+        SOCKET s = socket(AF_HANDLED, SOCK_STREAM, 0);
+        int e = WSAGetLastError();
+        printf("child: socket(0x%x) -> %s, error %d\n", AF_HANDLED, s == INVALID_SOCKET ? "INVALID_SOCKET" : "a socket", e);
+        if (s != INVALID_SOCKET) { closesocket(s); return 16; }
+        if (e == WSAEPROVIDERFAILEDINIT) { printf("child: handledprov counted as not started\n"); return 17; }
+        if (e == WSAEINVAL) { printf("child: handledprov's own handlers did not see both faults\n"); return 18; }
+        if (e != WSAESOCKTNOSUPPORT) return 19;
+    }
+    if (WSACleanup()) return 15;
+    printf("child: ok\n");
+    fflush(stdout);
+    return 0;
+}
 
 
 static int child_startup(void)
@@ -49,22 +103,36 @@ static int child_startup(void)
     WSAPROTOCOL_INFOW *p = malloc(len ? len : 1);
     int n = WSAEnumProtocolsW(NULL, p, &len), have_crash = 0, have_irda = 0;
     for (int i = 0; i < n; i++) {
-        if (p[i].iAddressFamily == AF_CRASH || p[i].iAddressFamily == AF_FAIL) have_crash++;
+        if (p[i].iAddressFamily == AF_CRASH || p[i].iAddressFamily == AF_FAIL ||
+            p[i].iAddressFamily == AF_AFTER || p[i].iAddressFamily == AF_OK) have_crash++;
         if (p[i].iAddressFamily == AF_IRDA) have_irda = 1;
     }
     free(p);
     printf("child: catalog has %d entries, %d of crashprov, AF_IRDA %s\n", n, have_crash, have_irda ? "yes" : "no");
-    if (have_crash != 2) { printf("child: crashprov's entries are not in the catalog\n"); return 11; }
+    if (have_crash != 4) { printf("child: crashprov's entries are not in the catalog\n"); return 11; }
 
-    static const int families[2] = { AF_CRASH, AF_FAIL };
+    /* AF_OK first (it starts, keeping the DLL loaded; its WSPSocket says
+     * WSAESOCKTNOSUPPORT), AF_FAIL (its WSPStartup fails on its own,
+     * releasing the DLL's lock), then AF_CRASH (crashes holding it), then
+     * AF_AFTER, whose WSPStartup would wait for that lock forever if it
+     * were called; the second round finds every entry refused */
+    static const int families[4] = { AF_OK, AF_FAIL, AF_CRASH, AF_AFTER };
     for (int round = 0; round < 2; round++)     /* twice: a failed start is not cached as a success */
-        for (int i = 0; i < 2; i++) {
-            WSASetLastError(0);
-            SOCKET s = socket(families[i], SOCK_STREAM, 0);
-            int e = WSAGetLastError();
-            printf("child: socket(0x%x) -> %s, error %d\n", families[i], s == INVALID_SOCKET ? "INVALID_SOCKET" : "a socket", e);
-            if (s != INVALID_SOCKET) { closesocket(s); return 16; }
-            if (e != WSAEPROVIDERFAILEDINIT) return 17;
+        for (int i = 0; i < 4; i++) {
+            struct bounded_socket b = { families[i], INVALID_SOCKET, 0 };
+            HANDLE t = CreateThread(NULL, 0, bounded_socket_main, &b, 0, NULL);
+            int expected = round == 0 && i == 0 ? WSAESOCKTNOSUPPORT : WSAEPROVIDERFAILEDINIT;
+            if (WaitForSingleObject(t, 10000) != WAIT_OBJECT_0) {
+                printf("child: socket(0x%x) still blocked after 10 s: the crashed DLL was called again\n",
+                       families[i]);
+                fflush(stdout);
+                TerminateProcess(GetCurrentProcess(), 22);
+            }
+            CloseHandle(t);
+            printf("child: socket(0x%x) -> %s, error %d\n", families[i],
+                   b.s == INVALID_SOCKET ? "INVALID_SOCKET" : "a socket", b.err);
+            if (b.s != INVALID_SOCKET) { closesocket(b.s); return 16; }
+            if (b.err != expected) { printf("child: expected error %d\n", expected); return 17; }
         }
     if ((r = tu_echo_through_host_peer("through the stack despite a crashing WSPStartup")) != 0)
         return r;
@@ -74,7 +142,17 @@ static int child_startup(void)
         if (closesocket(s)) { printf("child: closesocket(AF_IRDA): %d\n", WSAGetLastError()); return 19; }
         printf("child: AF_IRDA socket created and closed\n");
     }
-    if (WSACleanup()) { printf("child: WSACleanup failed: %d\n", WSAGetLastError()); return 15; }
+    /* AF_OK's WSPCleanup would wait for the crashed start's lock */
+    HANDLE t = CreateThread(NULL, 0, bounded_cleanup_main, NULL, 0, NULL);
+    if (WaitForSingleObject(t, 10000) != WAIT_OBJECT_0) {
+        printf("child: WSACleanup still blocked after 10 s: the crashed DLL's WSPCleanup was called\n");
+        fflush(stdout);
+        TerminateProcess(GetCurrentProcess(), 23);
+    }
+    DWORD cleanup_result = 1;
+    GetExitCodeThread(t, &cleanup_result);
+    CloseHandle(t);
+    if (cleanup_result) { printf("child: WSACleanup failed\n"); return 15; }
     printf("child: ok\n");
     fflush(stdout);
     return 0;
@@ -165,26 +243,39 @@ static int run_self(const WCHAR *mode, const WCHAR *env_name, const WCHAR *env_v
     return tu_run_capture(cmd, env_name, env_value, out, 120000);
 }
 
-static void remove_crash_key(void)
+static void remove_key(const WCHAR *name)
 {
     HKEY lsp;
     if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, LSP, 0, KEY_ALL_ACCESS, &lsp))
         return;
-    RegDeleteKeyW(lsp, CRASH_REG);
+    RegDeleteKeyW(lsp, name);
     RegCloseKey(lsp);
+}
+
+static void remove_crash_key(void)
+{
+    remove_key(CRASH_REG);
+}
+
+/* A machine registration name -> dll, run first (Order 1). */
+static int add_key(const WCHAR *name, const WCHAR *dll)
+{
+    HKEY k, lsp;
+    DWORD order = 1;
+    LONG r = RegCreateKeyExW(HKEY_LOCAL_MACHINE, LSP, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &lsp, NULL);
+    if (r) return (int)r;
+    r = RegCreateKeyExW(lsp, name, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &k, NULL);
+    RegCloseKey(lsp);
+    if (r) return (int)r;
+    r = RegSetValueExW(k, L"Dll", 0, REG_SZ, (const BYTE *)dll, (DWORD)((wcslen(dll) + 1) * sizeof(WCHAR)));
+    if (!r) r = RegSetValueExW(k, L"Order", 0, REG_DWORD, (const BYTE *)&order, sizeof(order));
+    RegCloseKey(k);
+    return (int)r;
 }
 
 static int add_crash_key(void)
 {
-    HKEY k;
-    DWORD order = 1;
-    LONG r = RegCreateKeyExW(HKEY_LOCAL_MACHINE, LSP L"\\" CRASH_REG, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &k, NULL);
-    if (r) return (int)r;
-    r = RegSetValueExW(k, L"Dll", 0, REG_SZ, (const BYTE *)crashprov_path,
-                       (DWORD)((wcslen(crashprov_path) + 1) * sizeof(WCHAR)));
-    if (!r) r = RegSetValueExW(k, L"Order", 0, REG_DWORD, (const BYTE *)&order, sizeof(order));
-    RegCloseKey(k);
-    return (int)r;
+    return add_key(CRASH_REG, crashprov_path);
 }
 
 /* ---- tests ------------------------------------------------------------------------ */
@@ -209,6 +300,14 @@ static void wspstartup_crash_is_contained(void **state)
         remove_crash_key();
         fail_msg("no CEWS2_DIAG diagnostic says that WSPStartup crashed");
     }
+    /* AF_FAIL's own failure was its own; AF_AFTER was refused without a call */
+    if (!strstr(out, "WSPStartup failed with 10106") || !strstr(out, "crashed earlier in this process")) {
+        tu_print_indented("child (CEWS2_DIAG=1)", out);
+        remove_crash_key();
+        fail_msg("the diagnostics do not show AF_FAIL's own failure and the crashed DLL refused");
+    }
+    if (strstr(out, "WSPCleanup not called") == NULL && tu_verbose())
+        print_message("    (no started entry of the crashed DLL needed a WSPCleanup)\n");
     free(out);
 
     code = tu_run_capture(L"ws2inst.exe verify", NULL, NULL, &out, 120000);
@@ -228,6 +327,28 @@ static void wspstartup_crash_is_contained(void **state)
     if (code != 0) {
         tu_print_indented("ws2inst verify", out);
         fail_msg("ws2inst verify exited %d after the registration was removed", code);
+    }
+    free(out);
+}
+
+static void handled_fault_is_not_a_crash(void **state)
+{
+    (void)state;
+    char *out;
+    if (GetFileAttributesW(handledprov_path) == INVALID_FILE_ATTRIBUTES)
+        fail_msg("%ls is not built", handledprov_path);
+    remove_key(HANDLED_REG);
+    int r = add_key(HANDLED_REG, handledprov_path);
+    if (r) fail_msg("cannot write the registration: %d", r);
+    int code = run_self(L"--child-handled", L"CEWS2_DIAG", L"1", &out);
+    remove_key(HANDLED_REG);
+    if (tu_verbose() || code != 0)
+        tu_print_indented("child (CEWS2_DIAG=1)", out);
+    if (code == -2) fail_msg("the child hung (killed after 120 s)");
+    if (code != 0) fail_msg("child exited %d (0x%x)", code, (unsigned)code);
+    if (strstr(out, "crashed")) {
+        tu_print_indented("child (CEWS2_DIAG=1)", out);
+        fail_msg("a diagnostic counts handledprov's own handled faults as a crash");
     }
     free(out);
 }
@@ -316,13 +437,17 @@ static int group_setup(void **state)
 {
     tu_exe_dir(crashprov_path, MAX_PATH);
     wcscat(crashprov_path, L"crashprov.dll");
+    tu_exe_dir(handledprov_path, MAX_PATH);
+    wcscat(handledprov_path, L"handledprov.dll");
     remove_crash_key();     /* left over from an interrupted run */
+    remove_key(HANDLED_REG);
     return tu_group_startup(state);
 }
 
 static int group_teardown(void **state)
 {
     remove_crash_key();
+    remove_key(HANDLED_REG);
     return tu_group_cleanup(state);
 }
 
@@ -332,9 +457,12 @@ int main(int argc, char **argv)
         return child_startup();
     if (argc > 1 && strcmp(argv[1], "--child-cleanup") == 0)
         return child_cleanup();
+    if (argc > 1 && strcmp(argv[1], "--child-handled") == 0)
+        return child_handled();
     tu_main_init(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(wspstartup_crash_is_contained),
+        cmocka_unit_test(handled_fault_is_not_a_crash),
         cmocka_unit_test(peer_reset_during_linger_wait),
         cmocka_unit_test(wsacleanup_while_blocked),
     };

@@ -45,15 +45,11 @@ static void identities(DWORD ppid)
 
 static char capture_path[MAX_PATH];
 
+/* This station on our air; it captures only when the IrLPT case asked for
+ * a capture (CEWS2_TEST_MODES_CAPTURE), the other modes need none. */
 static void station_env(const char *nick, unsigned long addr)
 {
-    char v[32];
-    snprintf(v, sizeof(v), "%u", air_port);
-    tu_set_env("CEWS2_IRDA_AIR_PORT", v);
-    tu_set_env("CEWS2_IRDA_NICKNAME", nick);
-    snprintf(v, sizeof(v), "0x%08lX", addr);
-    tu_set_env("CEWS2_IRDA_DEVICE_ADDRESS", v);
-    tu_set_env("CEWS2_IRDA_AIR_HUB_IDLE", "5");
+    tu_station_env(air_port, nick, addr);
     tu_set_env("CEWS2_IRDA_CAPTURE", capture_path[0] ? capture_path : NULL);
 }
 

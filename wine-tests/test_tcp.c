@@ -4,15 +4,13 @@
  * with a byte-pattern check, the three overlapped completion styles,
  * select(), WSAEventSelect(), names, shutdown, IPv6.
  */
-#include "testutil.h"
-#include "hostpeer.h"
+#include "closeutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define BULK (4u << 20)           /* 4 MiB */
-#define IO_TIMEOUT 30000          /* SO_RCVTIMEO/SO_SNDTIMEO on our sockets */
 
 static int group_setup(void **state)
 {
@@ -31,20 +29,11 @@ static void need_ipv6(void)
     }
 }
 
-/* Our accepted socket *a, connected to a host-side client *h. */
-static void host_pair(int family, SOCKET *a, hostpeer_sock *h)
+/* Our accepted socket *a, connected to a host-side client *h (closeutil.c),
+ * with the suite's I/O time limits. */
+static void timed_host_pair(SOCKET *a, hostpeer_sock *h)
 {
-    unsigned short port;
-    SOCKET l = tu_listener(family, SOCK_STREAM, &port);
-    if (l == INVALID_SOCKET)
-        fail_msg("listener: %d", WSAGetLastError());
-    *h = hostpeer_tcp_connect(family, port);
-    if (*h == HOSTPEER_BAD)
-        fail_msg("host connect to our listener failed: %d", hostpeer_last_error());
-    *a = accept(l, NULL, NULL);
-    if (*a == INVALID_SOCKET)
-        fail_msg("accept: %d", WSAGetLastError());
-    closesocket(l);
+    host_pair(a, h);
     assert_int_equal(tu_set_timeouts(*a, IO_TIMEOUT), 0);
 }
 
@@ -332,7 +321,7 @@ static void overlapped_event(void **state)
 {
     (void)state;
     SOCKET a; hostpeer_sock h;
-    host_pair(AF_INET, &a, &h);
+    timed_host_pair(&a, &h);
 
     char rbuf[100];
     WSABUF wb = { sizeof(rbuf), rbuf };
@@ -408,7 +397,7 @@ static void overlapped_completion_routine(void **state)
 {
     (void)state;
     SOCKET a; hostpeer_sock h;
-    host_pair(AF_INET, &a, &h);
+    timed_host_pair(&a, &h);
     memset(&cr, 0, sizeof(cr));
 
     char rbuf[64];
@@ -458,7 +447,7 @@ static void overlapped_completion_port(void **state)
 {
     (void)state;
     SOCKET a; hostpeer_sock h;
-    host_pair(AF_INET, &a, &h);
+    timed_host_pair(&a, &h);
     HANDLE port = CreateIoCompletionPort((HANDLE)a, NULL, 0x5151, 0);
     if (!port)
         fail_msg("CreateIoCompletionPort on the SOCKET handle failed: %lu", GetLastError());
@@ -509,7 +498,7 @@ static void select_readability_writability(void **state)
 {
     (void)state;
     SOCKET a; hostpeer_sock h;
-    host_pair(AF_INET, &a, &h);
+    timed_host_pair(&a, &h);
     SOCKET c, a2;
     assert_int_equal(tu_tcp_pair(AF_INET, &c, &a2), 0);
 
@@ -580,7 +569,7 @@ static void event_select_read_write_close(void **state)
 {
     (void)state;
     SOCKET a; hostpeer_sock h;
-    host_pair(AF_INET, &a, &h);
+    timed_host_pair(&a, &h);
     WSAEVENT ev = WSACreateEvent();
     WSANETWORKEVENTS ne;
     assert_int_equal(WSAEventSelect(a, ev, FD_READ | FD_WRITE | FD_CLOSE), 0);

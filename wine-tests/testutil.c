@@ -50,6 +50,13 @@ int tu_loopback(int family, unsigned short port, struct sockaddr_storage *ss)
     return sizeof(*s4);
 }
 
+struct sockaddr_in tu_loopback4(unsigned short port)
+{
+    struct sockaddr_storage ss;
+    tu_loopback(AF_INET, port, &ss);
+    return *(struct sockaddr_in *)&ss;
+}
+
 unsigned short tu_port_of(const struct sockaddr *sa)
 {
     const unsigned char *p;
@@ -398,4 +405,15 @@ DWORD WINAPI tu_push_thread(void *arg)
         p->sent += (unsigned long long)n;
         if (p->stop) return 0;
     }
+}
+
+void tu_station_env(unsigned short air_port, const char *nick, unsigned long addr)
+{
+    char v[32];
+    snprintf(v, sizeof(v), "%u", air_port);
+    tu_set_env("CEWS2_IRDA_AIR_PORT", v);
+    tu_set_env("CEWS2_IRDA_NICKNAME", nick);
+    snprintf(v, sizeof(v), "0x%08lX", addr);
+    tu_set_env("CEWS2_IRDA_DEVICE_ADDRESS", v);
+    tu_set_env("CEWS2_IRDA_AIR_HUB_IDLE", "5");
 }

@@ -30,6 +30,8 @@ size_t tu_check(const void *buf, unsigned long long off, size_t len);
 /* Loopback address of family (AF_INET: 127.0.0.1, AF_INET6: ::1) and port
  * (host order) into *ss; returns its length. */
 int tu_loopback(int family, unsigned short port, struct sockaddr_storage *ss);
+/* 127.0.0.1:port (host order) as a sockaddr_in. */
+struct sockaddr_in tu_loopback4(unsigned short port);
 /* Port (host order) of a sockaddr_in/in6, without calling Winsock. */
 unsigned short tu_port_of(const struct sockaddr *sa);
 int tu_is_loopback(const struct sockaddr *sa);
@@ -67,6 +69,11 @@ int tu_line_has(const char *text, const char *a, const char *b);
 /* Sets an environment variable for GetEnvironmentVariable and for the
  * CRT's getenv alike (NULL removes it); children inherit it. */
 void tu_set_env(const char *name, const char *value);
+
+/* The environment that makes this process (and its children) an IrDA
+ * station on the loopback air at air_port with nickname nick and device
+ * address addr; the hub it starts leaves after 5 s idle. */
+void tu_station_env(unsigned short air_port, const char *nick, unsigned long addr);
 
 /* A child process's side of "TCP through our stack": echoes msg off an
  * independent host-ws2_32 peer.  0, or the child's exit code for the step

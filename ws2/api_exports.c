@@ -235,6 +235,44 @@ void WSAAPI FreeAddrInfoW(PADDRINFOW list)
     TRACE_API(t, NULL, 0, "FreeAddrInfoW(0x%llx) = void", TP(list));
 }
 
+/* Desktop extensions (Windows 8): the overlapped name look-up. */
+int WSAAPI GetAddrInfoExW(PCWSTR name, PCWSTR service, DWORD space, LPGUID provider,
+                          const ADDRINFOEXW *hints, PADDRINFOEXW *result, struct timeval *timeout,
+                          LPOVERLAPPED overlapped, LPLOOKUPSERVICE_COMPLETION_ROUTINE routine,
+                          LPHANDLE handle)
+{
+    TRACE_START(t);
+    int err = impl_GetAddrInfoExW(name, service, space, provider, hints, result, timeout,
+                                  overlapped, (addrinfo_ex_routine)routine, handle);
+    TRACE_API(t, NULL, err, "GetAddrInfoExW(name=%s, service=%s, space=%lu, hints=0x%llx, "
+              "overlapped=0x%llx, routine=0x%llx) = %d", TWSTR(name), TWSTR(service),
+              (unsigned long)space, TP(hints), TP(overlapped), TP(routine), err);
+    return err;
+}
+
+int WSAAPI GetAddrInfoExOverlappedResult(LPOVERLAPPED overlapped)
+{
+    TRACE_START(t);
+    int err = impl_GetAddrInfoExOverlappedResult(overlapped);
+    TRACE_API(t, NULL, err, "GetAddrInfoExOverlappedResult(0x%llx) = %d", TP(overlapped), err);
+    return err;
+}
+
+int WSAAPI GetAddrInfoExCancel(LPHANDLE handle)
+{
+    TRACE_START(t);
+    int err = impl_GetAddrInfoExCancel(handle);
+    TRACE_API(t, NULL, err, "GetAddrInfoExCancel(0x%llx) = %d", TP(handle), err);
+    return err;
+}
+
+void WSAAPI FreeAddrInfoExW(PADDRINFOEXW list)
+{
+    TRACE_START(t);
+    impl_FreeAddrInfoExW(list);
+    TRACE_API(t, NULL, 0, "FreeAddrInfoExW(0x%llx) = void", TP(list));
+}
+
 int WSAAPI GetNameInfoW(const SOCKADDR *sa, socklen_t salen, PWCHAR node, DWORD nodelen,
                         PWCHAR service, DWORD servicelen, INT flags)
 {

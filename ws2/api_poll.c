@@ -8,6 +8,9 @@
  * finer flags: a readable connected stream with nothing to read has been
  * closed by its peer (POLLHUP, still writable as Windows reports it), a
  * failed one has an error (POLLERR) or out-of-band data (POLLRDBAND).
+ * A hang-up that was a reset is POLLERR too, as Windows reports it for as
+ * long as the socket lives; once a recv has been told of the reset only
+ * the provider's own poll still knows (SIO_CEWS_POLL_STATE, cews2.h).
  */
 #include "ws2_private.h"
 
@@ -28,6 +31,19 @@ static int option_of(struct socket_record *r, int name, int def)
     if (PROVIDER_CALL(r).lpWSPGetSockOpt(r->handle, SOL_SOCKET, name, (char *)&value, &len, &err))
         return def;
     return value;
+}
+
+/* Whether the provider's own poll says the connection was reset (POLLERR);
+ * FALSE when it cannot tell. */
+static BOOL provider_says_reset(struct socket_record *r)
+{
+    ULONG state = 0;
+    DWORD returned = 0;
+    int err;
+    if (PROVIDER_CALL(r).lpWSPIoctl(r->handle, SIO_CEWS_POLL_STATE, NULL, 0, &state, sizeof(state),
+                                    &returned, NULL, NULL, NULL, &err))
+        return FALSE;
+    return (state & POLLERR) != 0;
 }
 
 /* What select found for one entry, in poll's terms.  *idle is set when the
@@ -56,8 +72,11 @@ static SHORT poll_flags(WSAPOLLFD *fd, BOOL readable, BOOL writable, BOOL failed
         if (stream && !option_of(r, SO_ACCEPTCONN, 0) &&
             PROVIDER_CALL(r).lpWSPIoctl(r->handle, FIONREAD, NULL, 0, &pending, sizeof(pending),
                                         &returned, NULL, NULL, NULL, &err) == 0 &&
-            pending == 0)
+            pending == 0) {
             revents |= POLLHUP;
+            if (provider_says_reset(r))
+                revents |= POLLERR;
+        }
         else if (fd->events & POLLRDNORM)
             revents |= POLLRDNORM;   /* RDBAND is out-of-band data only */
         else

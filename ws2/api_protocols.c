@@ -257,6 +257,13 @@ int WSPAPI WSCEnumProtocols(LPINT protocols, LPWSAPROTOCOL_INFOW buffer, LPDWORD
     return result;
 }
 
+/* Not traced: celsp asks on every socket() whether what it resolved from
+ * the catalog still holds, and a line each would bury the application's. */
+LONG WINAPI CeWs2CatalogVersion(void)
+{
+    return catalog_version();
+}
+
 int WSPAPI WSCInstallProvider(LPGUID provider_id, const WCHAR *dll,
                               const LPWSAPROTOCOL_INFOW infos, DWORD count, LPINT errno_out)
 {

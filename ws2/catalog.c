@@ -13,16 +13,32 @@
 #include <stdarg.h>
 #include <wchar.h>
 
+/* Changes with every catalog made, changed or deleted (CeWs2CatalogVersion):
+ * what a provider resolved from WSCEnumProtocols holds while it is the same. */
+static volatile LONG version;
+
+LONG catalog_version(void)
+{
+    return InterlockedCompareExchange(&version, 0, 0);
+}
+
+static void catalog_changed(void)
+{
+    InterlockedIncrement(&version);
+}
+
 struct catalog *catalog_allocate(void)
 {
     struct catalog *c = calloc(1, sizeof(*c));
     if (c)
         c->next_id = 1001;      /* ids as Windows numbers them: from 1001 up */
+    catalog_changed();
     return c;
 }
 
 void catalog_delete(struct catalog *c)
 {
+    catalog_changed();
     while (c->first) {
         struct catalog_entry *e = c->first;
         c->first = e->next;
@@ -84,6 +100,14 @@ static void catalog_run_registration(struct catalog *c, const struct registratio
                         L"DLL %ls cannot be loaded (error %lu)%ls", r->dll, GetLastError(), origin);
         return;
     }
+    if (guard_module_crashed(module)) {
+        /* it stopped inside its own code once: it may hold its own locks */
+        catalog_problem(c, r->name, WSAEPROVIDERFAILEDINIT,
+                        L"DLL %ls crashed earlier in this process and is not called again%ls",
+                        r->dll, origin);
+        FreeLibrary(module);
+        return;
+    }
     call.entry = (CEWS2_REGISTER_ENTRY)(void *)GetProcAddress(module, r->entry);
     if (!call.entry) {
         catalog_problem(c, r->name, WSAEINVALIDPROVIDER, L"DLL %ls has no entry point %hs%ls",
@@ -94,7 +118,7 @@ static void catalog_run_registration(struct catalog *c, const struct registratio
     for (e = before; e; e = e->next)
         installed_before++;
     call.dll = r->dll;
-    if (guard_call(call_entry, &call, &result, &code) != 0) {
+    if (guard_call(call_entry, &call, module, &result, &code) != 0) {
         catalog_problem(c, r->name, WSAEPROVIDERFAILEDINIT,
                         L"entry %hs of %ls crashed (exception 0x%08lx)%ls", r->entry, r->dll, code,
                         origin);
@@ -204,6 +228,7 @@ int catalog_install(struct catalog *c, const GUID *provider_id, const WCHAR *dll
         }
     }
     c->next_id += count;
+    catalog_changed();
     for (i = 0; i < count; i++) {
         struct catalog_entry **link = &c->first;
         e = added[i];
@@ -231,6 +256,8 @@ int catalog_deinstall(struct catalog *c, const GUID *provider_id)
     while (*link) {
         struct catalog_entry *e = *link;
         if (guid_equal(&e->info.ProviderId, provider_id)) {
+            if (!removed)
+                catalog_changed();
             *link = e->next;
             /* open sockets keep their own reference to the entry */
             catalog_entry_dereference(e);

@@ -47,10 +47,16 @@ struct provider *catalog_entry_provider(struct catalog_entry *e, int *err)
                  e->info.dwCatalogEntryId, e->info.szProtocol, e->start_error);
     }
     p = e->provider;
-    if (p)
+    if (p && guard_module_crashed(p->module)) {
+        /* started before its DLL crashed in another entry's start: no new
+         * socket goes into code that may hold its own locks forever */
+        p = NULL;
+        *err = WSAEPROVIDERFAILEDINIT;
+    } else if (p) {
         provider_reference(p);
-    else
+    } else {
         *err = e->start_error;
+    }
     process_unlock();
     return p;
 }

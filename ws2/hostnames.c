@@ -26,8 +26,22 @@ static struct {
     HOST_FUNCTIONS(MEMBER)
 #undef MEMBER
 } host;
+/* GetAddrInfoExW and its companions (Windows 8 and later): looked up apart,
+ * so that a host without them still resolves with the others. */
+#define HOST_EX_FUNCTIONS(X) \
+    X(int, GetAddrInfoExW, (PCWSTR, PCWSTR, DWORD, LPGUID, const ADDRINFOEXW *, PADDRINFOEXW *, \
+                            struct timeval *, LPOVERLAPPED, addrinfo_ex_routine, LPHANDLE)) \
+    X(int, GetAddrInfoExOverlappedResult, (LPOVERLAPPED)) \
+    X(int, GetAddrInfoExCancel, (LPHANDLE)) \
+    X(void, FreeAddrInfoExW, (PADDRINFOEXW))
+
+static struct {
+#define MEMBER(ret, name, args) ret (WSAAPI *name) args;
+    HOST_EX_FUNCTIONS(MEMBER)
+#undef MEMBER
+} host_ex;
 static INIT_ONCE host_once = INIT_ONCE_STATIC_INIT;
-static BOOL host_ready;
+static BOOL host_ready, host_ex_ready;
 
 static BOOL CALLBACK load_host(PINIT_ONCE once, PVOID param, PVOID *ctx)
 {
@@ -43,6 +57,12 @@ static BOOL CALLBACK load_host(PINIT_ONCE once, PVOID param, PVOID *ctx)
     if (!host.name) return TRUE;
     HOST_FUNCTIONS(LOAD)
 #undef LOAD
+#define LOAD_EX(ret, name, args) \
+    host_ex.name = (ret (WSAAPI *) args)(void *)GetProcAddress(m, #name); \
+    host_ex_ready = host_ex_ready && host_ex.name;
+    host_ex_ready = TRUE;
+    HOST_EX_FUNCTIONS(LOAD_EX)
+#undef LOAD_EX
     startup = (int (WSAAPI *)(WORD, LPWSADATA))(void *)GetProcAddress(m, "WSAStartup");
     host_ready = startup && startup(MAKEWORD(2, 2), &data) == 0;
     return TRUE;
@@ -181,4 +201,62 @@ int impl_GetNameInfoW(const SOCKADDR *sa, socklen_t salen, PWCHAR node, DWORD no
     err = host.GetNameInfoW(sa, salen, node, nodelen, service, servicelen, flags);
     if (err) WSASetLastError(err);
     return err;
+}
+
+/* ---- GetAddrInfoExW (desktop extension) ------------------------------------
+ * The host's resolver, as for GetAddrInfoW, overlapped form included: the
+ * host signals the caller's event, queues its completion routine and
+ * writes the result where ppResult points when the look-up ends, so the
+ * caller's own OVERLAPPED, routine and cancel handle are passed, never
+ * copies.  A host without these calls answers WSAEOPNOTSUPP. */
+static int host_ex_check(void)
+{
+    int err = host_check();
+    if (!err && !host_ex_ready)
+        err = WSAEOPNOTSUPP;
+    return err;
+}
+
+int impl_GetAddrInfoExW(PCWSTR name, PCWSTR service, DWORD space, LPGUID provider,
+                        const ADDRINFOEXW *hints, PADDRINFOEXW *result, struct timeval *timeout,
+                        LPOVERLAPPED overlapped, addrinfo_ex_routine routine, LPHANDLE handle)
+{
+    int err = host_ex_check();
+    if (!err && !api_writable(result, sizeof(*result)))
+        err = WSAEFAULT;
+    if (!err && overlapped && !api_writable(overlapped, sizeof(*overlapped)))
+        err = WSAEFAULT;
+    if (!err)
+        err = host_ex.GetAddrInfoExW(name, service, space, provider, hints, result, timeout,
+                                     overlapped, routine, handle);
+    WSASetLastError(err);
+    return err;
+}
+
+int impl_GetAddrInfoExOverlappedResult(LPOVERLAPPED overlapped)
+{
+    int err = host_ex_check();
+    /* as Windows documents: no OVERLAPPED is WSAEINVAL, asked of no host */
+    if (!err && !overlapped)
+        err = WSAEINVAL;
+    if (!err)
+        err = host_ex.GetAddrInfoExOverlappedResult(overlapped);
+    return err;
+}
+
+int impl_GetAddrInfoExCancel(LPHANDLE handle)
+{
+    int err = host_ex_check();
+    /* no handle to cancel by is WSA_INVALID_HANDLE, as Windows documents */
+    if (!err && !handle)
+        err = WSA_INVALID_HANDLE;
+    if (!err)
+        err = host_ex.GetAddrInfoExCancel(handle);
+    return err;
+}
+
+void impl_FreeAddrInfoExW(PADDRINFOEXW list)
+{
+    if (list && host_ex_ready)
+        host_ex.FreeAddrInfoExW(list);
 }

@@ -179,6 +179,25 @@ static int search(const char *file_name, const char *builtin, line_match match, 
     return hit;
 }
 
+/* What every look-up checks before its answer, in Windows' order: started
+ * (WSANOTINITIALISED), the caller's strings readable (WSAEFAULT; NULL ones
+ * are not asked), a matching line (WSANO_DATA).  0 with the last error set
+ * when one fails. */
+static int find_line(const char *file_name, const char *builtin, line_match match,
+                     const void *query, const char *text, const char *more_text,
+                     struct netdb_line *found, char *copy, size_t copy_size)
+{
+    int err = process_started() ? 0 : WSANOTINITIALISED;
+
+    if (!err && ((text && !api_readable(text, 1)) || (more_text && !api_readable(more_text, 1))))
+        err = WSAEFAULT;
+    if (!err && !search(file_name, builtin, match, query, found, copy, copy_size))
+        err = WSANO_DATA;
+    if (err)
+        WSASetLastError(err);
+    return !err;
+}
+
 /* ---- protocols ---------------------------------------------------------- */
 
 struct proto_query { const char *name; int number; };
@@ -197,16 +216,10 @@ static struct protoent *find_protocol(const struct proto_query *q)
 {
     struct netdb_line line;
     char copy[512], *number = NULL;
-    int err = process_started() ? 0 : WSANOTINITIALISED;
 
-    if (!err && q->name && !api_readable(q->name, 1))
-        err = WSAEFAULT;
-    if (!err && !search("protocol", netdb_builtin_protocol, proto_matches, q, &line, copy, sizeof(copy)))
-        err = WSANO_DATA;
-    if (err) {
-        WSASetLastError(err);
+    if (!find_line("protocol", netdb_builtin_protocol, proto_matches, q, q->name, NULL, &line, copy,
+                   sizeof(copy)))
         return NULL;
-    }
     proto_result.ent.p_name = store_words(&proto_result.r, &line, &number);
     proto_result.ent.p_aliases = proto_result.r.aliases;
     proto_result.ent.p_proto = (short)atoi(number);
@@ -251,16 +264,10 @@ static struct servent *find_service(const struct serv_query *q)
 {
     struct netdb_line line;
     char copy[512], *port_proto = NULL, *slash;
-    int err = process_started() ? 0 : WSANOTINITIALISED;
 
-    if (!err && ((q->name && !api_readable(q->name, 1)) || (q->proto && !api_readable(q->proto, 1))))
-        err = WSAEFAULT;
-    if (!err && !search("services", netdb_builtin_services, serv_matches, q, &line, copy, sizeof(copy)))
-        err = WSANO_DATA;
-    if (err) {
-        WSASetLastError(err);
+    if (!find_line("services", netdb_builtin_services, serv_matches, q, q->name, q->proto, &line,
+                   copy, sizeof(copy)))
         return NULL;
-    }
     serv_result.ent.s_name = store_words(&serv_result.r, &line, &port_proto);
     serv_result.ent.s_aliases = serv_result.r.aliases;
     slash = strchr(port_proto, '/');

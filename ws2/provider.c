@@ -53,6 +53,13 @@ int provider_start(const WCHAR *dll, WSAPROTOCOL_INFOW *info, struct provider **
         err = WSAEPROVIDERFAILEDINIT;
         goto fail;
     }
+    if (guard_module_crashed(p->module)) {
+        /* it stopped inside its own code once, perhaps holding its own
+         * locks: calling it again could hang this thread */
+        diag(L"provider %ls: not started: it crashed earlier in this process", dll);
+        err = WSAEPROVIDERFAILEDINIT;
+        goto fail;
+    }
     call.startup = (LPWSPSTARTUP)(void *)GetProcAddress(p->module, "WSPStartup");
     if (!call.startup) {
         diag(L"provider %ls: no WSPStartup export", dll);
@@ -63,7 +70,7 @@ int provider_start(const WCHAR *dll, WSAPROTOCOL_INFOW *info, struct provider **
     call.p = p;
     call.info = info;
     t0 = TRACE_ON() ? trace_begin() : 0;
-    crashed = guard_call(call_startup, &call, &result, &code) != 0;
+    crashed = guard_call(call_startup, &call, p->module, &result, &code) != 0;
     trace_startup(t0, dll, info, (int)result, crashed ? code : 0);
     if (crashed) {
         diag(L"provider %ls: WSPStartup crashed (exception 0x%08lx)", dll, code);
@@ -104,7 +111,12 @@ void provider_dereference(struct provider *p)
     int err = 0;
     if (InterlockedDecrement(&p->refs) != 0)
         return;
-    provider_procs(p, NULL)->lpWSPCleanup(&err);
+    /* a DLL that crashed since (in another entry's start) may hold its own
+     * locks: its WSPCleanup could hang WSACleanup, so it is not called */
+    if (guard_module_crashed(p->module))
+        diag(L"provider: WSPCleanup not called: the DLL crashed earlier in this process");
+    else
+        provider_procs(p, NULL)->lpWSPCleanup(&err);
     FreeLibrary(p->module);
     free(p);
 }

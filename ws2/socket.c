@@ -3,87 +3,60 @@
  *
  * Providers choose the handle values (an IFS provider hands out its own
  * kernel handle, a non-IFS one gets one from WPUCreateSocketHandle), so the
- * table is keyed by value.  Handle values are reused as soon as a provider
- * closes one, so removal is by record identity, never by value alone.
+ * table is keyed by value (provider/common/handle_table.c).  Handle values
+ * are reused as soon as a provider closes one, so removal is by record
+ * identity, never by value alone, and a record still there for a value a
+ * provider hands out again is stale: the new record replaces it and the
+ * table's reference to the stale one is dropped.
  */
 #include "ws2_private.h"
 
-#define BUCKETS 4096u
+static struct handle_table table = HANDLE_TABLE_INIT;
 
-static struct socket_record *buckets[BUCKETS];
-static SRWLOCK table_lock = SRWLOCK_INIT;
-
-static unsigned bucket_of(SOCKET handle)
+static struct socket_record *record_of(struct handle_entry *e)
 {
-    /* kernel handles are multiples of 4 */
-    return (unsigned)((handle >> 2) % BUCKETS);
+    return e ? HANDLE_ENTRY_RECORD(e, struct socket_record, link) : NULL;
 }
 
 int socket_table_insert(SOCKET handle, struct catalog_entry *entry, struct provider *provider)
 {
-    struct socket_record **link, *r;
+    struct socket_record *r;
+    struct handle_entry *stale;
 
-    /* allocate and initialise; the table holds the first reference */
+    /* allocate */
     r = calloc(1, sizeof(*r));
     if (!r)
         return WSA_NOT_ENOUGH_MEMORY;
-    r->refs = 1;
+    /* initialise: the table holds the first reference */
+    handle_entry_initialise(&r->link, handle);
     r->handle = handle;
     catalog_entry_reference(entry);
     r->entry = entry;
     provider_reference(provider);
     r->provider = provider;
-
-    AcquireSRWLockExclusive(&table_lock);
     /* a record left behind for a reused value is stale: the new one wins */
-    for (link = &buckets[bucket_of(handle)]; *link; link = &(*link)->next_in_bucket) {
-        if ((*link)->handle == handle) {
-            struct socket_record *stale = *link;
-            *link = stale->next_in_bucket;
-            socket_record_dereference(stale);
-            break;
-        }
-    }
-    r->next_in_bucket = buckets[bucket_of(handle)];
-    buckets[bucket_of(handle)] = r;
-    ReleaseSRWLockExclusive(&table_lock);
+    stale = handle_table_insert(&table, &r->link);
+    if (stale)
+        socket_record_dereference(record_of(stale));
     return 0;
 }
 
 struct socket_record *socket_table_lookup(SOCKET handle)
 {
-    struct socket_record *r;
-
-    AcquireSRWLockShared(&table_lock);
-    for (r = buckets[bucket_of(handle)]; r; r = r->next_in_bucket)
-        if (r->handle == handle) {
-            InterlockedIncrement(&r->refs);
-            break;
-        }
-    ReleaseSRWLockShared(&table_lock);
-    return r;
+    /* reference: the caller's, dropped by socket_record_dereference */
+    return record_of(handle_table_lookup(&table, handle));
 }
 
 void socket_table_remove(struct socket_record *r)
 {
-    struct socket_record **link;
-    BOOL found = FALSE;
-
-    AcquireSRWLockExclusive(&table_lock);
-    for (link = &buckets[bucket_of(r->handle)]; *link; link = &(*link)->next_in_bucket)
-        if (*link == r) {
-            *link = r->next_in_bucket;
-            found = TRUE;
-            break;
-        }
-    ReleaseSRWLockExclusive(&table_lock);
-    if (found)
+    if (handle_table_remove(&table, &r->link))
         socket_record_dereference(r);   /* the table's reference */
 }
 
 void socket_record_dereference(struct socket_record *r)
 {
-    if (InterlockedDecrement(&r->refs) != 0)
+    /* dereference; delete on the last one */
+    if (!handle_entry_dereference(&r->link))
         return;
     provider_dereference(r->provider);
     catalog_entry_dereference(r->entry);
@@ -92,23 +65,10 @@ void socket_record_dereference(struct socket_record *r)
 
 struct socket_record *socket_table_drain(void)
 {
-    struct socket_record *all = NULL;
-    unsigned i;
-
-    AcquireSRWLockExclusive(&table_lock);
-    for (i = 0; i < BUCKETS; i++) {
-        while (buckets[i]) {
-            struct socket_record *r = buckets[i];
-            buckets[i] = r->next_in_bucket;
-            r->next_in_bucket = all;
-            all = r;
-        }
-    }
-    ReleaseSRWLockExclusive(&table_lock);
-    return all;
+    return record_of(handle_table_drain(&table));
 }
 
 struct socket_record *socket_record_next_drained(struct socket_record *r)
 {
-    return r->next_in_bucket;
+    return record_of(r->link.next);
 }

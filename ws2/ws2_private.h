@@ -18,6 +18,8 @@
 #include <windows.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../provider/common/handle_table.h"
+#include "../provider/common/protocol_info_text.h"
 
 /* --- provider.c ------------------------------------------------------------ */
 struct provider {
@@ -61,6 +63,8 @@ void catalog_load_registrations(struct catalog *c);
 int catalog_install(struct catalog *c, const GUID *provider_id, const WCHAR *dll,
                     const WSAPROTOCOL_INFOW *infos, DWORD count);
 int catalog_deinstall(struct catalog *c, const GUID *provider_id);
+/* Changes whenever any catalog is made, changed or deleted (CeWs2CatalogVersion). */
+LONG catalog_version(void);
 struct catalog_entry *catalog_find_id(struct catalog *c, DWORD id);
 int catalog_find_for_socket(struct catalog *c, int af, int type, int protocol,
                             struct catalog_entry **out);
@@ -69,10 +73,13 @@ int catalog_copy_infos(struct catalog *c, const INT *protocols, WSAPROTOCOL_INFO
 void catalog_problem(struct catalog *c, const WCHAR *who, int error, const WCHAR *fmt, ...);
 
 /* --- guard.c ---------------------------------------------------------------- */
-/* Calls fn(arg) and turns a crash inside it into a return of -1 with the
- * exception code in *code; returns 0 when fn returned normally. */
+/* Calls fn(arg), which calls into module, and turns a fault that escapes it
+ * into a return of -1 with the exception code in *code (module and the DLL
+ * the fault was in are then listed as crashed); returns 0 when fn returned. */
 typedef INT_PTR (*guarded_fn)(void *arg);
-int guard_call(guarded_fn fn, void *arg, INT_PTR *result, DWORD *code);
+int guard_call(guarded_fn fn, void *arg, HMODULE module, INT_PTR *result, DWORD *code);
+/* Whether module crashed under guard_call in this process: it is never called again. */
+BOOL guard_module_crashed(HMODULE module);
 
 /* --- process.c -------------------------------------------------------------- */
 void process_lock(void);
@@ -87,11 +94,10 @@ extern __thread struct catalog *catalog_being_built;
 
 /* --- socket.c --------------------------------------------------------------- */
 struct socket_record {
-    LONG refs;
+    struct handle_entry link;           /* the table's links and the references */
     SOCKET handle;
     struct catalog_entry *entry;        /* referenced */
     struct provider *provider;          /* referenced */
-    struct socket_record *next_in_bucket;
 };
 /* Records handle as owned by entry's provider (a new record replaces a stale one). */
 int socket_table_insert(SOCKET handle, struct catalog_entry *entry, struct provider *provider);
@@ -212,6 +218,14 @@ int impl_getnameinfo(const struct sockaddr *sa, socklen_t salen, char *node, DWO
                      char *service, DWORD servicelen, int flags);
 int impl_GetAddrInfoW(PCWSTR node, PCWSTR service, const ADDRINFOW *hints, PADDRINFOW *result);
 void impl_FreeAddrInfoW(PADDRINFOW list);
+/* GetAddrInfoExW's completion routine (mingw-w64's header has it as PVOID) */
+typedef void (CALLBACK *addrinfo_ex_routine)(DWORD error, DWORD bytes, LPWSAOVERLAPPED overlapped);
+int impl_GetAddrInfoExW(PCWSTR name, PCWSTR service, DWORD space, LPGUID provider,
+                        const ADDRINFOEXW *hints, PADDRINFOEXW *result, struct timeval *timeout,
+                        LPOVERLAPPED overlapped, addrinfo_ex_routine routine, LPHANDLE handle);
+int impl_GetAddrInfoExOverlappedResult(LPOVERLAPPED overlapped);
+int impl_GetAddrInfoExCancel(LPHANDLE handle);
+void impl_FreeAddrInfoExW(PADDRINFOEXW list);
 int impl_GetNameInfoW(const SOCKADDR *sa, socklen_t salen, PWCHAR node, DWORD nodelen,
                       PWCHAR service, DWORD servicelen, INT flags);
 int impl_WPUCompleteOverlappedRequest(SOCKET s, LPWSAOVERLAPPED ov, DWORD error, DWORD bytes,
@@ -233,9 +247,7 @@ INT api_address_to_string(LPSOCKADDR address, DWORD length, LPWSAPROTOCOL_INFOW 
                           LPWSTR text, LPDWORD text_length);                  /* api_protocols.c */
 INT api_string_to_address(LPWSTR text, INT af, LPWSAPROTOCOL_INFOW info,
                           LPSOCKADDR address, LPINT length);
-/* WSAPROTOCOL_INFOW <-> A: the same but for szProtocol (protocol_info_text.c). */
-void protocol_info_narrow(const WSAPROTOCOL_INFOW *w, WSAPROTOCOL_INFOA *a);
-void protocol_info_widen(const WSAPROTOCOL_INFOA *a, WSAPROTOCOL_INFOW *w);
+/* WSAPROTOCOL_INFOW <-> A: provider/common/protocol_info_text.h. */
 
 /* --- api helpers (api_common.c) --------------------------------------------- */
 /* Common prologue: fails with WSANOTINITIALISED or WSAENOTSOCK. */

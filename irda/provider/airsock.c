@@ -11,9 +11,7 @@
  * host's Winsock.
  */
 #include "irdaprov.h"
-
-typedef int (WSPAPI *enum_protocols_fn)(LPINT, LPWSAPROTOCOL_INFOW, LPDWORD, LPINT);
-typedef int (WSPAPI *provider_path_fn)(LPGUID, WCHAR *, LPINT, LPINT);
+#include "../../provider/common/provider_loader.h"
 
 static WSPPROC_TABLE host;
 static WSAPROTOCOL_INFOW host_tcp;
@@ -24,20 +22,13 @@ static __thread int last_error;
 static BOOL find_host_tcp(void)
 {
     static const GUID host_guid = CEWS2_HOST_PROVIDER_GUID;
-    enum_protocols_fn enum_protocols = (enum_protocols_fn)(void *)GetProcAddress(
-        GetModuleHandleW(L"ws2.dll"), "WSCEnumProtocols");
     WSAPROTOCOL_INFOW *all;
-    DWORD size = 0;
-    int err, count, i;
+    int err = 0, count = 0, i;
     BOOL found = FALSE;
 
-    if (!enum_protocols)
-        return FALSE;
-    enum_protocols(NULL, NULL, &size, &err);
-    all = malloc(size ? size : 1);
+    all = loader_catalog_read(&count, &err);
     if (!all)
         return FALSE;
-    count = enum_protocols(NULL, all, &size, &err);
     for (i = 0; i < count; i++)
         if (!memcmp(&all[i].ProviderId, &host_guid, sizeof(GUID)) &&
             all[i].iAddressFamily == AF_INET && all[i].iSocketType == SOCK_STREAM &&
@@ -130,24 +121,11 @@ static const struct irmed_wsock air_wsock = {
     air_close, air_setsockopt, air_shutdown,
 };
 
+/* Started as celsp starts the provider below a chain (provider/common/provider_loader.c). */
 const struct irmed_wsock *airsock_open(void)
 {
-    provider_path_fn provider_path = (provider_path_fn)(void *)GetProcAddress(
-        GetModuleHandleW(L"ws2.dll"), "WSCGetProviderPath");
-    LPWSPSTARTUP startup;
-    WCHAR path[MAX_PATH];
-    WSPDATA data;
-    int len = MAX_PATH, err = 0;
-
-    if (!provider_path || !find_host_tcp() ||
-        provider_path(&host_tcp.ProviderId, path, &len, &err) == SOCKET_ERROR)
-        return NULL;
-    host_module = LoadLibraryW(path);
-    if (!host_module)
-        return NULL;
-    startup = (LPWSPSTARTUP)(void *)GetProcAddress(host_module, "WSPStartup");
-    if (!startup || startup(MAKEWORD(2, 2), &data, &host_tcp, upcalls, &host) != 0) {
-        FreeLibrary(host_module);
+    if (!find_host_tcp() ||
+        loader_start(&host_tcp.ProviderId, &host_tcp, upcalls, &host_module, &host) != 0) {
         host_module = NULL;
         return NULL;
     }
@@ -156,10 +134,8 @@ const struct irmed_wsock *airsock_open(void)
 
 void airsock_close(void)
 {
-    int err;
     if (!host_module)
         return;
-    host.lpWSPCleanup(&err);
-    FreeLibrary(host_module);
+    loader_stop(host_module, &host);
     host_module = NULL;
 }

@@ -3,6 +3,7 @@
  * handle, except that a socket describes itself with our catalog entry.
  */
 #include "hostprov.h"
+#include "../common/protocol_info_text.h"
 
 #include <mswsock.h>
 #include <stddef.h>
@@ -12,10 +13,6 @@
 #ifndef SIO_IDEAL_SEND_BACKLOG_QUERY
 #define SIO_IDEAL_SEND_BACKLOG_QUERY _IOR('t', 123, ULONG)
 #endif
-
-_Static_assert(offsetof(WSAPROTOCOL_INFOA, szProtocol) ==
-               offsetof(WSAPROTOCOL_INFOW, szProtocol),
-               "the A and W descriptions share everything before the name");
 
 /* getsockopt(SO_PROTOCOL_INFOW/A): the host would describe the socket with
  * its own catalog entry, whose ids mean nothing to ws2.dll. */
@@ -54,10 +51,7 @@ static int get_protocol_info(SOCKET s, int name, char *value, LPINT length,
     } else {
         WSAPROTOCOL_INFOA narrow;
 
-        memcpy(&narrow, &entry, offsetof(WSAPROTOCOL_INFOA, szProtocol));
-        memset(narrow.szProtocol, 0, sizeof(narrow.szProtocol));
-        WideCharToMultiByte(CP_ACP, 0, entry.szProtocol, -1, narrow.szProtocol,
-                            sizeof(narrow.szProtocol) - 1, NULL, NULL);
+        protocol_info_narrow(&entry, &narrow);
         memcpy(value, &narrow, sizeof(narrow));
     }
     *error = NO_ERROR;
@@ -130,6 +124,31 @@ static int send_backlog(SOCKET s, LPVOID out, LPDWORD bytes_returned,
     return 0;
 }
 
+/*
+ * WHY: celsp and ws2inst must know whether the linger table is exact over
+ * this provider or approximated, and never guess (cews2.h).
+ */
+static int linger_mechanism(LPVOID out, LPDWORD bytes_returned, LPWSAOVERLAPPED overlapped,
+                            LPINT error)
+{
+    /* on Windows the host's own closesocket lingers with the SO_LINGER
+     * passed down to it (WSPSetSockOpt); under Wine only the Linux socket
+     * below can tell the backlog */
+    DWORD mechanism = wine_host_active()   ? CEWS_LINGER_MECHANISM_BACKLOG
+                      : wine_host_is_wine() ? CEWS_LINGER_MECHANISM_NONE
+                                            : CEWS_LINGER_MECHANISM_NATIVE;
+
+    if (overlapped) {
+        *error = WSAEINVAL;
+        return SOCKET_ERROR;
+    }
+    memcpy(out, &mechanism, sizeof(mechanism));
+    if (bytes_returned)
+        *bytes_returned = sizeof(mechanism);
+    *error = NO_ERROR;
+    return 0;
+}
+
 /* The size of the answer of an ioctl whose answer has a fixed size; 0 for
  * the others. */
 static DWORD fixed_answer_size(DWORD code, const void *in, DWORD in_size)
@@ -140,6 +159,8 @@ static DWORD fixed_answer_size(DWORD code, const void *in, DWORD in_size)
         return sizeof(u_long);
     case SIO_IDEAL_SEND_BACKLOG_QUERY:
     case SIO_CEWS_SEND_BACKLOG:
+    case SIO_CEWS_LINGER_MECHANISM:
+    case SIO_CEWS_POLL_STATE:
         return sizeof(ULONG);
     case SIO_GET_EXTENSION_FUNCTION_POINTER:
         return sizeof(void *);
@@ -246,6 +267,10 @@ int WSPAPI WSPIoctl(SOCKET s, DWORD code, LPVOID in, DWORD in_size,
     caller_error = host_call_begin();
     if (code == SIO_CEWS_SEND_BACKLOG) {
         result = send_backlog(s, out, bytes_returned, overlapped, error);
+    } else if (code == SIO_CEWS_LINGER_MECHANISM) {
+        result = linger_mechanism(out, bytes_returned, overlapped, error);
+    } else if (code == SIO_CEWS_POLL_STATE) {
+        result = poll_state(s, out, bytes_returned, overlapped, error);
     } else if (code == SIO_ADDRESS_LIST_QUERY && out && out_size &&
                out_size < offsetof(SOCKET_ADDRESS_LIST, Address)) {
         /* room for less than the count itself: Windows calls the buffer

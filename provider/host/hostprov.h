@@ -65,6 +65,11 @@ void close_host_socket(SOCKET host_socket);
 
 /* ---- wine_host.c: below Wine's Winsock ------------------------------------ */
 
+/* Whether the two functions below work here (Wine on Linux, not switched
+ * off by CEWS2_HOST_NO_WINE_MECHANISM=1). */
+BOOL wine_host_active(void);
+/* Whether this process runs under Wine at all (mechanism or not). */
+BOOL wine_host_is_wine(void);
 /* Resets the connection (RST, unsent data dropped); FALSE if not possible here. */
 BOOL wine_host_abort(SOCKET s);
 /* Bytes the kernel still holds for the connection: unsent plus sent but not
@@ -155,6 +160,10 @@ int WSPAPI WSPListen(SOCKET s, int backlog, LPINT error);
 int WSPAPI WSPShutdown(SOCKET s, int how, LPINT error);
 int WSPAPI WSPRecvDisconnect(SOCKET s, LPWSABUF disconnect_data, LPINT error);
 int WSPAPI WSPSendDisconnect(SOCKET s, LPWSABUF disconnect_data, LPINT error);
+
+/* poll_state.c: SIO_CEWS_POLL_STATE (cews2.h); out holds a ULONG */
+int poll_state(SOCKET s, LPVOID out, LPDWORD bytes_returned, LPWSAOVERLAPPED overlapped,
+               LPINT error);
 
 /* io.c */
 /* For a socket created without WSA_FLAG_OVERLAPPED: clears *overlapped and

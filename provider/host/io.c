@@ -16,8 +16,61 @@
  * blocks like send/recv and nothing completes later.  Wine's host blocks
  * but then also signals the event and queues the routine, so for such a
  * socket the two are withheld from the host.
+ *
+ * What Windows does with the OVERLAPPED it is given there (Wine's
+ * test_nonblocking_async_recv, which passes on Windows): the call blocks
+ * until it is done even on a non-blocking socket (FIONBIO), where the
+ * same call without an OVERLAPPED fails WSAEWOULDBLOCK, and the result is
+ * written into the OVERLAPPED (Internal STATUS_SUCCESS, InternalHigh the
+ * count), so GetOverlappedResult reads it afterwards.  So the host is
+ * given an OVERLAPPED of ours, without event or routine (the host blocks
+ * on a synchronous socket given one, whatever its FIONBIO), and on
+ * success the result is copied into the application's; a failure leaves
+ * the application's OVERLAPPED as it was.
  */
 #include "hostprov.h"
+
+/* A non-overlapped socket's data call made with an OVERLAPPED (see above). */
+struct sync_call {
+    LPWSAOVERLAPPED application;    /* NULL: the call goes down as given */
+    WSAOVERLAPPED own;
+    DWORD spare_count;
+};
+
+static void sync_call_begin(SOCKET s, struct sync_call *c, LPWSAOVERLAPPED *overlapped,
+                            LPWSAOVERLAPPED_COMPLETION_ROUTINE *completion, LPDWORD *count)
+{
+    c->application = NULL;
+    if (!*overlapped || socket_map_overlapped(s))
+        return;
+    c->application = *overlapped;
+    memset(&c->own, 0, sizeof(c->own));
+    c->spare_count = 0;
+    *overlapped = &c->own;
+    *completion = NULL;
+    if (!*count)
+        *count = &c->spare_count;
+}
+
+/* Called with the host's result before its last error is read: a call the
+ * host still left pending is waited for (our OVERLAPPED lives on this
+ * stack), and a success is written into the application's OVERLAPPED. */
+static int sync_call_end(SOCKET s, struct sync_call *c, int result, LPDWORD count,
+                         LPDWORD flags)
+{
+    DWORD done_flags = 0;
+
+    if (!c->application)
+        return result;
+    if (result == SOCKET_ERROR && WSAGetLastError() == WSA_IO_PENDING)
+        result = WSAGetOverlappedResult(s, &c->own, count, TRUE, flags ? flags : &done_flags)
+                     ? 0 : SOCKET_ERROR;
+    if (result == 0) {
+        c->application->Internal = 0;           /* STATUS_SUCCESS */
+        c->application->InternalHigh = *count;
+    }
+    return result;
+}
 
 /* A non-overlapped socket's call: lpOverlapped and the routine are dropped,
  * and a missing count (allowed with lpOverlapped) gets a place to go. */
@@ -43,14 +96,16 @@ int WSPAPI WSPSend(SOCKET s, LPWSABUF buffers, DWORD buffer_count,
                    LPWSAOVERLAPPED_COMPLETION_ROUTINE completion,
                    LPWSATHREADID thread, LPINT error)
 {
-    DWORD caller_error, spare = 0;
+    struct sync_call sync;
+    DWORD caller_error;
     int result;
 
     (void)thread;
-    ignore_overlapped(s, &overlapped, &completion, &bytes_sent, &spare);
+    sync_call_begin(s, &sync, &overlapped, &completion, &bytes_sent);
     caller_error = host_call_begin();
     result = WSASend(s, buffers, buffer_count, bytes_sent, flags, overlapped,
                      completion);
+    result = sync_call_end(s, &sync, result, bytes_sent, NULL);
     return host_call_end(caller_error, result, error);
 }
 
@@ -64,14 +119,16 @@ int WSPAPI WSPSendTo(SOCKET s, LPWSABUF buffers, DWORD buffer_count,
                      LPWSAOVERLAPPED_COMPLETION_ROUTINE completion,
                      LPWSATHREADID thread, LPINT error)
 {
-    DWORD caller_error, spare = 0;
+    struct sync_call sync;
+    DWORD caller_error;
     int result;
 
     (void)thread;
-    ignore_overlapped(s, &overlapped, &completion, &bytes_sent, &spare);
+    sync_call_begin(s, &sync, &overlapped, &completion, &bytes_sent);
     caller_error = host_call_begin();
     result = WSASendTo(s, buffers, buffer_count, bytes_sent, flags, to,
                        to_length, overlapped, completion);
+    result = sync_call_end(s, &sync, result, bytes_sent, NULL);
     return host_call_end(caller_error, result, error);
 }
 
@@ -86,14 +143,16 @@ int WSPAPI WSPRecv(SOCKET s, LPWSABUF buffers, DWORD buffer_count,
                    LPWSAOVERLAPPED_COMPLETION_ROUTINE completion,
                    LPWSATHREADID thread, LPINT error)
 {
-    DWORD caller_error, spare = 0;
+    struct sync_call sync;
+    DWORD caller_error;
     int result;
 
     (void)thread;
-    ignore_overlapped(s, &overlapped, &completion, &bytes_received, &spare);
+    sync_call_begin(s, &sync, &overlapped, &completion, &bytes_received);
     caller_error = host_call_begin();
     result = WSARecv(s, buffers, buffer_count, bytes_received, flags,
                      overlapped, completion);
+    result = sync_call_end(s, &sync, result, bytes_received, flags);
     return host_call_end(caller_error, result, error);
 }
 
@@ -109,14 +168,16 @@ int WSPAPI WSPRecvFrom(SOCKET s, LPWSABUF buffers, DWORD buffer_count,
                        LPWSAOVERLAPPED_COMPLETION_ROUTINE completion,
                        LPWSATHREADID thread, LPINT error)
 {
-    DWORD caller_error, spare = 0;
+    struct sync_call sync;
+    DWORD caller_error;
     int result;
 
     (void)thread;
-    ignore_overlapped(s, &overlapped, &completion, &bytes_received, &spare);
+    sync_call_begin(s, &sync, &overlapped, &completion, &bytes_received);
     caller_error = host_call_begin();
     result = WSARecvFrom(s, buffers, buffer_count, bytes_received, flags,
                          from, from_length, overlapped, completion);
+    result = sync_call_end(s, &sync, result, bytes_received, flags);
     return host_call_end(caller_error, result, error);
 }
 

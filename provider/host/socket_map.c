@@ -13,121 +13,98 @@
  * overlapped, which decides whether a call's lpOverlapped is honoured
  * (io.c), and whether its next close must reset.
  *
- * A chained hash table under one slim reader/writer lock: lookups (accept, every
- * overlapped call, the catalog id of a socket) share it, creation and close take it exclusively.
+ * The table is provider/common/handle_table.c: lookups (accept, every
+ * overlapped call, the catalog id of a socket) hold a reference to a record
+ * only while they read it.  A record's catalog id and overlapped flag never
+ * change once it is in the table; its abortive flag is set by setsockopt.
  */
 #include "hostprov.h"
-
-#define BUCKET_COUNT 1024u
+#include "../common/handle_table.h"
 
 struct socket_record {
-    SOCKET s;
+    struct handle_entry link;   /* the table's links and the references */
     DWORD catalog_id;
-    BOOL overlapped;        /* a kernel file without FILE_SYNCHRONOUS_IO_* */
-    BOOL abortive;          /* SO_LINGER {1,0} was set: close with a reset */
-    struct socket_record *next;
+    BOOL overlapped;            /* a kernel file without FILE_SYNCHRONOUS_IO_* */
+    volatile LONG abortive;     /* SO_LINGER {1,0} was set: close with a reset */
 };
 
-static struct socket_record *buckets[BUCKET_COUNT];
-static SRWLOCK map_lock = SRWLOCK_INIT;
+static struct handle_table map = HANDLE_TABLE_INIT;
 
-/* Kernel handle values are multiples of four. */
-static unsigned bucket_of(SOCKET s)
+static struct socket_record *record_of(struct handle_entry *e)
 {
-    ULONG_PTR value = (ULONG_PTR)s >> 2;
-    return (unsigned)(value ^ (value >> 10)) % BUCKET_COUNT;
+    return e ? HANDLE_ENTRY_RECORD(e, struct socket_record, link) : NULL;
+}
+
+static void record_dereference(struct socket_record *record)
+{
+    /* dereference; delete on the last one */
+    if (handle_entry_dereference(&record->link))
+        HeapFree(GetProcessHeap(), 0, record);
 }
 
 BOOL socket_map_set(SOCKET s, DWORD catalog_id, BOOL overlapped)
 {
-    struct socket_record **head = &buckets[bucket_of(s)];
-    struct socket_record *record;
-    BOOL stored = TRUE;
+    /* allocate */
+    struct socket_record *record = HeapAlloc(GetProcessHeap(), 0, sizeof(*record));
+    struct handle_entry *stale;
 
-    AcquireSRWLockExclusive(&map_lock);
-    for (record = *head; record; record = record->next)
-        if (record->s == s)
-            break;
-    if (!record) {
-        record = HeapAlloc(GetProcessHeap(), 0, sizeof(*record));
-        if (record) {
-            record->s = s;
-            record->abortive = FALSE;
-            record->next = *head;
-            *head = record;
-        }
+    if (!record)
+        return FALSE;
+    /* initialise: the one reference is the map's */
+    handle_entry_initialise(&record->link, (ULONG_PTR)s);
+    record->catalog_id = catalog_id;
+    record->overlapped = overlapped;
+    record->abortive = FALSE;
+    /* a stale record for the value gives way; as before this table was
+     * shared, its abortive flag carries over to the new record */
+    stale = handle_table_insert(&map, &record->link);
+    if (stale) {
+        InterlockedExchange(&record->abortive, record_of(stale)->abortive);
+        record_dereference(record_of(stale));
     }
-    if (record) {
-        record->catalog_id = catalog_id;
-        record->overlapped = overlapped;
-    } else
-        stored = FALSE;
-    ReleaseSRWLockExclusive(&map_lock);
-    return stored;
+    return TRUE;
 }
 
 BOOL socket_map_get(SOCKET s, DWORD *catalog_id)
 {
-    struct socket_record *record;
-    BOOL found = FALSE;
+    /* reference while reading */
+    struct socket_record *record = record_of(handle_table_lookup(&map, (ULONG_PTR)s));
 
-    AcquireSRWLockShared(&map_lock);
-    for (record = buckets[bucket_of(s)]; record; record = record->next) {
-        if (record->s == s) {
-            *catalog_id = record->catalog_id;
-            found = TRUE;
-            break;
-        }
-    }
-    ReleaseSRWLockShared(&map_lock);
-    return found;
+    if (!record)
+        return FALSE;
+    *catalog_id = record->catalog_id;
+    record_dereference(record);
+    return TRUE;
 }
 
 /* Sockets we have no record of are taken as overlapped, the default. */
 BOOL socket_map_overlapped(SOCKET s)
 {
-    struct socket_record *record;
+    struct socket_record *record = record_of(handle_table_lookup(&map, (ULONG_PTR)s));
     BOOL overlapped = TRUE;
 
-    AcquireSRWLockShared(&map_lock);
-    for (record = buckets[bucket_of(s)]; record; record = record->next) {
-        if (record->s == s) {
-            overlapped = record->overlapped;
-            break;
-        }
+    if (record) {
+        overlapped = record->overlapped;
+        record_dereference(record);
     }
-    ReleaseSRWLockShared(&map_lock);
     return overlapped;
 }
 
 /* Remembered at setsockopt time, so that an ordinary close asks the host nothing. */
 void socket_map_set_abortive(SOCKET s, BOOL abortive)
 {
-    struct socket_record *record;
+    struct socket_record *record = record_of(handle_table_lookup(&map, (ULONG_PTR)s));
 
-    AcquireSRWLockExclusive(&map_lock);
-    for (record = buckets[bucket_of(s)]; record; record = record->next)
-        if (record->s == s) {
-            record->abortive = abortive;
-            break;
-        }
-    ReleaseSRWLockExclusive(&map_lock);
+    if (record) {
+        InterlockedExchange(&record->abortive, abortive);
+        record_dereference(record);
+    }
 }
 
 BOOL socket_map_take(SOCKET s, DWORD *catalog_id, BOOL *abortive, BOOL *overlapped)
 {
-    struct socket_record **link = &buckets[bucket_of(s)];
-    struct socket_record *record = NULL;
-
-    AcquireSRWLockExclusive(&map_lock);
-    for (; *link; link = &(*link)->next) {
-        if ((*link)->s == s) {
-            record = *link;
-            *link = record->next;
-            break;
-        }
-    }
-    ReleaseSRWLockExclusive(&map_lock);
+    /* out of the map, with the map's reference */
+    struct socket_record *record = record_of(handle_table_take(&map, (ULONG_PTR)s));
 
     if (!record)
         return FALSE;
@@ -136,23 +113,17 @@ BOOL socket_map_take(SOCKET s, DWORD *catalog_id, BOOL *abortive, BOOL *overlapp
         *abortive = record->abortive;
     if (overlapped)
         *overlapped = record->overlapped;
-    HeapFree(GetProcessHeap(), 0, record);
+    record_dereference(record);
     return TRUE;
 }
 
 void socket_map_clear(void)
 {
-    unsigned i;
+    struct handle_entry *e = handle_table_drain(&map);
 
-    AcquireSRWLockExclusive(&map_lock);
-    for (i = 0; i < BUCKET_COUNT; i++) {
-        struct socket_record *record = buckets[i];
-        buckets[i] = NULL;
-        while (record) {
-            struct socket_record *next = record->next;
-            HeapFree(GetProcessHeap(), 0, record);
-            record = next;
-        }
+    while (e) {
+        struct handle_entry *next = e->next;
+        record_dereference(record_of(e));
+        e = next;
     }
-    ReleaseSRWLockExclusive(&map_lock);
 }

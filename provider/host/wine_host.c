@@ -16,7 +16,10 @@
  * duplicate of the socket's Linux file descriptor; the Linux system calls
  * are made directly, as a PE module has no C library for the host.  On
  * anything but Wine on Linux both functions say "not available" and the
- * caller falls back to the host's own behaviour.
+ * caller falls back to the host's own behaviour.  CEWS2_HOST_NO_WINE_MECHANISM=1
+ * in the environment turns the mechanism off under Wine too, so that the
+ * path a host without it takes can be run and tested here; the provider
+ * says which case holds (SIO_CEWS_LINGER_MECHANISM, wine_host_active).
  *
  * The system calls are written for x86_64 and i386, the architectures Wine
  * runs Windows programs of on Linux here.  Built for any other (ARM64
@@ -26,6 +29,12 @@
  * the host closes) instead of the build failing.
  */
 #include "hostprov.h"
+
+/* Wine's ntdll exports wine_get_version; Windows' does not. */
+BOOL wine_host_is_wine(void)
+{
+    return GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "wine_get_version") != NULL;
+}
 
 #if defined(__x86_64__) || defined(__i386__)
 
@@ -41,8 +50,12 @@ static BOOL CALLBACK probe_wine_linux(PINIT_ONCE once, PVOID param, PVOID *ctx)
     HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
     host_version_fn host_version;
     const char *sysname = NULL, *release = NULL;
+    WCHAR off[8];
     (void)once; (void)param; (void)ctx;
 
+    if (GetEnvironmentVariableW(L"CEWS2_HOST_NO_WINE_MECHANISM", off, ARRAYSIZE(off)) &&
+        off[0] == L'1')
+        return TRUE;
     host_version = (host_version_fn)(void *)GetProcAddress(ntdll, "wine_get_host_version");
     if (!host_version)
         return TRUE;
@@ -102,6 +115,12 @@ static int linux_fd_of(SOCKET s)
     return fd;
 }
 
+BOOL wine_host_active(void)
+{
+    InitOnceExecuteOnce(&probe_once, probe_wine_linux, NULL, NULL);
+    return handle_to_fd != NULL;
+}
+
 BOOL wine_host_abort(SOCKET s)
 {
     struct { unsigned short family; char zero[14]; } unspec = { 0, { 0 } };
@@ -143,6 +162,11 @@ BOOL wine_host_send_backlog(SOCKET s, DWORD *bytes)
 }
 
 #else /* no Linux system calls written for this architecture */
+
+BOOL wine_host_active(void)
+{
+    return FALSE;
+}
 
 BOOL wine_host_abort(SOCKET s)
 {

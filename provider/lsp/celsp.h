@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "linger_policy.h"
+#include "../common/handle_table.h"
 
 /* ---- lower.c: the providers below us, one per next catalog entry ------- */
 struct lower {
@@ -31,9 +32,8 @@ struct lower {
     HMODULE module;
     WSPPROC_TABLE procs;
 };
-/* The whole catalog as ws2.dll has it now (WSCEnumProtocols); free() it. */
-WSAPROTOCOL_INFOW *catalog_read(int *count, int *err);
-/* Finds (starting it on first use) the provider below chain entry info. */
+/* Finds (starting it on first use) the provider below chain entry info;
+ * the catalog is read once per chain and catalog version (lower.c). */
 struct lower *lower_for_chain(const WSAPROTOCOL_INFOW *info, int *err);
 void lower_cleanup_all(void);
 
@@ -47,7 +47,7 @@ BOOL chain_info(DWORD catalog_id, WSAPROTOCOL_INFOW *info);
 
 /* ---- socket_context.c: our state for each socket ------------------------ */
 struct lsp_socket {
-    LONG refs;
+    struct handle_entry link;       /* the table's links and the references */
     SOCKET handle;
     struct lower *lower;
     DWORD catalog_id;               /* our chain entry (for accepted sockets) */
@@ -60,7 +60,6 @@ struct lsp_socket {
     BOOL async_selected;
     volatile LONG closing;          /* set once, by the closesocket that wins */
     volatile LONG io_issued;        /* a call that can pend has reached the lower provider */
-    struct lsp_socket *next_in_bucket;
 };
 struct lsp_socket *socket_context_create(SOCKET handle, struct lower *lower, DWORD catalog_id,
                                          int type, const struct lsp_socket *parent);
@@ -79,6 +78,21 @@ struct lsp_socket **socket_context_snapshot(size_t *count);
 /* ---- linger.c: SO_LINGER / SO_DONTLINGER / SO_CEWS_LINGER_NOTE ----------- */
 int linger_set(struct lsp_socket *so, int optname, const char *value, int length);
 int linger_get(struct lsp_socket *so, int optname, char *value, int *length);
+
+/* ---- diagnostic.c ---------------------------------------------------------- */
+/* Says, once per process, that rows 3 and 4 of the linger table are judged
+ * by writability because the provider below reports no send backlog. */
+void diagnostic_linger_approximate(void);
+
+/* ---- linger_native.c: rows 3-4 over a provider whose close lingers ------- */
+/* The provider below's SIO_CEWS_LINGER_MECHANISM; NONE if it fails it. */
+DWORD native_linger_mechanism(struct lsp_socket *so);
+/* Row 4, before anything changed: the provider below closes gracefully
+ * (nothing queued) or fails WSAEWOULDBLOCK with the socket as it was. */
+int native_close_nonblocking(struct lsp_socket *so, unsigned interval, LPINT err);
+/* Row 3 (and the note's background wait): the provider below's blocking
+ * lingering close. */
+int native_close_lingering(struct lsp_socket *so, unsigned interval, LPINT err);
 
 /* ---- close.c --------------------------------------------------------------- */
 int WSPAPI lsp_close_socket(SOCKET s, LPINT err);

@@ -24,7 +24,11 @@
  *
  * "Queued data" is what the peer has not acknowledged yet, as the provider
  * below reports it (SIO_CEWS_SEND_BACKLOG): a peer that keeps reading
- * drains it, a peer that stops reading leaves it full.
+ * drains it, a peer that stops reading leaves it full.  A provider below
+ * that cannot report it makes rows 3 and 4 an approximation, said once per
+ * process (diagnostic.c), unless its own close lingers (Windows): then
+ * those rows are its own (linger_native.c), row 4 asked of it in step 1
+ * and row 3 in step 6.
  */
 #include "celsp.h"
 
@@ -46,10 +50,12 @@ static DWORD send_backlog(struct lsp_socket *so)
     if (so->lower->procs.lpWSPIoctl(so->handle, SIO_CEWS_SEND_BACKLOG, NULL, 0, &queued,
                                     sizeof(queued), &returned, NULL, NULL, NULL, &err) == 0)
         return queued;
-    /* a provider below that cannot tell: a connected socket that cannot
-     * take more data has data queued; one that can is taken as drained */
+    /* a provider below that cannot tell (SIO_CEWS_LINGER_MECHANISM NONE):
+     * a connected socket that cannot take more data has data queued; one
+     * that can is taken as drained.  Never silently: diagnostic.c says so. */
     if (so->lower->procs.lpWSPGetPeerName(so->handle, (struct sockaddr *)&peer, &len, &err))
         return 0;
+    diagnostic_linger_approximate();
     FD_ZERO(&writable);
     FD_SET(so->handle, &writable);
     ready = so->lower->procs.lpWSPSelect(0, NULL, &writable, NULL, &zero, &err);
@@ -109,6 +115,16 @@ static void cancel_and_drain(struct lsp_socket *so)
         cancel_pending(so);
 }
 
+/* After a close the provider below did itself (row 4 over a NATIVE
+ * provider, nothing queued): its handle value may already name another
+ * socket, so nothing is asked of it any more; calls inside only leave. */
+static void drain_only(struct lsp_socket *so)
+{
+    ULONGLONG deadline = GetTickCount64() + CALLS_LEAVE_MS;
+    while (socket_context_refs(so) > 1 && GetTickCount64() < deadline)
+        Sleep(1);
+}
+
 static int close_graceful(struct lsp_socket *so, LPINT err)
 {
     return so->lower->procs.lpWSPCloseSocket(so->handle, err);
@@ -124,10 +140,13 @@ static int close_hard(struct lsp_socket *so, LPINT err)
 }
 
 /* Waits until the peer has everything (graceful) or the interval ends (reset). */
-static int close_after_linger(struct lsp_socket *so, unsigned interval_s, LPINT err)
+static int close_after_linger(struct lsp_socket *so, unsigned interval_s, BOOL native, LPINT err)
 {
     ULONGLONG deadline = GetTickCount64() + (ULONGLONG)interval_s * 1000;
 
+    /* the provider below waits and resets itself */
+    if (native)
+        return native_close_lingering(so, interval_s, err);
     for (;;) {
         ULONGLONG now;
         if (send_backlog(so) == 0)
@@ -149,6 +168,7 @@ static BOOL CALLBACK init_idle(PINIT_ONCE once, PVOID param, PVOID *ctx)
 struct background_close {
     struct lsp_socket *so;
     unsigned interval;
+    BOOL native;
 };
 
 static DWORD WINAPI background_close_thread(void *arg)
@@ -156,7 +176,7 @@ static DWORD WINAPI background_close_thread(void *arg)
     struct background_close *job = arg;
     int err;
 
-    close_after_linger(job->so, job->interval, &err);
+    close_after_linger(job->so, job->interval, job->native, &err);
     socket_context_dereference(job->so);
     free(job);
     if (InterlockedDecrement(&background_closes) == 0)
@@ -165,16 +185,17 @@ static DWORD WINAPI background_close_thread(void *arg)
 }
 
 /* The note's behaviour: the caller returns at once; the linger goes on here. */
-static int close_in_background(struct lsp_socket *so, unsigned interval, LPINT err)
+static int close_in_background(struct lsp_socket *so, unsigned interval, BOOL native, LPINT err)
 {
     struct background_close *job = malloc(sizeof(*job));
     HANDLE thread;
 
     InitOnceExecuteOnce(&idle_once, init_idle, NULL, NULL);
     if (!job)
-        return close_after_linger(so, interval, err);
+        return close_after_linger(so, interval, native, err);
     job->so = so;
     job->interval = interval;
+    job->native = native;
     socket_context_reference(so);
     if (InterlockedIncrement(&background_closes) == 1)
         ResetEvent(background_idle);
@@ -184,7 +205,7 @@ static int close_in_background(struct lsp_socket *so, unsigned interval, LPINT e
             SetEvent(background_idle);
         socket_context_dereference(so);
         free(job);
-        return close_after_linger(so, interval, err);
+        return close_after_linger(so, interval, native, err);
     }
     CloseHandle(thread);
     *err = 0;
@@ -208,6 +229,7 @@ int WSPAPI lsp_close_socket(SOCKET s, LPINT err)
     struct linger_state state;
     enum close_action action;
     DWORD queued = 0;
+    BOOL lingers, native = FALSE, closed_below = FALSE;
     int result;
 
     if (!so)
@@ -220,9 +242,27 @@ int WSPAPI lsp_close_socket(SOCKET s, LPINT err)
     state.nonblocking = so->nonblocking;
     state.note = so->linger_note;
     ReleaseSRWLockShared(&so->lock);
-    if (state.stream && state.onoff && state.interval)
+    lingers = state.stream && state.onoff && state.interval;
+    if (lingers)
+        native = native_linger_mechanism(so) == CEWS_LINGER_MECHANISM_NATIVE;
+    /* over a NATIVE provider the backlog is its own to judge: the row is
+     * chosen as if data were queued, and CLOSE_WOULD_BLOCK then means "ask
+     * the provider below" (native_close_nonblocking) */
+    if (native)
+        queued = 1;
+    else if (lingers)
         queued = send_backlog(so);
     action = linger_decide(&state, queued);
+    if (action == CLOSE_WOULD_BLOCK && native) {
+        /* row 4 is the provider's own answer, asked before anything changed */
+        result = native_close_nonblocking(so, state.interval, err);
+        if (result == SOCKET_ERROR && *err == WSAEWOULDBLOCK) {
+            socket_context_dereference(so);
+            return SOCKET_ERROR;
+        }
+        closed_below = result == 0;
+        action = CLOSE_GRACEFUL_NOW;
+    }
     if (action == CLOSE_WOULD_BLOCK) {
         socket_context_dereference(so);
         *err = WSAEWOULDBLOCK;
@@ -234,7 +274,14 @@ int WSPAPI lsp_close_socket(SOCKET s, LPINT err)
         *err = WSAENOTSOCK;
         return SOCKET_ERROR;
     }
-    /* 3-5. no notification, nothing pending, nobody inside */
+    /* 3-5. no notification, nothing pending, nobody inside (closed below:
+     * its own close aborted what was pending, as Windows' close does) */
+    if (closed_below) {
+        drain_only(so);
+        socket_context_dereference(so);
+        *err = 0;
+        return 0;
+    }
     silence_notifications(so);
     cancel_and_drain(so);
     /* 6. close as the row says */
@@ -243,10 +290,10 @@ int WSPAPI lsp_close_socket(SOCKET s, LPINT err)
         result = close_hard(so, err);
         break;
     case CLOSE_WAIT_THEN_DECIDE:
-        result = close_after_linger(so, state.interval, err);
+        result = close_after_linger(so, state.interval, native, err);
         break;
     case CLOSE_IN_BACKGROUND:
-        result = close_in_background(so, state.interval, err);
+        result = close_in_background(so, state.interval, native, err);
         break;
     default:
         result = close_graceful(so, err);

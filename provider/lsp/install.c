@@ -10,6 +10,7 @@
  * registration's Order must put celsp after the base providers it layers.
  */
 #include "celsp.h"
+#include "../common/provider_loader.h"
 #include <wchar.h>
 #include <af_irda.h>
 
@@ -41,7 +42,7 @@ INT WINAPI InstallProvider(LPCWSTR dll_path)
 
     if (!install)
         return WSASYSCALLFAILURE;
-    all = catalog_read(&count, &err);
+    all = loader_catalog_read(&count, &err);
     if (!all)
         goto done;
     chains = calloc(count ? count : 1, sizeof(*chains));
@@ -63,7 +64,7 @@ INT WINAPI InstallProvider(LPCWSTR dll_path)
     if (install(&layer_guid, dll_path, &layer, 1, &err) == SOCKET_ERROR)
         goto done;
     free(all);
-    all = catalog_read(&count, &err);
+    all = loader_catalog_read(&count, &err);
     if (!all)
         goto done;
     for (i = 0; i < count; i++)

@@ -13,6 +13,12 @@
  * back, a buffer of four bytes or more gets four, a shorter one gets what
  * fits and *optlen says 1.  A struct linger read into too short a buffer
  * fails, the buffer zeroed as far as it goes, as on Windows.
+ *
+ * Lengths given to set are compared unsigned, as Windows compares them: an
+ * optlen of -1 is a very long buffer, so SO_DONTLINGER reads its four bytes
+ * and SO_LINGER its struct linger from it and both succeed (Wine's
+ * test_set_getsockopt, sock.c:1495).  Read back, *optlen is the caller's
+ * buffer size and a negative one stays WSAEFAULT, as on Windows.
  */
 #include "celsp.h"
 
@@ -20,10 +26,11 @@
 static int bool_from(const char *value, int length, BOOL *flag)
 {
     DWORD bits = 0;
+    size_t given = (unsigned)length;
 
-    if (!value || length < 0)
+    if (!value)
         return WSAEFAULT;
-    memcpy(&bits, value, length < (int)sizeof(bits) ? (size_t)length : sizeof(bits));
+    memcpy(&bits, value, given < sizeof(bits) ? given : sizeof(bits));
     *flag = bits != 0;
     return 0;
 }
@@ -71,7 +78,7 @@ int linger_set(struct lsp_socket *so, int optname, const char *value, int length
     if (so->type != SOCK_STREAM)
         return WSAENOPROTOOPT;
     if (optname == SO_LINGER) {
-        if (!value || length < (int)sizeof(struct linger))
+        if (!value || (unsigned)length < sizeof(struct linger))
             return WSAEFAULT;
         memcpy(&l, value, sizeof(l));
         AcquireSRWLockExclusive(&so->lock);

@@ -9,13 +9,28 @@
  * and started once, and cleaned up at our last WSPCleanup.
  */
 #include "celsp.h"
-
-typedef int (WSPAPI *enum_protocols_fn)(LPINT, LPWSAPROTOCOL_INFOW, LPDWORD, LPINT);
-typedef int (WSPAPI *provider_path_fn)(LPGUID, WCHAR *, LPINT, LPINT);
+#include "../common/provider_loader.h"
 
 static struct lower *lowers;
 static CRITICAL_SECTION lowers_lock;
 static INIT_ONCE lock_once = INIT_ONCE_STATIC_INIT;
+
+/*
+ * Which lower each chain leads to, resolved once per chain: socket() asks
+ * on every call, and reading the catalog each time costs a copy of every
+ * entry.  What was resolved holds while ws2.dll's catalog version is the
+ * one read before the catalog was (any change since gives another
+ * version), so a provider installed or removed is seen exactly as a fresh
+ * read would see it.  Only successes are kept.
+ */
+struct route {
+    struct route *next;
+    WSAPROTOCOLCHAIN chain;
+    struct lower *lower;
+};
+static struct route *routes;
+static LONG routes_version;
+static SRWLOCK routes_lock = SRWLOCK_INIT;
 
 static BOOL CALLBACK init_lock(PINIT_ONCE once, PVOID param, PVOID *ctx)
 {
@@ -24,32 +39,62 @@ static BOOL CALLBACK init_lock(PINIT_ONCE once, PVOID param, PVOID *ctx)
     return TRUE;
 }
 
-/* The whole catalog, from the ws2.dll that loaded us; free() the result. */
-WSAPROTOCOL_INFOW *catalog_read(int *count, int *err)
+static BOOL same_chain(const WSAPROTOCOLCHAIN *a, const WSAPROTOCOLCHAIN *b)
 {
-    enum_protocols_fn enum_protocols = (enum_protocols_fn)(void *)GetProcAddress(
-        GetModuleHandleW(L"ws2.dll"), "WSCEnumProtocols");
-    WSAPROTOCOL_INFOW *all = NULL;
-    DWORD size = 0;
+    int len = a->ChainLen;
+    if (len != b->ChainLen)
+        return FALSE;
+    if (len < 0 || len > MAX_PROTOCOL_CHAIN)
+        len = MAX_PROTOCOL_CHAIN;
+    return !memcmp(a->ChainEntries, b->ChainEntries, (size_t)len * sizeof(DWORD));
+}
 
-    if (!enum_protocols) {
-        *err = WSAEPROVIDERFAILEDINIT;
-        return NULL;
+/* The lower this chain was resolved to at this catalog version, or NULL. */
+static struct lower *route_find(const WSAPROTOCOLCHAIN *chain, LONG version)
+{
+    struct lower *l = NULL;
+    struct route *r;
+
+    AcquireSRWLockShared(&routes_lock);
+    if (routes_version == version)
+        for (r = routes; r; r = r->next)
+            if (same_chain(&r->chain, chain)) {
+                l = r->lower;
+                break;
+            }
+    ReleaseSRWLockShared(&routes_lock);
+    return l;
+}
+
+static void routes_forget_locked(void)
+{
+    while (routes) {
+        struct route *r = routes;
+        routes = r->next;
+        free(r);
     }
-    /* the first call only sizes the buffer */
-    if (enum_protocols(NULL, NULL, &size, err) == SOCKET_ERROR && *err != WSAENOBUFS)
-        return NULL;
-    all = malloc(size ? size : 1);
-    if (!all) {
-        *err = WSA_NOT_ENOUGH_MEMORY;
-        return NULL;
+}
+
+/* Keeps what the catalog of this version resolved; a newer version's
+ * routes replace every older one.  Without memory nothing is kept. */
+static void route_remember(const WSAPROTOCOLCHAIN *chain, LONG version, struct lower *l)
+{
+    struct route *r;
+
+    AcquireSRWLockExclusive(&routes_lock);
+    if (routes_version != version) {
+        routes_forget_locked();
+        routes_version = version;
     }
-    *count = enum_protocols(NULL, all, &size, err);
-    if (*count == SOCKET_ERROR) {
-        free(all);
-        return NULL;
+    for (r = routes; r && !same_chain(&r->chain, chain); r = r->next)
+        ;
+    if (!r && (r = calloc(1, sizeof(*r)))) {
+        r->chain = *chain;
+        r->lower = l;
+        r->next = routes;
+        routes = r;
     }
-    return all;
+    ReleaseSRWLockExclusive(&routes_lock);
 }
 
 static const WSAPROTOCOL_INFOW *find_by_id(const WSAPROTOCOL_INFOW *all, int count, DWORD id)
@@ -72,37 +117,9 @@ static DWORD own_layer_id(const WSAPROTOCOL_INFOW *all, int count)
     return 0;
 }
 
-static int lower_start(struct lower *l, const WSAPROTOCOL_INFOW *next)
-{
-    provider_path_fn provider_path = (provider_path_fn)(void *)GetProcAddress(
-        GetModuleHandleW(L"ws2.dll"), "WSCGetProviderPath");
-    WCHAR path[MAX_PATH], expanded[MAX_PATH];
-    int len = MAX_PATH, err = 0;
-    LPWSPSTARTUP startup;
-    WSPDATA data;
-    GUID id = next->ProviderId;
-
-    if (!provider_path || provider_path(&id, path, &len, &err) == SOCKET_ERROR)
-        return err ? err : WSAEPROVIDERFAILEDINIT;
-    if (!ExpandEnvironmentStringsW(path, expanded, MAX_PATH))
-        lstrcpynW(expanded, path, MAX_PATH);
-    l->module = LoadLibraryW(expanded);
-    if (!l->module)
-        return WSAEPROVIDERFAILEDINIT;
-    startup = (LPWSPSTARTUP)(void *)GetProcAddress(l->module, "WSPStartup");
-    if (!startup) {
-        FreeLibrary(l->module);
-        return WSAEINVALIDPROVIDER;
-    }
-    err = startup(MAKEWORD(2, 2), &data, &l->info, upcalls, &l->procs);
-    if (err) {
-        FreeLibrary(l->module);
-        return err;
-    }
-    return 0;
-}
-
-struct lower *lower_for_chain(const WSAPROTOCOL_INFOW *info, int *err)
+/* The catalog read again: our place in the chain, the entry after it, and
+ * that entry's provider, started on first use. */
+static struct lower *lower_resolve(const WSAPROTOCOL_INFOW *info, int *err)
 {
     const WSAPROTOCOL_INFOW *next;
     WSAPROTOCOL_INFOW *all = NULL;
@@ -110,12 +127,10 @@ struct lower *lower_for_chain(const WSAPROTOCOL_INFOW *info, int *err)
     DWORD layer, next_id = 0;
     int count = 0, i;
 
-    InitOnceExecuteOnce(&lock_once, init_lock, NULL, NULL);
     EnterCriticalSection(&lowers_lock);
-    all = catalog_read(&count, err);
+    all = loader_catalog_read(&count, err);
     if (!all)
         goto done;
-    /* our place in the chain, and the entry after it */
     layer = own_layer_id(all, count);
     for (i = 0; i + 1 < info->ProtocolChain.ChainLen; i++)
         if (info->ProtocolChain.ChainEntries[i] == layer) {
@@ -131,6 +146,7 @@ struct lower *lower_for_chain(const WSAPROTOCOL_INFOW *info, int *err)
         ;
     if (l)
         goto done;
+    /* allocate and initialise one lower per lower entry, started once */
     l = calloc(1, sizeof(*l));
     if (!l) {
         *err = WSA_NOT_ENOUGH_MEMORY;
@@ -138,7 +154,7 @@ struct lower *lower_for_chain(const WSAPROTOCOL_INFOW *info, int *err)
     }
     l->catalog_id = next_id;
     l->info = next->ProtocolChain.ChainLen == BASE_PROTOCOL ? *next : *info;
-    *err = lower_start(l, next);
+    *err = loader_start(&next->ProviderId, &l->info, upcalls, &l->module, &l->procs);
     if (*err) {
         free(l);
         l = NULL;
@@ -152,16 +168,34 @@ done:
     return l;
 }
 
+struct lower *lower_for_chain(const WSAPROTOCOL_INFOW *info, int *err)
+{
+    struct lower *l;
+    LONG version;
+    BOOL versioned;
+
+    InitOnceExecuteOnce(&lock_once, init_lock, NULL, NULL);
+    /* the version first: a change while we read gives a version we never keep */
+    versioned = loader_catalog_version(&version);
+    if (versioned && (l = route_find(&info->ProtocolChain, version)))
+        return l;
+    l = lower_resolve(info, err);
+    if (l && versioned)
+        route_remember(&info->ProtocolChain, version, l);
+    return l;
+}
+
 void lower_cleanup_all(void)
 {
     InitOnceExecuteOnce(&lock_once, init_lock, NULL, NULL);
+    AcquireSRWLockExclusive(&routes_lock);
+    routes_forget_locked();
+    ReleaseSRWLockExclusive(&routes_lock);
     EnterCriticalSection(&lowers_lock);
     while (lowers) {
         struct lower *l = lowers;
-        int err;
         lowers = l->next;
-        l->procs.lpWSPCleanup(&err);
-        FreeLibrary(l->module);
+        loader_stop(l->module, &l->procs);
         free(l);
     }
     LeaveCriticalSection(&lowers_lock);

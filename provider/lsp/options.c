@@ -6,6 +6,7 @@
  * else belongs to the provider below.
  */
 #include "celsp.h"
+#include "../common/protocol_info_text.h"
 
 static BOOL celsp_option(int level, int optname)
 {
@@ -58,10 +59,7 @@ static int describe_socket(struct lsp_socket *so, int optname, char *value, int 
         memcpy(value, &info, sizeof(info));
     } else {
         WSAPROTOCOL_INFOA narrow;
-        memcpy(&narrow, &info, FIELD_OFFSET(WSAPROTOCOL_INFOA, szProtocol));
-        memset(narrow.szProtocol, 0, sizeof(narrow.szProtocol));
-        WideCharToMultiByte(CP_ACP, 0, info.szProtocol, -1, narrow.szProtocol,
-                            sizeof(narrow.szProtocol) - 1, NULL, NULL);
+        protocol_info_narrow(&info, &narrow);
         memcpy(value, &narrow, sizeof(narrow));
     }
     return 0;

@@ -12,13 +12,22 @@
  * the socket look ready, and a handle that is already dead must not be
  * reported readable.  Readiness is level-triggered, so a caller that
  * selects again on its other sockets loses nothing.
+ *
+ * The sets of such a select come back as Windows writes them when a close
+ * ends a select's wait (the CE page speaks of the result, not the sets):
+ * the closed sockets stay in the read set, where Windows reports them
+ * readable, and leave the write and except sets, and no other socket is
+ * in any set (Wine's test_select, sock.c:4525 and 4538).  The result is
+ * still CE's SOCKET_ERROR/WSAEINTR.  Sets of a select refused before its
+ * wait (a handle already closed) stay as given, as on Windows.
  */
 #include "celsp.h"
 #include "select_split.h"
 
 struct held {
-    struct lsp_socket **so;
+    struct lsp_socket **so;     /* the read set's first, then write, except */
     size_t count;
+    size_t read_count;          /* how many of them came from the read set */
 };
 
 static void release(struct held *h)
@@ -40,6 +49,7 @@ static int hold_all(fd_set *sets[3], struct held *h, LPINT err)
             total += sets[k]->fd_count;
     h->so = calloc(total ? total : 1, sizeof(*h->so));
     h->count = 0;
+    h->read_count = 0;
     if (!h->so) {
         *err = WSAENOBUFS;
         return SOCKET_ERROR;
@@ -54,6 +64,8 @@ static int hold_all(fd_set *sets[3], struct held *h, LPINT err)
             note_io(so);
             h->so[h->count++] = so;
         }
+        if (k == 0)
+            h->read_count = h->count;
     }
     if (!h->count) {
         *err = WSAEINVAL;
@@ -88,11 +100,28 @@ static int lower_select(void *ctx, void *hint, fd_set *sets[3], const struct tim
 
 static const struct select_split_ops split_ops = { owner_of, lower_select };
 
+/* The sets as Windows leaves them after a close ended the wait: only the
+ * closing sockets of the read set. */
+static void sets_after_close(fd_set *sets[3], const struct held *h)
+{
+    size_t i;
+    if (sets[0]) {
+        sets[0]->fd_count = 0;
+        for (i = 0; i < h->read_count; i++)
+            if (h->so[i]->closing)
+                sets[0]->fd_array[sets[0]->fd_count++] = h->so[i]->handle;
+    }
+    if (sets[1])
+        sets[1]->fd_count = 0;
+    if (sets[2])
+        sets[2]->fd_count = 0;
+}
+
 int WSPAPI lsp_select(int nfds, fd_set *r, fd_set *w, fd_set *e, const PTIMEVAL timeout,
                       LPINT err)
 {
     fd_set *sets[3] = { r, w, e };
-    struct held held = { NULL, 0 };
+    struct held held = { NULL, 0, 0 };
     int result = SOCKET_ERROR;
     size_t i;
     (void)nfds;
@@ -103,6 +132,7 @@ int WSPAPI lsp_select(int nfds, fd_set *r, fd_set *w, fd_set *e, const PTIMEVAL 
             if (held.so[i]->closing) {
                 result = SOCKET_ERROR;
                 *err = WSAEINTR;
+                sets_after_close(sets, &held);
                 break;
             }
     }

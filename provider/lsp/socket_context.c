@@ -1,5 +1,6 @@
 /*
- * socket_context.c - celsp's state for each socket, found by handle value.
+ * socket_context.c - celsp's state for each socket, found by handle value
+ * (the table is provider/common/handle_table.c).
  *
  * Lifecycle as everywhere in ce-winsock: allocate, initialise, reference
  * (the table holds one; every call in progress holds one), dereference,
@@ -9,25 +10,25 @@
  */
 #include "celsp.h"
 
-#define BUCKETS 4096u
+static struct handle_table table = HANDLE_TABLE_INIT;
 
-static struct lsp_socket *buckets[BUCKETS];
-static SRWLOCK table_lock = SRWLOCK_INIT;
-
-static unsigned bucket_of(SOCKET handle)
+static struct lsp_socket *context_of(struct handle_entry *e)
 {
-    return (unsigned)((handle >> 2) % BUCKETS);
+    return e ? HANDLE_ENTRY_RECORD(e, struct lsp_socket, link) : NULL;
 }
 
 struct lsp_socket *socket_context_create(SOCKET handle, struct lower *lower, DWORD catalog_id,
                                          int type, const struct lsp_socket *parent)
 {
-    struct lsp_socket *so = calloc(1, sizeof(*so)), **link;
+    /* allocate */
+    struct lsp_socket *so = calloc(1, sizeof(*so));
+    struct handle_entry *stale;
 
     if (!so)
         return NULL;
-    /* initialise: CE's defaults, or the listening socket's settings for an accepted one */
-    so->refs = 1;
+    /* initialise: CE's defaults, or the listening socket's settings for an accepted one;
+     * the one reference is the table's */
+    handle_entry_initialise(&so->link, handle);
     so->handle = handle;
     so->lower = lower;
     so->catalog_id = catalog_id;
@@ -45,32 +46,18 @@ struct lsp_socket *socket_context_create(SOCKET handle, struct lower *lower, DWO
         so->async_selected = parent->async_selected;
         ReleaseSRWLockShared((PSRWLOCK)&parent->lock);
     }
-    AcquireSRWLockExclusive(&table_lock);
-    /* a context left for a reused handle value is stale: drop it */
-    for (link = &buckets[bucket_of(handle)]; *link; link = &(*link)->next_in_bucket)
-        if ((*link)->handle == handle) {
-            struct lsp_socket *stale = *link;
-            *link = stale->next_in_bucket;
-            socket_context_dereference(stale);
-            break;
-        }
-    so->next_in_bucket = buckets[bucket_of(handle)];
-    buckets[bucket_of(handle)] = so;
-    ReleaseSRWLockExclusive(&table_lock);
+    /* a context left for a reused handle value is stale: drop the table's reference to it */
+    stale = handle_table_insert(&table, &so->link);
+    if (stale)
+        socket_context_dereference(context_of(stale));
     return so;
 }
 
 struct lsp_socket *socket_context_lookup(SOCKET s, int *err)
 {
-    struct lsp_socket *so;
+    /* reference: the caller's, dropped by socket_context_dereference */
+    struct lsp_socket *so = context_of(handle_table_lookup(&table, s));
 
-    AcquireSRWLockShared(&table_lock);
-    for (so = buckets[bucket_of(s)]; so; so = so->next_in_bucket)
-        if (so->handle == s) {
-            InterlockedIncrement(&so->refs);
-            break;
-        }
-    ReleaseSRWLockShared(&table_lock);
     if (!so)
         *err = WSAENOTSOCK;
     return so;
@@ -78,62 +65,37 @@ struct lsp_socket *socket_context_lookup(SOCKET s, int *err)
 
 void socket_context_reference(struct lsp_socket *so)
 {
-    InterlockedIncrement(&so->refs);
+    handle_entry_reference(&so->link);
 }
 
 void socket_context_dereference(struct lsp_socket *so)
 {
-    if (InterlockedDecrement(&so->refs) == 0)
+    /* dereference; delete on the last one */
+    if (handle_entry_dereference(&so->link))
         free(so);
 }
 
 LONG socket_context_refs(const struct lsp_socket *so)
 {
-    return InterlockedCompareExchange((LONG *)&so->refs, 0, 0);
+    return handle_entry_refs(&so->link);
 }
 
 BOOL socket_context_begin_close(struct lsp_socket *so)
 {
-    struct lsp_socket **link;
-    BOOL removed = FALSE;
-
     if (InterlockedCompareExchange(&so->closing, 1, 0) != 0)
         return FALSE;
-    AcquireSRWLockExclusive(&table_lock);
-    for (link = &buckets[bucket_of(so->handle)]; *link; link = &(*link)->next_in_bucket)
-        if (*link == so) {
-            *link = so->next_in_bucket;
-            removed = TRUE;
-            break;
-        }
-    ReleaseSRWLockExclusive(&table_lock);
-    if (removed)
+    if (handle_table_remove(&table, &so->link))
         socket_context_dereference(so);     /* the table's reference */
     return TRUE;
 }
 
 struct lsp_socket **socket_context_snapshot(size_t *count)
 {
-    struct lsp_socket **all = NULL, *so;
-    size_t n = 0, cap = 0;
-    unsigned i;
+    /* each slot turns from the entry into the context that holds it */
+    struct handle_entry **all = handle_table_snapshot(&table, count);
+    size_t i;
 
-    AcquireSRWLockShared(&table_lock);
-    for (i = 0; i < BUCKETS; i++)
-        for (so = buckets[i]; so; so = so->next_in_bucket) {
-            if (n == cap) {
-                struct lsp_socket **grown;
-                cap = cap ? cap * 2 : 64;
-                grown = realloc(all, cap * sizeof(*all));
-                if (!grown)
-                    goto done;
-                all = grown;
-            }
-            InterlockedIncrement(&so->refs);
-            all[n++] = so;
-        }
-done:
-    ReleaseSRWLockShared(&table_lock);
-    *count = n;
-    return all;
+    for (i = 0; i < *count; i++)
+        ((struct lsp_socket **)all)[i] = context_of(all[i]);
+    return (struct lsp_socket **)all;
 }

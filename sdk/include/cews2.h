@@ -124,9 +124,48 @@ typedef INT (WINAPI *CEWS2_REGISTER_ENTRY)(LPCWSTR dll_path);
  * lingering closesocket still has queued data; ce-winsock's host base
  * provider answers it from the host kernel.  A base provider that does not
  * know fails it with WSAEOPNOTSUPP or WSAEINVAL, and the layered provider
- * then judges by writability alone.
+ * then judges by writability alone (see SIO_CEWS_LINGER_MECHANISM).
  */
 #define SIO_CEWS_SEND_BACKLOG  _WSAIOR(IOC_VENDOR, 0x4345)
+
+/*
+ * SIO_CEWS_LINGER_MECHANISM (WSAIoctl, stream sockets, no input): how the
+ * provider carries out the parts of a lingering close that only the
+ * provider below the CE layered provider can, as a DWORD:
+ *
+ *   CEWS_LINGER_MECHANISM_NONE     it cannot tell the send backlog and may
+ *                                  not reset on a zero linger: the CE
+ *                                  layered provider then approximates rows
+ *                                  3 and 4 of the linger table ("connected
+ *                                  and not writable means data queued") and
+ *                                  says so once per process (CEWS2_DIAG)
+ *   CEWS_LINGER_MECHANISM_BACKLOG  it answers SIO_CEWS_SEND_BACKLOG and
+ *                                  resets the connection when closed with
+ *                                  a zero linger: the CE layered provider
+ *                                  waits itself, and the table holds exactly
+ *   CEWS_LINGER_MECHANISM_NATIVE   its own closesocket carries out rows 3
+ *                                  and 4 with the SO_LINGER set on it, as
+ *                                  Windows' does (a blocking close waits
+ *                                  for the queue to drain, or resets when
+ *                                  the interval ends; a non-blocking one
+ *                                  fails WSAEWOULDBLOCK and keeps the
+ *                                  socket while data is queued): the CE
+ *                                  layered provider hands those rows to it
+ *                                  and keeps the rest of the contract
+ *
+ * ce-winsock's host base provider answers BACKLOG under Wine on Linux
+ * (where it reaches the Linux socket under the Wine handle), NATIVE on
+ * Windows (the host's closesocket lingers itself), and NONE under Wine
+ * elsewhere or when the environment variable
+ * CEWS2_HOST_NO_WINE_MECHANISM=1 turns the Wine mechanism off.  A provider
+ * that fails this ioctl (WSAEOPNOTSUPP, WSAEINVAL) counts as NONE.  The CE
+ * layered provider passes it to the provider below; "ws2inst verify"
+ * prints each base provider's answer.
+ */
+#define SIO_CEWS_LINGER_MECHANISM       _WSAIOR(IOC_VENDOR, 0x4347)
+#define CEWS_LINGER_MECHANISM_NONE      0
+#define CEWS_LINGER_MECHANISM_BACKLOG   1
+#define CEWS_LINGER_MECHANISM_NATIVE    2
 
 /*
  * SIO_CEWS_CANCEL (WSAIoctl, no buffers): cancel every call pending on the
@@ -140,9 +179,27 @@ typedef INT (WINAPI *CEWS2_REGISTER_ENTRY)(LPCWSTR dll_path);
 #define SIO_CEWS_CANCEL        _WSAIO(IOC_VENDOR, 0x4346)
 
 /*
+ * SIO_CEWS_POLL_STATE (WSAIoctl, stream sockets): the base provider's own
+ * poll flags for the socket (POLLERR, POLLHUP, POLLRDNORM, POLLWRNORM, as
+ * WSAPoll defines them), as a ULONG, without waiting.  ws2.dll's WSAPoll
+ * asks it of a socket whose peer is gone, to tell a reset (POLLERR |
+ * POLLHUP, as Windows reports it for as long as the socket lives) from a
+ * FIN: once the reset has been reported to one recv, nothing else a
+ * provider answers (SO_ERROR is 0) tells the two apart.  ce-winsock's host
+ * base provider answers it from the host's poll; a provider that does not
+ * know fails it (WSAEOPNOTSUPP, WSAEINVAL), and WSAPoll then reports
+ * POLLHUP alone.
+ */
+#define SIO_CEWS_POLL_STATE    _WSAIOR(IOC_VENDOR, 0x4348)
+
+/*
  * Diagnostics: ws2.dll writes one line per skipped registration or failed
  * provider load to standard error when CEWS2_DIAG=1 is set in the
- * environment (and always through OutputDebugString).
+ * environment (and always through OutputDebugString).  The CE layered
+ * provider writes the same way, once per process, the line
+ * "celsp: linger rows 3-4 approximate: the provider below reports no send
+ * backlog" at the first lingering close that needs the backlog of a
+ * provider answering CEWS_LINGER_MECHANISM_NONE.
  */
 
 /* One problem found by CeWs2VerifyCatalog.  registration is the LSP key
@@ -158,6 +215,14 @@ typedef void (WINAPI *CEWS2_VERIFY_REPORT)(void *context, LPCWSTR registration,
  * entries that exist.  report is called once per registration that is fine
  * (error 0) and once per problem.  Returns the number of problems. */
 INT WINAPI CeWs2VerifyCatalog(CEWS2_VERIFY_REPORT report, void *context);
+
+/* ws2.dll extension (no WSAStartup needed, never fails): a number that
+ * changes whenever the catalog WSCEnumProtocols reports may have changed
+ * (a provider installed or removed, the catalog built again after the last
+ * WSACleanup).  A provider that keeps what it resolved from the catalog
+ * (celsp: the provider below each chain) reads it again only when this
+ * number is not the one it read before reading the catalog. */
+LONG WINAPI CeWs2CatalogVersion(void);
 
 /* ---- SDK (issue 4): CE 5.0 definitions mingw-w64 lacks ---------------------
  * IRLMP_LAZY_DISCOVERY, IRDA_MAX_SERVICE_NAME, IRDA_MAX_DEVICE_NAME,
@@ -180,7 +245,11 @@ INT WINAPI CeWs2VerifyCatalog(CEWS2_VERIFY_REPORT report, void *context);
  *   getprotobyname, getprotobynumber, getservbyname, getservbyport
  *   (these four read DataBasePath's protocol and services files, or
  *   %SystemRoot%\system32\drivers\etc\..., with a built-in table of the
- *   well-known entries when a file cannot be read; one result per thread)
+ *   well-known entries when a file cannot be read; one result per thread),
+ *   GetAddrInfoExW, GetAddrInfoExOverlappedResult, GetAddrInfoExCancel,
+ *   FreeAddrInfoExW (the resolver GetAddrInfoW uses, overlapped form
+ *   included: event, completion routine, cancel handle; the two that
+ *   mingw-w64's ws2tcpip.h lacks are declared below)
  *
  * and, in the import libraries (libws2.a, ws2.lib) as in mingw-w64's
  * libws2_32.a: in6addr_any, in6addr_loopback, gai_strerrorA/W, the
@@ -192,6 +261,10 @@ INT WINAPI CeWs2VerifyCatalog(CEWS2_VERIFY_REPORT report, void *context);
  * WSAAsyncSelect stays absent, as on CE.
  */
 #define CEWS2_DESKTOP_EXTENSIONS 1
+
+/* Windows 8's overlapped look-up companions, not in mingw-w64's ws2tcpip.h. */
+int WSAAPI GetAddrInfoExOverlappedResult(LPOVERLAPPED lpOverlapped);
+int WSAAPI GetAddrInfoExCancel(LPHANDLE lpHandle);
 
 #ifdef __cplusplus
 }

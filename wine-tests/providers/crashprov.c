@@ -2,12 +2,27 @@
  * crashprov.c - a provider whose registration succeeds but whose SPI does
  * not start, for test_faults only (never installed by ws2inst).
  *
- *   InstallProvider  installs two base entries (WSCInstallProvider, one
- *                    provider GUID): family CRASHPROV_AF_CRASH and
- *                    CRASHPROV_AF_FAIL, SOCK_STREAM protocol 0
- *   WSPStartup       for the AF_CRASH entry: crashes (writes through NULL);
- *                    for the AF_FAIL entry: returns WSAEPROVIDERFAILEDINIT
+ *   InstallProvider  installs four base entries (WSCInstallProvider, one
+ *                    provider GUID): families CRASHPROV_AF_OK,
+ *                    CRASHPROV_AF_CRASH, CRASHPROV_AF_FAIL and
+ *                    CRASHPROV_AF_AFTER, SOCK_STREAM protocol 0
+ *   WSPStartup       takes the DLL's one lock (as celsp's lower_for_chain
+ *                    takes lowers_lock), then
+ *                    for the AF_CRASH entry: crashes (writes through NULL)
+ *                    with the lock held, as a provider crashing inside a
+ *                    lower provider's start would;
+ *                    for the AF_FAIL and AF_AFTER entries: returns
+ *                    WSAEPROVIDERFAILEDINIT (releasing the lock);
+ *                    for the AF_OK entry: starts, with a table whose
+ *                    WSPSocket fails with WSAESOCKTNOSUPPORT and whose
+ *                    WSPCleanup takes the lock too.  A started entry keeps
+ *                    the DLL loaded, so its lock outlives a crash, as
+ *                    celsp's does when one of its chains crashed
  *
+ * After the crash the lock stays held forever: a later WSPStartup of the
+ * AF_AFTER entry (first asked for after the crash) would block, which is
+ * what ws2's guard must never let happen (it does not call a crashed DLL
+ * again).
  * So WSAStartup builds a catalog with both entries, and the failure comes
  * only when a socket of one of those families is asked for (or when
  * `ws2inst verify` starts every provider).  Built as
@@ -19,6 +34,13 @@
 /* far from mingw-w64's AF_* (up to 33) and from loopprov's 0x7C4C */
 #define CRASHPROV_AF_CRASH  0x7C4E
 #define CRASHPROV_AF_FAIL   0x7C4F
+#define CRASHPROV_AF_AFTER  0x7C50
+#define CRASHPROV_AF_OK     0x7C52
+
+/* what every WSPStartup holds while it works (see the header); an SRW lock
+ * has no owner, so a later thread cannot take it again even if it gets the
+ * crashed thread's id (a critical section would let it in) */
+static SRWLOCK startup_lock = SRWLOCK_INIT;
 
 typedef int (WSPAPI *install_fn)(LPGUID, const WCHAR *, const LPWSAPROTOCOL_INFOW, DWORD, LPINT);
 
@@ -46,25 +68,63 @@ __declspec(dllexport) INT WINAPI InstallProvider(LPCWSTR dll_path)
 {
     HMODULE ws2 = GetModuleHandleW(L"ws2.dll");
     install_fn install = ws2 ? (install_fn)(void *)GetProcAddress(ws2, "WSCInstallProvider") : NULL;
-    WSAPROTOCOL_INFOW info[2];
+    WSAPROTOCOL_INFOW info[4];
     int err = 0;
 
     if (!install)
         return WSASYSNOTREADY;
     protocol_info(&info[0], CRASHPROV_AF_CRASH, L"ce-winsock crashprov (WSPStartup crashes)");
     protocol_info(&info[1], CRASHPROV_AF_FAIL, L"ce-winsock crashprov (WSPStartup fails)");
-    if (install(&provider_guid, dll_path, info, 2, &err))
+    protocol_info(&info[2], CRASHPROV_AF_AFTER, L"ce-winsock crashprov (started after a crash)");
+    protocol_info(&info[3], CRASHPROV_AF_OK, L"ce-winsock crashprov (WSPStartup succeeds)");
+    if (install(&provider_guid, dll_path, info, 4, &err))
         return err ? err : WSAEINVAL;
+    return 0;
+}
+
+static int WSPAPI refuse(void)
+{
+    return SOCKET_ERROR;
+}
+
+static SOCKET WSPAPI ok_socket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info, GROUP g,
+                               DWORD flags, LPINT err)
+{
+    (void)af; (void)type; (void)protocol; (void)info; (void)g; (void)flags;
+    *err = WSAESOCKTNOSUPPORT;
+    return INVALID_SOCKET;
+}
+
+static int WSPAPI ok_cleanup(LPINT err)
+{
+    (void)err;
+    AcquireSRWLockExclusive(&startup_lock);
+    ReleaseSRWLockExclusive(&startup_lock);
     return 0;
 }
 
 __declspec(dllexport) int WSPAPI WSPStartup(WORD version, LPWSPDATA data, LPWSAPROTOCOL_INFOW info,
                                             WSPUPCALLTABLE upcalls, LPWSPPROC_TABLE procs)
 {
-    (void)version; (void)data; (void)upcalls; (void)procs;
-    if (info && info->iAddressFamily == CRASHPROV_AF_FAIL)
+    (void)upcalls;
+    AcquireSRWLockExclusive(&startup_lock);
+    if (info && info->iAddressFamily == CRASHPROV_AF_OK) {
+        void **slot = (void **)procs;
+        for (size_t i = 0; i < sizeof(*procs) / sizeof(void *); i++)
+            slot[i] = (void *)refuse;
+        procs->lpWSPSocket = ok_socket;
+        procs->lpWSPCleanup = ok_cleanup;
+        data->wVersion = version;
+        data->wHighVersion = MAKEWORD(2, 2);
+        ReleaseSRWLockExclusive(&startup_lock);
+        return 0;
+    }
+    if (!info || info->iAddressFamily != CRASHPROV_AF_CRASH) {
+        ReleaseSRWLockExclusive(&startup_lock);
         return WSAEPROVIDERFAILEDINIT;
+    }
     *(volatile int *)0 = 0;
+    ReleaseSRWLockExclusive(&startup_lock);
     return 0;
 }
 

@@ -1,10 +1,14 @@
 /*
  * protocol_info_text.c - WSAPROTOCOL_INFOW and WSAPROTOCOL_INFOA differ only
  * in the protocol's name (WCHAR or char, WSAPROTOCOL_LEN + 1 of them), the
- * last member; the ANSI forms of the API convert with these.
+ * last member.  Every layer converts with these, so that one entry reads
+ * the same whichever way it is asked for: ws2.dll's ANSI forms
+ * (ws2/api_ansi.c), and getsockopt(SO_PROTOCOL_INFOA) in celsp
+ * (provider/lsp/options.c) and hostprov (provider/host/control.c).
  */
-#include "ws2_private.h"
+#include "protocol_info_text.h"
 #include <stddef.h>
+#include <string.h>
 #include <wchar.h>
 
 _Static_assert(offsetof(WSAPROTOCOL_INFOA, szProtocol) == offsetof(WSAPROTOCOL_INFOW, szProtocol),

@@ -1,0 +1,318 @@
+/*
+ * test_cancel_overlapped.c - closesocket cancels the overlapped calls
+ * pending on the socket (the closesocket contract in DESIGN.md, point 4),
+ * observed from outside: overlapped WSARecv / WSASend complete exactly once
+ * with WSA_OPERATION_ABORTED through their event, completion routine (on
+ * the issuing thread, at its next alertable wait) or completion port, and
+ * nothing else arrives afterwards; 200 sockets x 2 receives in a burst.
+ *
+ * After closesocket every use of the handle fails with WSAENOTSOCK, even
+ * WSAGetOverlappedResult, so the result of a cancelled overlapped operation
+ * is read from the OVERLAPPED itself (Internal == STATUS_CANCELLED) or with
+ * kernel32's GetOverlappedResult on the (IFS) handle.
+ *
+ * No fixed ports; every wait is bounded, so a broken stack fails the test
+ * instead of hanging it (a call that never returns is left behind in its
+ * thread; the process exit ends it).  Shared helpers: closeutil.c.
+ */
+#include "closeutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- overlapped: event ------------------------------------------------------------------------- */
+
+/* The outcome of a cancelled operation, read without the (dead) socket API. */
+static void assert_ov_aborted(SOCKET s, WSAOVERLAPPED *ov, const char *what)
+{
+    if ((DWORD)ov->Internal != STATUS_CANCELLED)
+        fail_msg("%s: OVERLAPPED.Internal %#lx, expected STATUS_CANCELLED %#lx", what,
+                 (unsigned long)ov->Internal, (unsigned long)STATUS_CANCELLED);
+    DWORD n = 12345;
+    SetLastError(0);
+    BOOL ok = GetOverlappedResult((HANDLE)s, (LPOVERLAPPED)ov, &n, FALSE);
+    DWORD e = GetLastError();
+    if (ok || e != ERROR_OPERATION_ABORTED)
+        fail_msg("%s: GetOverlappedResult %d, error %lu (expected FALSE, %d)", what, ok,
+                 (unsigned long)e, (int)ERROR_OPERATION_ABORTED);
+    assert_int_equal(n, 0);
+}
+
+static void overlapped_event_cancelled(void **state)
+{
+    (void)state;
+    SOCKET a; hostpeer_sock h;
+    host_pair(&a, &h);
+    /* static: if the test fails, the operation may complete later */
+    static char rbuf[128];
+    static WSAOVERLAPPED ov;
+    WSABUF wb = { sizeof(rbuf), rbuf };
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = WSACreateEvent();
+    DWORD n = 0, flags = 0;
+    assert_wsa_fail(WSARecv(a, &wb, 1, &n, &flags, &ov, NULL), SOCKET_ERROR, WSA_IO_PENDING);
+    Sleep(200);
+    assert_int_equal(WaitForSingleObject(ov.hEvent, 0), WAIT_TIMEOUT);
+
+    double t0 = tu_now_ms();
+    assert_int_equal(closesocket(a), 0);
+    DWORD w = WaitForSingleObject(ov.hEvent, THREAD_WAIT);
+    double t1 = tu_now_ms();
+    if (w != WAIT_OBJECT_0)
+        fail_msg("event not signalled %d ms after closesocket (Internal %#lx)", THREAD_WAIT,
+                 (unsigned long)ov.Internal);
+    tu_log("event signalled %.1f ms after closesocket began", t1 - t0);
+    if (t1 - t0 > PROMPT_MS)
+        fail_msg("event signalled %.0f ms after closesocket (limit %.0f)", t1 - t0, PROMPT_MS);
+    assert_ov_aborted(a, &ov, "WSARecv");
+    /* exactly once: nothing signals the event again */
+    assert_true(WSAResetEvent(ov.hEvent));
+    assert_int_equal(WaitForSingleObject(ov.hEvent, 1000), WAIT_TIMEOUT);
+    assert_true((DWORD)ov.Internal == STATUS_CANCELLED);
+
+    assert_handle_dead(a);
+    assert_wsa_fail(WSAGetOverlappedResult(a, &ov, &n, FALSE, &flags), FALSE, WSAENOTSOCK);
+    WSACloseEvent(ov.hEvent);
+    hostpeer_close(h);
+}
+
+/* ---- overlapped: completion routine ------------------------------------------------------------ */
+
+static volatile LONG routine_calls;
+static DWORD routine_error, routine_bytes, routine_thread;
+static LPWSAOVERLAPPED routine_ov;
+
+static void CALLBACK recv_routine(DWORD error, DWORD bytes, LPWSAOVERLAPPED ov, DWORD flags)
+{
+    (void)flags;
+    routine_error = error;
+    routine_bytes = bytes;
+    routine_ov = ov;
+    routine_thread = GetCurrentThreadId();
+    InterlockedIncrement(&routine_calls);
+}
+
+static void overlapped_routine_cancelled(void **state)
+{
+    (void)state;
+    SOCKET a; hostpeer_sock h;
+    host_pair(&a, &h);
+    static char rbuf[128];
+    static WSAOVERLAPPED ov;
+    WSABUF wb = { sizeof(rbuf), rbuf };
+    memset(&ov, 0, sizeof(ov));
+    routine_calls = 0;
+    routine_error = 0xdead;
+    routine_thread = 0;
+    DWORD n = 0, flags = 0;
+    assert_wsa_fail(WSARecv(a, &wb, 1, &n, &flags, &ov, recv_routine), SOCKET_ERROR, WSA_IO_PENDING);
+    Sleep(200);
+    assert_int_equal(routine_calls, 0);
+
+    assert_int_equal(closesocket(a), 0);
+    /* the routine runs only in an alertable wait of the issuing thread */
+    Sleep(300);
+    assert_int_equal(routine_calls, 0);
+    double t0 = tu_now_ms();
+    DWORD r = SleepEx(THREAD_WAIT, TRUE);
+    double t1 = tu_now_ms();
+    if (r != WAIT_IO_COMPLETION)
+        fail_msg("no completion routine ran in %d ms of alertable sleep after closesocket (SleepEx %lu)",
+                 THREAD_WAIT, (unsigned long)r);
+    tu_log("routine ran %.1f ms into the alertable sleep", t1 - t0);
+    assert_int_equal(routine_calls, 1);
+    if (routine_error != WSA_OPERATION_ABORTED)
+        fail_msg("routine dwError %lu, expected WSA_OPERATION_ABORTED (%d)",
+                 (unsigned long)routine_error, (int)WSA_OPERATION_ABORTED);
+    assert_int_equal(routine_bytes, 0);
+    assert_ptr_equal(routine_ov, &ov);
+    if (routine_thread != GetCurrentThreadId())
+        fail_msg("routine ran on thread %lu, not on the issuing thread %lu",
+                 (unsigned long)routine_thread, (unsigned long)GetCurrentThreadId());
+    /* and never again */
+    assert_int_equal(SleepEx(1000, TRUE), 0);
+    assert_int_equal(routine_calls, 1);
+    assert_handle_dead(a);
+    hostpeer_close(h);
+}
+
+/* ---- overlapped: completion port, a receive and a send ---------------------------------------- */
+
+static void overlapped_port_recv_send_cancelled(void **state)
+{
+    (void)state;
+    SOCKET a; hostpeer_sock h;
+    host_pair(&a, &h);                 /* h never reads */
+    const ULONG_PTR key = 0xC105E;
+    HANDLE port = CreateIoCompletionPort((HANDLE)a, NULL, key, 0);
+    if (!port)
+        fail_msg("CreateIoCompletionPort on the SOCKET: %lu", GetLastError());
+
+    fill_send_window(a);
+    u_long off = 0;
+    assert_wsa_ok(ioctlsocket(a, FIONBIO, &off));
+
+    size_t big = 1u << 20;
+    char *sbuf = malloc(big);         /* leaked if the test fails */
+    static char rbuf[128];
+    static WSAOVERLAPPED ovr, ovs;
+    assert_non_null(sbuf);
+    tu_fill(sbuf, 0, big);
+    WSABUF rb = { sizeof(rbuf), rbuf }, sb = { (ULONG)big, sbuf };
+    memset(&ovr, 0, sizeof(ovr));
+    memset(&ovs, 0, sizeof(ovs));
+    DWORD n = 0, flags = 0;
+    assert_wsa_fail(WSARecv(a, &rb, 1, &n, &flags, &ovr, NULL), SOCKET_ERROR, WSA_IO_PENDING);
+    int r = WSASend(a, &sb, 1, &n, 0, &ovs, NULL);
+    int e = WSAGetLastError();
+    if (r != SOCKET_ERROR || e != WSA_IO_PENDING)
+        fail_msg("the 1 MiB WSASend did not pend (%d, error %d): cannot test its cancellation", r, e);
+    Sleep(200);
+    {
+        DWORD bytes; ULONG_PTR k; LPOVERLAPPED pov = NULL;
+        if (GetQueuedCompletionStatus(port, &bytes, &k, &pov, 0) || pov)
+            fail_msg("a packet before closesocket (overlapped %p)", (void *)pov);
+    }
+
+    double t0 = tu_now_ms();
+    assert_int_equal(closesocket(a), 0);
+    int got_r = 0, got_s = 0;
+    for (int i = 0; i < 2; i++) {
+        DWORD bytes = 77; ULONG_PTR k = 0; LPOVERLAPPED pov = NULL;
+        SetLastError(0);
+        BOOL ok = GetQueuedCompletionStatus(port, &bytes, &k, &pov, THREAD_WAIT);
+        DWORD ge = GetLastError();
+        double t = tu_now_ms();
+        if (!pov)
+            fail_msg("packet %d: none within %d ms of closesocket (error %lu; recv %d send %d seen)",
+                     i, THREAD_WAIT, (unsigned long)ge, got_r, got_s);
+        const char *which = pov == (LPOVERLAPPED)&ovr ? "WSARecv" : pov == (LPOVERLAPPED)&ovs ? "WSASend" : "?";
+        tu_log("packet %d (%s) %.1f ms after closesocket: ok %d error %lu bytes %lu", i, which, t - t0,
+               ok, (unsigned long)ge, (unsigned long)bytes);
+        if (ok || ge != ERROR_OPERATION_ABORTED)
+            fail_msg("%s packet: ok %d, error %lu (expected failure with %d)", which, ok,
+                     (unsigned long)ge, (int)ERROR_OPERATION_ABORTED);
+        assert_true(k == key);
+        if (pov == (LPOVERLAPPED)&ovr) got_r++;
+        else if (pov == (LPOVERLAPPED)&ovs) got_s++;
+        else fail_msg("packet with an unknown OVERLAPPED %p", (void *)pov);
+        if (t - t0 > PROMPT_MS)
+            fail_msg("%s packet came %.0f ms after closesocket (limit %.0f)", which, t - t0, PROMPT_MS);
+    }
+    assert_int_equal(got_r, 1);
+    assert_int_equal(got_s, 1);
+    assert_true((DWORD)ovr.Internal == STATUS_CANCELLED);
+    assert_true((DWORD)ovs.Internal == STATUS_CANCELLED);
+    /* then nothing more */
+    DWORD bytes; ULONG_PTR k; LPOVERLAPPED pov = NULL;
+    SetLastError(0);
+    BOOL extra = GetQueuedCompletionStatus(port, &bytes, &k, &pov, 1000);
+    if (extra || pov)
+        fail_msg("an extra packet after the two (overlapped %p, ok %d)", (void *)pov, extra);
+    assert_int_equal(GetLastError(), WAIT_TIMEOUT);
+    assert_handle_dead(a);
+    CloseHandle(port);
+    free(sbuf);
+    hostpeer_close(h);
+}
+
+/* ---- scale: 200 sockets x 2 receives on one port, closed in a burst --------------------------- */
+
+#define SCALE_SOCKETS 200
+#define SCALE_RECVS   2
+
+static void scale_burst_close(void **state)
+{
+    (void)state;
+    enum { N = SCALE_SOCKETS, M = SCALE_RECVS, TOTAL = N * M };
+    SOCKET *a = calloc(N, sizeof(*a));
+    hostpeer_sock *h = calloc(N, sizeof(*h));
+    WSAOVERLAPPED *ov = calloc(TOTAL, sizeof(*ov));
+    char (*bufs)[64] = calloc(TOTAL, 64);
+    int *seen = calloc(TOTAL, sizeof(*seen));
+    assert_true(a && h && ov && bufs && seen);
+
+    unsigned short lport;
+    SOCKET l = tu_listener(AF_INET, SOCK_STREAM, &lport);
+    if (l == INVALID_SOCKET)
+        fail_msg("listener: %d", WSAGetLastError());
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
+    assert_non_null(port);
+    for (int i = 0; i < N; i++) {
+        h[i] = hostpeer_tcp_connect(AF_INET, lport);
+        if (h[i] == HOSTPEER_BAD)
+            fail_msg("host connect %d: %d", i, hostpeer_last_error());
+        a[i] = accept(l, NULL, NULL);
+        if (a[i] == INVALID_SOCKET)
+            fail_msg("accept %d: %d", i, WSAGetLastError());
+        if (CreateIoCompletionPort((HANDLE)a[i], port, (ULONG_PTR)i, 0) != port)
+            fail_msg("associate socket %d: %lu", i, GetLastError());
+        for (int j = 0; j < M; j++) {
+            WSABUF wb = { 64, bufs[i * M + j] };
+            DWORD n = 0, flags = 0;
+            assert_wsa_fail(WSARecv(a[i], &wb, 1, &n, &flags, &ov[i * M + j], NULL),
+                            SOCKET_ERROR, WSA_IO_PENDING);
+        }
+    }
+    assert_int_equal(closesocket(l), 0);
+    Sleep(200);
+    {
+        DWORD bytes; ULONG_PTR k; LPOVERLAPPED pov = NULL;
+        if (GetQueuedCompletionStatus(port, &bytes, &k, &pov, 0) || pov)
+            fail_msg("a packet before the closes (overlapped %p)", (void *)pov);
+    }
+
+    double t0 = tu_now_ms();
+    for (int i = 0; i < N; i++)
+        if (closesocket(a[i]) != 0)
+            fail_msg("closesocket %d: %d", i, WSAGetLastError());
+    double t1 = tu_now_ms();
+    int count = 0;
+    double last = t1;
+    while (count < TOTAL) {
+        DWORD bytes = 0; ULONG_PTR k = 0; LPOVERLAPPED pov = NULL;
+        SetLastError(0);
+        BOOL ok = GetQueuedCompletionStatus(port, &bytes, &k, &pov, THREAD_WAIT);
+        DWORD ge = GetLastError();
+        if (!pov)
+            fail_msg("only %d of %d completions within %d ms (last error %lu)", count, TOTAL,
+                     THREAD_WAIT, (unsigned long)ge);
+        ptrdiff_t idx = (WSAOVERLAPPED *)pov - ov;
+        if (idx < 0 || idx >= TOTAL || (LPOVERLAPPED)&ov[idx] != pov)
+            fail_msg("completion with an unknown OVERLAPPED %p", (void *)pov);
+        if (seen[idx]++)
+            fail_msg("OVERLAPPED %d (socket %d) completed twice", (int)idx, (int)idx / M);
+        if (ok || ge != ERROR_OPERATION_ABORTED)
+            fail_msg("completion %d (socket %d): ok %d error %lu, expected %d", (int)idx,
+                     (int)idx / M, ok, (unsigned long)ge, (int)ERROR_OPERATION_ABORTED);
+        if (k != (ULONG_PTR)(idx / M))
+            fail_msg("completion %d came with key %lu, expected %d", (int)idx, (unsigned long)k,
+                     (int)idx / M);
+        count++;
+        last = tu_now_ms();
+    }
+    printf("    %d closesockets took %.0f ms; last of %d completions %.0f ms after the first close\n",
+           N, t1 - t0, TOTAL, last - t0);
+    /* nothing more within 1 s */
+    DWORD bytes; ULONG_PTR k; LPOVERLAPPED pov = NULL;
+    BOOL extra = GetQueuedCompletionStatus(port, &bytes, &k, &pov, 1000);
+    if (extra || pov)
+        fail_msg("an extra packet after all %d (overlapped %p)", TOTAL, (void *)pov);
+    for (int i = 0; i < N; i++)
+        hostpeer_close(h[i]);
+    CloseHandle(port);
+    free(a); free(h); free(ov); free(bufs); free(seen);
+}
+
+int main(int argc, char **argv)
+{
+    tu_main_init(argc, argv);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(overlapped_event_cancelled),
+        cmocka_unit_test(overlapped_routine_cancelled),
+        cmocka_unit_test(overlapped_port_recv_send_cancelled),
+        cmocka_unit_test(scale_burst_close),
+    };
+    return cmocka_run_group_tests_name("cancel_overlapped", tests, close_group_setup, tu_group_cleanup);
+}
