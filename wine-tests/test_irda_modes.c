@@ -2,7 +2,7 @@
  * test_irda_modes.c - the SOL_IRLMP mode options and IRLMP_LAZY_DISCOVERY
  * (issue 14), two stations on a private loopback air.
  *
- * 9-wire, Sharp and exclusive mode are not implemented yet: what is
+ * 9-wire and Sharp mode are not implemented yet: what is
  * asserted is that asking for one fails WSAENOPROTOOPT before and after
  * bind (never accepted and ignored), that getsockopt reports it off, and
  * that turning one off is accepted before bind, WSAEINVAL after.
@@ -164,7 +164,6 @@ static HANDLE start_child(const char *mode)
 /* ---- tests ----------------------------------------------------------------------- */
 
 static const struct { int opt; const char *name; } modes[] = {
-    { IRLMP_EXCLUSIVE_MODE, "IRLMP_EXCLUSIVE_MODE" },
     { IRLMP_9WIRE_MODE, "IRLMP_9WIRE_MODE" }, { IRLMP_SHARP_MODE, "IRLMP_SHARP_MODE" },
 };
 

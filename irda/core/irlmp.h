@@ -193,6 +193,9 @@ size_t irlmp_max_sdu(const struct irlmp_lsap *l);
 int irlmp_access_request(struct irlmp_lsap *l, uint8_t mode);
 /* The connection holding the link exclusively (NULL: multiplexed). */
 const struct irlmp_lsap *irlmp_exclusive_holder(const struct irlmp *lmp);
+/* Whether a new LSAP connection is refused: one holds the link
+ * exclusively, or is asking for it. */
+bool irlmp_link_held(const struct irlmp *lmp);
 bool irlmp_lsap_in_use(const struct irlmp *lmp, uint8_t slsap);
 
 #endif

@@ -39,8 +39,5 @@ void irlmp_a_confirmed(struct irlmp_lsap *l, const struct lsap_arg *a);
 void irlmp_a_tick(struct irlmp_lsap *l, const struct lsap_arg *a);
 /* An access mode PDU arrived for (local, remote); l is its connection or NULL. */
 void irlmp_rx_access(struct irlmp *lmp, const struct irlmp_pdu *p, struct irlmp_lsap *l);
-/* Whether a new LSAP connection must be refused: one holds the link
- * exclusively, or is asking for it. */
-bool irlmp_link_held(const struct irlmp *lmp);
 
 #endif

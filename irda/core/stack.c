@@ -475,6 +475,9 @@ int irda_stack_accept(struct irda_stack *st, int listener, int *handle)
 
 int irda_stack_can_connect(const struct irda_stack *st, uint32_t daddr)
 {
+    int held = stack_exclusive_can_connect(st);
+    if (held != IRDA_OK)
+        return held;                            /* one connection holds the link exclusively */
     if (st->lmp.link == IRLMP_LINK_STANDBY)
         return st->lap.state == IRLAP_NDM ? IRDA_OK : IRDA_ERR_BUSY;   /* discovery, or a link closing */
     if (st->lmp.link_daddr == daddr)

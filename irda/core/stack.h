@@ -163,9 +163,20 @@ int irda_stack_connect_mode(struct irda_stack *st, uint32_t daddr, uint8_t dlsap
 /* Whether a connection (or IAS query) to daddr can start now.  A station has
  * one IrLAP link: IRDA_OK when it is free or already up to daddr;
  * IRDA_ERR_INUSE when it is up to another device with connections open on
- * it (they must close first); IRDA_ERR_BUSY while discovery runs or the
+ * it (they must close first), or held by a connection in exclusive mode
+ * (irlmp_access.c); IRDA_ERR_BUSY while discovery runs or the
  * link to another device is being set up or let go (a moment). */
 int irda_stack_can_connect(const struct irda_stack *st, uint32_t daddr);
+/* IRLMP_EXCLUSIVE_MODE (stack_exclusive.c): an open connection asks IrLMP
+ * for its link exclusively (IRDA_ERR_BUSY at once when other connections
+ * share the link; IRDA_ERR_AGAIN when those are only closed sockets'
+ * connections sending their last data, or an IAS query: ask again).  While a connection holds it, irda_stack_can_connect
+ * answers IRDA_ERR_INUSE for every device and new connections, IAS
+ * queries included, are refused on both stations. */
+int irda_stack_request_exclusive(struct irda_stack *st, int handle);
+/* 1 the connection holds the link, 0 the peer has not answered yet,
+ * IRDA_ERR_INUSE refused (or given up), IRDA_ERR_STATE not connected. */
+int irda_stack_exclusive_state(const struct irda_stack *st, int handle);
 /* Returns bytes taken (> 0), or IRDA_ERR_AGAIN / IRDA_ERR_STATE (IrLPT: IRDA_ERR_RANGE too). */
 int irda_stack_send(struct irda_stack *st, int handle, const uint8_t *data, size_t len);
 /* Returns bytes read (> 0), 0 at the end of the stream, IRDA_ERR_AGAIN, or an error. */

@@ -1,6 +1,7 @@
 /*
  * stack_internal.h - what stack.c shares with stack_irlpt.c (the station's
- * IrLPT-mode connections); not for the embedding, which uses stack.h.
+ * IrLPT-mode connections) and stack_exclusive.c (exclusive mode); not for
+ * the embedding, which uses stack.h.
  */
 #ifndef IRDA_STACK_INTERNAL_H
 #define IRDA_STACK_INTERNAL_H
@@ -21,6 +22,11 @@ static inline struct irlmp_lsap *stack_conn_lsap(const struct irda_conn *c)
 {
     return c->mode == IRDA_MODE_IRLPT ? c->lpt.lsap : c->ttp.lsap;
 }
+
+/* stack_exclusive.c: IRDA_OK when no connection holds the link
+ * exclusively, IRDA_ERR_BUSY when the one holding it was closed and is
+ * sending its last data, else IRDA_ERR_INUSE. */
+int stack_exclusive_can_connect(const struct irda_stack *st);
 
 /* stack_irlpt.c */
 int stack_irlpt_listen(struct irda_stack *st, struct irda_conn *c, int lsap);

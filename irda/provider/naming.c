@@ -125,7 +125,11 @@ int WSPAPI irda_listen(SOCKET s, int backlog, LPINT err)
     if (!so)
         return SOCKET_ERROR;
     station_lock();
-    if (so->state == IRS_BOUND || so->state == IRS_LISTENING) {
+    if (so->exclusive) {
+        /* exclusive mode is the connecting side's request (IrLMP
+         * LM_AccessMode); a listener asking for it would be ignored */
+        *err = WSAEOPNOTSUPP;
+    } else if (so->state == IRS_BOUND || so->state == IRS_LISTENING) {
         struct irda_conn *c = &station.stack.conns[so->conn - 1];
         unsigned want = backlog < 1 ? 1 : backlog > IRDA_STACK_BACKLOG ? IRDA_STACK_BACKLOG
                                                                          : (unsigned)backlog;
@@ -320,9 +324,57 @@ static int resolve_service(const struct irsock *so, uint32_t daddr, const char *
 }
 
 /*
+ * IRLMP_EXCLUSIVE_MODE (lock held, the connection open): IrLMP is asked for
+ * the link alone and the connect succeeds only once the peer granted it.
+ * Refused, here (other connections share the link) or by the peer (the
+ * same at its end): WSAEADDRINUSE, the error a connect gets while sockets
+ * hold the link.
+ */
+static int exclusive_wait(struct irsock *so, int conn, unsigned gen)
+{
+    ULONGLONG deadline = GetTickCount64() + IRDA_CONNECT_MS;
+    int rc;
+
+    for (;;) {
+        station_now();
+        rc = irda_stack_request_exclusive(&station.stack, conn);
+        if (rc != IRDA_ERR_AGAIN)
+            break;
+        /* the other connections on the link are going away: a moment */
+        if (so->closing || so->cancel_gen != gen)
+            return WSAEINTR;
+        if (GetTickCount64() >= deadline)
+            return WSAEADDRINUSE;
+        station_poke();
+        station_wait(LINK_WAIT_STEP_MS);
+    }
+    if (rc == IRDA_ERR_BUSY || rc == IRDA_ERR_EXCLUSIVE)
+        return WSAEADDRINUSE;
+    if (rc < 0)
+        return irda_error_to_wsa(rc);
+    for (;;) {
+        station_poke();                     /* the request goes out on the worker's turn */
+        station_wait(20);
+        station_now();
+        rc = irda_stack_exclusive_state(&station.stack, conn);
+        if (rc == 1)
+            return 0;
+        if (rc == IRDA_ERR_INUSE)
+            return WSAEADDRINUSE;
+        if (rc < 0)
+            return so->so_error ? so->so_error : WSAECONNRESET;   /* the connection ended */
+        if (so->closing || so->cancel_gen != gen)
+            return WSAEINTR;
+        if (GetTickCount64() >= deadline)
+            return WSAETIMEDOUT;
+    }
+}
+
+/*
  * The connection itself (lock held, so->state IRS_CONNECTING): wait for the
- * link, ask the peer's IAS, connect, wait for the answer.  Leaves the
- * socket connected (0) or back to IRS_NEW with the error.
+ * link, ask the peer's IAS, connect, wait for the answer (exclusive mode:
+ * and for the link alone).  Leaves the socket connected (0) or back to
+ * IRS_NEW with the error.
  */
 static int connect_locked(struct irsock *so, uint32_t daddr, const char *service, unsigned gen)
 {
@@ -340,16 +392,23 @@ static int connect_locked(struct irsock *so, uint32_t daddr, const char *service
         int rc;
         station_now();
         rc = irda_stack_connect_mode(&station.stack, daddr, lsap, conn_mode(so), &conn);
-        if (rc < 0)
+        if (rc < 0) {
             err = irda_error_to_wsa(rc);
-        else
+        } else {
             irsock_attach(so, conn);
+            /* set before the stack can say "connected": a non-blocking
+             * connect's caller may ask getpeername the moment it is */
+            so->peer_addr = daddr;
+            lstrcpynA(so->peer_service, service, sizeof(so->peer_service));
+        }
     }
     deadline = GetTickCount64() + IRDA_CONNECT_MS;
     while (!err && so->state == IRS_CONNECTING) {
         const struct irda_conn *c = irda_stack_conn(&station.stack, conn);
         if (so->so_error)
             err = so->so_error;
+        else if (c && c->open && so->exclusive)
+            break;                          /* connected once the link is its alone */
         else if (c && c->open)
             so->state = IRS_CONNECTED;
         else if (so->closing || so->cancel_gen != gen)
@@ -359,6 +418,8 @@ static int connect_locked(struct irsock *so, uint32_t daddr, const char *service
         else
             station_wait(200);
     }
+    if (!err && so->exclusive)
+        err = exclusive_wait(so, conn, gen);
     if (err) {
         if (so->conn && !so->closing) {
             irda_stack_close(&station.stack, so->conn, false);
@@ -368,8 +429,6 @@ static int connect_locked(struct irsock *so, uint32_t daddr, const char *service
             so->state = IRS_NEW;
     } else {
         so->state = IRS_CONNECTED;
-        so->peer_addr = daddr;
-        lstrcpynA(so->peer_service, service, sizeof(so->peer_service));
         notify_update(so);
     }
     return err;
