@@ -5,8 +5,10 @@
 # `tcp udp`) under Wine in the test run's own prefix (BUILD_DIR/wineprefix,
 # see prefix.sh), then the SDK's shell suites wine-tests/sdk_*.sh (named
 # `sdk_msvc` etc.), wine-tests/irda_capture.sh (`irda_capture`: the IrDA
-# stack's pcap judged by tshark; exit 77, shown SKIPPED, without tshark) and
-# wine-tests/stress_irda.sh (`stress_irda`: make stress's IrDA part, short),
+# stack's pcap judged by tshark; exit 77, shown SKIPPED, without tshark),
+# wine-tests/irda_irlpt_capture.sh (`irda_irlpt_capture`: IrLPT mode's
+# frames judged the same way) and wine-tests/stress_irda.sh (`stress_irda`:
+# make stress's IrDA part, short),
 # each with a timeout (WINE_TEST_TIMEOUT, default 300 s; installer_crash
 # twice that),
 # prints a summary table and exits non-zero if any suite failed, crashed or
@@ -42,7 +44,7 @@ tests=()
 if [ $# -gt 0 ]; then
     for s in "$@"; do
         if [ "$s" = capture ]; then want_capture=1; continue; fi
-        case $s in sdk_*|irda_capture|irda_hub|stress_irda) tests+=("$here/$s.sh"); continue ;; esac   # shell suites
+        case $s in sdk_*|irda_capture|irda_irlpt_capture|irda_hub|stress_irda) tests+=("$here/$s.sh"); continue ;; esac   # shell suites
         case $s in installer_crash) tests+=("$here/$s.sh"); continue ;; esac  # ws2inst killed at every step
         tests+=("$BUILD/tests/test_${s#test_}.exe")
     done
@@ -53,6 +55,8 @@ else
     for t in "$here"/sdk_*.sh; do [ -f "$t" ] && tests+=("$t"); done
     # the IrDA stack's own pcap judged by tshark (exit 77: no tshark, skipped)
     [ -f "$here/irda_capture.sh" ] && tests+=("$here/irda_capture.sh")
+    # IrLPT mode's frames in test_irda_modes' capture, judged by tshark
+    [ -f "$here/irda_irlpt_capture.sh" ] && tests+=("$here/irda_irlpt_capture.sh")
     # the hub a first station leaves: detached, gone within its idle time
     [ -f "$here/irda_hub.sh" ] && tests+=("$here/irda_hub.sh")
     # the short profile of make stress's IrDA part (four stations, faults)
@@ -103,7 +107,7 @@ for t in "${tests[@]}"; do
     end=$(date +%s.%N)
     secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
     read -r passed failed skipped finished < <(awk '
-        /test\(s\) run\./ { done = 1 }
+        /^\[==========\] .*test\(s\) run\./ { done = 1 }   # column 0: a nested run is indented
         !done && /^\[       OK \]/ { p++ }
         !done && /^\[  FAILED  \] / { f++ }
         !done && /^\[  ERROR   \] / && !/^\[  ERROR   \] --- / { f++ }

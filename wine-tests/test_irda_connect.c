@@ -7,7 +7,8 @@
  * getsockname/getpeername; 10 MiB both ways with every byte checked; data
  * sent just before closesocket arrives before the close, both directions;
  * overlapped recv and send with events; closesocket never WSAENETDOWN
- * (issue 6).
+ * (issue 6); IRLMP_EXCLUSIVE_MODE holding the link (a second connection
+ * WSAEADDRINUSE until the exclusive one closed).
  *
  * The two stations (this program and a copy of itself as the child, on a
  * private loopback air) and the watchdog are irda_peer.c and
@@ -332,6 +333,112 @@ static void close_after_send_parent_to_child(void **state)
     assert_close_ok(s);
 }
 
+/* IRLMP_EXCLUSIVE_MODE: set before connect, the connection takes the link
+ * alone (IrLMP access mode).  While it holds it, a second connection to the
+ * device fails WSAEADDRINUSE at once, and so does an IAS query (an LSAP
+ * connection too); once it is closed the second connection works.  Without
+ * the mode the same two connections share the link. */
+static void exclusive_mode_holds_the_link(void **state)
+{
+    (void)state;
+    need_child();
+    BOOL on = TRUE, off = FALSE;
+    int v = -1, len = sizeof(v);
+    SOCKADDR_IRDA a;
+    IAS_QUERY q;
+    unsigned char r[12];
+
+    /* without it: two connections at once */
+    SOCKET m1 = connect_child(SVC_TEST), m2 = connect_child(SVC_TEST);
+    assert_int_equal(send_cmd(m1, 'S', 0, 100, 0, 0), 0);
+    assert_int_equal(send_cmd(m2, 'S', 0, 100, 0, 0), 0);
+    int ok = 0;
+    wd_arm(60, "two multiplexed connections");
+    assert_int_equal(tu_recv_to_eof(m1, 0, &ok), 100);
+    assert_int_equal(tu_recv_to_eof(m2, 0, &ok), 100);
+    wd_off();
+    assert_close_ok(m1);
+    assert_close_ok(m2);
+
+    SOCKET x = irda_socket();
+    assert_wsa_ok(getsockopt(x, SOL_IRLMP, IRLMP_EXCLUSIVE_MODE, (char *)&v, &len));
+    assert_int_equal(v, 0);
+    assert_wsa_ok(setsockopt(x, SOL_IRLMP, IRLMP_EXCLUSIVE_MODE, (char *)&on, sizeof(on)));
+    len = sizeof(v);
+    assert_wsa_ok(getsockopt(x, SOL_IRLMP, IRLMP_EXCLUSIVE_MODE, (char *)&v, &len));
+    assert_int_equal(v, 1);
+    wd_arm(60, "exclusive connect");
+    assert_wsa_ok(connect(x, (struct sockaddr *)&a, irda_addr(&a, child_id, SVC_TEST)));
+    wd_off();
+    len = sizeof(v);
+    assert_wsa_ok(getsockopt(x, SOL_IRLMP, IRLMP_EXCLUSIVE_MODE, (char *)&v, &len));
+    assert_int_equal(v, 1);
+    assert_wsa_fail(setsockopt(x, SOL_IRLMP, IRLMP_EXCLUSIVE_MODE, (char *)&off, sizeof(off)),
+                    SOCKET_ERROR, WSAEISCONN);
+
+    /* while x holds the link */
+    SOCKET y = irda_socket();
+    wd_arm(30, "a second connection while the link is held");
+    double t0 = tu_now_ms();
+    assert_wsa_fail(connect(y, (struct sockaddr *)&a, irda_addr(&a, child_id, SVC_TEST)),
+                    SOCKET_ERROR, WSAEADDRINUSE);
+    double took = tu_now_ms() - t0;
+    assert_int_equal(ias_query(y, child_id, SVC_TEST, LSAPSEL_ATTR, &q), WSAEADDRINUSE);
+    wd_off();
+    print_message("exclusive: second connect refused in %.0f ms\n", took);
+    assert_true(took < 2000);                   /* at once, not a time-out */
+
+    /* x carries data, then closes; the child records what it read */
+    assert_int_equal(send_cmd(x, 'R', 0, 0, 23, 0), 0);
+    wd_arm(60, "send 3000 bytes exclusively");
+    assert_int_equal(send_data(x, 3000, 0), 0);
+    wd_off();
+    assert_close_ok(x);
+
+    /* released: y connects and asks the child what x sent */
+    wd_arm(60, "connect after the exclusive connection closed");
+    t0 = tu_now_ms();
+    assert_wsa_ok(connect(y, (struct sockaddr *)&a, irda_addr(&a, child_id, SVC_TEST)));
+    print_message("exclusive: connect after the close took %.0f ms\n", tu_now_ms() - t0);
+    assert_int_equal(send_cmd(y, 'Q', 0, 0, 23, 0), 0);
+    assert_int_equal(tu_recv_all(y, r, sizeof(r)), 0);
+    wd_off();
+    assert_int_equal(get32(r), 3000);
+    assert_int_equal(get32(r + 4), 1);
+    assert_close_ok(y);
+
+    /* non-blocking: writable once the link is held, not before */
+    u_long nb = 1;
+    SOCKET z = irda_socket();
+    assert_wsa_ok(setsockopt(z, SOL_IRLMP, IRLMP_EXCLUSIVE_MODE, (char *)&on, sizeof(on)));
+    assert_wsa_ok(ioctlsocket(z, FIONBIO, &nb));
+    assert_wsa_fail(connect(z, (struct sockaddr *)&a, irda_addr(&a, child_id, SVC_TEST)),
+                    SOCKET_ERROR, WSAEWOULDBLOCK);
+    fd_set w;
+    FD_ZERO(&w); FD_SET(z, &w);
+    struct timeval tv = { 30, 0 };
+    assert_int_equal(select(0, NULL, &w, NULL, &tv), 1);
+    SOCKET y2 = irda_socket();
+    assert_wsa_fail(connect(y2, (struct sockaddr *)&a, irda_addr(&a, child_id, SVC_TEST)),
+                    SOCKET_ERROR, WSAEADDRINUSE);
+    assert_close_ok(y2);
+    assert_int_equal(send_cmd(z, 'S', 0, 100, 0, 0), 0);
+    int zok = 0;
+    nb = 0;
+    assert_wsa_ok(ioctlsocket(z, FIONBIO, &nb));
+    wd_arm(60, "read from the non-blocking exclusive connection");
+    assert_int_equal(tu_recv_to_eof(z, 0, &zok), 100);
+    wd_off();
+    assert_close_ok(z);
+
+    /* a listener cannot ask for it (the mode is the connecting side's) */
+    SOCKET l = irda_socket();
+    assert_wsa_ok(setsockopt(l, SOL_IRLMP, IRLMP_EXCLUSIVE_MODE, (char *)&on, sizeof(on)));
+    assert_wsa_ok(bind(l, (struct sockaddr *)&a, irda_addr(&a, NULL, "CeExclSvc")));
+    assert_wsa_fail(listen(l, 1), SOCKET_ERROR, WSAEOPNOTSUPP);
+    assert_close_ok(l);
+}
+
 static void overlapped_recv_and_send(void **state)
 {
     (void)state;
@@ -412,6 +519,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(close_after_send_child_to_parent),
         cmocka_unit_test(close_after_send_parent_to_child),
         cmocka_unit_test(overlapped_recv_and_send),
+        cmocka_unit_test(exclusive_mode_holds_the_link),
     };
     return cmocka_run_group_tests_name("irda_connect", tests, irda_group_setup, irda_group_teardown);
 }

@@ -2,10 +2,21 @@
  * test_irda_modes.c - the SOL_IRLMP mode options and IRLMP_LAZY_DISCOVERY
  * (issue 14), two stations on a private loopback air.
  *
- * The modes (IrLPT, 9-wire, Sharp, exclusive) are not implemented yet:
- * what is asserted is that asking for one fails WSAENOPROTOOPT before and
- * after bind (never accepted and ignored), that getsockopt reports it off,
- * and that turning one off is accepted before bind, WSAEINVAL after.
+ * 9-wire and Sharp mode are not implemented yet: what is
+ * asserted is that asking for one fails WSAENOPROTOOPT before and after
+ * bind (never accepted and ignored), that getsockopt reports it off, and
+ * that turning one off is accepted before bind, WSAEINVAL after.
+ *
+ * IrLPT mode (IrLMP data without TinyTP): a child station ("--lpt") serves
+ * the IAS class "IrLPT" from a socket in IrLPT mode and echoes every read
+ * back as one send; this station connects in IrLPT mode, as a printing
+ * client does.  Asserted: the mode reads back, IRLMP_SEND_PDU_LEN is one
+ * IrLMP frame (no TinyTP byte), a send beyond it fails WSAEMSGSIZE,
+ * frames come back whole (a read never joins two), and this station's
+ * capture holds the LM data frames with exactly the bytes sent (no TinyTP
+ * header); a TinyTP socket finds no TinyTP service "IrLPT"
+ * (WSAECONNREFUSED).  (TinyTP straight to an IrLPT LSAP is refused in the
+ * stack: irda/tests/test_irlpt.c.)
  *
  * Lazy discovery: a second station ("--idle" child) is discovered; it is
  * then killed, so only the discovery log still knows it.  A lazy discovery
@@ -32,11 +43,14 @@ static void identities(DWORD ppid)
     idle_addr = 0x6D000000ul | ((ppid & 0xFFFFul) << 8) | 0x44;
 }
 
-/* This station on our air, never capturing (the modes need no capture). */
+static char capture_path[MAX_PATH];
+
+/* This station on our air; it captures only when the IrLPT case asked for
+ * a capture (CEWS2_TEST_MODES_CAPTURE), the other modes need none. */
 static void station_env(const char *nick, unsigned long addr)
 {
     tu_station_env(air_port, nick, addr);
-    tu_set_env("CEWS2_IRDA_CAPTURE", NULL);
+    tu_set_env("CEWS2_IRDA_CAPTURE", capture_path[0] ? capture_path : NULL);
 }
 
 static SOCKET irda_socket(void) { return socket(AF_IRDA, SOCK_STREAM, 0); }
@@ -88,7 +102,38 @@ static int idle_main(DWORD ppid)
     return 0;
 }
 
-static HANDLE start_idle(void)
+/* The IrLPT server: one connection; every read is sent back as it came. */
+static int lpt_main(DWORD ppid)
+{
+    char evname[64], buf[4096];
+    SOCKADDR_IRDA a;
+    int on = 1, n;
+    identities(ppid);
+    capture_path[0] = 0;
+    station_env(idle_nick, idle_addr);
+    if (tu_startup()) return 10;
+    SOCKET l = irda_socket();
+    if (l == INVALID_SOCKET ||
+        setsockopt(l, SOL_IRLMP, IRLMP_IRLPT_MODE, (char *)&on, sizeof(on)) ||
+        bind(l, (struct sockaddr *)&a, irda_addr(&a, "IrLPT")) || listen(l, 1))
+        return 11;
+    snprintf(evname, sizeof(evname), "cews2-irda-modes-ready-%lu", (unsigned long)ppid);
+    HANDLE ev = OpenEventA(EVENT_MODIFY_STATE, FALSE, evname);
+    if (ev) { SetEvent(ev); CloseHandle(ev); }
+    SOCKET c = accept(l, NULL, NULL);
+    if (c == INVALID_SOCKET) return 12;
+    while ((n = recv(c, buf, sizeof(buf), 0)) > 0)
+        if (send(c, buf, n, 0) != n) return 13;
+    closesocket(c);
+    closesocket(l);
+    WSACleanup();
+    return 0;
+}
+
+static HANDLE start_child(const char *mode);
+static HANDLE start_idle(void) { return start_child("--idle"); }
+
+static HANDLE start_child(const char *mode)
 {
     WCHAR exe[MAX_PATH], cmd[MAX_PATH + 64];
     char evname[64];
@@ -98,7 +143,7 @@ static HANDLE start_idle(void)
              (unsigned long)GetCurrentProcessId());
     HANDLE ev = CreateEventA(NULL, TRUE, FALSE, evname);
     GetModuleFileNameW(NULL, exe, MAX_PATH);
-    _snwprintf(cmd, ARRAYSIZE(cmd), L"\"%ls\" --idle %lu", exe,
+    _snwprintf(cmd, ARRAYSIZE(cmd), L"\"%ls\" %hs %lu", exe, mode,
                (unsigned long)GetCurrentProcessId());
     if (!CreateProcessW(exe, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
         CloseHandle(ev);
@@ -119,7 +164,6 @@ static HANDLE start_idle(void)
 /* ---- tests ----------------------------------------------------------------------- */
 
 static const struct { int opt; const char *name; } modes[] = {
-    { IRLMP_EXCLUSIVE_MODE, "IRLMP_EXCLUSIVE_MODE" }, { IRLMP_IRLPT_MODE, "IRLMP_IRLPT_MODE" },
     { IRLMP_9WIRE_MODE, "IRLMP_9WIRE_MODE" }, { IRLMP_SHARP_MODE, "IRLMP_SHARP_MODE" },
 };
 
@@ -151,6 +195,105 @@ static void modes_on_fail_noprotoopt(void **state)
         expect_set(s, modes[i].opt, FALSE, WSAEINVAL, modes[i].name, "after bind");
         assert_close_ok(s);
     }
+}
+
+/* How many frames this station sent whose LM-PDU is exactly dlsap, slsap,
+ * data (I frames in its capture: LINKTYPE_LINUX_IRDA, packet type 4). */
+static int sent_lm_data(unsigned char dlsap, unsigned char slsap, const void *data, size_t len)
+{
+    static unsigned char cap[1 << 20];
+    DWORD got = 0;
+    int found = 0;
+    HANDLE f = CreateFileA(capture_path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                           NULL, OPEN_EXISTING, 0, NULL);
+    if (f == INVALID_HANDLE_VALUE) return -1;
+    ReadFile(f, cap, sizeof(cap), &got, NULL);
+    CloseHandle(f);
+    for (size_t o = 24; o + 32 <= got;) {
+        unsigned incl;
+        memcpy(&incl, cap + o + 8, 4);
+        const unsigned char *ph = cap + o + 16, *fr = ph + 16;
+        if (o + 16 + incl > got || incl < 16) break;
+        if (ph[0] == 0 && ph[1] == 4 && incl - 16 == 4 + len && (fr[1] & 1) == 0 &&
+            fr[2] == dlsap && fr[3] == slsap && !memcmp(fr + 4, data, len))
+            found++;
+        o += 16 + incl;
+    }
+    return found;
+}
+
+static void irlpt_mode_exchanges_frames(void **state)
+{
+    (void)state;
+    SOCKADDR_IRDA peer;
+    int on = 1, v = -1, len = sizeof(v);
+    char buf[4096], big[4096];
+    HANDLE child = start_child("--lpt");
+    if (!child) fail_msg("the IrLPT station did not start");
+    /* a TinyTP socket finds no TinyTP service of that name */
+    int found = 0;
+    SOCKET d = irda_socket();
+    for (double end = tu_now_ms() + 30000; found != 1 && tu_now_ms() < end; )
+        if ((found = listed(d, IRLMP_ENUMDEVICES, idle_nick)) != 1) Sleep(200);
+    assert_close_ok(d);
+    assert_int_equal(found, 1);
+    memset(&peer, 0, sizeof(peer));
+    peer.irdaAddressFamily = AF_IRDA;
+    memcpy(peer.irdaDeviceID, &idle_addr, 4);
+    strcpy(peer.irdaServiceName, "IrLPT");
+    SOCKET t = irda_socket();
+    assert_wsa_fail(connect(t, (struct sockaddr *)&peer, sizeof(peer)), SOCKET_ERROR, WSAECONNREFUSED);
+    assert_close_ok(t);
+
+    SOCKET s = irda_socket();
+    assert_wsa_ok(setsockopt(s, SOL_IRLMP, IRLMP_IRLPT_MODE, (char *)&on, sizeof(on)));
+    assert_wsa_ok(getsockopt(s, SOL_IRLMP, IRLMP_IRLPT_MODE, (char *)&v, &len));
+    assert_int_equal(v, 1);
+    assert_wsa_ok(connect(s, (struct sockaddr *)&peer, sizeof(peer)));
+    expect_set(s, IRLMP_IRLPT_MODE, FALSE, WSAEISCONN, "IRLMP_IRLPT_MODE", "connected");
+    int pdu = 0;
+    len = sizeof(pdu);
+    assert_wsa_ok(getsockopt(s, SOL_IRLMP, IRLMP_SEND_PDU_LEN, (char *)&pdu, &len));
+    print_message("IrLPT: IRLMP_SEND_PDU_LEN %d\n", pdu);
+    assert_int_equal(pdu, 2048 - 2);        /* the IrLAP frame less the IrLMP header only */
+    assert_int_equal(send(s, "HELLO", 5, 0), 5);
+    assert_int_equal(send(s, "AB", 2, 0), 2);
+    /* the echo: each frame back whole, never joined with the next */
+    double t0 = tu_now_ms();
+    int n = recv(s, buf, sizeof(buf), 0);
+    assert_int_equal(n, 5);
+    assert_memory_equal(buf, "HELLO", 5);
+    n = recv(s, buf, sizeof(buf), 0);
+    assert_int_equal(n, 2);
+    assert_memory_equal(buf, "AB", 2);
+    for (int i = 0; i < (int)sizeof(big); i++) big[i] = (char)(i * 7 + 3);
+    assert_wsa_fail(send(s, big, pdu + 1, 0), SOCKET_ERROR, WSAEMSGSIZE);
+    assert_int_equal(send(s, big, pdu, 0), pdu);
+    int total = 0;
+    while (total < pdu && (n = recv(s, buf + total, sizeof(buf) - total, 0)) > 0)
+        total += n;
+    assert_int_equal(total, pdu);
+    assert_memory_equal(buf, big, pdu);
+    print_message("IrLPT echo of 5 + 2 + %d bytes in %.0f ms\n", pdu, tu_now_ms() - t0);
+
+    /* the capture: LM data frames with the bytes as sent, no TinyTP byte */
+    SOCKADDR_IRDA self;
+    len = sizeof(self);
+    assert_wsa_ok(getsockname(s, (struct sockaddr *)&self, &len));
+    unsigned my_lsap = 0, lpt_lsap = 0;
+    sscanf(self.irdaServiceName, "LSAP-SEL%u", &my_lsap);
+    for (unsigned l = 1; l < 0x70 && !lpt_lsap; l++)
+        if (sent_lm_data((unsigned char)l, (unsigned char)my_lsap, "HELLO", 5) == 1) lpt_lsap = l;
+    print_message("capture %s: HELLO as LM data %u > %u\n", capture_path, my_lsap, lpt_lsap);
+    assert_true(my_lsap > 0 && lpt_lsap > 0);
+    assert_int_equal(sent_lm_data((unsigned char)lpt_lsap, (unsigned char)my_lsap, "AB", 2), 1);
+    assert_int_equal(sent_lm_data((unsigned char)lpt_lsap, (unsigned char)my_lsap, big, pdu), 1);
+    assert_close_ok(s);
+    WaitForSingleObject(child, 10000);      /* the child served its one connection */
+    DWORD code = 99;
+    GetExitCodeProcess(child, &code);
+    CloseHandle(child);
+    assert_int_equal(code, 0);
 }
 
 static void lazy_discovery_answers_from_recent_log(void **state)
@@ -219,12 +362,25 @@ int main(int argc, char **argv)
 {
     if (argc >= 3 && !strcmp(argv[1], "--idle"))
         return idle_main((DWORD)strtoul(argv[2], NULL, 10));
+    if (argc >= 3 && !strcmp(argv[1], "--lpt"))
+        return lpt_main((DWORD)strtoul(argv[2], NULL, 10));
     identities(GetCurrentProcessId());
+    /* this station's capture (the IrLPT test reads it; irda_irlpt_capture.sh
+     * names the file and has tshark judge it) */
+    const char *want_cap = getenv("CEWS2_TEST_MODES_CAPTURE");
+    if (want_cap && *want_cap) {
+        snprintf(capture_path, sizeof(capture_path), "%s", want_cap);
+    } else {
+        GetTempPathA(MAX_PATH - 40, capture_path);
+        snprintf(capture_path + strlen(capture_path), 40, "cews-modes-%lu.pcap",
+                 (unsigned long)GetCurrentProcessId());
+    }
     station_env(my_nick, my_addr);
     tu_main_init(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(modes_on_fail_noprotoopt),
         cmocka_unit_test(lazy_discovery_answers_from_recent_log),
+        cmocka_unit_test(irlpt_mode_exchanges_frames),     /* last: its link stays a while */
     };
     return cmocka_run_group_tests_name("irda_modes", tests, group_setup, group_teardown);
 }

@@ -411,7 +411,8 @@ int ias_server_start(struct ias_server *srv, struct ias_db *db, struct irlmp *lm
 {
     memset(srv, 0, sizeof *srv);
     srv->db = db;
-    struct irlmp_lsap_ops ops = { srv, srv_connect_ind, NULL, srv_data_ind, srv_disconnect_ind, NULL };
+    struct irlmp_lsap_ops ops = { srv, srv_connect_ind, NULL, srv_data_ind, srv_disconnect_ind,
+                                  NULL, NULL, NULL };
     srv->listener = irlmp_open(lmp, IRLMP_LSAP_IAS, &ops);
     if (!srv->listener)
         return IRDA_ERR_NOSPACE;
@@ -487,7 +488,8 @@ int ias_client_query(struct ias_client *c, uint32_t daddr, const char *cls, cons
     int n = ias_gvbc_request_encode(req, sizeof req, cls, attr);
     if (n < 0)
         return n;
-    struct irlmp_lsap_ops ops = { c, NULL, cli_connect_cnf, cli_data_ind, cli_disconnect_ind, NULL };
+    struct irlmp_lsap_ops ops = { c, NULL, cli_connect_cnf, cli_data_ind, cli_disconnect_ind,
+                                  NULL, NULL, NULL };
     struct irlmp_lsap *l = irlmp_open(c->lmp, IRLMP_LSAP_ANY, &ops);
     if (!l)
         return IRDA_ERR_NOSPACE;

@@ -16,6 +16,7 @@ const char *irda_strerror(int err)
     case IRDA_ERR_AGAIN:     return "try again";
     case IRDA_ERR_UNSUPP:    return "unsupported";
     case IRDA_ERR_NEGOTIATE: return "negotiation failed";
+    case IRDA_ERR_EXCLUSIVE: return "link held in exclusive mode";
     default:                 return err >= 0 ? "ok" : "unknown error";
     }
 }

@@ -27,6 +27,7 @@ enum irda_err {
     IRDA_ERR_AGAIN     = -9,  /* flow controlled: try again later         */
     IRDA_ERR_UNSUPP    = -10, /* not supported                            */
     IRDA_ERR_NEGOTIATE = -11, /* parameter negotiation found no common value */
+    IRDA_ERR_EXCLUSIVE = -12, /* the link is held by a connection in exclusive mode */
 };
 
 const char *irda_strerror(int err);

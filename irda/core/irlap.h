@@ -107,6 +107,7 @@ struct irlap {
     /* sequence state: va <= vs <= vt (mod 8), vt - va <= tx window */
     uint8_t vs, vr, va, vt;
     bool remote_busy, local_busy, reject_pending, rejected, ack_pending, want_disc;
+    bool rnr_sent;                   /* our last RR/RNR said busy: the peer waits for an RR */
     uint16_t win_len[8];
     uint8_t win[8][IRLAP_MAX_DATA];
     unsigned txq_head, txq_count;
@@ -160,7 +161,11 @@ int irlap_data_request(struct irlap *lap, const uint8_t *data, size_t len);
 void irlap_set_upper_waiting(struct irlap *lap, bool waiting);
 /* Send what is queued if this station holds the line (the stack calls it after each entry). */
 void irlap_flush(struct irlap *lap);
-/* Local busy: answer RNR instead of RR (receive buffers exhausted). */
+/* Local busy: answer RNR instead of RR (receive buffers nearly exhausted:
+ * the peer may still send what is in flight, up to a window).  The layer
+ * above that receives without flow control of its own (IrLMP data without
+ * TinyTP, irlpt.h) sets it; ending it sends RR at the next turn (a primary
+ * polls within IRLAP_WAITING_POLL_MS). */
 void irlap_set_busy(struct irlap *lap, bool busy);
 
 bool irlap_is_connected(const struct irlap *lap);

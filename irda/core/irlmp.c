@@ -1,75 +1,11 @@
 /*
- * irlmp.c - IrLMP multiplexer: LM-PDU codec, per-LSAP and per-link
- * transition tables. The table gives the next state, which dispatch enters
+ * irlmp.c - IrLMP multiplexer: per-LSAP and per-link transition tables
+ * (the codec: irlmp_pdu.c; access mode: irlmp_access.c). The table gives the next state, which dispatch enters
  * before it runs the action, so that callbacks made by the action see the
  * new state; an action may still move the LSAP elsewhere (failure branches).
  */
 #include <string.h>
-#include "irlmp.h"
-
-/* ------------------------------------------------------------------ codec */
-
-int irlmp_pdu_decode(const uint8_t *b, size_t len, struct irlmp_pdu *p)
-{
-    if (len < IRLMP_HDR_LEN)
-        return IRDA_ERR_SHORT;
-    memset(p, 0, sizeof *p);
-    p->control = (b[0] & 0x80) != 0;
-    p->dlsap = b[0] & 0x7F;
-    p->slsap = b[1] & 0x7F;
-    if (b[1] & 0x80)                       /* reserved bit */
-        return IRDA_ERR_FORMAT;
-    if (!p->control) {
-        p->data = b + 2;
-        p->len = len - 2;
-        return IRDA_OK;
-    }
-    if (len < IRLMP_CTRL_LEN)
-        return IRDA_ERR_SHORT;
-    p->confirm = (b[2] & IRLMP_OP_CONFIRM) != 0;
-    p->opcode = b[2] & 0x7F;
-    p->param = b[3];
-    p->data = b + 4;
-    p->len = len - 4;
-    switch (p->opcode) {
-    case IRLMP_OP_CONNECT:
-        return IRDA_OK;
-    case IRLMP_OP_DISCONNECT:
-        return p->confirm ? IRDA_ERR_FORMAT : IRDA_OK;
-    case IRLMP_OP_ACCESS:
-        if (p->len != 1)
-            return IRDA_ERR_FORMAT;
-        p->mode = b[4];
-        p->data = NULL;
-        p->len = 0;
-        return p->mode <= 1 ? IRDA_OK : IRDA_ERR_FORMAT;
-    default:
-        return IRDA_ERR_FORMAT;
-    }
-}
-
-int irlmp_pdu_encode(uint8_t *out, size_t cap, const struct irlmp_pdu *p)
-{
-    if (p->dlsap > 0x7F || p->slsap > 0x7F)
-        return IRDA_ERR_RANGE;
-    size_t hdr = p->control ? IRLMP_CTRL_LEN : IRLMP_HDR_LEN;
-    size_t body = p->control && p->opcode == IRLMP_OP_ACCESS ? 1 : p->len;
-    if (cap < hdr + body)
-        return IRDA_ERR_NOSPACE;
-    out[0] = (uint8_t)((p->control ? 0x80 : 0) | p->dlsap);
-    out[1] = p->slsap;
-    if (p->control) {
-        out[2] = (uint8_t)(p->opcode | (p->confirm ? IRLMP_OP_CONFIRM : 0));
-        out[3] = p->param;
-        if (p->opcode == IRLMP_OP_ACCESS) {
-            out[4] = p->mode;
-            return (int)(hdr + 1);
-        }
-    }
-    if (p->len)
-        memcpy(out + hdr, p->data, p->len);
-    return (int)(hdr + p->len);
-}
+#include "irlmp_internal.h"
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -112,8 +48,8 @@ static void ctrl_out(struct irlmp *lmp, const uint8_t *pdu, size_t n)
     lmp->ctrlq_len[t] = (uint8_t)n;
 }
 
-static void send_ctrl(struct irlmp *lmp, uint8_t dlsap, uint8_t slsap, uint8_t opcode,
-                      bool confirm, uint8_t param, const uint8_t *ud, size_t len)
+void irlmp_send_ctrl(struct irlmp *lmp, uint8_t dlsap, uint8_t slsap, uint8_t opcode,
+                     bool confirm, uint8_t param, const uint8_t *ud, size_t len)
 {
     uint8_t buf[IRLAP_MAX_DATA];
     size_t max = irlap_max_data(lmp->lap);
@@ -126,7 +62,20 @@ static void send_ctrl(struct irlmp *lmp, uint8_t dlsap, uint8_t slsap, uint8_t o
         ctrl_out(lmp, buf, (size_t)n);
 }
 
-static void keep_ticking(struct irlmp *lmp)
+/* An access mode PDU (its body is the mode byte, not user data). */
+void irlmp_send_access(struct irlmp *lmp, uint8_t dlsap, uint8_t slsap, bool confirm,
+                       uint8_t status, uint8_t mode)
+{
+    uint8_t buf[8];
+    struct irlmp_pdu p = { .control = true, .dlsap = dlsap, .slsap = slsap,
+                           .opcode = IRLMP_OP_ACCESS, .confirm = confirm,
+                           .param = confirm ? status : 0, .mode = mode };
+    int n = irlmp_pdu_encode(buf, sizeof buf, &p);
+    if (n > 0)
+        ctrl_out(lmp, buf, (size_t)n);
+}
+
+void irlmp_keep_ticking(struct irlmp *lmp)
 {
     if (!lmp->ticking && lmp->timers.start) {
         lmp->ticking = true;
@@ -134,33 +83,29 @@ static void keep_ticking(struct irlmp *lmp)
     }
 }
 
-static bool lsap_uses_link(const struct irlmp_lsap *l)
+bool irlmp_lsap_connected(const struct irlmp_lsap *l)
 {
-    return l->state == IRLMP_L_CONNECT_PEND || l->state == IRLMP_L_SETUP ||
-           l->state == IRLMP_L_SETUP_PEND || l->state == IRLMP_L_DATA;
+    return l->state == IRLMP_L_DATA || l->state == IRLMP_L_ACCESS_PEND;
 }
 
+bool irlmp_lsap_uses_link(const struct irlmp_lsap *l)
+{
+    return l->state == IRLMP_L_CONNECT_PEND || l->state == IRLMP_L_SETUP ||
+           l->state == IRLMP_L_SETUP_PEND || irlmp_lsap_connected(l);
+}
+
+/* Frees the LSAP; exclusive mode ends with the connection that held it. */
 static void lsap_free(struct irlmp_lsap *l)
 {
     struct irlmp *lmp = l->lmp;
+    if (lmp->exclusive == l)
+        lmp->exclusive = NULL;
     memset(l, 0, sizeof *l);
     l->lmp = lmp;
     l->state = IRLMP_L_FREE;
 }
 
 /* ------------------------------------------------------------------ LSAP table */
-
-enum lsap_event {
-    L_EV_LISTEN, L_EV_CONNECT_REQ, L_EV_CONNECT_RSP, L_EV_DISCONNECT_REQ,
-    L_EV_LINK_UP, L_EV_LINK_DOWN, L_EV_RX_CONNECT_CNF, L_EV_RX_DISCONNECT,
-    L_EV_RX_DATA, L_EV_TICK, L_EV_COUNT
-};
-
-struct lsap_arg {
-    const uint8_t *data;
-    size_t len;
-    uint8_t reason;
-};
 
 typedef void (*lsap_action)(struct irlmp_lsap *l, const struct lsap_arg *a);
 struct lsap_transition { lsap_action action; int8_t next; };
@@ -171,8 +116,8 @@ static void l_send_connect(struct irlmp_lsap *l, const struct lsap_arg *a)
 {
     (void)a;
     l->ticks = IRLMP_CONNECT_TICKS;
-    send_ctrl(l->lmp, l->dlsap, l->slsap, IRLMP_OP_CONNECT, false, 0, l->ud, l->ud_len);
-    keep_ticking(l->lmp);
+    irlmp_send_ctrl(l->lmp, l->dlsap, l->slsap, IRLMP_OP_CONNECT, false, 0, l->ud, l->ud_len);
+    irlmp_keep_ticking(l->lmp);
 }
 
 static void l_connect_req(struct irlmp_lsap *l, const struct lsap_arg *a)
@@ -180,7 +125,7 @@ static void l_connect_req(struct irlmp_lsap *l, const struct lsap_arg *a)
     (void)a;
     struct irlmp *lmp = l->lmp;
     l->ticks = IRLMP_CONNECT_TICKS;
-    keep_ticking(lmp);
+    irlmp_keep_ticking(lmp);
     if (lmp->link == IRLMP_LINK_ACTIVE) {         /* link already up: straight to SETUP */
         l->state = IRLMP_L_SETUP;
         l_send_connect(l, NULL);
@@ -213,12 +158,12 @@ static void l_connected(struct irlmp_lsap *l, const struct lsap_arg *a)
 
 static void l_accept(struct irlmp_lsap *l, const struct lsap_arg *a)
 {
-    send_ctrl(l->lmp, l->dlsap, l->slsap, IRLMP_OP_CONNECT, true, 0, a->data, a->len);
+    irlmp_send_ctrl(l->lmp, l->dlsap, l->slsap, IRLMP_OP_CONNECT, true, 0, a->data, a->len);
 }
 
 static void l_send_disconnect(struct irlmp_lsap *l, const struct lsap_arg *a)
 {
-    send_ctrl(l->lmp, l->dlsap, l->slsap, IRLMP_OP_DISCONNECT, false,
+    irlmp_send_ctrl(l->lmp, l->dlsap, l->slsap, IRLMP_OP_DISCONNECT, false,
               a->reason ? a->reason : IRLMP_R_USER, a->data, a->len);
     lsap_free(l);
 }
@@ -240,7 +185,7 @@ static void l_tick(struct irlmp_lsap *l, const struct lsap_arg *a)
     (void)a;
     if (l->ticks && --l->ticks == 0) {
         if (l->state == IRLMP_L_SETUP)
-            send_ctrl(l->lmp, l->dlsap, l->slsap, IRLMP_OP_DISCONNECT, false, IRLMP_R_USER, NULL, 0);
+            irlmp_send_ctrl(l->lmp, l->dlsap, l->slsap, IRLMP_OP_DISCONNECT, false, IRLMP_R_USER, NULL, 0);
         l_fail(l, IRLMP_R_NONRESPONSIVE, NULL, 0);
     }
 }
@@ -279,10 +224,22 @@ static const struct lsap_transition lsap_table[IRLMP_L_STATE_COUNT][L_EV_COUNT] 
         [L_EV_RX_DISCONNECT]  = LT(l_peer_disconnect, IRLMP_L_FREE),
         [L_EV_LINK_DOWN]      = LT(l_link_down, IRLMP_L_FREE),
         [L_EV_DISCONNECT_REQ] = LT(l_send_disconnect, IRLMP_L_FREE),
+        [L_EV_ACCESS_REQ]     = LT(irlmp_a_request, IRLMP_L_ACCESS_PEND),
+        [L_EV_RX_ACCESS]      = LT(irlmp_a_answer, IRLMP_L_DATA),
+    },
+    /* as DATA, waiting for the peer's access mode confirm */
+    [IRLMP_L_ACCESS_PEND] = {
+        [L_EV_RX_DATA]        = LT(l_data, IRLMP_L_ACCESS_PEND),
+        [L_EV_RX_DISCONNECT]  = LT(l_peer_disconnect, IRLMP_L_FREE),
+        [L_EV_LINK_DOWN]      = LT(l_link_down, IRLMP_L_FREE),
+        [L_EV_DISCONNECT_REQ] = LT(l_send_disconnect, IRLMP_L_FREE),
+        [L_EV_RX_ACCESS]      = LT(irlmp_a_answer, IRLMP_L_ACCESS_PEND),
+        [L_EV_RX_ACCESS_CNF]  = LT(irlmp_a_confirmed, IRLMP_L_DATA),
+        [L_EV_TICK]           = LT(irlmp_a_tick, IRLMP_L_ACCESS_PEND),
     },
 };
 
-static int lsap_dispatch(struct irlmp_lsap *l, int ev, const struct lsap_arg *a)
+int irlmp_lsap_dispatch(struct irlmp_lsap *l, int ev, const struct lsap_arg *a)
 {
     const struct lsap_transition *t = &lsap_table[l->state][ev];
     if (!t->action)
@@ -311,7 +268,7 @@ static void lsaps_event(struct irlmp *lmp, int ev, const struct lsap_arg *a)
     for (unsigned i = 0; i < IRLMP_MAX_LSAPS; i++) {
         struct irlmp_lsap *l = &lmp->lsaps[i];
         if (l->state != IRLMP_L_FREE && lsap_table[l->state][ev].action)
-            lsap_dispatch(l, ev, a);
+            irlmp_lsap_dispatch(l, ev, a);
     }
 }
 
@@ -319,7 +276,7 @@ static void k_link_up(struct irlmp *lmp, uint32_t arg)
 {
     (void)arg;
     lmp->idle_ticks = 0;
-    keep_ticking(lmp);
+    irlmp_keep_ticking(lmp);
     lsaps_event(lmp, L_EV_LINK_UP, NULL);
 }
 
@@ -327,7 +284,7 @@ static void k_accept(struct irlmp *lmp, uint32_t daddr)
 {
     lmp->link_daddr = daddr;
     lmp->idle_ticks = 0;
-    keep_ticking(lmp);
+    irlmp_keep_ticking(lmp);
     irlap_connect_response(lmp->lap);
 }
 
@@ -342,7 +299,7 @@ static void k_tick(struct irlmp *lmp, uint32_t arg)
     (void)arg;
     bool used = false;
     for (unsigned i = 0; i < IRLMP_MAX_LSAPS; i++)
-        used |= lsap_uses_link(&lmp->lsaps[i]);
+        used |= irlmp_lsap_uses_link(&lmp->lsaps[i]);
     if (used) {
         lmp->idle_ticks = 0;
     } else if (++lmp->idle_ticks >= IRLMP_IDLE_TICKS) {
@@ -414,7 +371,7 @@ static void lap_tx_ready(void *ctx)
         return;                                       /* still full: tx_ready comes again */
     for (unsigned i = 0; i < IRLMP_MAX_LSAPS; i++) {
         struct irlmp_lsap *l = &lmp->lsaps[i];
-        if (l->state == IRLMP_L_DATA && l->ops.tx_ready)
+        if (irlmp_lsap_connected(l) && l->ops.tx_ready)
             l->ops.tx_ready(l->ops.ctx, l);
     }
 }
@@ -452,10 +409,16 @@ static void incoming_connect(struct irlmp *lmp, const struct irlmp_pdu *p)
 {
     if (find_conn(lmp, p->dlsap, p->slsap))
         return;                                       /* duplicate: ignore */
+    if (irlmp_link_held(lmp)) {                       /* another connection holds the link */
+        lmp->exclusive_refused++;
+        irlmp_send_ctrl(lmp, p->slsap, p->dlsap, IRLMP_OP_DISCONNECT, false, IRLMP_R_UNSPECIFIED,
+                        (const uint8_t *)IRLMP_EXCLUSIVE_TEXT, sizeof IRLMP_EXCLUSIVE_TEXT - 1);
+        return;
+    }
     struct irlmp_lsap *lis = find_listener(lmp, p->dlsap);
     struct irlmp_lsap *c = lis ? alloc_lsap(lmp) : NULL;
     if (!c) {
-        send_ctrl(lmp, p->slsap, p->dlsap, IRLMP_OP_DISCONNECT, false, IRLMP_R_NO_CLIENT, NULL, 0);
+        irlmp_send_ctrl(lmp, p->slsap, p->dlsap, IRLMP_OP_DISCONNECT, false, IRLMP_R_NO_CLIENT, NULL, 0);
         return;
     }
     c->state = IRLMP_L_SETUP_PEND;
@@ -480,10 +443,10 @@ static void lap_data_ind(void *ctx, const uint8_t *data, size_t len)
     struct irlmp_lsap *l = find_conn(lmp, p.dlsap, p.slsap);
     struct lsap_arg a = { .data = p.data, .len = p.len, .reason = p.param };
     if (!p.control) {
-        if (l && l->state == IRLMP_L_DATA)
-            lsap_dispatch(l, L_EV_RX_DATA, &a);
+        if (l && irlmp_lsap_connected(l))
+            irlmp_lsap_dispatch(l, L_EV_RX_DATA, &a);
         else if (!l)                                  /* IrLMP 4.x: data on a disconnected LSAP */
-            send_ctrl(lmp, p.slsap, p.dlsap, IRLMP_OP_DISCONNECT, false, IRLMP_R_DISCONNECTED, NULL, 0);
+            irlmp_send_ctrl(lmp, p.slsap, p.dlsap, IRLMP_OP_DISCONNECT, false, IRLMP_R_DISCONNECTED, NULL, 0);
         return;
     }
     switch (p.opcode) {
@@ -491,21 +454,14 @@ static void lap_data_ind(void *ctx, const uint8_t *data, size_t len)
         if (!p.confirm)
             incoming_connect(lmp, &p);
         else if (l)
-            lsap_dispatch(l, L_EV_RX_CONNECT_CNF, &a);
+            irlmp_lsap_dispatch(l, L_EV_RX_CONNECT_CNF, &a);
         break;
     case IRLMP_OP_DISCONNECT:
         if (l)
-            lsap_dispatch(l, L_EV_RX_DISCONNECT, &a);
+            irlmp_lsap_dispatch(l, L_EV_RX_DISCONNECT, &a);
         break;
     case IRLMP_OP_ACCESS:
-        if (!p.confirm) {                             /* exclusive mode is not offered */
-            uint8_t buf[8];
-            struct irlmp_pdu r = { .control = true, .dlsap = p.slsap, .slsap = p.dlsap,
-                                   .opcode = IRLMP_OP_ACCESS, .confirm = true, .param = 0xFF, .mode = 0 };
-            int n = irlmp_pdu_encode(buf, sizeof buf, &r);
-            if (n > 0)
-                ctrl_out(lmp, buf, (size_t)n);
-        }
+        irlmp_rx_access(lmp, &p, l);
         break;
     default:
         break;
@@ -546,13 +502,14 @@ void irlmp_timer_expired(struct irlmp *lmp, unsigned id)
     for (unsigned i = 0; i < IRLMP_MAX_LSAPS; i++) {
         struct irlmp_lsap *l = &lmp->lsaps[i];
         if (l->state != IRLMP_L_FREE && lsap_table[l->state][L_EV_TICK].action)
-            lsap_dispatch(l, L_EV_TICK, NULL);
+            irlmp_lsap_dispatch(l, L_EV_TICK, NULL);
     }
     bool pending = lmp->link != IRLMP_LINK_STANDBY;
     for (unsigned i = 0; i < IRLMP_MAX_LSAPS; i++)
-        pending |= lmp->lsaps[i].state == IRLMP_L_CONNECT_PEND || lmp->lsaps[i].state == IRLMP_L_SETUP;
+        pending |= lmp->lsaps[i].state == IRLMP_L_CONNECT_PEND || lmp->lsaps[i].state == IRLMP_L_SETUP ||
+                   lmp->lsaps[i].state == IRLMP_L_ACCESS_PEND;
     if (pending)
-        keep_ticking(lmp);
+        irlmp_keep_ticking(lmp);
 }
 
 int irlmp_discovery_request(struct irlmp *lmp, unsigned nslots)
@@ -605,7 +562,7 @@ int irlmp_listen(struct irlmp_lsap *l)
 {
     if (find_listener(l->lmp, l->slsap))
         return IRDA_ERR_INUSE;
-    return lsap_dispatch(l, L_EV_LISTEN, NULL);
+    return irlmp_lsap_dispatch(l, L_EV_LISTEN, NULL);
 }
 
 int irlmp_connect_request(struct irlmp_lsap *l, uint32_t daddr, uint8_t dlsap,
@@ -622,12 +579,16 @@ int irlmp_connect_request(struct irlmp_lsap *l, uint32_t daddr, uint8_t dlsap,
         return IRDA_ERR_BUSY;                          /* discovery running */
     if (find_conn(lmp, l->slsap, dlsap))
         return IRDA_ERR_INUSE;
+    if (irlmp_link_held(lmp)) {
+        lmp->exclusive_refused++;
+        return IRDA_ERR_EXCLUSIVE;                     /* another connection holds the link */
+    }
     l->daddr = daddr;
     l->dlsap = dlsap;
     if (len)
         memcpy(l->ud, ud, len);
     l->ud_len = (uint16_t)len;
-    int rc = lsap_dispatch(l, L_EV_CONNECT_REQ, NULL);
+    int rc = irlmp_lsap_dispatch(l, L_EV_CONNECT_REQ, NULL);
     if (rc == IRDA_OK && lmp->link == IRLMP_LINK_STANDBY)
         link_dispatch(lmp, K_EV_CONNECT_NEEDED, daddr);
     return rc;
@@ -636,13 +597,13 @@ int irlmp_connect_request(struct irlmp_lsap *l, uint32_t daddr, uint8_t dlsap,
 int irlmp_connect_response(struct irlmp_lsap *l, const uint8_t *ud, size_t len)
 {
     struct lsap_arg a = { .data = ud, .len = len };
-    return lsap_dispatch(l, L_EV_CONNECT_RSP, &a);
+    return irlmp_lsap_dispatch(l, L_EV_CONNECT_RSP, &a);
 }
 
 int irlmp_disconnect_request(struct irlmp_lsap *l, const uint8_t *ud, size_t len)
 {
     struct lsap_arg a = { .data = ud, .len = len };
-    return lsap_dispatch(l, L_EV_DISCONNECT_REQ, &a);
+    return irlmp_lsap_dispatch(l, L_EV_DISCONNECT_REQ, &a);
 }
 
 int irlmp_abort_request(struct irlmp_lsap *l, enum irlmp_reason reason)
@@ -656,7 +617,7 @@ int irlmp_disconnect_with(struct irlmp_lsap *l, enum irlmp_reason reason,
     if (reason == 0 || reason > IRLMP_R_UNSPECIFIED)
         return IRDA_ERR_RANGE;                  /* only wire reasons go to the peer */
     struct lsap_arg a = { .data = ud, .len = len, .reason = (uint8_t)reason };
-    return lsap_dispatch(l, L_EV_DISCONNECT_REQ, &a);
+    return irlmp_lsap_dispatch(l, L_EV_DISCONNECT_REQ, &a);
 }
 
 void irlmp_close(struct irlmp_lsap *l)
@@ -669,7 +630,7 @@ void irlmp_close(struct irlmp_lsap *l)
 
 int irlmp_data_request(struct irlmp_lsap *l, const uint8_t *data, size_t len)
 {
-    if (l->state != IRLMP_L_DATA)
+    if (!irlmp_lsap_connected(l))
         return IRDA_ERR_STATE;
     if (len > irlmp_max_sdu(l))
         return IRDA_ERR_RANGE;

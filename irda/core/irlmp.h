@@ -13,7 +13,8 @@
  * Lower interface: an IrLAP station (irlap.h); IrLMP installs itself as its
  * upper layer (irlmp_lap_upper()). Upper interface: struct irlmp_lsap_ops,
  * one per LSAP. Each LSAP follows a transition table (irlmp.c), and so does
- * the link (STANDBY / U_CONNECT / ACTIVE).
+ * the link (STANDBY / U_CONNECT / ACTIVE).  Access mode (exclusive or
+ * multiplexed, IrLMP 1.1 LM_AccessMode): irlmp_access.c.
  */
 #ifndef IRDA_IRLMP_H
 #define IRDA_IRLMP_H
@@ -37,6 +38,16 @@
 #define IRLMP_OP_DISCONNECT   0x02
 #define IRLMP_OP_ACCESS       0x03
 #define IRLMP_OP_CONFIRM      0x80
+
+/* Access mode PDUs: the mode byte, and the status of a confirm. */
+#define IRLMP_MODE_MULTIPLEXED   0x00
+#define IRLMP_MODE_EXCLUSIVE     0x01
+#define IRLMP_ACCESS_SUCCESS     0x00
+#define IRLMP_ACCESS_FAILURE     0x01
+#define IRLMP_ACCESS_UNSUPPORTED 0xFF
+/* User data of the disconnect that refuses a connection while another one
+ * holds the link exclusively (reason 0xFF: the reason is ours). */
+#define IRLMP_EXCLUSIVE_TEXT     "IrLMP: link in exclusive mode"
 
 /* Disconnect reasons (IrLMP 1.1 4.2.x). */
 enum irlmp_reason {
@@ -70,7 +81,9 @@ int irlmp_pdu_encode(uint8_t *out, size_t cap, const struct irlmp_pdu *p);
 
 enum irlmp_lsap_state {
     IRLMP_L_FREE, IRLMP_L_LISTEN, IRLMP_L_CONNECT_PEND, IRLMP_L_SETUP,
-    IRLMP_L_SETUP_PEND, IRLMP_L_DATA, IRLMP_L_STATE_COUNT
+    IRLMP_L_SETUP_PEND, IRLMP_L_DATA,
+    IRLMP_L_ACCESS_PEND,                 /* connected, an access mode request awaits its confirm */
+    IRLMP_L_STATE_COUNT
 };
 enum irlmp_link_state { IRLMP_LINK_STANDBY, IRLMP_LINK_U_CONNECT, IRLMP_LINK_ACTIVE, IRLMP_LINK_STATE_COUNT };
 
@@ -89,6 +102,11 @@ struct irlmp_lsap_ops {
     void (*disconnect_ind)(void *ctx, struct irlmp_lsap *l, enum irlmp_reason r,
                            const uint8_t *ud, size_t len);
     void (*tx_ready)(void *ctx, struct irlmp_lsap *l);
+    /* The answer to irlmp_access_request: status IRLMP_ACCESS_*, the mode
+     * the connection is now in (a local time-out: IRLMP_ACCESS_FAILURE). */
+    void (*access_cnf)(void *ctx, struct irlmp_lsap *l, uint8_t status, uint8_t mode);
+    /* The peer changed the connection's access mode (granted here). */
+    void (*access_ind)(void *ctx, struct irlmp_lsap *l, uint8_t mode);
 };
 
 struct irlmp_lsap {
@@ -102,6 +120,7 @@ struct irlmp_lsap {
     void *user;                          /* free for the layer above */
     uint16_t ud_len;                     /* connect user data kept while the link comes up */
     uint8_t ud[64];
+    uint8_t access_want;                 /* mode asked for in IRLMP_L_ACCESS_PEND */
 };
 
 struct irlmp_upper_ops {                 /* station-wide indications */
@@ -120,6 +139,10 @@ struct irlmp {
     struct irlmp_upper_ops upper;
     struct irlmp_lsap lsaps[IRLMP_MAX_LSAPS];
     uint8_t next_lsap;                   /* IRLMP_LSAP_ANY allocation goes round from here */
+    /* the connection holding the link in exclusive mode, or NULL: no other
+     * LSAP connection is set up while it is held (irlmp_access.c) */
+    struct irlmp_lsap *exclusive;
+    unsigned long exclusive_refused;     /* connects refused for it, both ways */
     /* control PDUs (connect, confirm, disconnect) never dropped when IrLAP
      * is full: kept here, in order, ahead of any later data */
     unsigned ctrlq_head, ctrlq_count;
@@ -163,6 +186,16 @@ int irlmp_disconnect_with(struct irlmp_lsap *l, enum irlmp_reason reason,
 void irlmp_close(struct irlmp_lsap *l);
 int irlmp_data_request(struct irlmp_lsap *l, const uint8_t *data, size_t len);
 size_t irlmp_max_sdu(const struct irlmp_lsap *l);
+/* LM_AccessMode.request on a connected LSAP: mode IRLMP_MODE_EXCLUSIVE
+ * (refused at once, IRDA_ERR_BUSY, while any other LSAP connection uses
+ * the link) or IRLMP_MODE_MULTIPLEXED; the peer's confirm comes as
+ * access_cnf.  IRDA_ERR_STATE when not connected or a request is pending. */
+int irlmp_access_request(struct irlmp_lsap *l, uint8_t mode);
+/* The connection holding the link exclusively (NULL: multiplexed). */
+const struct irlmp_lsap *irlmp_exclusive_holder(const struct irlmp *lmp);
+/* Whether a new LSAP connection is refused: one holds the link
+ * exclusively, or is asking for it. */
+bool irlmp_link_held(const struct irlmp *lmp);
 bool irlmp_lsap_in_use(const struct irlmp *lmp, uint8_t slsap);
 
 #endif

@@ -1,6 +1,6 @@
 /* stack.c - one IrDA station wired from the layers (see stack.h). */
 #include <string.h>
-#include "stack.h"
+#include "stack_internal.h"
 
 /* ------------------------------------------------------------------ plumbing */
 
@@ -10,7 +10,7 @@ static void emit(struct irda_stack *st, const struct irda_stack_event *ev)
         st->ops.event(st->ops.ctx, ev);
 }
 
-static void ev_simple(struct irda_stack *st, enum irda_stack_event_kind k, int handle, int reason)
+void stack_event(struct irda_stack *st, enum irda_stack_event_kind k, int handle, int reason)
 {
     struct irda_stack_event ev = { .kind = k, .handle = handle, .reason = reason };
     emit(st, &ev);
@@ -76,15 +76,18 @@ static void finish(struct irda_stack *st)
     irlap_flush(&st->lap);
     for (unsigned i = 0; i < IRDA_STACK_MAX_CONN; i++) {
         struct irda_conn *c = &st->conns[i];
-        if (c->kind == IRDA_CONN_STREAM && c->local_closed && c->ttp.state == TTP_CLOSED)
+        bool closed = c->mode == IRDA_MODE_IRLPT ? c->lpt.state == LPT_CLOSED
+                                                 : c->ttp.state == TTP_CLOSED;
+        if (c->kind == IRDA_CONN_STREAM && c->local_closed && closed)
             c->kind = IRDA_CONN_FREE;
-        if (c->kind == IRDA_CONN_STREAM && c->ttp.tx_used && !c->ttp.send_credit)
+        if (c->kind == IRDA_CONN_STREAM && c->mode == IRDA_MODE_TINYTP &&
+            c->ttp.tx_used && !c->ttp.send_credit)
             waiting = true;                     /* only the peer's credit moves it */
     }
     irlap_set_upper_waiting(&st->lap, waiting);
 }
 
-static int handle_of(const struct irda_stack *st, const struct irda_conn *c)
+int stack_handle_of(const struct irda_stack *st, const struct irda_conn *c)
 {
     return (int)(c - st->conns) + 1;
 }
@@ -97,12 +100,14 @@ static struct irda_conn *conn_get(struct irda_stack *st, int h, enum irda_conn_k
     return c->kind == kind ? c : NULL;
 }
 
-static struct irda_conn *conn_alloc(struct irda_stack *st, enum irda_conn_kind kind)
+struct irda_conn *stack_conn_alloc(struct irda_stack *st, enum irda_conn_kind kind)
 {
     for (unsigned i = 0; i < IRDA_STACK_MAX_CONN; i++) {
         struct irda_conn *c = &st->conns[i];
         if (c->kind == IRDA_CONN_FREE) {
             c->kind = kind;
+            c->mode = IRDA_MODE_TINYTP;
+            c->rx_nframes = c->rx_frame_head = 0;
             c->connecting = c->open = c->peer_closed = c->local_closed = false;
             c->reason = 0;
             c->daddr = 0;
@@ -110,13 +115,14 @@ static struct irda_conn *conn_alloc(struct irda_stack *st, enum irda_conn_kind k
             c->nbacklog = c->backlog_max = 0;
             c->rx_head = c->rx_used = 0;
             c->ttp.user = c;
+            c->lpt.user = c;
             return c;
         }
     }
     return NULL;
 }
 
-static void conn_free(struct irda_conn *c)
+void stack_conn_free(struct irda_conn *c)
 {
     c->kind = IRDA_CONN_FREE;
 }
@@ -126,7 +132,7 @@ static void conn_free(struct irda_conn *c)
  * ttp_set_rx_space), so nothing sent within credit is ever cut. */
 static void update_window(struct irda_conn *c)
 {
-    if (!c->open)
+    if (!c->open || c->mode != IRDA_MODE_TINYTP)
         return;
     ttp_set_rx_space(&c->ttp, IRDA_STACK_RXBUF - c->rx_used);
 }
@@ -150,37 +156,43 @@ static void s_data(void *ctx, struct ttp *t, const uint8_t *d, size_t len)
         c->rx[(c->rx_head + c->rx_used + i) % IRDA_STACK_RXBUF] = d[i];
     c->rx_used += len;
     update_window(c);
-    ev_simple(st, IRDA_EV_READABLE, handle_of(st, c), 0);
+    stack_event(st, IRDA_EV_READABLE, stack_handle_of(st, c), 0);
 }
 
-static void s_disconnect(void *ctx, struct ttp *t, enum irlmp_reason r, const uint8_t *ud, size_t len)
+void stack_conn_ended(struct irda_stack *st, struct irda_conn *c, enum irlmp_reason r)
 {
-    struct irda_stack *st = ctx;
-    struct irda_conn *c = t->user;
-    (void)ud; (void)len;
     c->reason = (int)r;
     if (c->local_closed)
         return;                                 /* the application let go of it */
     if (c->connecting) {
         c->connecting = false;
-        ev_simple(st, IRDA_EV_CONNECT_FAILED, handle_of(st, c), (int)r);
+        stack_event(st, IRDA_EV_CONNECT_FAILED, stack_handle_of(st, c), (int)r);
         return;
     }
     c->open = false;
     c->peer_closed = true;
-    ev_simple(st, IRDA_EV_DISCONNECTED, handle_of(st, c), (int)r);
-    ev_simple(st, IRDA_EV_READABLE, handle_of(st, c), 0);
+    stack_event(st, IRDA_EV_DISCONNECTED, stack_handle_of(st, c), (int)r);
+    stack_event(st, IRDA_EV_READABLE, stack_handle_of(st, c), 0);
+}
+
+static void s_disconnect(void *ctx, struct ttp *t, enum irlmp_reason r, const uint8_t *ud, size_t len)
+{
+    (void)ud; (void)len;
+    stack_conn_ended(ctx, t->user, r);
+}
+
+void stack_conn_opened(struct irda_stack *st, struct irda_conn *c)
+{
+    c->connecting = false;
+    c->open = true;
+    update_window(c);
+    stack_event(st, IRDA_EV_CONNECTED, stack_handle_of(st, c), 0);
 }
 
 static void s_connect_cnf(void *ctx, struct ttp *t, const uint8_t *ud, size_t len)
 {
-    struct irda_stack *st = ctx;
-    struct irda_conn *c = t->user;
     (void)ud; (void)len;
-    c->connecting = false;
-    c->open = true;
-    update_window(c);
-    ev_simple(st, IRDA_EV_CONNECTED, handle_of(st, c), 0);
+    stack_conn_opened(ctx, t->user);
 }
 
 static void s_tx_ready(void *ctx, struct ttp *t)
@@ -188,7 +200,7 @@ static void s_tx_ready(void *ctx, struct ttp *t)
     struct irda_stack *st = ctx;
     struct irda_conn *c = t->user;
     if (!c->local_closed)
-        ev_simple(st, IRDA_EV_WRITABLE, handle_of(st, c), 0);
+        stack_event(st, IRDA_EV_WRITABLE, stack_handle_of(st, c), 0);
 }
 
 static void s_connect_ind(void *ctx, struct ttp *lis, struct irlmp_lsap *conn,
@@ -206,7 +218,7 @@ static void s_connect_ind(void *ctx, struct ttp *lis, struct irlmp_lsap *conn,
     struct irda_stack *st = ctx;
     struct irda_conn *l = lis->user;
     (void)ud; (void)len;
-    struct irda_conn *c = l->nbacklog < l->backlog_max ? conn_alloc(st, IRDA_CONN_STREAM) : NULL;
+    struct irda_conn *c = l->nbacklog < l->backlog_max ? stack_conn_alloc(st, IRDA_CONN_STREAM) : NULL;
     if (!c) {
         irlmp_disconnect_request(conn, NULL, 0);
         return;
@@ -214,7 +226,7 @@ static void s_connect_ind(void *ctx, struct ttp *lis, struct irlmp_lsap *conn,
     struct ttp_ops o = stream_ops(st);
     if (ttp_accept(&c->ttp, conn, &o, IRDA_STACK_RX_SDU, 7, peer, NULL, 0) < 0) {
         irlmp_disconnect_request(conn, NULL, 0);
-        conn_free(c);
+        stack_conn_free(c);
         return;
     }
     c->open = true;
@@ -222,8 +234,8 @@ static void s_connect_ind(void *ctx, struct ttp *lis, struct irlmp_lsap *conn,
     c->lsap = conn->slsap;
     c->dlsap = conn->dlsap;
     update_window(c);
-    l->backlog[l->nbacklog++] = handle_of(st, c);
-    ev_simple(st, IRDA_EV_INCOMING, handle_of(st, l), 0);
+    l->backlog[l->nbacklog++] = stack_handle_of(st, c);
+    stack_event(st, IRDA_EV_INCOMING, stack_handle_of(st, l), 0);
 }
 
 /* ------------------------------------------------------------------ IrLMP / IAS upper side */
@@ -406,27 +418,39 @@ int irda_stack_ias_query(struct irda_stack *st, uint32_t daddr, const char *cls,
 
 int irda_stack_listen(struct irda_stack *st, int lsap, unsigned backlog, int *handle)
 {
+    return irda_stack_listen_mode(st, lsap, backlog, IRDA_MODE_TINYTP, handle);
+}
+
+int irda_stack_listen_mode(struct irda_stack *st, int lsap, unsigned backlog,
+                           enum irda_conn_mode mode, int *handle)
+{
     if (lsap != IRLMP_LSAP_ANY && (lsap < IRLMP_LSAP_MIN || lsap > IRLMP_LSAP_MAX))
         return IRDA_ERR_RANGE;
     if (lsap != IRLMP_LSAP_ANY && irlmp_lsap_in_use(&st->lmp, (uint8_t)lsap))
         return IRDA_ERR_INUSE;
-    struct irda_conn *c = conn_alloc(st, IRDA_CONN_LISTENER);
+    struct irda_conn *c = stack_conn_alloc(st, IRDA_CONN_LISTENER);
     if (!c)
         return IRDA_ERR_NOSPACE;
-    struct ttp_ops o = stream_ops(st);
-    o.connect_ind = s_connect_ind;
-    int rc = ttp_open(&c->ttp, &st->lmp, lsap, &o, IRDA_STACK_RX_SDU, 7);
-    if (rc == IRDA_OK)
-        rc = ttp_listen(&c->ttp);
+    int rc;
+    c->mode = mode;
+    if (mode == IRDA_MODE_IRLPT) {
+        rc = stack_irlpt_listen(st, c, lsap);
+    } else {
+        struct ttp_ops o = stream_ops(st);
+        o.connect_ind = s_connect_ind;
+        rc = ttp_open(&c->ttp, &st->lmp, lsap, &o, IRDA_STACK_RX_SDU, 7);
+        if (rc == IRDA_OK)
+            rc = ttp_listen(&c->ttp);
+    }
     if (rc < 0) {
-        if (c->ttp.lsap)
-            irlmp_close(c->ttp.lsap);
-        conn_free(c);
+        if (stack_conn_lsap(c))
+            irlmp_close(stack_conn_lsap(c));
+        stack_conn_free(c);
         return rc;
     }
-    c->lsap = c->ttp.lsap->slsap;
+    c->lsap = stack_conn_lsap(c)->slsap;
     c->backlog_max = backlog == 0 ? 1 : backlog > IRDA_STACK_BACKLOG ? IRDA_STACK_BACKLOG : backlog;
-    *handle = handle_of(st, c);
+    *handle = stack_handle_of(st, c);
     return c->lsap;
 }
 
@@ -451,6 +475,9 @@ int irda_stack_accept(struct irda_stack *st, int listener, int *handle)
 
 int irda_stack_can_connect(const struct irda_stack *st, uint32_t daddr)
 {
+    int held = stack_exclusive_can_connect(st);
+    if (held != IRDA_OK)
+        return held;                            /* one connection holds the link exclusively */
     if (st->lmp.link == IRLMP_LINK_STANDBY)
         return st->lap.state == IRLAP_NDM ? IRDA_OK : IRDA_ERR_BUSY;   /* discovery, or a link closing */
     if (st->lmp.link_daddr == daddr)
@@ -465,24 +492,36 @@ int irda_stack_can_connect(const struct irda_stack *st, uint32_t daddr)
 
 int irda_stack_connect(struct irda_stack *st, uint32_t daddr, uint8_t dlsap, int *handle)
 {
-    struct irda_conn *c = conn_alloc(st, IRDA_CONN_STREAM);
+    return irda_stack_connect_mode(st, daddr, dlsap, IRDA_MODE_TINYTP, handle);
+}
+
+int irda_stack_connect_mode(struct irda_stack *st, uint32_t daddr, uint8_t dlsap,
+                            enum irda_conn_mode mode, int *handle)
+{
+    struct irda_conn *c = stack_conn_alloc(st, IRDA_CONN_STREAM);
     if (!c)
         return IRDA_ERR_NOSPACE;
-    struct ttp_ops o = stream_ops(st);
-    int rc = ttp_open(&c->ttp, &st->lmp, IRLMP_LSAP_ANY, &o, IRDA_STACK_RX_SDU, 7);
-    if (rc == IRDA_OK)
-        rc = ttp_connect(&c->ttp, daddr, dlsap, NULL, 0);
+    int rc;
+    c->mode = mode;
+    if (mode == IRDA_MODE_IRLPT) {
+        rc = stack_irlpt_connect(st, c, daddr, dlsap);
+    } else {
+        struct ttp_ops o = stream_ops(st);
+        rc = ttp_open(&c->ttp, &st->lmp, IRLMP_LSAP_ANY, &o, IRDA_STACK_RX_SDU, 7);
+        if (rc == IRDA_OK)
+            rc = ttp_connect(&c->ttp, daddr, dlsap, NULL, 0);
+    }
     if (rc < 0) {
-        if (c->ttp.lsap)
-            irlmp_close(c->ttp.lsap);
-        conn_free(c);
+        if (stack_conn_lsap(c))
+            irlmp_close(stack_conn_lsap(c));
+        stack_conn_free(c);
         return rc;
     }
     c->connecting = true;
     c->daddr = daddr;
     c->dlsap = dlsap;
-    c->lsap = c->ttp.lsap->slsap;
-    *handle = handle_of(st, c);
+    c->lsap = stack_conn_lsap(c)->slsap;
+    *handle = stack_handle_of(st, c);
     finish(st);
     return IRDA_OK;
 }
@@ -494,6 +533,11 @@ int irda_stack_send(struct irda_stack *st, int handle, const uint8_t *data, size
         return IRDA_ERR_NOTFOUND;
     if (!c->open || c->local_closed)
         return IRDA_ERR_STATE;
+    if (c->mode == IRDA_MODE_IRLPT) {
+        int rc = stack_irlpt_send(c, data, len);
+        finish(st);
+        return rc;
+    }
     /* A stream has no message boundaries: every SDU is one PDU, and the
      * next write first tops up the last one still queued.  (SDUs of a
      * write each went out as 2045 + 3 for writes of 2048 bytes, or
@@ -520,6 +564,8 @@ int irda_stack_recv(struct irda_stack *st, int handle, uint8_t *buf, size_t len)
     if (!c->rx_used)
         return c->peer_closed ? 0 : c->open ? IRDA_ERR_AGAIN : IRDA_ERR_STATE;
     size_t n = len < c->rx_used ? len : c->rx_used;
+    if (c->mode == IRDA_MODE_IRLPT)
+        n = stack_irlpt_take_frame(c, n);   /* a read ends where a frame does */
     if (n > INT32_MAX)
         n = INT32_MAX;
     for (size_t i = 0; i < n; i++)
@@ -527,6 +573,8 @@ int irda_stack_recv(struct irda_stack *st, int handle, uint8_t *buf, size_t len)
     c->rx_head = (c->rx_head + n) % IRDA_STACK_RXBUF;
     c->rx_used -= n;
     update_window(c);
+    if (c->mode == IRDA_MODE_IRLPT)
+        stack_irlpt_update_busy(st);
     finish(st);
     return (int)n;
 }
@@ -540,7 +588,9 @@ size_t irda_stack_rx_available(const struct irda_stack *st, int handle)
 size_t irda_stack_tx_queued(const struct irda_stack *st, int handle)
 {
     const struct irda_conn *c = irda_stack_conn(st, handle);
-    return c && c->kind == IRDA_CONN_STREAM ? ttp_tx_queued(&c->ttp) : 0;
+    if (!c || c->kind != IRDA_CONN_STREAM)
+        return 0;
+    return c->mode == IRDA_MODE_IRLPT ? lpt_tx_queued(&c->lpt) : ttp_tx_queued(&c->ttp);
 }
 
 int irda_stack_close(struct irda_stack *st, int handle, bool graceful)
@@ -553,8 +603,15 @@ int irda_stack_close(struct irda_stack *st, int handle, bool graceful)
     if (c->kind == IRDA_CONN_LISTENER) {
         for (unsigned i = 0; i < c->nbacklog; i++)  /* connections never accepted */
             irda_stack_close(st, c->backlog[i], false);
-        if (c->ttp.lsap)
-            irlmp_close(c->ttp.lsap);
+        if (stack_conn_lsap(c))
+            irlmp_close(stack_conn_lsap(c));
+    } else if (c->mode == IRDA_MODE_IRLPT) {
+        bool stays = stack_irlpt_close(c, graceful);
+        stack_irlpt_update_busy(st);            /* its ring no longer counts */
+        if (stays) {
+            finish(st);
+            return IRDA_OK;                     /* freed by finish() once the queue is gone */
+        }
     } else if (c->ttp.state != TTP_CLOSED && !graceful) {
         ttp_abort(&c->ttp);                     /* the peer sees a reset */
     } else if (c->ttp.state != TTP_CLOSED) {
@@ -569,7 +626,7 @@ int irda_stack_close(struct irda_stack *st, int handle, bool graceful)
         finish(st);
         return IRDA_OK;                         /* freed by finish() once the queue is gone */
     }
-    conn_free(c);
+    stack_conn_free(c);
     finish(st);
     return IRDA_OK;
 }
@@ -577,8 +634,10 @@ int irda_stack_close(struct irda_stack *st, int handle, bool graceful)
 int irda_stack_send_pdu_len(const struct irda_stack *st, int handle)
 {
     const struct irda_conn *c = irda_stack_conn(st, handle);
-    if (!c || c->kind != IRDA_CONN_STREAM || !c->ttp.lsap)
+    if (!c || c->kind != IRDA_CONN_STREAM || !stack_conn_lsap(c))
         return IRDA_ERR_STATE;
+    if (c->mode == IRDA_MODE_IRLPT)
+        return (int)lpt_max_data(&c->lpt);     /* one frame's user data: no TinyTP byte */
     return (int)ttp_max_pdu_data(&c->ttp);
 }
 

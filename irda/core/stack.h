@@ -25,6 +25,7 @@
 #include "irlmp.h"
 #include "ias.h"
 #include "tinytp.h"
+#include "irlpt.h"
 #include "pcap.h"
 #include "hints.h"
 
@@ -32,6 +33,7 @@
 #define IRDA_STACK_RXBUF      65536     /* per connection: credit for 4 windows of 7 x 2 KiB */
 #define IRDA_STACK_BACKLOG    8
 #define IRDA_STACK_RX_SDU     8192      /* MaxSduSize offered in TinyTP connects */
+#define IRDA_STACK_RX_FRAMES  256       /* IrLPT: frames held in the receive ring */
 
 enum irda_stack_event_kind {
     IRDA_EV_DISCOVERY_DONE,   /* status, ndevices; list: irda_stack_devices() */
@@ -71,6 +73,10 @@ struct irda_stack_config {
 };
 
 enum irda_conn_kind { IRDA_CONN_FREE, IRDA_CONN_LISTENER, IRDA_CONN_STREAM };
+/* What a connection speaks above IrLMP: TinyTP (the AF_IRDA default), or
+ * IrLMP data directly (IrLPT mode, irlpt.h: one frame per send, frames
+ * handed up whole, IrLAP's RNR as flow control). */
+enum irda_conn_mode { IRDA_MODE_TINYTP, IRDA_MODE_IRLPT };
 
 struct irda_conn {
     enum irda_conn_kind kind;
@@ -78,13 +84,19 @@ struct irda_conn {
     int reason;
     uint32_t daddr;
     uint8_t lsap, dlsap;
-    struct ttp ttp;
+    enum irda_conn_mode mode;
+    struct ttp ttp;                 /* IRDA_MODE_TINYTP */
+    struct lpt lpt;                 /* IRDA_MODE_IRLPT */
     /* listener */
     unsigned nbacklog, backlog_max;
     int backlog[IRDA_STACK_BACKLOG];
     /* stream receive ring */
     size_t rx_head, rx_used;
     uint8_t rx[IRDA_STACK_RXBUF];
+    /* IrLPT: bytes left of each frame in the ring, oldest first (a read
+     * ends at a frame's end: frames are handed up as they came) */
+    unsigned rx_nframes, rx_frame_head;
+    uint16_t rx_frame[IRDA_STACK_RX_FRAMES];
 };
 
 struct irda_stack {
@@ -139,13 +151,33 @@ int irda_stack_listen(struct irda_stack *st, int lsap, unsigned backlog, int *ha
 int irda_stack_lsap_of(const struct irda_stack *st, int handle);
 int irda_stack_accept(struct irda_stack *st, int listener, int *handle);
 int irda_stack_connect(struct irda_stack *st, uint32_t daddr, uint8_t dlsap, int *handle);
+/* The same in a mode (irda_stack_listen/connect: IRDA_MODE_TINYTP).  An
+ * IrLPT listener accepts only IrLMP connects without user data (not
+ * TinyTP's), an IrLPT connect sends none; irda_stack_send then takes one
+ * frame (IRDA_ERR_RANGE beyond irda_stack_send_pdu_len, nothing sent) and
+ * irda_stack_recv returns at most the rest of the oldest frame. */
+int irda_stack_listen_mode(struct irda_stack *st, int lsap, unsigned backlog,
+                           enum irda_conn_mode mode, int *handle);
+int irda_stack_connect_mode(struct irda_stack *st, uint32_t daddr, uint8_t dlsap,
+                            enum irda_conn_mode mode, int *handle);
 /* Whether a connection (or IAS query) to daddr can start now.  A station has
  * one IrLAP link: IRDA_OK when it is free or already up to daddr;
  * IRDA_ERR_INUSE when it is up to another device with connections open on
- * it (they must close first); IRDA_ERR_BUSY while discovery runs or the
+ * it (they must close first), or held by a connection in exclusive mode
+ * (irlmp_access.c); IRDA_ERR_BUSY while discovery runs or the
  * link to another device is being set up or let go (a moment). */
 int irda_stack_can_connect(const struct irda_stack *st, uint32_t daddr);
-/* Returns bytes taken (> 0), or IRDA_ERR_AGAIN / IRDA_ERR_STATE. */
+/* IRLMP_EXCLUSIVE_MODE (stack_exclusive.c): an open connection asks IrLMP
+ * for its link exclusively (IRDA_ERR_BUSY at once when other connections
+ * share the link; IRDA_ERR_AGAIN when those are only closed sockets'
+ * connections sending their last data, or an IAS query: ask again).  While a connection holds it, irda_stack_can_connect
+ * answers IRDA_ERR_INUSE for every device and new connections, IAS
+ * queries included, are refused on both stations. */
+int irda_stack_request_exclusive(struct irda_stack *st, int handle);
+/* 1 the connection holds the link, 0 the peer has not answered yet,
+ * IRDA_ERR_INUSE refused (or given up), IRDA_ERR_STATE not connected. */
+int irda_stack_exclusive_state(const struct irda_stack *st, int handle);
+/* Returns bytes taken (> 0), or IRDA_ERR_AGAIN / IRDA_ERR_STATE (IrLPT: IRDA_ERR_RANGE too). */
 int irda_stack_send(struct irda_stack *st, int handle, const uint8_t *data, size_t len);
 /* Returns bytes read (> 0), 0 at the end of the stream, IRDA_ERR_AGAIN, or an error. */
 int irda_stack_recv(struct irda_stack *st, int handle, uint8_t *buf, size_t len);
@@ -153,7 +185,8 @@ size_t irda_stack_rx_available(const struct irda_stack *st, int handle);
 size_t irda_stack_tx_queued(const struct irda_stack *st, int handle);
 /* graceful: queued data is delivered before the disconnect; the handle is freed. */
 int irda_stack_close(struct irda_stack *st, int handle, bool graceful);
-/* IRLMP_SEND_PDU_LEN: largest user payload of one TinyTP PDU on this connection. */
+/* IRLMP_SEND_PDU_LEN: largest user payload of one TinyTP PDU on this
+ * connection (IrLPT: of one IrLMP data frame). */
 int irda_stack_send_pdu_len(const struct irda_stack *st, int handle);
 const struct irda_conn *irda_stack_conn(const struct irda_stack *st, int handle);
 

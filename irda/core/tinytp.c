@@ -340,7 +340,8 @@ static void l_tx_ready(void *ctx, struct irlmp_lsap *l)
 
 static struct irlmp_lsap_ops lsap_ops(struct ttp *t)
 {
-    struct irlmp_lsap_ops o = { t, l_connect_ind, l_connect_cnf, l_data_ind, l_disconnect_ind, l_tx_ready };
+    struct irlmp_lsap_ops o = { t, l_connect_ind, l_connect_cnf, l_data_ind, l_disconnect_ind,
+                                l_tx_ready, NULL, NULL };
     return o;
 }
 

@@ -94,12 +94,38 @@ static int broken_error(struct irsock *so)
     return e ? e : WSAECONNRESET;
 }
 
+/* IrLPT mode: at most one frame, scattered over the buffers (a read ends
+ * where a frame does, however the buffers are cut). */
+static int recv_frame(struct irsock *so, const WSABUF *bufs, DWORD count, DWORD *got)
+{
+    uint8_t frame[IRLAP_MAX_DATA];
+    DWORD i, want = 0, off = 0;
+    int rc;
+
+    for (i = 0; i < count && want < sizeof(frame); i++)
+        want += bufs[i].len < sizeof(frame) - want ? bufs[i].len : (ULONG)sizeof(frame) - want;
+    *got = 0;
+    if (!want)
+        return IRDA_ERR_AGAIN;
+    rc = irda_stack_recv(&station.stack, so->conn, frame, want);
+    for (i = 0; rc > 0 && i < count && off < (DWORD)rc; i++) {
+        DWORD n = bufs[i].len < (DWORD)rc - off ? bufs[i].len : (DWORD)rc - off;
+        memcpy(bufs[i].buf, frame + off, n);
+        off += n;
+    }
+    if (rc > 0)
+        *got = (DWORD)rc;
+    return rc;
+}
+
 /* Scatters what the connection has into the buffers; the stack's result. */
 static int recv_into(struct irsock *so, const WSABUF *bufs, DWORD count, DWORD *got)
 {
     DWORD i;
     int rc = IRDA_ERR_AGAIN;
 
+    if (so->irlpt)
+        return recv_frame(so, bufs, count, got);
     *got = 0;
     for (i = 0; i < count; i++) {
         if (!bufs[i].len)
@@ -114,10 +140,29 @@ static int recv_into(struct irsock *so, const WSABUF *bufs, DWORD count, DWORD *
     return *got ? (int)*got : rc;
 }
 
+/* IrLPT mode: the whole send is one IrLMP frame; IRDA_ERR_RANGE beyond
+ * IRLMP_SEND_PDU_LEN (nothing sent). */
+static int send_frame(struct irsock *so, const WSABUF *bufs, DWORD count)
+{
+    uint8_t frame[IRLAP_MAX_DATA];
+    DWORD i, len = 0;
+
+    for (i = 0; i < count; i++) {
+        if (bufs[i].len > sizeof(frame) - len)
+            return IRDA_ERR_RANGE;
+        memcpy(frame + len, bufs[i].buf, bufs[i].len);
+        len += bufs[i].len;
+    }
+    return len ? irda_stack_send(&station.stack, so->conn, frame, len) : 0;
+}
+
 /* Gathers from the buffers, starting at skip bytes in; bytes taken or the stack's result. */
 static int send_from(struct irsock *so, const WSABUF *bufs, DWORD count, DWORD skip)
 {
     DWORD i, taken = 0;
+
+    if (so->irlpt)
+        return skip ? 0 : send_frame(so, bufs, count);
 
     for (i = 0; i < count; i++) {
         int rc;
@@ -167,7 +212,7 @@ static BOOL io_step(struct irsock *so, struct irop *op)
     if (rc == IRDA_ERR_AGAIN)
         return FALSE;
     if (rc < 0) {
-        io_complete(so, op, (DWORD)broken_error(so));
+        io_complete(so, op, rc == IRDA_ERR_RANGE ? WSAEMSGSIZE : (DWORD)broken_error(so));
         return TRUE;
     }
     op->done += (DWORD)rc;
@@ -323,6 +368,10 @@ int WSPAPI irda_send(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sent, DWORD f
             if (done == total) {
                 result = 0;
                 *err = 0;
+                break;
+            }
+            if (rc == IRDA_ERR_RANGE) {
+                *err = WSAEMSGSIZE;         /* IrLPT: more than one frame holds */
                 break;
             }
             if (rc < 0 && rc != IRDA_ERR_AGAIN) {

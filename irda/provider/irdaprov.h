@@ -28,6 +28,7 @@
 #define IRDA_TX_ROOM       8192         /* writable while less than this is queued */
 #define IRDA_CONNECT_MS    15000        /* give up waiting for a connect answer */
 #define IRDA_LSAP_ATTRIBUTE "IrDA:TinyTP:LsapSel"
+#define IRDA_LMP_ATTRIBUTE  "IrDA:IrLMP:LsapSel"   /* IrLPT mode: IrLMP without TinyTP */
 
 /* ---- station.c ------------------------------------------------------------ */
 struct irop;
@@ -93,6 +94,8 @@ struct irsock {
     int lsap;                           /* bound LSAP */
     char service[IRDA_SERVICE_MAX + 1]; /* bound service name ("" for LSAP-SELn) */
     BOOL ias_registered;
+    BOOL irlpt;                         /* IRLMP_IRLPT_MODE: IrLMP data, no TinyTP */
+    BOOL exclusive;                     /* IRLMP_EXCLUSIVE_MODE: connect takes the link alone */
     uint32_t peer_addr;
     char peer_service[IRDA_SERVICE_MAX + 1];
     BOOL nonblocking;

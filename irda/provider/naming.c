@@ -4,10 +4,24 @@
  * The Windows AF_IRDA model: a server binds to a service name, which
  * registers the IAS entry "<name>" / "IrDA:TinyTP:LsapSel" pointing at its
  * LSAP (or binds to "LSAP-SEL<n>" directly); a client connects to a device
- * address and a service name, resolved through the peer's IAS.
+ * address and a service name, resolved through the peer's IAS.  A socket
+ * in IrLPT mode (IRLMP_IRLPT_MODE) speaks IrLMP without TinyTP, and its
+ * service is "<name>" / "IrDA:IrLMP:LsapSel", as IrLPT printers publish
+ * theirs (class "IrLPT").
  */
 #include "irdaprov.h"
 #include <stdio.h>
+
+/* The IAS attribute that holds a service's LSAP in the socket's mode. */
+static const char *lsap_attribute(const struct irsock *so)
+{
+    return so->irlpt ? IRDA_LMP_ATTRIBUTE : IRDA_LSAP_ATTRIBUTE;
+}
+
+static enum irda_conn_mode conn_mode(const struct irsock *so)
+{
+    return so->irlpt ? IRDA_MODE_IRLPT : IRDA_MODE_TINYTP;
+}
 
 /* "LSAP-SEL<n>" names an LSAP directly; returns n or -1. */
 static int lsap_from_name(const char *name)
@@ -59,7 +73,8 @@ static int bind_locked(struct irsock *so, const SOCKADDR_IRDA *a)
     } else if (lsap < IRLMP_LSAP_MIN || lsap > IRLMP_LSAP_MAX) {
         return WSAEINVAL;
     }
-    rc = irda_stack_listen(&station.stack, lsap < 0 ? IRLMP_LSAP_ANY : lsap, 1, &handle);
+    rc = irda_stack_listen_mode(&station.stack, lsap < 0 ? IRLMP_LSAP_ANY : lsap, 1,
+                                conn_mode(so), &handle);
     if (rc < 0)
         return rc == IRDA_ERR_INUSE ? WSAEADDRINUSE : irda_error_to_wsa(rc);
     so->lsap = rc;
@@ -69,7 +84,7 @@ static int bind_locked(struct irsock *so, const SOCKADDR_IRDA *a)
         memset(&v, 0, sizeof(v));
         v.type = IAS_INTEGER;
         v.integer = so->lsap;
-        rc = irda_stack_ias_set(&station.stack, name, IRDA_LSAP_ATTRIBUTE, &v);
+        rc = irda_stack_ias_set(&station.stack, name, lsap_attribute(so), &v);
         if (rc < 0) {   /* success is the object's id */
             irda_stack_close(&station.stack, handle, false);
             irsock_detach(so);
@@ -110,7 +125,11 @@ int WSPAPI irda_listen(SOCKET s, int backlog, LPINT err)
     if (!so)
         return SOCKET_ERROR;
     station_lock();
-    if (so->state == IRS_BOUND || so->state == IRS_LISTENING) {
+    if (so->exclusive) {
+        /* exclusive mode is the connecting side's request (IrLMP
+         * LM_AccessMode); a listener asking for it would be ignored */
+        *err = WSAEOPNOTSUPP;
+    } else if (so->state == IRS_BOUND || so->state == IRS_LISTENING) {
         struct irda_conn *c = &station.stack.conns[so->conn - 1];
         unsigned want = backlog < 1 ? 1 : backlog > IRDA_STACK_BACKLOG ? IRDA_STACK_BACKLOG
                                                                          : (unsigned)backlog;
@@ -175,6 +194,7 @@ SOCKET WSPAPI irda_accept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
         child->state = IRS_CONNECTED;
         child->nonblocking = so->nonblocking;
         child->linger = so->linger;
+        child->irlpt = so->irlpt;          /* what the listener accepted */
         child->peer_addr = c ? c->daddr : 0;
         irsock_attach(child, conn);
         if (addr) {
@@ -284,7 +304,8 @@ static int link_wait(struct irsock *so, uint32_t daddr, unsigned gen, ULONGLONG 
 }
 
 /* The peer's LSAP for a service name, through its IAS (lock held). */
-static int resolve_service(uint32_t daddr, const char *service, uint8_t *lsap)
+static int resolve_service(const struct irsock *so, uint32_t daddr, const char *service,
+                           uint8_t *lsap)
 {
     int direct = lsap_from_name(service), err;
 
@@ -292,7 +313,7 @@ static int resolve_service(uint32_t daddr, const char *service, uint8_t *lsap)
         *lsap = (uint8_t)direct;
         return 0;
     }
-    err = ias_run(daddr, service, IRDA_LSAP_ATTRIBUTE);
+    err = ias_run(daddr, service, lsap_attribute(so));
     if (err)
         return err;                         /* nobody answered */
     if (station.ias.rc != IAS_SUCCESS || station.ias.count == 0 ||
@@ -303,9 +324,57 @@ static int resolve_service(uint32_t daddr, const char *service, uint8_t *lsap)
 }
 
 /*
+ * IRLMP_EXCLUSIVE_MODE (lock held, the connection open): IrLMP is asked for
+ * the link alone and the connect succeeds only once the peer granted it.
+ * Refused, here (other connections share the link) or by the peer (the
+ * same at its end): WSAEADDRINUSE, the error a connect gets while sockets
+ * hold the link.
+ */
+static int exclusive_wait(struct irsock *so, int conn, unsigned gen)
+{
+    ULONGLONG deadline = GetTickCount64() + IRDA_CONNECT_MS;
+    int rc;
+
+    for (;;) {
+        station_now();
+        rc = irda_stack_request_exclusive(&station.stack, conn);
+        if (rc != IRDA_ERR_AGAIN)
+            break;
+        /* the other connections on the link are going away: a moment */
+        if (so->closing || so->cancel_gen != gen)
+            return WSAEINTR;
+        if (GetTickCount64() >= deadline)
+            return WSAEADDRINUSE;
+        station_poke();
+        station_wait(LINK_WAIT_STEP_MS);
+    }
+    if (rc == IRDA_ERR_BUSY || rc == IRDA_ERR_EXCLUSIVE)
+        return WSAEADDRINUSE;
+    if (rc < 0)
+        return irda_error_to_wsa(rc);
+    for (;;) {
+        station_poke();                     /* the request goes out on the worker's turn */
+        station_wait(20);
+        station_now();
+        rc = irda_stack_exclusive_state(&station.stack, conn);
+        if (rc == 1)
+            return 0;
+        if (rc == IRDA_ERR_INUSE)
+            return WSAEADDRINUSE;
+        if (rc < 0)
+            return so->so_error ? so->so_error : WSAECONNRESET;   /* the connection ended */
+        if (so->closing || so->cancel_gen != gen)
+            return WSAEINTR;
+        if (GetTickCount64() >= deadline)
+            return WSAETIMEDOUT;
+    }
+}
+
+/*
  * The connection itself (lock held, so->state IRS_CONNECTING): wait for the
- * link, ask the peer's IAS, connect, wait for the answer.  Leaves the
- * socket connected (0) or back to IRS_NEW with the error.
+ * link, ask the peer's IAS, connect, wait for the answer (exclusive mode:
+ * and for the link alone).  Leaves the socket connected (0) or back to
+ * IRS_NEW with the error.
  */
 static int connect_locked(struct irsock *so, uint32_t daddr, const char *service, unsigned gen)
 {
@@ -316,23 +385,30 @@ static int connect_locked(struct irsock *so, uint32_t daddr, const char *service
     so->so_error = 0;                       /* an earlier attempt's error is not this one's */
     err = link_wait(so, daddr, gen, deadline);
     if (!err)
-        err = resolve_service(daddr, service, &lsap);
+        err = resolve_service(so, daddr, service, &lsap);
     if (!err && so->closing)
         err = WSAEINTR;
     if (!err) {
         int rc;
         station_now();
-        rc = irda_stack_connect(&station.stack, daddr, lsap, &conn);
-        if (rc < 0)
+        rc = irda_stack_connect_mode(&station.stack, daddr, lsap, conn_mode(so), &conn);
+        if (rc < 0) {
             err = irda_error_to_wsa(rc);
-        else
+        } else {
             irsock_attach(so, conn);
+            /* set before the stack can say "connected": a non-blocking
+             * connect's caller may ask getpeername the moment it is */
+            so->peer_addr = daddr;
+            lstrcpynA(so->peer_service, service, sizeof(so->peer_service));
+        }
     }
     deadline = GetTickCount64() + IRDA_CONNECT_MS;
     while (!err && so->state == IRS_CONNECTING) {
         const struct irda_conn *c = irda_stack_conn(&station.stack, conn);
         if (so->so_error)
             err = so->so_error;
+        else if (c && c->open && so->exclusive)
+            break;                          /* connected once the link is its alone */
         else if (c && c->open)
             so->state = IRS_CONNECTED;
         else if (so->closing || so->cancel_gen != gen)
@@ -342,6 +418,8 @@ static int connect_locked(struct irsock *so, uint32_t daddr, const char *service
         else
             station_wait(200);
     }
+    if (!err && so->exclusive)
+        err = exclusive_wait(so, conn, gen);
     if (err) {
         if (so->conn && !so->closing) {
             irda_stack_close(&station.stack, so->conn, false);
@@ -351,8 +429,6 @@ static int connect_locked(struct irsock *so, uint32_t daddr, const char *service
             so->state = IRS_NEW;
     } else {
         so->state = IRS_CONNECTED;
-        so->peer_addr = daddr;
-        lstrcpynA(so->peer_service, service, sizeof(so->peer_service));
         notify_update(so);
     }
     return err;
@@ -418,7 +494,8 @@ static int connect_start_async(struct irsock *so, uint32_t daddr, const char *se
 }
 
 /*
- * WHY: connecting is an IAS lookup followed by an IrLMP/TinyTP connect;
+ * WHY: connecting is an IAS lookup followed by an IrLMP/TinyTP connect
+ * (IrLPT mode: IrLMP only);
  * an unknown service is WSAECONNREFUSED and a device that does not answer
  * is WSAETIMEDOUT, as Windows documents.  A non-blocking socket gets
  * WSAEWOULDBLOCK and the outcome through FD_CONNECT, select's write set

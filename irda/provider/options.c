@@ -11,9 +11,11 @@
 #include "irdaprov.h"
 
 /* The four IrLMP modes a socket can be asked for before bind or connect.
- * None is implemented yet (issue 14): turning one on fails WSAENOPROTOOPT
- * rather than being accepted while the socket goes on speaking plain
- * TinyTP; turning one off is what the socket already does. */
+ * IrLPT mode (IrLMP data without TinyTP, irda/core/irlpt.h) and exclusive
+ * mode (the connection takes its IrLAP link alone, irda/core/irlmp_access.c)
+ * are implemented; 9-wire and Sharp are not (issue 14): turning one on
+ * fails WSAENOPROTOOPT rather than being accepted while the socket goes on
+ * speaking plain TinyTP; turning one off is what the socket already does. */
 static BOOL is_mode(int name)
 {
     return name == IRLMP_EXCLUSIVE_MODE || name == IRLMP_IRLPT_MODE ||
@@ -222,7 +224,18 @@ static int get_irlmp(struct irsock *so, int name, char *value, int *len)
         station_unlock();
         return pdu > 0 ? get_int(value, len, pdu) : WSAENOTCONN;
     default:
-        /* a mode can only be off (see is_mode) */
+        if (name == IRLMP_IRLPT_MODE)
+            return get_int(value, len, so->irlpt ? 1 : 0);
+        if (name == IRLMP_EXCLUSIVE_MODE) {
+            /* asked for, or (an accepted socket) granted to the peer */
+            int held;
+            station_lock();
+            held = so->state == IRS_CONNECTED && so->conn &&
+                   irda_stack_exclusive_state(&station.stack, so->conn) == 1;
+            station_unlock();
+            return get_int(value, len, so->exclusive || held ? 1 : 0);
+        }
+        /* the other modes can only be off (see is_mode) */
         return is_mode(name) ? get_int(value, len, 0) : WSAENOPROTOOPT;
     }
 }
@@ -238,10 +251,14 @@ static int set_irlmp(struct irsock *so, int name, const char *value, int len)
     if (!value || len < (int)sizeof(int))
         return WSAEFAULT;
     memcpy(&on, value, sizeof(on));
-    if (on)
+    if (on && name != IRLMP_IRLPT_MODE && name != IRLMP_EXCLUSIVE_MODE)
         return WSAENOPROTOOPT;      /* never accepted and ignored */
     if (so->state != IRS_NEW)
         return so->state == IRS_CONNECTED ? WSAEISCONN : WSAEINVAL;
+    if (name == IRLMP_IRLPT_MODE)
+        so->irlpt = on != 0;        /* bind and connect speak IrLMP without TinyTP */
+    if (name == IRLMP_EXCLUSIVE_MODE)
+        so->exclusive = on != 0;    /* connect asks IrLMP for the link alone */
     return 0;
 }
 

@@ -126,7 +126,7 @@ static void on_event(void *ctx, const struct irda_stack_event *ev)
             station.ias = *ev->ias;
         break;
     case IRDA_EV_CONNECTED:
-        if (so) {
+        if (so && !so->exclusive) {         /* exclusive: connected once the link is granted */
             so->state = IRS_CONNECTED;
             so->network_events |= FD_CONNECT;
             so->event_errors[FD_CONNECT_BIT] = 0;

@@ -129,8 +129,8 @@ static int setup(void **s)
     return 0;
 }
 
-static const struct irlmp_lsap_ops ops_a = { &UA_, NULL, u_connect_cnf, u_data, u_disc, NULL };
-static const struct irlmp_lsap_ops ops_b = { &UB, u_connect_ind, NULL, u_data, u_disc, NULL };
+static const struct irlmp_lsap_ops ops_a = { &UA_, NULL, u_connect_cnf, u_data, u_disc, NULL, NULL, NULL };
+static const struct irlmp_lsap_ops ops_b = { &UB, u_connect_ind, NULL, u_data, u_disc, NULL, NULL, NULL };
 
 static void connect_pair(void)
 {

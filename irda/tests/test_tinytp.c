@@ -268,7 +268,8 @@ static void h_disc(void *ctx, struct irlmp_lsap *l, enum irlmp_reason r, const u
     h->ud_len = len < sizeof h->ud ? len : sizeof h->ud;
     memcpy(h->ud, ud, h->ud_len);
 }
-static const struct irlmp_lsap_ops ops_h = { &RH, NULL, h_connect_cnf, h_data, h_disc, NULL };
+static const struct irlmp_lsap_ops ops_h = { &RH, NULL, h_connect_cnf, h_data, h_disc,
+                                             NULL, NULL, NULL };
 
 /* The hostile LSAP connects to B's TinyTP listener with a hand-made connect
  * PDU (initial credit 3, no parameters: it takes no segments). */
