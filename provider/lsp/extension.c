@@ -60,13 +60,18 @@ static void *lower_function(struct lsp_socket *so, enum extension_kind kind, int
 /* The context of s with the lower function of kind, noted as issuing I/O;
  * NULL with the thread's last error set (the extension functions report
  * errors the way Winsock calls do: FALSE or SOCKET_ERROR, and the error in
- * GetLastError, which is WSAGetLastError's). */
-static struct lsp_socket *enter(SOCKET s, enum extension_kind kind, void **fn)
+ * GetLastError, which is WSAGetLastError's).  As the provider below's own
+ * functions do (and Windows: Wine's test_AcceptEx), the OVERLAPPED says
+ * STATUS_PENDING even when the socket is refused. */
+static struct lsp_socket *enter(SOCKET s, enum extension_kind kind, void **fn,
+                                LPOVERLAPPED ov)
 {
     int err = 0;
     struct lsp_socket *so = socket_context_lookup(s, &err);
 
     if (!so) {
+        if (ov)
+            ov->Internal = STATUS_PENDING;
         SetLastError((DWORD)err);
         return NULL;
     }
@@ -98,7 +103,7 @@ static BOOL PASCAL ext_accept_ex(SOCKET listener, SOCKET accepted, PVOID buffer,
                                  LPOVERLAPPED ov)
 {
     void *fn;
-    struct lsp_socket *so = enter(listener, EXT_ACCEPT_EX, &fn);
+    struct lsp_socket *so = enter(listener, EXT_ACCEPT_EX, &fn, (LPOVERLAPPED)ov);
     BOOL ok;
 
     if (!so)
@@ -115,7 +120,7 @@ static BOOL PASCAL ext_connect_ex(SOCKET s, const struct sockaddr *name, int nam
                                   LPOVERLAPPED ov)
 {
     void *fn;
-    struct lsp_socket *so = enter(s, EXT_CONNECT_EX, &fn);
+    struct lsp_socket *so = enter(s, EXT_CONNECT_EX, &fn, (LPOVERLAPPED)ov);
     BOOL ok;
 
     if (!so)
@@ -128,7 +133,7 @@ static BOOL PASCAL ext_connect_ex(SOCKET s, const struct sockaddr *name, int nam
 static BOOL PASCAL ext_disconnect_ex(SOCKET s, LPOVERLAPPED ov, DWORD flags, DWORD reserved)
 {
     void *fn;
-    struct lsp_socket *so = enter(s, EXT_DISCONNECT_EX, &fn);
+    struct lsp_socket *so = enter(s, EXT_DISCONNECT_EX, &fn, (LPOVERLAPPED)ov);
     BOOL ok;
 
     if (!so)
@@ -143,7 +148,7 @@ static BOOL PASCAL ext_transmit_file(SOCKET s, HANDLE file, DWORD bytes, DWORD p
                                      DWORD flags)
 {
     void *fn;
-    struct lsp_socket *so = enter(s, EXT_TRANSMIT_FILE, &fn);
+    struct lsp_socket *so = enter(s, EXT_TRANSMIT_FILE, &fn, (LPOVERLAPPED)ov);
     BOOL ok;
 
     if (!so)
@@ -158,7 +163,7 @@ static BOOL PASCAL ext_transmit_packets(SOCKET s, LPTRANSMIT_PACKETS_ELEMENT ele
                                         DWORD flags)
 {
     void *fn;
-    struct lsp_socket *so = enter(s, EXT_TRANSMIT_PACKETS, &fn);
+    struct lsp_socket *so = enter(s, EXT_TRANSMIT_PACKETS, &fn, (LPOVERLAPPED)ov);
     BOOL ok;
 
     if (!so)
@@ -172,7 +177,7 @@ static INT PASCAL ext_recv_msg(SOCKET s, LPWSAMSG msg, LPDWORD received, LPWSAOV
                                LPWSAOVERLAPPED_COMPLETION_ROUTINE routine)
 {
     void *fn;
-    struct lsp_socket *so = enter(s, EXT_RECV_MSG, &fn);
+    struct lsp_socket *so = enter(s, EXT_RECV_MSG, &fn, (LPOVERLAPPED)ov);
     INT result;
 
     if (!so)
@@ -186,7 +191,7 @@ static INT WSAAPI ext_send_msg(SOCKET s, LPWSAMSG msg, DWORD flags, LPDWORD sent
                                LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine)
 {
     void *fn;
-    struct lsp_socket *so = enter(s, EXT_SEND_MSG, &fn);
+    struct lsp_socket *so = enter(s, EXT_SEND_MSG, &fn, (LPOVERLAPPED)ov);
     INT result;
 
     if (!so)
