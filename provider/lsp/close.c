@@ -9,7 +9,9 @@
  *   2. take the socket out of the table: from now on every use of the
  *      handle fails with WSAENOTSOCK, and a racing closesocket loses;
  *   3. stop notifications, so no FD_CLOSE is posted for this socket;
- *   4. cancel every pending call on it: CancelIoEx completes overlapped
+ *   4. cancel every pending call on it (unless another handle of this
+ *      process still refers to the socket: shared_socket.c): CancelIoEx
+ *      completes overlapped
  *      operations with WSA_OPERATION_ABORTED through their own event,
  *      routine or port, and wakes blocking calls, which then report
  *      WSAEINTR (interrupted_if_closing, which leaves a pending overlapped
