@@ -4,7 +4,9 @@
  * observed from outside: overlapped WSARecv / WSASend complete exactly once
  * with WSA_OPERATION_ABORTED through their event, completion routine (on
  * the issuing thread, at its next alertable wait) or completion port, and
- * nothing else arrives afterwards; 200 sockets x 2 receives in a burst.
+ * nothing else arrives afterwards; 200 sockets x 2 receives in a burst; and
+ * a close racing completions: receives completing with the peer's data
+ * while closesocket aborts the rest, each one exactly once, either way.
  *
  * After closesocket every use of the handle fails with WSAENOTSOCK, even
  * WSAGetOverlappedResult, so the result of a cancelled overlapped operation
@@ -305,6 +307,112 @@ static void scale_burst_close(void **state)
     free(a); free(h); free(ov); free(bufs); free(seen);
 }
 
+/* ---- a close racing completions: every receive ends once, with data or aborted ----------------- */
+
+#define RACE_RECVS  256
+#define RACE_CHUNK  16
+
+struct race_pusher {
+    hostpeer_sock h;
+    volatile LONG stop;
+    volatile LONG sent;
+};
+
+static DWORD WINAPI race_push(void *arg)
+{
+    struct race_pusher *p = arg;
+    char chunk[RACE_CHUNK];
+    memset(chunk, 'x', sizeof(chunk));
+    while (!p->stop && hostpeer_send(p->h, chunk, sizeof(chunk)) == 0)
+        InterlockedIncrement(&p->sent);
+    return 0;
+}
+
+/* One round: RACE_RECVS receives pending, the peer streaming, closesocket
+ * after delay_ms; adds this round's completions with data and aborts. */
+static void race_round(DWORD delay_ms, int *done, int *aborted)
+{
+    static WSAOVERLAPPED ov[RACE_RECVS];
+    static char bufs[RACE_RECVS][RACE_CHUNK];
+    int seen[RACE_RECVS];
+    struct race_pusher pusher;
+    SOCKET a;
+    const ULONG_PTR key = 0x5ACE;
+
+    host_pair(&a, &pusher.h);
+    HANDLE port = CreateIoCompletionPort((HANDLE)a, NULL, key, 0);
+    assert_non_null(port);
+    memset(ov, 0, sizeof(ov));
+    memset(seen, 0, sizeof(seen));
+    for (int i = 0; i < RACE_RECVS; i++) {
+        WSABUF wb = { RACE_CHUNK, bufs[i] };
+        DWORD n = 0, flags = 0;
+        assert_wsa_fail(WSARecv(a, &wb, 1, &n, &flags, &ov[i], NULL), SOCKET_ERROR,
+                        WSA_IO_PENDING);
+    }
+    pusher.stop = 0;
+    pusher.sent = 0;
+    HANDLE thread = CreateThread(NULL, 0, race_push, &pusher, 0, NULL);
+    assert_non_null(thread);
+    /* let some complete with data: the close lands among completions */
+    for (double t0 = tu_now_ms(); !pusher.sent; Sleep(0))
+        if (tu_now_ms() - t0 > THREAD_WAIT)
+            fail_msg("the peer could not send");
+    Sleep(delay_ms);
+    assert_int_equal(closesocket(a), 0);
+    InterlockedExchange(&pusher.stop, 1);
+
+    for (int count = 0; count < RACE_RECVS; count++) {
+        DWORD bytes = 0; ULONG_PTR k = 0; LPOVERLAPPED pov = NULL;
+        SetLastError(0);
+        BOOL ok = GetQueuedCompletionStatus(port, &bytes, &k, &pov, THREAD_WAIT);
+        DWORD ge = GetLastError();
+        if (!pov)
+            fail_msg("delay %lu ms: only %d of %d completions (error %lu)", (unsigned long)delay_ms,
+                     count, RACE_RECVS, (unsigned long)ge);
+        ptrdiff_t idx = (WSAOVERLAPPED *)pov - ov;
+        if (idx < 0 || idx >= RACE_RECVS || (LPOVERLAPPED)&ov[idx] != pov)
+            fail_msg("completion with an unknown OVERLAPPED %p", (void *)pov);
+        if (seen[idx]++)
+            fail_msg("delay %lu ms: receive %d completed twice", (unsigned long)delay_ms, (int)idx);
+        assert_true(k == key);
+        if (ok && bytes > 0)
+            (*done)++;
+        else if (!ok && ge == ERROR_OPERATION_ABORTED && bytes == 0)
+            (*aborted)++;
+        else
+            fail_msg("delay %lu ms: receive %d ended ok %d, error %lu, %lu bytes (want data, or "
+                     "%d)", (unsigned long)delay_ms, (int)idx, ok, (unsigned long)ge,
+                     (unsigned long)bytes, (int)ERROR_OPERATION_ABORTED);
+    }
+    {
+        DWORD bytes; ULONG_PTR k; LPOVERLAPPED pov = NULL;
+        BOOL extra = GetQueuedCompletionStatus(port, &bytes, &k, &pov, 300);
+        if (extra || pov)
+            fail_msg("delay %lu ms: an extra packet after all %d (overlapped %p)",
+                     (unsigned long)delay_ms, RACE_RECVS, (void *)pov);
+    }
+    WaitForSingleObject(thread, THREAD_WAIT);
+    CloseHandle(thread);
+    hostpeer_close(pusher.h);
+    CloseHandle(port);
+}
+
+static void close_racing_completions(void **state)
+{
+    static const DWORD delays[] = { 0, 1, 2, 5, 10 };
+    int done = 0, aborted = 0;
+    (void)state;
+
+    for (size_t r = 0; r < sizeof(delays) / sizeof(delays[0]); r++)
+        race_round(delays[r], &done, &aborted);
+    printf("    %d receives: %d completed with data, %d aborted\n",
+           (int)(RACE_RECVS * (sizeof(delays) / sizeof(delays[0]))), done, aborted);
+    /* the close must really have raced completions, or nothing was tested */
+    assert_true(done > 0);
+    assert_true(aborted > 0);
+}
+
 int main(int argc, char **argv)
 {
     tu_main_init(argc, argv);
@@ -313,6 +421,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(overlapped_routine_cancelled),
         cmocka_unit_test(overlapped_port_recv_send_cancelled),
         cmocka_unit_test(scale_burst_close),
+        cmocka_unit_test(close_racing_completions),
     };
     return cmocka_run_group_tests_name("cancel_overlapped", tests, close_group_setup, tu_group_cleanup);
 }

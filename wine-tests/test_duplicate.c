@@ -13,8 +13,14 @@
  * still holds the socket.  Then the child sends a line and closes: now
  * the last reference goes, with the hard linger it inherited, so the peer
  * reads the line and then a reset.
+ *
+ * In-process duplicates (WSADuplicateSocket for this very process): while
+ * another handle refers to the socket, closing one cancels nothing (as on
+ * Windows; Wine's test_completion_port); the last handle's close aborts
+ * what is pending, exactly once, with WSA_OPERATION_ABORTED on the port.
  */
 #include "testutil.h"
+#include <mswsock.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,6 +204,152 @@ static void duplicate_is_for_its_process(void **state)
     closesocket(peer);
 }
 
+/* ---- in-process duplicates ------------------------------------------------------------------ */
+
+enum { NOTHING_MS = 300, PACKET_MS = 5000 };
+static const ULONG_PTR dup_key = 125;
+
+/* A duplicate of s made for this process, as Wine's test_completion_port makes it. */
+static SOCKET local_duplicate(SOCKET s)
+{
+    WSAPROTOCOL_INFOW info;
+    SOCKET dup;
+    if (WSADuplicateSocketW(s, GetCurrentProcessId(), &info))
+        fail_msg("WSADuplicateSocket for this process: %d", WSAGetLastError());
+    dup = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0,
+                     WSA_FLAG_OVERLAPPED);
+    if (dup == INVALID_SOCKET)
+        fail_msg("WSASocket(FROM_PROTOCOL_INFO): %d", WSAGetLastError());
+    assert_true(dup != s);
+    return dup;
+}
+
+/* No packet on port for NOTHING_MS. */
+static void assert_no_packet(HANDLE port, const char *when)
+{
+    DWORD bytes = 0xdead; ULONG_PTR key = 0xdead; LPOVERLAPPED ov = NULL;
+    SetLastError(0);
+    BOOL ok = GetQueuedCompletionStatus(port, &bytes, &key, &ov, NOTHING_MS);
+    if (ok || ov)
+        fail_msg("%s: a packet (ok %d, error %lu, key %lu, bytes %lu, overlapped %p)", when, ok,
+                 GetLastError(), (unsigned long)key, (unsigned long)bytes, (void *)ov);
+    assert_int_equal(GetLastError(), WAIT_TIMEOUT);
+}
+
+/* The one packet for ov: WSA_OPERATION_ABORTED, no bytes, our key; then no other. */
+static void assert_aborted_once(HANDLE port, WSAOVERLAPPED *want, const char *what)
+{
+    DWORD bytes = 0xdead; ULONG_PTR key = 0; LPOVERLAPPED ov = NULL;
+    SetLastError(0);
+    BOOL ok = GetQueuedCompletionStatus(port, &bytes, &key, &ov, PACKET_MS);
+    DWORD e = GetLastError();
+    if (ov != (LPOVERLAPPED)want || ok || e != ERROR_OPERATION_ABORTED)
+        fail_msg("%s: packet ok %d error %lu overlapped %p (want %p, error %d)", what, ok,
+                 (unsigned long)e, (void *)ov, (void *)want, (int)ERROR_OPERATION_ABORTED);
+    assert_int_equal(bytes, 0);
+    assert_true(key == dup_key);
+    assert_true((DWORD)want->Internal == 0xC0000120u);     /* STATUS_CANCELLED */
+    assert_no_packet(port, "after the abort");
+}
+
+/* AcceptEx pending on the duplicate: closing the original leaves it pending
+ * (a client it then accepts proves it); the duplicate's close aborts the next. */
+static void local_duplicate_acceptex(void **state)
+{
+    GUID id = WSAID_ACCEPTEX;
+    LPFN_ACCEPTEX accept_ex = NULL;
+    static char buf[2 * (sizeof(struct sockaddr_in) + 16)];
+    static WSAOVERLAPPED ov;
+    unsigned short port_no;
+    u_long on = 1;
+    DWORD n = 0;
+    (void)state;
+
+    SOCKET src = tu_listener(AF_INET, SOCK_STREAM, &port_no);
+    assert_true(src != INVALID_SOCKET);
+    /* what nearly every server does first; no reason to cancel anything */
+    assert_wsa_ok(ioctlsocket(src, FIONBIO, &on));
+    HANDLE port = CreateIoCompletionPort((HANDLE)src, NULL, dup_key, 0);
+    assert_non_null(port);
+    assert_wsa_ok(WSAIoctl(src, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof(id), &accept_ex,
+                           sizeof(accept_ex), &n, NULL, NULL));
+    SOCKET dup = local_duplicate(src);
+
+    SOCKET accepted = WSASocketW(AF_INET, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_OVERLAPPED);
+    assert_true(accepted != INVALID_SOCKET);
+    memset(&ov, 0, sizeof(ov));
+    assert_false(accept_ex(dup, accepted, buf, 0, sizeof(struct sockaddr_in) + 16,
+                           sizeof(struct sockaddr_in) + 16, &n, &ov));
+    assert_int_equal(WSAGetLastError(), ERROR_IO_PENDING);
+
+    assert_int_equal(closesocket(src), 0);
+    assert_no_packet(port, "closesocket(src) with AcceptEx pending on the duplicate");
+    /* still pending: a client is accepted through it */
+    SOCKET client = tu_connect(AF_INET, port_no);
+    assert_true(client != INVALID_SOCKET);
+    {
+        DWORD bytes = 0xdead; ULONG_PTR key = 0; LPOVERLAPPED got = NULL;
+        BOOL ok = GetQueuedCompletionStatus(port, &bytes, &key, &got, PACKET_MS);
+        if (!ok || got != (LPOVERLAPPED)&ov)
+            fail_msg("the AcceptEx did not accept after closesocket(src): ok %d error %lu "
+                     "overlapped %p", ok, GetLastError(), (void *)got);
+        assert_true(key == dup_key);
+    }
+    closesocket(client);
+    closesocket(accepted);
+
+    /* another AcceptEx on the duplicate: its close is the last, and aborts it */
+    accepted = WSASocketW(AF_INET, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_OVERLAPPED);
+    assert_true(accepted != INVALID_SOCKET);
+    memset(&ov, 0, sizeof(ov));
+    assert_false(accept_ex(dup, accepted, buf, 0, sizeof(struct sockaddr_in) + 16,
+                           sizeof(struct sockaddr_in) + 16, &n, &ov));
+    assert_int_equal(WSAGetLastError(), ERROR_IO_PENDING);
+    assert_int_equal(closesocket(dup), 0);
+    assert_aborted_once(port, &ov, "AcceptEx at closesocket(dup)");
+    closesocket(accepted);
+    CloseHandle(port);
+}
+
+/* WSARecv pending on the duplicate: closing the original leaves it pending
+ * (the peer's data completes it); the duplicate's close aborts the next. */
+static void local_duplicate_wsarecv(void **state)
+{
+    static char rbuf[32];
+    static WSAOVERLAPPED ov;
+    WSABUF wb = { sizeof(rbuf), rbuf };
+    DWORD n = 0, flags = 0;
+    SOCKET peer, src;
+    (void)state;
+
+    assert_int_equal(tu_tcp_pair(AF_INET, &peer, &src), 0);
+    HANDLE port = CreateIoCompletionPort((HANDLE)src, NULL, dup_key, 0);
+    assert_non_null(port);
+    SOCKET dup = local_duplicate(src);
+    memset(&ov, 0, sizeof(ov));
+    assert_wsa_fail(WSARecv(dup, &wb, 1, &n, &flags, &ov, NULL), SOCKET_ERROR, WSA_IO_PENDING);
+
+    assert_int_equal(closesocket(src), 0);
+    assert_no_packet(port, "closesocket(src) with WSARecv pending on the duplicate");
+    assert_int_equal(send(peer, "hello", 5, 0), 5);
+    {
+        DWORD bytes = 0; ULONG_PTR key = 0; LPOVERLAPPED got = NULL;
+        BOOL ok = GetQueuedCompletionStatus(port, &bytes, &key, &got, PACKET_MS);
+        if (!ok || got != (LPOVERLAPPED)&ov)
+            fail_msg("the WSARecv did not receive after closesocket(src): ok %d error %lu "
+                     "overlapped %p", ok, GetLastError(), (void *)got);
+        assert_int_equal(bytes, 5);
+        assert_memory_equal(rbuf, "hello", 5);
+    }
+
+    memset(&ov, 0, sizeof(ov));
+    assert_wsa_fail(WSARecv(dup, &wb, 1, &n, &flags, &ov, NULL), SOCKET_ERROR, WSA_IO_PENDING);
+    assert_int_equal(closesocket(dup), 0);
+    assert_aborted_once(port, &ov, "WSARecv at closesocket(dup)");
+    closesocket(peer);
+    CloseHandle(port);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "--child"))
@@ -205,6 +357,8 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(duplicate_keeps_linger_and_last_reference),
         cmocka_unit_test(duplicate_is_for_its_process),
+        cmocka_unit_test(local_duplicate_acceptex),
+        cmocka_unit_test(local_duplicate_wsarecv),
     };
     tu_main_init(argc, argv);
     return cmocka_run_group_tests(tests, tu_group_startup, tu_group_cleanup);

@@ -31,6 +31,8 @@ struct lower {
     WSAPROTOCOL_INFOW info;         /* what we pass it as lpProtocolInfo */
     HMODULE module;
     WSPPROC_TABLE procs;
+    /* its extension functions that issue I/O, as it gave them (extension.c) */
+    void *volatile extensions[7];
 };
 /* Finds (starting it on first use) the provider below chain entry info;
  * the catalog is read once per chain and catalog version (lower.c). */
@@ -60,6 +62,8 @@ struct lsp_socket {
     BOOL async_selected;
     volatile LONG closing;          /* set once, by the closesocket that wins */
     volatile LONG io_issued;        /* a call that can pend has reached the lower provider */
+    /* the other handles of this process on the same socket (shared_socket.c) */
+    struct shared_socket *volatile shared;
 };
 struct lsp_socket *socket_context_create(SOCKET handle, struct lower *lower, DWORD catalog_id,
                                          int type, const struct lsp_socket *parent);
@@ -74,6 +78,34 @@ BOOL socket_context_begin_close(struct lsp_socket *so);
 LONG socket_context_refs(const struct lsp_socket *so);
 /* Every context still open (referenced), for WSPCleanup. */
 struct lsp_socket **socket_context_snapshot(size_t *count);
+
+/* ---- shared_socket.c: handles of one process on one underlying socket ---- */
+/* What the handles of this process that refer to one underlying socket
+ * (the original and its in-process duplicates) share: how many are open,
+ * and whether any of them issued I/O that can pend. */
+struct shared_socket {
+    volatile LONG refs;             /* contexts and descriptions holding it */
+    volatile LONG open;             /* handles not yet closed */
+    volatile LONG io_issued;
+};
+/* so's group, made on first use (its first in-process duplicate), with a
+ * reference for the caller (the description that will carry it); NULL
+ * without memory. */
+struct shared_socket *shared_socket_for(struct lsp_socket *so);
+/* so (a fresh duplicate) joins sh, taking over the caller's reference. */
+void shared_socket_join(struct lsp_socket *so, struct shared_socket *sh);
+/* so's handle closes: whether another handle of this process still refers
+ * to the socket.  Once per context. */
+BOOL shared_socket_leave(struct lsp_socket *so);
+/* Whether any handle of so's socket in this process issued I/O that can pend. */
+BOOL shared_socket_io_issued(const struct lsp_socket *so);
+void shared_socket_release(struct shared_socket *sh);
+
+/* ---- extension.c: AcceptEx, ConnectEx, ... as celsp hands them out -------- */
+/* After the provider below answered SIO_GET_EXTENSION_FUNCTION_POINTER:
+ * an I/O-issuing function in out is replaced by celsp's own. */
+void extension_wrap(struct lsp_socket *so, const void *in, DWORD in_len, void *out,
+                    DWORD out_len);
 
 /* ---- linger.c: SO_LINGER / SO_DONTLINGER / SO_CEWS_LINGER_NOTE ----------- */
 int linger_set(struct lsp_socket *so, int optname, const char *value, int length);
@@ -123,8 +155,11 @@ int WSPAPI lsp_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD in_len, LPVOID out, 
 /* Before a call that can pend or block: closesocket must cancel this socket's I/O. */
 static inline void note_io(struct lsp_socket *so)
 {
+    struct shared_socket *sh = so->shared;
     if (!so->io_issued)
         InterlockedExchange(&so->io_issued, 1);
+    if (sh && !sh->io_issued)
+        InterlockedExchange(&sh->io_issued, 1);
 }
 
 /*

@@ -9,7 +9,9 @@
  *   2. take the socket out of the table: from now on every use of the
  *      handle fails with WSAENOTSOCK, and a racing closesocket loses;
  *   3. stop notifications, so no FD_CLOSE is posted for this socket;
- *   4. cancel every pending call on it: CancelIoEx completes overlapped
+ *   4. cancel every pending call on it (unless another handle of this
+ *      process still refers to the socket: shared_socket.c): CancelIoEx
+ *      completes overlapped
  *      operations with WSA_OPERATION_ABORTED through their own event,
  *      routine or port, and wakes blocking calls, which then report
  *      WSAEINTR (interrupted_if_closing, which leaves a pending overlapped
@@ -96,13 +98,21 @@ static void cancel_pending(struct lsp_socket *so)
                                     NULL, NULL, NULL, &err);
 }
 
-static void cancel_and_drain(struct lsp_socket *so)
+/*
+ * others: another handle of this process still refers to the socket
+ * (shared_socket.c).  Then nothing is cancelled, as on Windows: a cancel
+ * is by socket and would abort what is pending through the others; what
+ * this handle issued ends with the last handle's close.  A call blocked
+ * inside this very handle is still woken (contract 3), which may abort
+ * the others' operations too: that case is rare and said in the docs.
+ */
+static void cancel_and_drain(struct lsp_socket *so, BOOL others)
 {
     ULONGLONG deadline = GetTickCount64() + CALLS_LEAVE_MS;
     /* our own reference is the one left when no call is inside */
     BOOL calls_inside = socket_context_refs(so) > 1;
 
-    if (!so->io_issued && !calls_inside)
+    if (!calls_inside && (others || !shared_socket_io_issued(so)))
         return;
     cancel_pending(so);
     while (socket_context_refs(so) > 1 && GetTickCount64() < deadline) {
@@ -229,7 +239,7 @@ int WSPAPI lsp_close_socket(SOCKET s, LPINT err)
     struct linger_state state;
     enum close_action action;
     DWORD queued = 0;
-    BOOL lingers, native = FALSE, closed_below = FALSE;
+    BOOL lingers, native = FALSE, closed_below = FALSE, others;
     int result;
 
     if (!so)
@@ -276,6 +286,7 @@ int WSPAPI lsp_close_socket(SOCKET s, LPINT err)
     }
     /* 3-5. no notification, nothing pending, nobody inside (closed below:
      * its own close aborted what was pending, as Windows' close does) */
+    others = shared_socket_leave(so);
     if (closed_below) {
         drain_only(so);
         socket_context_dereference(so);
@@ -283,7 +294,7 @@ int WSPAPI lsp_close_socket(SOCKET s, LPINT err)
         return 0;
     }
     silence_notifications(so);
-    cancel_and_drain(so);
+    cancel_and_drain(so, others);
     /* 6. close as the row says */
     switch (action) {
     case CLOSE_HARD_NOW:

@@ -19,7 +19,7 @@
 #include "celsp.h"
 
 #define DUPLICATE_MAGIC   0x70647363u      /* "csdp" */
-#define DUPLICATE_VERSION 1u
+#define DUPLICATE_VERSION 2u
 /* Where in szProtocol the marker goes: past any name we give an entry. */
 #define MARK_AT           (WSAPROTOCOL_LEN - 4)
 static const WCHAR duplicate_mark[3] = { 0x1d, L'C', L'D' };
@@ -32,6 +32,10 @@ struct duplicate_record {
     struct linger linger;
     BOOL linger_note;
     BOOL nonblocking;
+    /* for a duplicate into this same process: the handles' group
+     * (shared_socket.c), valid only in the process that made it */
+    DWORD origin_pid;
+    UINT64 shared;
 };
 
 BOOL duplicate_is_ours(const WSAPROTOCOL_INFOW *info)
@@ -108,8 +112,19 @@ int WSPAPI lsp_duplicate_socket(SOCKET s, DWORD pid, LPWSAPROTOCOL_INFOW info, L
     rec.linger_note = so->linger_note;
     rec.nonblocking = so->nonblocking;
     ReleaseSRWLockShared(&so->lock);
-    if (!(remote = section_for(pid, &rec, err)))
+    rec.origin_pid = GetCurrentProcessId();
+    if (pid == rec.origin_pid) {
+        struct shared_socket *sh = shared_socket_for(so);
+        if (!sh) {
+            *err = WSAENOBUFS;
+            goto done;
+        }
+        rec.shared = (UINT64)(UINT_PTR)sh;
+    }
+    if (!(remote = section_for(pid, &rec, err))) {
+        shared_socket_release((struct shared_socket *)(UINT_PTR)rec.shared);
         goto done;
+    }
     /* our entry, marked, with the section's handle in the target */
     ours.szProtocol[MARK_AT - 1] = 0;
     memcpy(&ours.szProtocol[MARK_AT], duplicate_mark, sizeof(duplicate_mark));
@@ -131,9 +146,11 @@ SOCKET duplicate_import(struct lower *lower, const WSAPROTOCOL_INFOW *info, GROU
 {
     HANDLE section = (HANDLE)(UINT_PTR)info->dwProviderReserved;
     struct duplicate_record rec;
-    struct lsp_socket settings;
+    struct lsp_socket settings, *so;
+    struct shared_socket *sh;
     const struct duplicate_record *view;
     SOCKET s;
+    int ignored;
 
     view = MapViewOfFile(section, FILE_MAP_READ, 0, 0, sizeof(rec));
     if (!view) {
@@ -148,14 +165,26 @@ SOCKET duplicate_import(struct lower *lower, const WSAPROTOCOL_INFOW *info, GROU
     }
     /* imported once: the section is not needed any more */
     CloseHandle(section);
+    sh = rec.origin_pid == GetCurrentProcessId() ? (struct shared_socket *)(UINT_PTR)rec.shared
+                                                 : NULL;
     s = lower->procs.lpWSPSocket(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO,
                                  &rec.lower_info, group, flags, err);
-    if (s == INVALID_SOCKET)
+    if (s == INVALID_SOCKET) {
+        shared_socket_release(sh);
         return INVALID_SOCKET;
+    }
     memset(&settings, 0, sizeof(settings));
     InitializeSRWLock(&settings.lock);
     settings.linger = rec.linger;
     settings.linger_note = rec.linger_note;
     settings.nonblocking = rec.nonblocking;
-    return lsp_adopt(s, lower, info->dwCatalogEntryId, rec.type, &settings, err);
+    s = lsp_adopt(s, lower, info->dwCatalogEntryId, rec.type, &settings, err);
+    /* the duplicate joins the original's group, with the description's reference */
+    if (sh && (s == INVALID_SOCKET || !(so = socket_context_lookup(s, &ignored)))) {
+        shared_socket_release(sh);
+    } else if (sh) {
+        shared_socket_join(so, sh);
+        socket_context_dereference(so);
+    }
+    return s;
 }

@@ -7,6 +7,7 @@
  */
 #include "celsp.h"
 #include "../common/protocol_info_text.h"
+#include <mswsock.h>
 
 static BOOL celsp_option(int level, int optname)
 {
@@ -87,6 +88,37 @@ int WSPAPI lsp_get_sock_opt(SOCKET s, int level, int optname, char *value, int *
     return result;
 }
 
+/*
+ * Whether an ioctl may leave something pending that closesocket must
+ * cancel: any overlapped one, and any not known to answer at once (the
+ * change notifications block until a change).  The ones that answer at
+ * once (FIONBIO above all, which nearly every server calls) do not make
+ * closesocket cancel, which matters when another handle refers to the
+ * same socket: a cancel is by socket, and would abort its operations.
+ */
+static BOOL ioctl_may_pend(DWORD code, LPWSAOVERLAPPED ov)
+{
+    if (ov)
+        return TRUE;
+    switch (code) {
+    case FIONBIO:
+    case FIONREAD:
+    case SIOCATMARK:
+    case SIO_GET_EXTENSION_FUNCTION_POINTER:
+    case SIO_BASE_HANDLE:
+    case SIO_ADDRESS_LIST_QUERY:
+    case SIO_ROUTING_INTERFACE_QUERY:
+    case SIO_GET_INTERFACE_LIST:
+    case SIO_KEEPALIVE_VALS:
+    case SIO_CEWS_SEND_BACKLOG:
+    case SIO_CEWS_LINGER_MECHANISM:
+    case SIO_CEWS_POLL_STATE:
+        return FALSE;
+    default:
+        return TRUE;
+    }
+}
+
 int WSPAPI lsp_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD in_len, LPVOID out, DWORD out_len,
                      LPDWORD returned, LPWSAOVERLAPPED ov,
                      LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread,
@@ -97,11 +129,13 @@ int WSPAPI lsp_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD in_len, LPVOID out, 
 
     if (!so)
         return SOCKET_ERROR;
-    /* overlapped ioctls pend, and extension functions (AcceptEx...) issue
-     * I/O on the handle without coming back through us */
-    note_io(so);
+    if (ioctl_may_pend(code, ov))
+        note_io(so);
     result = so->lower->procs.lpWSPIoctl(s, code, in, in_len, out, out_len, returned, ov,
                                          routine, thread, err);
+    /* AcceptEx, ConnectEx...: ours, so that we see the handle they issue on */
+    if (result == 0 && code == SIO_GET_EXTENSION_FUNCTION_POINTER)
+        extension_wrap(so, in, in_len, out, out_len);
     if (result == 0 && code == (DWORD)FIONBIO && in && in_len >= sizeof(u_long)) {
         u_long on;
         memcpy(&on, in, sizeof(on));

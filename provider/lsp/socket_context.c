@@ -71,8 +71,10 @@ void socket_context_reference(struct lsp_socket *so)
 void socket_context_dereference(struct lsp_socket *so)
 {
     /* dereference; delete on the last one */
-    if (handle_entry_dereference(&so->link))
+    if (handle_entry_dereference(&so->link)) {
+        shared_socket_release(so->shared);
         free(so);
+    }
 }
 
 LONG socket_context_refs(const struct lsp_socket *so)
