@@ -18,7 +18,7 @@ unsigned long parent_addr, child_addr, idle_addr;
 void identities(DWORD ppid)
 {
     parent_pid = ppid;
-    air_port = (unsigned short)(30000 + (ppid * 131u) % 20000u);
+    air_port = tu_private_air_port(ppid);
     snprintf(parent_nick, sizeof(parent_nick), "cews-P%lu", (unsigned long)(ppid % 100000));
     snprintf(child_nick, sizeof(child_nick), "cews-C%lu", (unsigned long)(ppid % 100000));
     snprintf(idle_nick, sizeof(idle_nick), "cews-I%lu", (unsigned long)(ppid % 100000));

@@ -70,8 +70,10 @@ build_echo() {
     echo "(cd samples/beam && $cc -Wall -Wextra -Werror *.c -o $work/beam.exe $flags)"
     # shellcheck disable=SC2086
     (cd "$stage/share/ce-winsock/samples/beam" && "$cc" -Wall -Wextra -Werror *.c -o "$work/beam.exe" $flags) || return 1
-    "$SDK_ARCH-w64-mingw32-objdump" -p "$work/beam.exe" | grep -q 'DLL Name: ws2.dll' ||
-        { echo "beam.exe does not import ws2.dll"; return 1; }
+    # read whole before judging: grep -q would end the pipe early (pipefail)
+    imports=$("$SDK_ARCH-w64-mingw32-objdump" -p "$work/beam.exe" | sed -n 's/^[[:space:]]*DLL Name: //p')
+    echo "beam.exe imports:" $imports
+    grep -qx 'ws2.dll' <<<"$imports" || { echo "beam.exe does not import ws2.dll"; return 1; }
 }
 
 install_wine() {

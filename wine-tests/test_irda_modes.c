@@ -36,7 +36,7 @@ static unsigned long my_addr, idle_addr;
 
 static void identities(DWORD ppid)
 {
-    air_port = (unsigned short)(30000 + (ppid * 137u + 7u) % 20000u);
+    air_port = tu_private_air_port(ppid * 137u + 7u);
     snprintf(my_nick, sizeof(my_nick), "cews-M%lu", (unsigned long)(ppid % 100000));
     snprintf(idle_nick, sizeof(idle_nick), "cews-L%lu", (unsigned long)(ppid % 100000));
     my_addr   = 0x6D000000ul | ((ppid & 0xFFFFul) << 8) | 0x11;

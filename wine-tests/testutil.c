@@ -445,6 +445,40 @@ DWORD WINAPI tu_push_thread(void *arg)
     }
 }
 
+/*
+ * Other runs on the machine (another worktree's suites, a CI run next to a
+ * developer's) have hubs of their own, each with its own owner key: a
+ * station that met one of them would be refused and never discover its
+ * peer.  So the port is chosen at random among those nobody listens on,
+ * and handed to the child stations through the environment.
+ */
+unsigned short tu_private_air_port(DWORD salt)
+{
+    char v[16];
+    DWORD n = GetEnvironmentVariableA("CEWS2_TEST_AIR_PORT", v, sizeof(v));
+    LARGE_INTEGER t;
+    unsigned seed, i;
+    unsigned short port = 0;
+
+    if (n > 0 && n < sizeof(v) && atoi(v) > 0 && atoi(v) < 65536)
+        return (unsigned short)atoi(v);
+    QueryPerformanceCounter(&t);
+    seed = (unsigned)t.QuadPart ^ (unsigned)(t.QuadPart >> 32) ^ salt * 2654435761u;
+    for (i = 0; i < 64 && !port; i++) {
+        unsigned short p = (unsigned short)(30000 + (seed + i * 7919u) % 20000u);
+        hostpeer_sock s = hostpeer_tcp_connect(AF_INET, p);
+        if (s == HOSTPEER_BAD)
+            port = p;
+        else
+            hostpeer_close(s);
+    }
+    if (!port)
+        port = (unsigned short)(30000 + seed % 20000u);
+    snprintf(v, sizeof(v), "%u", port);
+    tu_set_env("CEWS2_TEST_AIR_PORT", v);
+    return port;
+}
+
 void tu_station_env(unsigned short air_port, const char *nick, unsigned long addr)
 {
     char v[32];

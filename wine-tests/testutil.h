@@ -77,6 +77,10 @@ void tu_set_env(const char *name, const char *value);
 /* The environment that makes this process (and its children) an IrDA
  * station on the loopback air at air_port with nickname nick and device
  * address addr; the hub it starts leaves after 5 s idle. */
+/* A loopback air port for this run and its child stations: the parent's
+ * (CEWS2_TEST_AIR_PORT, inherited) or a free one chosen at random and
+ * published there (testutil.c says why). */
+unsigned short tu_private_air_port(DWORD salt);
 void tu_station_env(unsigned short air_port, const char *nick, unsigned long addr);
 
 /* A child process's side of "TCP through our stack": echoes msg off an
