@@ -136,7 +136,9 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, LPVOID reserved)
     (void)instance; (void)reserved;
     if (reason == DLL_PROCESS_ATTACH)
         InitializeCriticalSection(&lock);
-    else if (reason == DLL_THREAD_DETACH)
+    else if (reason == DLL_THREAD_DETACH) {
         api_io_thread_exit();
+        hostnames_thread_exit();
+    }
     return TRUE;
 }

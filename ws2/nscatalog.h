@@ -1,0 +1,32 @@
+/*
+ * nscatalog.h - ws2.dll's namespace-provider catalog: which registrations
+ * (nsregistry.h) a query goes to, and each provider DLL started once
+ * (NSPStartup) for the life of the process.
+ */
+#ifndef CEWS2_NSCATALOG_H
+#define CEWS2_NSCATALOG_H
+
+#include "ws2_private.h"
+#include "nsregistry.h"
+
+struct ns_provider {
+    struct ns_provider *next;
+    GUID id;
+    WCHAR dll[MAX_PATH];
+    HMODULE module;
+    NSP_ROUTINE routine;
+};
+
+/* The registrations a query in space (NS_ALL: any) goes to, restricted to
+ * provider when it is not NULL: enabled and well-formed ones only, in the
+ * catalog's order.  The registry is read at each call, so that what
+ * ws2inst or WSC* changed in another process counts at once.  Returns 0
+ * or WSA_NOT_ENOUGH_MEMORY; *count may be 0. */
+int ns_catalog_select(DWORD space, const GUID *provider, struct ns_registration **list, size_t *count);
+
+/* The started provider of a registration: loaded and started on first use
+ * (a crash or failure in NSPStartup is WSAEPROVIDERFAILEDINIT, with a
+ * diagnostic, and the provider is skipped), then kept. */
+int ns_provider_get(const struct ns_registration *registration, struct ns_provider **out);
+
+#endif
