@@ -327,7 +327,10 @@ struct cews2_nameinfo_query {
  *   GetAddrInfoExW, GetAddrInfoExOverlappedResult, GetAddrInfoExCancel,
  *   FreeAddrInfoExW (the resolver GetAddrInfoW uses, overlapped form
  *   included: event, completion routine, cancel handle; the two that
- *   mingw-w64's ws2tcpip.h lacks are declared below)
+ *   mingw-w64's ws2tcpip.h lacks are declared below),
+ *   WSAEnumNameSpaceProvidersA, WSALookupServiceBeginA,
+ *   WSALookupServiceNextA, WSCEnableNSProvider (the namespace catalog's
+ *   ANSI forms and switch; see "namespace providers" above)
  *
  * and, in the import libraries (libws2.a, ws2.lib) as in mingw-w64's
  * libws2_32.a: in6addr_any, in6addr_loopback, gai_strerrorA/W, the
