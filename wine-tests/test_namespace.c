@@ -13,7 +13,11 @@
  *   - a test provider (providers/nsprov.c) installed for NS_DNS makes
  *     getaddrinfo and gethostbyname return its address for a name the host
  *     cannot resolve, with the service's port applied; uninstalled, the
- *     name fails with the host's WSAHOST_NOT_FOUND again.
+ *     name fails with the host's WSAHOST_NOT_FOUND again;
+ *   - GetAddrInfoExW's overlapped form on the test provider (its slow name,
+ *     answered after 1.5 s): the answer arrives through the event; a cancel
+ *     completes it at once with WSA_E_CANCELLED and the late answer never
+ *     signals again; a 200 ms timeout completes it with WSAETIMEDOUT.
  * Every test leaves the catalog as ws2inst reset made it.
  */
 #include "testutil.h"
@@ -252,6 +256,75 @@ static void test_provider_answers_made_up_name(void **state)
     assert_int_equal(getaddrinfo(MADE_UP_NAME, "80", &hints, &list), WSAHOST_NOT_FOUND);
 }
 
+static GUID *install_test_provider(void)
+{
+    WCHAR path[MAX_PATH];
+    tu_exe_dir(path, MAX_PATH);
+    wcscat(path, L"nsprov.dll");
+    assert_int_equal(WSCInstallNameSpace((WCHAR *)L"TestDns", path, NS_DNS, 1, &test_id), 0);
+    return &test_id;
+}
+
+static void overlapped_cancel_and_timeout(void **state)
+{
+    (void)state;
+    ADDRINFOEXW *result = NULL;
+    OVERLAPPED ov;
+    HANDLE cancel = NULL, event = CreateEventW(NULL, TRUE, FALSE, NULL);
+    struct timeval limit = { 0, 200000 };
+    GUID *provider = install_test_provider();
+    double t0;
+
+    /* answered late, through the event */
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    t0 = tu_now_ms();
+    assert_int_equal(GetAddrInfoExW(L"slow." MADE_UP_NAMEW, NULL, NS_DNS, provider, NULL, &result, NULL,
+                                    &ov, NULL, &cancel), WSA_IO_PENDING);
+    assert_int_equal(GetAddrInfoExOverlappedResult(&ov), WSAEINPROGRESS);
+    assert_int_equal(WaitForSingleObject(event, 5000), WAIT_OBJECT_0);
+    assert_true(tu_now_ms() - t0 >= 1400);
+    assert_int_equal(GetAddrInfoExOverlappedResult(&ov), 0);
+    assert_non_null(result);
+    assert_int_equal(((SOCKADDR_IN *)result->ai_addr)->sin_addr.s_addr, inet_addr("192.0.2.77"));
+    FreeAddrInfoExW(result);
+    assert_int_equal(GetAddrInfoExCancel(&cancel), WSA_INVALID_HANDLE);   /* it is over */
+
+    /* cancelled: at once, once */
+    result = NULL;
+    ResetEvent(event);
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    t0 = tu_now_ms();
+    assert_int_equal(GetAddrInfoExW(L"slow." MADE_UP_NAMEW, NULL, NS_DNS, provider, NULL, &result, NULL,
+                                    &ov, NULL, &cancel), WSA_IO_PENDING);
+    assert_int_equal(GetAddrInfoExCancel(&cancel), 0);
+    assert_int_equal(WaitForSingleObject(event, 0), WAIT_OBJECT_0);
+    assert_true(tu_now_ms() - t0 < 1000);
+    assert_int_equal(GetAddrInfoExOverlappedResult(&ov), WSA_E_CANCELLED);
+    assert_null(result);
+    assert_int_equal(GetAddrInfoExCancel(&cancel), WSA_INVALID_HANDLE);
+    ResetEvent(event);
+    Sleep(2000);                                    /* the provider has answered by now */
+    assert_int_equal(WaitForSingleObject(event, 0), WAIT_TIMEOUT);
+    assert_null(result);
+
+    /* timed out */
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = event;
+    t0 = tu_now_ms();
+    assert_int_equal(GetAddrInfoExW(L"slow." MADE_UP_NAMEW, NULL, NS_DNS, provider, NULL, &result, &limit,
+                                    &ov, NULL, NULL), WSA_IO_PENDING);
+    assert_int_equal(WaitForSingleObject(event, 5000), WAIT_OBJECT_0);
+    double took = tu_now_ms() - t0;
+    assert_true(took >= 150 && took < 1200);
+    assert_int_equal(GetAddrInfoExOverlappedResult(&ov), WSAETIMEDOUT);
+    assert_null(result);
+    Sleep(1600);                                    /* let the provider's late answer pass */
+    assert_null(result);
+    CloseHandle(event);
+}
+
 /* Whatever a failed test left: hostprov's provider installed and enabled,
  * the test provider gone. */
 static int restore_catalog(void **state)
@@ -276,6 +349,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_teardown(disabled_provider_stops_resolution, restore_catalog),
         cmocka_unit_test_teardown(uninstalled_provider_stops_resolution, restore_catalog),
         cmocka_unit_test_teardown(test_provider_answers_made_up_name, restore_catalog),
+        cmocka_unit_test_teardown(overlapped_cancel_and_timeout, restore_catalog),
     };
     return cmocka_run_group_tests_name("namespace", tests, tu_group_startup, tu_group_cleanup);
 }

@@ -5,8 +5,9 @@
  * name space and provider id as the query's.
  *
  * The overlapped form runs the same look-up on a worker thread.  Exactly
- * one completion per call: the look-up's end or GetAddrInfoExCancel,
- * whichever comes first, writes the status to the OVERLAPPED (Internal,
+ * one completion per call: the look-up's end, GetAddrInfoExCancel
+ * (WSA_E_CANCELLED) or the caller's timeout (WSAETIMEDOUT), whichever
+ * comes first, writes the status to the OVERLAPPED (Internal,
  * which GetAddrInfoExOverlappedResult reads), and then sets the caller's
  * event or queues its completion routine to the calling thread (run at
  * its next alertable wait).  A cancelled look-up's late result is freed.
@@ -19,7 +20,7 @@
 
 struct async_lookup {
     struct async_lookup *next;
-    LONG references;        /* the worker's and the pending completion's */
+    LONG references;        /* the worker's, the pending completion's, the timer's */
     LONG completed;
     WCHAR *name, *service;
     ADDRINFOW hints;
@@ -31,6 +32,7 @@ struct async_lookup {
     LPOVERLAPPED overlapped;
     addrinfo_ex_routine routine;
     HANDLE thread;          /* the caller's, for the routine */
+    HANDLE timer;           /* the caller's timeout, or NULL */
 };
 
 static SRWLOCK pending_lock = SRWLOCK_INIT;
@@ -58,6 +60,11 @@ static void release(struct async_lookup *op)
     HeapFree(GetProcessHeap(), 0, op->service);
     if (op->thread)
         CloseHandle(op->thread);
+    /* the non-waiting form: this may run inside the timer's own callback;
+     * the worker's reference, taken before the timer existed and dropped
+     * after, makes op->timer set by now */
+    if (op->timer)
+        DeleteTimerQueueTimer(NULL, op->timer, NULL);
     HeapFree(GetProcessHeap(), 0, op);
 }
 
@@ -126,6 +133,21 @@ static DWORD WINAPI worker(void *arg)
     return 0;
 }
 
+/* The caller's timeout ran out before the look-up ended. */
+static void CALLBACK timed_out(void *arg, BOOLEAN fired)
+{
+    struct async_lookup *op = arg;
+    (void)fired;
+    complete(op, WSAETIMEDOUT, NULL);
+    release(op);
+}
+
+static DWORD timeout_ms(const struct timeval *t)
+{
+    ULONGLONG ms = (ULONGLONG)t->tv_sec * 1000 + (ULONGLONG)t->tv_usec / 1000;
+    return ms > 0x7fffffff ? 0x7fffffff : (DWORD)ms;
+}
+
 int impl_GetAddrInfoExW(PCWSTR name, PCWSTR service, DWORD space, LPGUID provider,
                         const ADDRINFOEXW *hints, PADDRINFOEXW *result, struct timeval *timeout,
                         LPOVERLAPPED overlapped, addrinfo_ex_routine routine, LPHANDLE handle)
@@ -134,7 +156,6 @@ int impl_GetAddrInfoExW(PCWSTR name, PCWSTR service, DWORD space, LPGUID provide
     ADDRINFOW plain;
     int err = 0;
 
-    (void)timeout;
     if (!process_started())
         err = WSANOTINITIALISED;
     else if (!api_writable(result, sizeof(*result)))
@@ -143,6 +164,8 @@ int impl_GetAddrInfoExW(PCWSTR name, PCWSTR service, DWORD space, LPGUID provide
         err = WSAEFAULT;
     else if ((hints && !api_readable(hints, sizeof(*hints))) || (provider && !api_readable(provider, sizeof(*provider)))
              || (handle && !api_writable(handle, sizeof(*handle))))
+        err = WSAEFAULT;
+    else if (timeout && !api_readable(timeout, sizeof(*timeout)))
         err = WSAEFAULT;
     else if (routine && (!overlapped || overlapped->hEvent))
         err = WSAEINVAL;    /* a routine needs an OVERLAPPED and excludes its event */
@@ -197,6 +220,11 @@ int impl_GetAddrInfoExW(PCWSTR name, PCWSTR service, DWORD space, LPGUID provide
     ReleaseSRWLockExclusive(&pending_lock);
     if (handle)
         *handle = (HANDLE)op;
+    /* the timer's own reference, dropped when it fires */
+    InterlockedIncrement(&op->references);
+    if (!timeout || !CreateTimerQueueTimer(&op->timer, NULL, timed_out, op, timeout_ms(timeout), 0,
+                                           WT_EXECUTEONLYONCE))
+        release(op);
     if (!QueueUserWorkItem(worker, op, WT_EXECUTELONGFUNCTION)) {
         complete(op, WSA_NOT_ENOUGH_MEMORY, NULL);
         release(op);

@@ -5,7 +5,8 @@
  * It knows one made-up name, NSPROV_NAME, at NSPROV_ADDRESS, and answers
  * SVCID_INET_HOSTADDRBYNAME queries for it the standard way: the address
  * as a CSADDR_INFO, the name as the instance name, no blob.  Any other
- * name or class is WSASERVICE_NOT_FOUND.  The host cannot resolve the
+ * name or class is WSASERVICE_NOT_FOUND.  NSPROV_SLOW_NAME is answered
+ * the same, after NSPROV_SLOW_MS (for cancel and timeout tests).  The host cannot resolve the
  * name, so an application that gets the address back was answered through
  * ws2.dll's namespace catalog.
  */
@@ -15,6 +16,8 @@
 #include <wchar.h>
 
 #define NSPROV_NAME    L"ce-winsock-nsp-test.invalid"
+#define NSPROV_SLOW_NAME L"slow.ce-winsock-nsp-test.invalid"
+#define NSPROV_SLOW_MS 1500
 /* its address: 192.0.2.77 (TEST-NET-1), set byte by byte (no Winsock import) */
 
 static const GUID host_by_name = SVCID_INET_HOSTADDRBYNAME;
@@ -29,7 +32,13 @@ static INT WSAAPI begin(LPGUID id, LPWSAQUERYSETW q, LPWSASERVICECLASSINFOW info
     struct lookup *l;
     (void)id; (void)info; (void)flags;
     if (!q || !q->lpServiceClassId || !IsEqualGUID(q->lpServiceClassId, &host_by_name)
-        || !q->lpszServiceInstanceName || _wcsicmp(q->lpszServiceInstanceName, NSPROV_NAME)) {
+        || !q->lpszServiceInstanceName) {
+        SetLastError(WSASERVICE_NOT_FOUND);
+        return SOCKET_ERROR;
+    }
+    if (!_wcsicmp(q->lpszServiceInstanceName, NSPROV_SLOW_NAME))
+        Sleep(NSPROV_SLOW_MS);
+    else if (_wcsicmp(q->lpszServiceInstanceName, NSPROV_NAME)) {
         SetLastError(WSASERVICE_NOT_FOUND);
         return SOCKET_ERROR;
     }
