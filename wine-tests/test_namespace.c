@@ -17,7 +17,9 @@
  *   - GetAddrInfoExW's overlapped form on the test provider (its slow name,
  *     answered after 1.5 s): the answer arrives through the event; a cancel
  *     completes it at once with WSA_E_CANCELLED and the late answer never
- *     signals again; a 200 ms timeout completes it with WSAETIMEDOUT.
+ *     signals again; a 200 ms timeout completes it with WSAETIMEDOUT;
+ *   - the last WSACleanup ends a started provider (its NSPCleanup runs,
+ *     as the provider counts), and the next lookup starts it again.
  * Every test leaves the catalog as ws2inst reset made it.
  */
 #include "testutil.h"
@@ -325,6 +327,33 @@ static void overlapped_cancel_and_timeout(void **state)
     CloseHandle(event);
 }
 
+static unsigned provider_count(const WCHAR *variable)
+{
+    WCHAR text[16];
+    return GetEnvironmentVariableW(variable, text, 16) ? (unsigned)wcstoul(text, NULL, 10) : 0;
+}
+
+static void cleanup_ends_providers(void **state)
+{
+    (void)state;
+    struct addrinfo *list = NULL;
+    unsigned starts, cleanups;
+
+    install_test_provider();
+    assert_int_equal(getaddrinfo(MADE_UP_NAME, NULL, NULL, &list), 0);
+    freeaddrinfo(list);
+    starts = provider_count(L"NSPROV_STARTS");
+    cleanups = provider_count(L"NSPROV_CLEANUPS");
+    assert_true(starts >= 1);
+    assert_int_equal(WSACleanup(), 0);              /* the group's start: the last one */
+    assert_int_equal(provider_count(L"NSPROV_CLEANUPS"), cleanups + 1);
+    assert_int_equal(tu_startup(), 0);
+    list = NULL;
+    assert_int_equal(getaddrinfo(MADE_UP_NAME, NULL, NULL, &list), 0);
+    freeaddrinfo(list);
+    assert_int_equal(provider_count(L"NSPROV_STARTS"), starts + 1);
+}
+
 /* Whatever a failed test left: hostprov's provider installed and enabled,
  * the test provider gone. */
 static int restore_catalog(void **state)
@@ -350,6 +379,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_teardown(uninstalled_provider_stops_resolution, restore_catalog),
         cmocka_unit_test_teardown(test_provider_answers_made_up_name, restore_catalog),
         cmocka_unit_test_teardown(overlapped_cancel_and_timeout, restore_catalog),
+        cmocka_unit_test_teardown(cleanup_ends_providers, restore_catalog),
     };
     return cmocka_run_group_tests_name("namespace", tests, tu_group_startup, tu_group_cleanup);
 }

@@ -4,13 +4,17 @@
  *
  * As on CE 5.0 (and Windows), a provider is a DLL exporting NSPStartup,
  * called with its provider id; its NSP_ROUTINE table serves every lookup
- * of the process afterwards.  Providers stay loaded until the process
- * ends: a lookup in flight in another thread may still be inside one.
+ * of the process afterwards, until the last WSACleanup ends each with
+ * NSPCleanup (ns_catalog_cleanup; the next lookup starts it again, as
+ * CE's ws2 does).  A provider DLL stays loaded and its record is kept
+ * until the process ends: a lookup in flight in another thread may still
+ * be inside one.
  */
 #include "nscatalog.h"
 
 static SRWLOCK providers_lock = SRWLOCK_INIT;
 static struct ns_provider *providers;
+static struct ns_provider *retired;     /* ended by NSPCleanup, never freed */
 
 int ns_catalog_select(DWORD space, const GUID *provider, struct ns_registration **list, size_t *count)
 {
@@ -117,4 +121,25 @@ fail:
     HeapFree(GetProcessHeap(), 0, p);
     ReleaseSRWLockExclusive(&providers_lock);
     return WSAEPROVIDERFAILEDINIT;
+}
+
+void ns_catalog_cleanup(void)
+{
+    struct ns_provider *ended;
+
+    AcquireSRWLockExclusive(&providers_lock);
+    ended = providers;
+    providers = NULL;
+    ReleaseSRWLockExclusive(&providers_lock);
+    while (ended) {
+        struct ns_provider *next = ended->next;
+        GUID id = ended->id;
+        if (!guard_module_crashed(ended->module))
+            ended->routine.NSPCleanup(&id);
+        AcquireSRWLockExclusive(&providers_lock);
+        ended->next = retired;
+        retired = ended;
+        ReleaseSRWLockExclusive(&providers_lock);
+        ended = next;
+    }
 }

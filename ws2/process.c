@@ -72,6 +72,8 @@ static void process_release_everything(void)
     /* deleting the catalog cleans up each started provider (WSPCleanup) */
     if (c)
         catalog_delete(c);
+    /* and each started namespace provider (NSPCleanup) */
+    ns_catalog_cleanup();
 }
 
 int impl_WSAStartup(WORD version, LPWSADATA data)

@@ -89,6 +89,8 @@ BOOL process_started(void);
 struct catalog *process_catalog(void);
 /* The catalog if one is built, else NULL (never builds one). */
 struct catalog *process_catalog_if_built(void);
+/* Ends every started namespace provider with NSPCleanup (nscatalog.c). */
+void ns_catalog_cleanup(void);
 /* Where WSCInstallProvider installs during a catalog build on this thread. */
 extern __thread struct catalog *catalog_being_built;
 

@@ -6,7 +6,9 @@
  * SVCID_INET_HOSTADDRBYNAME queries for it the standard way: the address
  * as a CSADDR_INFO, the name as the instance name, no blob.  Any other
  * name or class is WSASERVICE_NOT_FOUND.  NSPROV_SLOW_NAME is answered
- * the same, after NSPROV_SLOW_MS (for cancel and timeout tests).  The host cannot resolve the
+ * the same, after NSPROV_SLOW_MS (for cancel and timeout tests).  It
+ * counts its NSPStartup and NSPCleanup calls in the process's environment
+ * (NSPROV_STARTS, NSPROV_CLEANUPS), for the test to read.  The host cannot resolve the
  * name, so an application that gets the address back was answered through
  * ws2.dll's namespace catalog.
  */
@@ -24,7 +26,18 @@ static const GUID host_by_name = SVCID_INET_HOSTADDRBYNAME;
 
 struct lookup { BOOL delivered; };
 
-static INT WSAAPI cleanup(LPGUID id) { (void)id; return 0; }
+static void count(const WCHAR *variable)
+{
+    WCHAR text[16];
+    unsigned n = 0;
+    if (GetEnvironmentVariableW(variable, text, 16))
+        n = (unsigned)wcstoul(text, NULL, 10);
+    _snwprintf(text, 16, L"%u", n + 1);
+    text[15] = 0;
+    SetEnvironmentVariableW(variable, text);
+}
+
+static INT WSAAPI cleanup(LPGUID id) { (void)id; count(L"NSPROV_CLEANUPS"); return 0; }
 
 static INT WSAAPI begin(LPGUID id, LPWSAQUERYSETW q, LPWSASERVICECLASSINFOW info, DWORD flags,
                         LPHANDLE handle)
@@ -85,6 +98,7 @@ static INT WSAAPI end(HANDLE handle) { HeapFree(GetProcessHeap(), 0, handle); re
 __declspec(dllexport) INT WSAAPI NSPStartup(LPGUID id, LPNSP_ROUTINE routine)
 {
     (void)id;
+    count(L"NSPROV_STARTS");
     memset(routine, 0, sizeof(*routine));
     routine->cbSize = sizeof(*routine);
     routine->dwMajorVersion = 1;
