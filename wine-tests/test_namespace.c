@@ -18,6 +18,9 @@
  *     answered after 1.5 s): the answer arrives through the event; a cancel
  *     completes it at once with WSA_E_CANCELLED and the late answer never
  *     signals again; a 200 ms timeout completes it with WSAETIMEDOUT;
+ *   - gethostbyaddr, getnameinfo, GetNameInfoW and gethostname give the
+ *     host's answers, and fail with WSANO_RECOVERY with the provider
+ *     disabled (the reverse and name queries go through the catalog too);
  *   - the last WSACleanup ends a started provider (its NSPCleanup runs,
  *     as the provider counts), and the next lookup starts it again.
  * Every test leaves the catalog as ws2inst reset made it.
@@ -26,6 +29,7 @@
 
 #include <cews2.h>
 #include <svcguid.h>
+#include <stdio.h>
 #include <string.h>
 
 #define MADE_UP_NAME  "ce-winsock-nsp-test.invalid"
@@ -85,6 +89,17 @@ static int lookup_addresses(const WCHAR *name, DWORD *out, int max)
     assert_int_equal(WSALookupServiceEnd(h), 0);
     assert_wsa_fail(WSALookupServiceEnd(h), SOCKET_ERROR, WSA_INVALID_HANDLE);
     return n;
+}
+
+static FARPROC host_call(const char *name)
+{
+    HMODULE m = LoadLibraryW(L"ws2_32.dll");
+    int (WSAAPI *startup)(WORD, LPWSADATA) = (void *)GetProcAddress(m, "WSAStartup");
+    WSADATA data;
+    assert_int_equal(startup(MAKEWORD(2, 2), &data), 0);
+    FARPROC f = GetProcAddress(m, name);
+    assert_non_null(f);
+    return f;
 }
 
 /* ---- the tests ----------------------------------------------------------- */
@@ -354,6 +369,49 @@ static void cleanup_ends_providers(void **state)
     assert_int_equal(provider_count(L"NSPROV_STARTS"), starts + 1);
 }
 
+static void reverse_and_name_queries_match_host(void **state)
+{
+    (void)state;
+    struct hostent *(WSAAPI *host_byaddr)(const char *, int, int) = (void *)host_call("gethostbyaddr");
+    int (WSAAPI *host_nameinfo)(const SOCKADDR *, socklen_t, char *, DWORD, char *, DWORD, int) =
+        (void *)host_call("getnameinfo");
+    int (WSAAPI *host_gethostname)(char *, int) = (void *)host_call("gethostname");
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(80) };
+    char host_name[256], ours_name[256], node[NI_MAXHOST], service[NI_MAXSERV];
+    char host_node[NI_MAXHOST], host_service[NI_MAXSERV];
+    WCHAR wnode[NI_MAXHOST];
+    struct hostent *h;
+
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    h = host_byaddr((const char *)&a.sin_addr, 4, AF_INET);
+    assert_non_null(h);
+    snprintf(host_name, sizeof(host_name), "%s", h->h_name);
+    h = gethostbyaddr((const char *)&a.sin_addr, 4, AF_INET);
+    assert_non_null(h);
+    assert_string_equal(h->h_name, host_name);
+    assert_int_equal(h->h_addrtype, AF_INET);
+
+    assert_int_equal(host_nameinfo((SOCKADDR *)&a, sizeof(a), host_node, sizeof(host_node), host_service,
+                                   sizeof(host_service), 0), 0);
+    assert_int_equal(getnameinfo((SOCKADDR *)&a, sizeof(a), node, sizeof(node), service, sizeof(service), 0), 0);
+    assert_string_equal(node, host_node);
+    assert_string_equal(service, host_service);
+    assert_int_equal(GetNameInfoW((SOCKADDR *)&a, sizeof(a), wnode, NI_MAXHOST, NULL, 0, NI_NUMERICHOST), 0);
+    assert_true(wcscmp(wnode, L"127.0.0.1") == 0);
+
+    assert_int_equal(host_gethostname(host_name, sizeof(host_name)), 0);
+    assert_int_equal(gethostname(ours_name, sizeof(ours_name)), 0);
+    assert_string_equal(ours_name, host_name);
+
+    assert_int_equal(WSCEnableNSProvider(&host_id, FALSE), 0);
+    assert_null(gethostbyaddr((const char *)&a.sin_addr, 4, AF_INET));
+    assert_int_equal(WSAGetLastError(), WSANO_RECOVERY);
+    assert_int_equal(getnameinfo((SOCKADDR *)&a, sizeof(a), node, sizeof(node), NULL, 0, NI_NUMERICHOST),
+                     WSANO_RECOVERY);
+    assert_wsa_fail(gethostname(ours_name, sizeof(ours_name)), SOCKET_ERROR, WSANO_RECOVERY);
+    assert_int_equal(WSCEnableNSProvider(&host_id, TRUE), 0);
+}
+
 /* Whatever a failed test left: hostprov's provider installed and enabled,
  * the test provider gone. */
 static int restore_catalog(void **state)
@@ -380,6 +438,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_teardown(test_provider_answers_made_up_name, restore_catalog),
         cmocka_unit_test_teardown(overlapped_cancel_and_timeout, restore_catalog),
         cmocka_unit_test_teardown(cleanup_ends_providers, restore_catalog),
+        cmocka_unit_test_teardown(reverse_and_name_queries_match_host, restore_catalog),
     };
     return cmocka_run_group_tests_name("namespace", tests, tu_group_startup, tu_group_cleanup);
 }
