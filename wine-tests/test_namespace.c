@@ -21,6 +21,9 @@
  *   - gethostbyaddr, getnameinfo, GetNameInfoW and gethostname give the
  *     host's answers, and fail with WSANO_RECOVERY with the provider
  *     disabled (the reverse and name queries go through the catalog too);
+ *   - a provider that faults in a lookup fails that lookup, is never asked
+ *     again (WSAEPROVIDERFAILEDINIT when asked by id), and resolution goes
+ *     on through the others (last: it marks the test provider crashed);
  *   - the last WSACleanup ends a started provider (its NSPCleanup runs,
  *     as the provider counts), and the next lookup starts it again.
  * Every test leaves the catalog as ws2inst reset made it.
@@ -412,6 +415,31 @@ static void reverse_and_name_queries_match_host(void **state)
     assert_int_equal(WSCEnableNSProvider(&host_id, TRUE), 0);
 }
 
+static void crashing_provider_is_skipped(void **state)
+{
+    (void)state;
+    struct addrinfo *list = NULL;
+    WSAQUERYSETW q;
+    HANDLE h;
+
+    install_test_provider();
+    assert_int_equal(getaddrinfo(MADE_UP_NAME, NULL, NULL, &list), 0);
+    freeaddrinfo(list);
+    list = NULL;
+    /* the host says not found first; the test provider then faults */
+    assert_int_equal(getaddrinfo("crash." MADE_UP_NAME, NULL, NULL, &list), WSAHOST_NOT_FOUND);
+    assert_null(list);
+    assert_int_equal(getaddrinfo(MADE_UP_NAME, NULL, NULL, &list), WSAHOST_NOT_FOUND);
+    memset(&q, 0, sizeof(q));
+    q.dwSize = sizeof(q);
+    q.lpszServiceInstanceName = (WCHAR *)MADE_UP_NAMEW;
+    q.lpServiceClassId = &host_by_name;
+    q.dwNameSpace = NS_DNS;
+    q.lpNSProviderId = &test_id;
+    assert_wsa_fail(WSALookupServiceBeginW(&q, LUP_RETURN_ADDR, &h), SOCKET_ERROR, WSAEPROVIDERFAILEDINIT);
+    resolution_works();
+}
+
 /* Whatever a failed test left: hostprov's provider installed and enabled,
  * the test provider gone. */
 static int restore_catalog(void **state)
@@ -439,6 +467,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_teardown(overlapped_cancel_and_timeout, restore_catalog),
         cmocka_unit_test_teardown(cleanup_ends_providers, restore_catalog),
         cmocka_unit_test_teardown(reverse_and_name_queries_match_host, restore_catalog),
+        cmocka_unit_test_teardown(crashing_provider_is_skipped, restore_catalog),   /* last */
     };
     return cmocka_run_group_tests_name("namespace", tests, tu_group_startup, tu_group_cleanup);
 }

@@ -73,6 +73,8 @@ int ns_provider_get(const struct ns_registration *r, struct ns_provider **out)
     AcquireSRWLockShared(&providers_lock);
     p = find_started(r);
     ReleaseSRWLockShared(&providers_lock);
+    if (p && guard_module_crashed(p->module))
+        return WSAEPROVIDERFAILEDINIT;     /* crashed in a lookup: never called again */
     if (p) {
         *out = p;
         return 0;
@@ -133,9 +135,7 @@ void ns_catalog_cleanup(void)
     ReleaseSRWLockExclusive(&providers_lock);
     while (ended) {
         struct ns_provider *next = ended->next;
-        GUID id = ended->id;
-        if (!guard_module_crashed(ended->module))
-            ended->routine.NSPCleanup(&id);
+        nsp_cleanup(ended);
         AcquireSRWLockExclusive(&providers_lock);
         ended->next = retired;
         retired = ended;

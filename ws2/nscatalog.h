@@ -29,4 +29,11 @@ int ns_catalog_select(DWORD space, const GUID *provider, struct ns_registration 
  * diagnostic, and the provider is skipped), then kept. */
 int ns_provider_get(const struct ns_registration *registration, struct ns_provider **out);
 
+/* nsp_call.c: the provider's calls under the crash guard; 0 or the
+ * provider's error (WSAEPROVIDERFAILEDINIT once it has crashed). */
+int nsp_begin(struct ns_provider *p, WSAQUERYSETW *query, DWORD flags, HANDLE *handle);
+int nsp_next(struct ns_provider *p, HANDLE handle, DWORD flags, DWORD *length, WSAQUERYSETW *results);
+void nsp_end(struct ns_provider *p, HANDLE handle);
+void nsp_cleanup(struct ns_provider *p);
+
 #endif

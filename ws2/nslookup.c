@@ -30,14 +30,6 @@ struct lookup {
 static SRWLOCK lookups_lock = SRWLOCK_INIT;
 static struct lookup *lookups;
 
-/* The provider's error after it returned SOCKET_ERROR: providers set it
- * with WSASetLastError, which is the thread's last error on every Winsock. */
-static int provider_error(void)
-{
-    int err = (int)GetLastError();
-    return err ? err : WSANO_RECOVERY;
-}
-
 static struct lookup *lookup_take(HANDLE handle, BOOL unlink)
 {
     struct lookup *found = NULL;
@@ -59,7 +51,7 @@ static void lookup_release(struct lookup *l)
 {
     if (InterlockedDecrement(&l->references) == 0) {
         for (size_t i = 0; i < l->count; i++)
-            l->members[i].provider->routine.NSPLookupServiceEnd(l->members[i].handle);
+            nsp_end(l->members[i].provider, l->members[i].handle);
         l->magic = 0;
         HeapFree(GetProcessHeap(), 0, l);
     }
@@ -108,8 +100,8 @@ int impl_WSALookupServiceBeginW(LPWSAQUERYSETW query, DWORD flags, LPHANDLE hand
         struct ns_provider *p;
         HANDLE h = NULL;
         err = ns_provider_get(&selected[i], &p);
-        if (!err && p->routine.NSPLookupServiceBegin(&p->id, query, NULL, flags, &h) == SOCKET_ERROR)
-            err = provider_error();
+        if (!err)
+            err = nsp_begin(p, query, flags, &h);
         if (err) {
             if (!first_error)
                 first_error = err;
@@ -153,11 +145,9 @@ int impl_WSALookupServiceNextW(HANDLE handle, DWORD flags, LPDWORD length, LPWSA
         struct lookup_member *m = &l->members[i];
         if (m->done)
             continue;
-        if (m->provider->routine.NSPLookupServiceNext(m->handle, flags, length, results) == 0) {
-            err = 0;
+        err = nsp_next(m->provider, m->handle, flags, length, results);
+        if (!err)
             break;
-        }
-        err = provider_error();
         if (err == WSAEFAULT)       /* the caller's buffer: *length says what it needs */
             break;
         m->done = TRUE;
@@ -187,8 +177,11 @@ int impl_WSALookupServiceEnd(HANDLE handle)
 
 /* ---- ns_resolve ------------------------------------------------------------ */
 
-/* Every result set of one provider's lookup, each handed to answer. */
-static int drain(struct ns_provider *p, HANDLE h, ns_answer_fn answer, void *context, int *sets)
+/* Every result set of one provider's lookup, each handed to answer.
+ * Returns answer's error (or WSA_NOT_ENOUGH_MEMORY); a failing Next of
+ * the provider's ends its sets, its error in *failed. */
+static int drain(struct ns_provider *p, HANDLE h, ns_answer_fn answer, void *context, int *sets,
+                 int *failed)
 {
     DWORD size = 4096;
     WSAQUERYSETW *buffer = HeapAlloc(GetProcessHeap(), 0, size);
@@ -196,8 +189,8 @@ static int drain(struct ns_provider *p, HANDLE h, ns_answer_fn answer, void *con
 
     while (buffer) {
         DWORD length = size;
-        if (p->routine.NSPLookupServiceNext(h, 0, &length, buffer) == SOCKET_ERROR) {
-            err = provider_error();
+        err = nsp_next(p, h, 0, &length, buffer);
+        if (err) {
             if (err == WSAEFAULT && length > size) {
                 HeapFree(GetProcessHeap(), 0, buffer);
                 size = length;
@@ -205,8 +198,9 @@ static int drain(struct ns_provider *p, HANDLE h, ns_answer_fn answer, void *con
                 err = 0;
                 continue;
             }
-            if (err == WSA_E_NO_MORE || err == WSAENOMORE)
-                err = 0;
+            if (err != WSA_E_NO_MORE && err != WSAENOMORE)
+                *failed = err;
+            err = 0;
             break;
         }
         (*sets)++;
@@ -233,16 +227,19 @@ int ns_resolve(WSAQUERYSETW *query, DWORD flags, ns_answer_fn answer, void *cont
         struct ns_provider *p;
         HANDLE h = NULL;
         err = ns_provider_get(&selected[i], &p);
-        if (!err && p->routine.NSPLookupServiceBegin(&p->id, query, NULL, flags, &h) == SOCKET_ERROR)
-            err = provider_error();
+        if (!err)
+            err = nsp_begin(p, query, flags, &h);
         if (err) {
             if (!first_error)
                 first_error = err;
             continue;
         }
         accepted++;
-        answer_error = drain(p, h, answer, context, &sets);
-        p->routine.NSPLookupServiceEnd(h);
+        int failed = 0;
+        answer_error = drain(p, h, answer, context, &sets, &failed);
+        nsp_end(p, h);
+        if (failed && !sets && !first_error)
+            first_error = failed;
         if (answer_error)
             break;
     }

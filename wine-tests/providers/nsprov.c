@@ -6,7 +6,8 @@
  * SVCID_INET_HOSTADDRBYNAME queries for it the standard way: the address
  * as a CSADDR_INFO, the name as the instance name, no blob.  Any other
  * name or class is WSASERVICE_NOT_FOUND.  NSPROV_SLOW_NAME is answered
- * the same, after NSPROV_SLOW_MS (for cancel and timeout tests).  It
+ * the same, after NSPROV_SLOW_MS (for cancel and timeout tests);
+ * NSPROV_CRASH_NAME makes NSPLookupServiceBegin fault (a NULL write).  It
  * counts its NSPStartup and NSPCleanup calls in the process's environment
  * (NSPROV_STARTS, NSPROV_CLEANUPS), for the test to read.  The host cannot resolve the
  * name, so an application that gets the address back was answered through
@@ -20,6 +21,7 @@
 #define NSPROV_NAME    L"ce-winsock-nsp-test.invalid"
 #define NSPROV_SLOW_NAME L"slow.ce-winsock-nsp-test.invalid"
 #define NSPROV_SLOW_MS 1500
+#define NSPROV_CRASH_NAME L"crash.ce-winsock-nsp-test.invalid"
 /* its address: 192.0.2.77 (TEST-NET-1), set byte by byte (no Winsock import) */
 
 static const GUID host_by_name = SVCID_INET_HOSTADDRBYNAME;
@@ -49,6 +51,8 @@ static INT WSAAPI begin(LPGUID id, LPWSAQUERYSETW q, LPWSASERVICECLASSINFOW info
         SetLastError(WSASERVICE_NOT_FOUND);
         return SOCKET_ERROR;
     }
+    if (!_wcsicmp(q->lpszServiceInstanceName, NSPROV_CRASH_NAME))
+        *(volatile int *)0 = 0;
     if (!_wcsicmp(q->lpszServiceInstanceName, NSPROV_SLOW_NAME))
         Sleep(NSPROV_SLOW_MS);
     else if (_wcsicmp(q->lpszServiceInstanceName, NSPROV_NAME)) {
