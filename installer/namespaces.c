@@ -17,6 +17,15 @@ static const struct {
     { L"HostDns", CEWS2_HOST_PROVIDER_DLL, CEWS2_HOST_NSP_ID, NS_DNS },  /* the host's resolver */
 };
 
+/* "HKEY_LOCAL_MACHINE\Software\ce-winsock\Comm\WS2\NameSpace", in a static buffer. */
+static const wchar_t *namespace_display(enum regroot_scope scope)
+{
+    static wchar_t text[2][300];
+    wchar_t *t = text[scope == REGROOT_USER];
+    regroot_display(scope, CEWS2_NAMESPACE_SUBKEY, t, 300);
+    return t;
+}
+
 int namespaces_reset(enum regroot_scope scope, const wchar_t *directory)
 {
     struct ns_registration *old = NULL;
@@ -30,8 +39,8 @@ int namespaces_reset(enum regroot_scope scope, const wchar_t *directory)
         err = nsreg_delete(scope, old[i].name);
     nsreg_free(old);
     if (err && err != ERROR_FILE_NOT_FOUND) {
-        print_err(L"ws2inst: reset: cannot clear the namespace providers under %ls\\%ls: %ls\n",
-                  store_display(scope), CEWS2_NAMESPACE_SUBKEY, error_text((DWORD)err));
+        print_err(L"ws2inst: reset: cannot clear the namespace providers under %ls: %ls\n",
+                  namespace_display(scope), error_text((DWORD)err));
         return -1;
     }
     for (size_t i = 0; i < ARRAYSIZE(default_namespaces); i++) {
@@ -78,12 +87,11 @@ void namespaces_list(void)
         size_t count = 0;
         LONG err = nsreg_read_root(roots[k], &list, &count);
         if (err) {
-            print_out(L"Namespace providers under %ls\\%ls: cannot read: %ls\n", store_display(roots[k]),
-                      CEWS2_NAMESPACE_SUBKEY, error_text((DWORD)err));
+            print_out(L"Namespace providers under %ls: cannot read: %ls\n", namespace_display(roots[k]),
+                      error_text((DWORD)err));
             continue;
         }
-        print_out(L"Namespace providers under %ls\\%ls: %u\n", store_display(roots[k]),
-                  CEWS2_NAMESPACE_SUBKEY, (unsigned)count);
+        print_out(L"Namespace providers under %ls: %u\n", namespace_display(roots[k]), (unsigned)count);
         for (size_t i = 0; i < count; i++) {
             const struct ns_registration *r = &list[i];
             WCHAR id[39];
