@@ -36,7 +36,7 @@ int impl_WSCInstallNameSpace(LPWSTR identifier, LPWSTR path, DWORD space, DWORD 
 int impl_WSCUnInstallNameSpace(LPGUID id);
 int impl_WSCEnableNSProvider(LPGUID id, BOOL enable);
 
-/* queryset_ansi.c: a packed WSAQUERYSETW rewritten as WSAQUERYSETA in
+/* nslookup_ansi.c: a packed WSAQUERYSETW rewritten as WSAQUERYSETA in
  * buffer (*length bytes); WSAEFAULT with *length = what it needs. */
 int queryset_narrow(const WSAQUERYSETW *wide, WSAQUERYSETA *buffer, DWORD *length);
 /* A caller's WSAQUERYSETA as a WSAQUERYSETW whose strings are allocated
