@@ -3,7 +3,7 @@
  * points to, packed into one caller's buffer, as NSPLookupServiceNext and
  * WSALookupServiceNext hand results back: hostprov's namespace provider
  * (provider/host/namespace.c) and ws2.dll's WSALookupServiceNextA
- * (ws2/queryset_ansi.c).  No Winsock calls.
+ * (ws2/nslookup_ansi.c).  No Winsock calls.
  */
 #ifndef CEWS2_QUERYSET_PACK_H
 #define CEWS2_QUERYSET_PACK_H
