@@ -79,10 +79,12 @@ endef
 HANDLE_TABLE_OBJ    := $(B)/obj/provider/common/handle_table.o
 PROTOCOL_INFO_OBJ   := $(B)/obj/provider/common/protocol_info_text.o
 PROVIDER_LOADER_OBJ := $(B)/obj/provider/common/provider_loader.o
+# the packing of a WSAQUERYSET into one buffer (hostprov's namespace provider, ws2.dll's A forms)
+QUERYSET_PACK_OBJ   := $(B)/obj/provider/common/queryset_pack.o
 
 # --- ws2.dll and its import library ---------------------------------------
 WS2_SRC := $(wildcard ws2/*.c)
-WS2_OBJ := $(WS2_SRC:%.c=$(B)/obj/%.o) $(HANDLE_TABLE_OBJ) $(PROTOCOL_INFO_OBJ)
+WS2_OBJ := $(WS2_SRC:%.c=$(B)/obj/%.o) $(HANDLE_TABLE_OBJ) $(PROTOCOL_INFO_OBJ) $(QUERYSET_PACK_OBJ)
 $(eval $(call def_for_arch,ws2,ws2/ws2.def,$(WS2_OBJ)))
 $(B)/bin/ws2.dll: $(WS2_OBJ) $(B)/ws2.def
 	@mkdir -p $(dir $@)
@@ -100,7 +102,7 @@ all: $(B)/bin/ws2.dll $(B)/lib/libws2.a
 
 # --- provider/host: the host base provider (TCP/UDP over the host's ws2_32) -
 HOSTPROV_SRC := $(wildcard provider/host/*.c)
-HOSTPROV_OBJ := $(HOSTPROV_SRC:%.c=$(B)/obj/%.o) $(HANDLE_TABLE_OBJ) $(PROTOCOL_INFO_OBJ)
+HOSTPROV_OBJ := $(HOSTPROV_SRC:%.c=$(B)/obj/%.o) $(HANDLE_TABLE_OBJ) $(PROTOCOL_INFO_OBJ) $(QUERYSET_PACK_OBJ)
 $(eval $(call def_for_arch,hostprov,provider/host/hostprov.def,$(HOSTPROV_OBJ)))
 $(B)/bin/hostprov.dll: $(HOSTPROV_OBJ) $(B)/hostprov.def
 	@mkdir -p $(dir $@)
@@ -121,7 +123,7 @@ $(B)/bin/celsp.dll: $(CELSP_OBJ) $(B)/celsp.def
 all: $(B)/bin/celsp.dll
 
 # --- installer: ws2inst.exe ------------------------------------------------
-INST_SRC := $(wildcard installer/*.c) ws2/registration.c ws2/registration_write.c ws2/registration_value.c \
+INST_SRC := $(wildcard installer/*.c) ws2/nsregistry.c ws2/registration.c ws2/registration_write.c ws2/registration_value.c \
             ws2/regroot.c ws2/regtree.c ws2/oldroot.c
 INST_OBJ := $(INST_SRC:%.c=$(B)/obj/%.o) $(B)/obj/installer/ws2inst_res.o
 # its manifest: asInvoker, so that Windows' registry virtualization never

@@ -2,7 +2,8 @@
  * cmd_list.c - "ws2inst [--user] list [--read-only]": the registrations of
  * both roots in lookup order (per-user, then machine-wide, with the machine
  * ones a per-user one replaces marked), then the catalog that ws2.dll
- * builds from them in this process.  --user makes no difference: both
+ * builds from them in this process.  The namespace providers of both
+ * roots follow the protocol registrations.  --user makes no difference: both
  * roots are always shown, since both make the catalog.
  */
 #include "installer.h"
@@ -196,6 +197,7 @@ int command_list(enum regroot_scope scope, int argc, wchar_t **argv)
     list_registrations(REGROOT_MACHINE, machine, machine_count, user, user_count);
     registration_free(user);
     registration_free(machine);
+    namespaces_list();
     /* Not used, so not listed; but never silently ignored. */
     if (regroot_old_data_present()) {
         wchar_t old[64];

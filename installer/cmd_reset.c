@@ -80,5 +80,7 @@ int command_reset(enum regroot_scope scope, int argc, wchar_t **argv)
     }
     print_out(L"reset %ls to %u registration%ls: %ls\n", store_display(scope), (unsigned)count,
               count == 1 ? L"" : L"s", summary);
+    if (namespaces_reset(scope, directory) < 0)
+        return EXIT_RUNTIME_FAILURE;
     return EXIT_OK;
 }

@@ -2,7 +2,8 @@
  * cmd_verify.c - "ws2inst [--user] verify": let ws2.dll build a throw-away
  * catalog from the registrations (per-user and machine-wide, as any process
  * of this user would), load every provider, check every chain, and print
- * what it says (including registrations left under the old root), then
+ * what it says (including registrations left under the old root), the
+ * namespace providers (each DLL loaded, NSPStartup looked for), then
  * the linger mechanism of every base stream provider (linger_check.c).
  */
 #include "installer.h"
@@ -38,6 +39,7 @@ int command_verify(enum regroot_scope scope, int argc, wchar_t **argv)
     if (argc != 0)
         return usage_error(L"verify: takes no arguments");
     problems = CeWs2VerifyCatalog(report_line, &tally);
+    tally.problems += namespaces_verify();
     /* not a problem either way, but never to be guessed (cews2.h) */
     verify_linger_mechanisms();
     /* Trust whichever count is higher: a problem is a problem even if only

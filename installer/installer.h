@@ -92,4 +92,12 @@ struct default_registration {
 extern const struct default_registration default_registrations[];
 extern const size_t default_registration_count;
 
+/* namespaces.c: the namespace-provider registrations.  reset: replaces
+ * scope's set by the default (hostprov's NS_DNS provider from directory);
+ * returns how many were installed, or -1 (a message is printed).  list:
+ * both roots.  verify: one line each, returns the number of problems. */
+int namespaces_reset(enum regroot_scope scope, const wchar_t *directory);
+void namespaces_list(void);
+int namespaces_verify(void);
+
 #endif /* CEWS2_INSTALLER_H */

@@ -12,6 +12,7 @@
  */
 #include "badinput_fixture.h"
 #include "notsock_calls.h"
+#include "badinput_namespace.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -425,6 +426,20 @@ static const bad_arg bad_args[] = {
     { "WSCGetProviderPath", "lpProviderId NULL", b_wscpath_nullguid, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
     { "WSCGetProviderPath", "*lpProviderDllPathLen -1", b_wscpath_neglen, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
     { "WSCGetProviderPath", "path NULL, unknown GUID", b_wscpath_nullpath, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
+    { "WSAEnumNameSpaceProvidersW", "lpdwBufferLength NULL", b_enumns_nulllen, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
+    { "WSAEnumNameSpaceProvidersW", "lpnspBuffer NULL, length 0", b_enumns_nullbuf, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
+    { "WSAEnumNameSpaceProvidersA", "lpdwBufferLength NULL", b_enumnsa_nulllen, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
+    { "WSALookupServiceBeginW", "lpqsRestrictions NULL", b_lookupbegin_null, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
+    { "WSALookupServiceBeginW", "dwSize 0", b_lookupbegin_size0, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
+    { "WSALookupServiceBeginW", "service class no provider knows", b_lookupbegin_class, SE, "SOCKET_ERROR", WSASERVICE_NOT_FOUND, 0, 0 },
+    { "WSALookupServiceBeginA", "lphLookup NULL", b_lookupbegina_nullhandle, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
+    { "WSALookupServiceNextW", "handle not from Begin", b_lookupnext_made_up, SE, "SOCKET_ERROR", WSA_INVALID_HANDLE, 0, 0 },
+    { "WSALookupServiceNextW", "lpdwBufferLength NULL", b_lookupnext_nulllen, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
+    { "WSALookupServiceNextA", "handle not from Begin", b_lookupnexta_made_up, SE, "SOCKET_ERROR", WSA_INVALID_HANDLE, 0, 0 },
+    { "WSALookupServiceEnd", "hLookup NULL", b_lookupend_null, SE, "SOCKET_ERROR", WSA_INVALID_HANDLE, 0, 0 },
+    { "WSCInstallNameSpace", "lpProviderId NULL", b_nsinstall_nullid, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
+    { "WSCUnInstallNameSpace", "unknown GUID", b_nsuninstall_unknown, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
+    { "WSCEnableNSProvider", "unknown GUID", b_nsenable_unknown, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
     { "WPUCompleteOverlappedRequest", "a handle ws2.dll did not create", b_wpu_complete_notsock, 0, "0: the OVERLAPPED is completed IFS-style (by design, ws2/upcall.c)", 0, 0, ROW_NO_ERROR },
     { "WPUCompleteOverlappedRequest", "lpOverlapped NULL", b_wpu_complete_nullov, SE, "SOCKET_ERROR", WSAEFAULT, WSAEINVAL, 0 },
     { "WSASocketA", "unknown family 0x7777", b_wsasocketa_family, IS, "INVALID_SOCKET", WSAEAFNOSUPPORT, 0, 0 },
@@ -490,7 +505,7 @@ static const struct { int code; const char *name; } err_names[] = {
     { WSA_INVALID_HANDLE, "WSA_INVALID_HANDLE" }, { WSA_INVALID_PARAMETER, "WSA_INVALID_PARAMETER" },
     { WSAHOST_NOT_FOUND, "WSAHOST_NOT_FOUND" }, { WSAEINVALIDPROVIDER, "WSAEINVALIDPROVIDER" },
     { WSAECONNRESET, "WSAECONNRESET" }, { WSAEWOULDBLOCK, "WSAEWOULDBLOCK" },
-    { ERROR_INVALID_PARAMETER, "ERROR_INVALID_PARAMETER" },
+    { ERROR_INVALID_PARAMETER, "ERROR_INVALID_PARAMETER" }, { WSASERVICE_NOT_FOUND, "WSASERVICE_NOT_FOUND" },
 };
 
 static const char *err_name(int code)

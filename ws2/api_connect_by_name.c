@@ -3,7 +3,7 @@
  *
  * Resolve a name and service, then connect the socket to each address in
  * turn until one answers, all within the caller's time limit.  Resolution
- * is ws2.dll's own (getaddrinfo, hostnames.c) and each attempt is the
+ * is ws2.dll's own (GetAddrInfoW, addrinfo.c, on the namespace catalog) and each attempt is the
  * socket's provider's WSPConnect, so the connection has the same CE
  * semantics as one made with connect.  With a time limit the socket is made
  * non-blocking for the attempts and blocking again after (Windows documents

@@ -1,6 +1,7 @@
 /*
  * api_exports.c - the exports whose bodies live elsewhere (process.c,
- * byteorder.c, hostnames.c, upcall.c, verify.c, as impl_*): each runs its
+ * byteorder.c, hostnames.c, addrinfo.c, nameinfo.c, addrinfo_ex.c, upcall.c,
+ * verify.c, as impl_*): each runs its
  * body and writes its trace line (diag.c), so that every export of ws2.def
  * is traced and ws2.dll's own uses of a body make no line.
  */

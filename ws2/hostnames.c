@@ -1,112 +1,273 @@
 /*
- * hostnames.c - name resolution, answered by the host.
+ * hostnames.c - gethostbyname, gethostbyaddr, gethostname and GetHostNameW,
+ * resolved through the namespace catalog (nslookup.h) as Winsock 2 does:
+ * a SVCID_INET_HOSTADDRBYNAME query (gethostbyaddr asks the reverse name,
+ * "4.3.2.1.in-addr.arpa" or the ip6.arpa nibbles) or a SVCID_HOSTNAME
+ * query on the NS_DNS providers.  ws2.dll never calls the host's resolver:
+ * hostprov's namespace provider does, like any other provider would.
  *
- * The one place above the host base provider that reaches the host's
- * ws2_32: ce-winsock has no resolver of its own and CE applications expect
- * the system's (DNS, hosts file).  The host library is loaded on first use
- * and started once for the life of the process; our own WSAStartup state
- * still decides whether a call is allowed.
+ * The hostent is one per thread, overwritten by the thread's next call, as
+ * Windows documents; it is built from the provider's HOSTENT blob when it
+ * gives one (offsets from the blob's start, checked to stay inside it), or
+ * from the addresses and name it returned.
  */
-#include "ws2_private.h"
+#include "nslookup.h"
 
-#define HOST_FUNCTIONS(X) \
-    X(struct hostent *, gethostbyname, (const char *)) \
-    X(struct hostent *, gethostbyaddr, (const char *, int, int)) \
-    X(int, gethostname, (char *, int)) \
-    X(int, getaddrinfo, (const char *, const char *, const struct addrinfo *, struct addrinfo **)) \
-    X(void, freeaddrinfo, (struct addrinfo *)) \
-    X(int, getnameinfo, (const struct sockaddr *, socklen_t, char *, DWORD, char *, DWORD, int)) \
-    X(int, GetAddrInfoW, (PCWSTR, PCWSTR, const ADDRINFOW *, PADDRINFOW *)) \
-    X(void, FreeAddrInfoW, (PADDRINFOW)) \
-    X(int, GetNameInfoW, (const SOCKADDR *, socklen_t, PWCHAR, DWORD, PWCHAR, DWORD, INT)) \
-    X(int, WSAGetLastError, (void))
+#include <stdio.h>
+#include <svcguid.h>
 
-static struct {
-#define MEMBER(ret, name, args) ret (WSAAPI *name) args;
-    HOST_FUNCTIONS(MEMBER)
-#undef MEMBER
-} host;
-/* GetAddrInfoExW and its companions (Windows 8 and later): looked up apart,
- * so that a host without them still resolves with the others. */
-#define HOST_EX_FUNCTIONS(X) \
-    X(int, GetAddrInfoExW, (PCWSTR, PCWSTR, DWORD, LPGUID, const ADDRINFOEXW *, PADDRINFOEXW *, \
-                            struct timeval *, LPOVERLAPPED, addrinfo_ex_routine, LPHANDLE)) \
-    X(int, GetAddrInfoExOverlappedResult, (LPOVERLAPPED)) \
-    X(int, GetAddrInfoExCancel, (LPHANDLE)) \
-    X(void, FreeAddrInfoExW, (PADDRINFOEXW))
+static const GUID host_by_name_class = SVCID_INET_HOSTADDRBYNAME;
+static const GUID hostname_class = SVCID_HOSTNAME;
 
-static struct {
-#define MEMBER(ret, name, args) ret (WSAAPI *name) args;
-    HOST_EX_FUNCTIONS(MEMBER)
-#undef MEMBER
-} host_ex;
-static INIT_ONCE host_once = INIT_ONCE_STATIC_INIT;
-static BOOL host_ready, host_ex_ready;
+#define MAX_ENTRIES 35   /* aliases and addresses kept, as Windows' MAXADDRS */
 
-static BOOL CALLBACK load_host(PINIT_ONCE once, PVOID param, PVOID *ctx)
+/* The calling thread's hostent and what it points to (one heap block). */
+static __thread BYTE *thread_hostent;
+
+void hostnames_thread_exit(void)
 {
-    HMODULE m = LoadLibraryW(L"ws2_32.dll");
-    int (WSAAPI *startup)(WORD, LPWSADATA);
-    WSADATA data;
-    (void)once; (void)param; (void)ctx;
+    HeapFree(GetProcessHeap(), 0, thread_hostent);
+    thread_hostent = NULL;
+}
 
-    if (!m)
-        return TRUE;
-#define LOAD(ret, name, args) \
-    host.name = (ret (WSAAPI *) args)(void *)GetProcAddress(m, #name); \
-    if (!host.name) return TRUE;
-    HOST_FUNCTIONS(LOAD)
-#undef LOAD
-#define LOAD_EX(ret, name, args) \
-    host_ex.name = (ret (WSAAPI *) args)(void *)GetProcAddress(m, #name); \
-    host_ex_ready = host_ex_ready && host_ex.name;
-    host_ex_ready = TRUE;
-    HOST_EX_FUNCTIONS(LOAD_EX)
-#undef LOAD_EX
-    startup = (int (WSAAPI *)(WORD, LPWSADATA))(void *)GetProcAddress(m, "WSAStartup");
-    host_ready = startup && startup(MAKEWORD(2, 2), &data) == 0;
+struct host_parts {
+    char name[256];
+    char *aliases[MAX_ENTRIES + 1];
+    size_t alias_count;
+    BYTE addresses[MAX_ENTRIES][16];
+    size_t address_count;
+    short family, length;
+    char alias_text[2048];
+    size_t alias_used;
+    BOOL answered;
+};
+
+/* A blob's offset as a pointer into it, or NULL when it leaves the blob. */
+static const BYTE *inside(const BLOB *b, ULONG_PTR offset, size_t n)
+{
+    if (offset >= b->cbSize || n > b->cbSize - offset)
+        return NULL;
+    return b->pBlobData + offset;
+}
+
+static const char *blob_string(const BLOB *b, ULONG_PTR offset)
+{
+    const BYTE *s = inside(b, offset, 1);
+    if (!s || !memchr(s, 0, b->cbSize - offset))
+        return NULL;
+    return (const char *)s;
+}
+
+/* A provider's HOSTENT blob into parts; FALSE if it is not a sound one. */
+static BOOL parts_from_blob(const BLOB *b, struct host_parts *p)
+{
+    const struct hostent *h = (const struct hostent *)inside(b, 0, sizeof(struct hostent));
+    const char *name;
+    if (!h || (h->h_length != 4 && h->h_length != 16) || !(name = blob_string(b, (ULONG_PTR)h->h_name)))
+        return FALSE;
+    snprintf(p->name, sizeof(p->name), "%s", name);
+    p->family = h->h_addrtype;
+    p->length = h->h_length;
+    for (size_t i = 0; p->alias_count < MAX_ENTRIES; i++) {
+        const ULONG_PTR *slot = (const ULONG_PTR *)inside(b, (ULONG_PTR)h->h_aliases + i * sizeof(ULONG_PTR), sizeof(ULONG_PTR));
+        const char *alias;
+        size_t n;
+        if (!slot || !*slot || !(alias = blob_string(b, *slot)))
+            break;
+        n = strlen(alias) + 1;
+        if (p->alias_used + n > sizeof(p->alias_text))
+            break;
+        memcpy(p->alias_text + p->alias_used, alias, n);
+        p->aliases[p->alias_count++] = p->alias_text + p->alias_used;
+        p->alias_used += n;
+    }
+    for (size_t i = 0; p->address_count < MAX_ENTRIES; i++) {
+        const ULONG_PTR *slot = (const ULONG_PTR *)inside(b, (ULONG_PTR)h->h_addr_list + i * sizeof(ULONG_PTR), sizeof(ULONG_PTR));
+        const BYTE *address;
+        if (!slot || !*slot || !(address = inside(b, *slot, (size_t)h->h_length)))
+            break;
+        memcpy(p->addresses[p->address_count++], address, (size_t)h->h_length);
+    }
     return TRUE;
 }
 
-/* Fails the way Winsock does when we are not started or the host is unusable. */
-static int host_check(void)
+/* Without a blob: the name and the addresses of the first family seen. */
+static void parts_from_addresses(const WSAQUERYSETW *answer, struct host_parts *p)
 {
-    if (!process_started())
-        return WSANOTINITIALISED;
-    InitOnceExecuteOnce(&host_once, load_host, NULL, NULL);
-    return host_ready ? 0 : WSANO_RECOVERY;
+    if (answer->lpszServiceInstanceName)
+        WideCharToMultiByte(CP_ACP, 0, answer->lpszServiceInstanceName, -1, p->name,
+                            sizeof(p->name), NULL, NULL);
+    for (DWORD i = 0; i < answer->dwNumberOfCsAddrs && p->address_count < MAX_ENTRIES; i++) {
+        const SOCKET_ADDRESS *a = &answer->lpcsaBuffer[i].RemoteAddr;
+        if (!a->lpSockaddr)
+            continue;
+        if (a->lpSockaddr->sa_family == AF_INET && a->iSockaddrLength >= (int)sizeof(SOCKADDR_IN)
+            && (!p->family || p->family == AF_INET)) {
+            p->family = AF_INET;
+            p->length = 4;
+            memcpy(p->addresses[p->address_count++], &((SOCKADDR_IN *)a->lpSockaddr)->sin_addr, 4);
+        } else if (a->lpSockaddr->sa_family == AF_INET6 && a->iSockaddrLength >= (int)sizeof(SOCKADDR_IN6)
+                   && (!p->family || p->family == AF_INET6)) {
+            p->family = AF_INET6;
+            p->length = 16;
+            memcpy(p->addresses[p->address_count++], &((SOCKADDR_IN6 *)a->lpSockaddr)->sin6_addr, 16);
+        }
+    }
+}
+
+static int collect_host(void *context, const WSAQUERYSETW *answer)
+{
+    struct host_parts *p = context;
+    if (p->answered)
+        return 0;
+    p->answered = TRUE;
+    if (!(answer->lpBlob && parts_from_blob(answer->lpBlob, p)))
+        parts_from_addresses(answer, p);
+    return 0;
+}
+
+/* The parts as the thread's hostent. */
+static struct hostent *thread_result(const struct host_parts *p)
+{
+    size_t size = sizeof(struct hostent) + (MAX_ENTRIES + 1) * 2 * sizeof(char *)
+                + sizeof(p->name) + sizeof(p->alias_text) + sizeof(p->addresses);
+    BYTE *block = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, size);
+    struct hostent *h;
+    char **aliases, **addresses, *name, *text;
+    BYTE *bytes;
+
+    if (!block)
+        return NULL;
+    h = (struct hostent *)block;
+    aliases = (char **)(h + 1);
+    addresses = aliases + MAX_ENTRIES + 1;
+    name = (char *)(addresses + MAX_ENTRIES + 1);
+    text = name + sizeof(p->name);
+    bytes = (BYTE *)text + sizeof(p->alias_text);
+    strcpy(name, p->name);
+    memcpy(text, p->alias_text, p->alias_used);
+    for (size_t i = 0; i < p->alias_count; i++)
+        aliases[i] = text + (p->aliases[i] - p->alias_text);
+    for (size_t i = 0; i < p->address_count; i++) {
+        memcpy(bytes + i * 16, p->addresses[i], (size_t)p->length);
+        addresses[i] = (char *)bytes + i * 16;
+    }
+    h->h_name = name;
+    h->h_aliases = aliases;
+    h->h_addr_list = addresses;
+    h->h_addrtype = p->family;
+    h->h_length = p->length;
+    HeapFree(GetProcessHeap(), 0, thread_hostent);
+    thread_hostent = block;
+    return h;
+}
+
+/* One SVCID_INET_HOSTADDRBYNAME query for name (NULL: this host). */
+static struct hostent *host_query(const WCHAR *name)
+{
+    WSAQUERYSETW q;
+    struct host_parts *p = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*p));
+    struct hostent *h = NULL;
+    int err;
+
+    if (!p) { WSASetLastError(WSA_NOT_ENOUGH_MEMORY); return NULL; }
+    memset(&q, 0, sizeof(q));
+    q.dwSize = sizeof(q);
+    q.lpszServiceInstanceName = (WCHAR *)name;
+    q.lpServiceClassId = (GUID *)&host_by_name_class;
+    q.dwNameSpace = NS_DNS;
+    err = ns_resolve(&q, LUP_RETURN_NAME | LUP_RETURN_ADDR | LUP_RETURN_ALIASES | LUP_RETURN_BLOB,
+                     collect_host, p);
+    if (!err && p->address_count == 0)
+        err = WSANO_DATA;
+    if (!err && !(h = thread_result(p)))
+        err = WSA_NOT_ENOUGH_MEMORY;
+    HeapFree(GetProcessHeap(), 0, p);
+    WSASetLastError(err);
+    return h;
 }
 
 struct hostent *impl_gethostbyname(const char *name)
 {
-    struct hostent *h;
-    int err = host_check();
-    if (err) { WSASetLastError(err); return NULL; }
+    WCHAR wide[1024];
+    if (!process_started()) { WSASetLastError(WSANOTINITIALISED); return NULL; }
     if (name && !api_readable(name, 1)) { WSASetLastError(WSAEFAULT); return NULL; }
-    h = host.gethostbyname(name);
-    if (!h) WSASetLastError(host.WSAGetLastError());
-    return h;
+    if (name && !MultiByteToWideChar(CP_ACP, 0, name, -1, wide, ARRAYSIZE(wide))) {
+        WSASetLastError(WSAHOST_NOT_FOUND);
+        return NULL;
+    }
+    return host_query(name ? wide : NULL);
 }
 
 struct hostent *impl_gethostbyaddr(const char *addr, int len, int type)
 {
-    struct hostent *h;
-    int err = host_check();
-    if (err) { WSASetLastError(err); return NULL; }
+    const BYTE *a = (const BYTE *)addr;
+    WCHAR name[80];
+
+    if (!process_started()) { WSASetLastError(WSANOTINITIALISED); return NULL; }
     if (len <= 0 || !api_readable(addr, (size_t)len)) { WSASetLastError(WSAEFAULT); return NULL; }
     /* "len too small" is WSAEFAULT (Wine's host says WSAEAFNOSUPPORT) */
     if ((type == AF_INET && len < 4) || (type == AF_INET6 && len < 16)) { WSASetLastError(WSAEFAULT); return NULL; }
-    h = host.gethostbyaddr(addr, len, type);
-    if (!h) WSASetLastError(host.WSAGetLastError());
-    return h;
+    if (type == AF_INET) {
+        __mingw_snwprintf(name, ARRAYSIZE(name), L"%u.%u.%u.%u.in-addr.arpa", a[3], a[2], a[1], a[0]);
+    } else if (type == AF_INET6) {
+        WCHAR *at = name;
+        for (int i = 15; i >= 0; i--) {
+            *at++ = L"0123456789abcdef"[a[i] & 15];
+            *at++ = L'.';
+            *at++ = L"0123456789abcdef"[a[i] >> 4];
+            *at++ = L'.';
+        }
+        wcscpy(at, L"ip6.arpa");
+    } else {
+        WSASetLastError(WSAEAFNOSUPPORT);
+        return NULL;
+    }
+    return host_query(name);
+}
+
+static int collect_name(void *context, const WSAQUERYSETW *answer)
+{
+    WCHAR *name = context;
+    if (!name[0] && answer->lpszServiceInstanceName)
+        lstrcpynW(name, answer->lpszServiceInstanceName, 256);
+    return 0;
+}
+
+/* This host's name from the providers' SVCID_HOSTNAME answer. */
+static int host_name(WCHAR name[256])
+{
+    WSAQUERYSETW q;
+    int err;
+
+    memset(&q, 0, sizeof(q));
+    q.dwSize = sizeof(q);
+    q.lpszServiceInstanceName = (WCHAR *)L"";
+    q.lpServiceClassId = (GUID *)&hostname_class;
+    q.dwNameSpace = NS_DNS;
+    name[0] = 0;
+    err = ns_resolve(&q, LUP_RETURN_NAME, collect_name, name);
+    if (!err && !name[0])
+        err = WSANO_DATA;
+    return err;
 }
 
 int impl_gethostname(char *name, int len)
 {
-    int err = host_check();
-    if (err) return api_fail(err);
+    WCHAR wide[256];
+    char narrow[256 * 2];
+    int n, err;
+
+    if (!process_started()) return api_fail(WSANOTINITIALISED);
     if (len <= 0 || !api_writable(name, (size_t)len)) return api_fail(WSAEFAULT);
-    if (host.gethostname(name, len) == SOCKET_ERROR) return api_fail(host.WSAGetLastError());
+    err = host_name(wide);
+    if (err) return api_fail(err);
+    n = WideCharToMultiByte(CP_ACP, 0, wide, -1, narrow, sizeof(narrow), NULL, NULL);
+    if (!n) return api_fail(WSANO_RECOVERY);
+    /* a buffer too short for the name and its NUL is WSAEFAULT, untouched */
+    if (n > len) return api_fail(WSAEFAULT);
+    memcpy(name, narrow, (size_t)n);
+    WSASetLastError(0);
     return 0;
 }
 
@@ -115,148 +276,16 @@ int impl_gethostname(char *name, int len)
  * is WSAEFAULT with the buffer left alone, as gethostname does. */
 int impl_GetHostNameW(WCHAR *name, int len)
 {
-    char narrow[256];
     WCHAR wide[256];
-    int n, err = host_check();
-    if (err) return api_fail(err);
+    int n, err;
+
+    if (!process_started()) return api_fail(WSANOTINITIALISED);
     if (!name || len <= 0) return api_fail(WSAEFAULT);
-    if (host.gethostname(narrow, sizeof(narrow)) == SOCKET_ERROR) return api_fail(host.WSAGetLastError());
-    n = MultiByteToWideChar(CP_ACP, 0, narrow, -1, wide, 256);
-    if (!n) return api_fail(WSANO_RECOVERY);
+    err = host_name(wide);
+    if (err) return api_fail(err);
+    n = (int)wcslen(wide) + 1;
     if (n > len || !api_writable(name, (size_t)n * sizeof(WCHAR))) return api_fail(WSAEFAULT);
     memcpy(name, wide, (size_t)n * sizeof(WCHAR));
+    WSASetLastError(0);
     return 0;
-}
-
-int impl_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
-                     struct addrinfo **result)
-{
-    int err = host_check();
-    if (err) { WSASetLastError(err); return err; }
-    if (!api_writable(result, sizeof(*result))) { WSASetLastError(WSAEFAULT); return WSAEFAULT; }
-    err = host.getaddrinfo(node, service, hints, result);
-    if (err) WSASetLastError(err);
-    return err;
-}
-
-void impl_freeaddrinfo(struct addrinfo *list)
-{
-    if (list && host_ready)
-        host.freeaddrinfo(list);
-}
-
-/* What getnameinfo documents and Wine's host does not check: salen shorter
- * than the family's sockaddr is WSAEFAULT, neither host nor service asked
- * for is EAI_NONAME. */
-static int nameinfo_arguments(const struct sockaddr *sa, socklen_t salen, int node, int service)
-{
-    if (salen < (socklen_t)sizeof(sa->sa_family))
-        return WSAEFAULT;
-    if ((sa->sa_family == AF_INET && salen < (socklen_t)sizeof(struct sockaddr_in))
-        || (sa->sa_family == AF_INET6 && salen < (socklen_t)sizeof(struct sockaddr_in6))
-        || (sa->sa_family != AF_INET && sa->sa_family != AF_INET6 && salen < (socklen_t)sizeof(struct sockaddr_in)))
-        return WSAEFAULT;
-    if (!node && !service)
-        return WSAHOST_NOT_FOUND;
-    return 0;
-}
-
-int impl_getnameinfo(const struct sockaddr *sa, socklen_t salen, char *node, DWORD nodelen,
-                     char *service, DWORD servicelen, int flags)
-{
-    int err = host_check();
-    if (err) { WSASetLastError(err); return err; }
-    if (!api_readable(sa, salen > 0 ? (size_t)salen : 1)) { WSASetLastError(WSAEFAULT); return WSAEFAULT; }
-    err = nameinfo_arguments(sa, salen, node != NULL, service != NULL);
-    if (err) { WSASetLastError(err); return err; }
-    err = host.getnameinfo(sa, salen, node, nodelen, service, servicelen, flags);
-    if (err) WSASetLastError(err);
-    return err;
-}
-
-int impl_GetAddrInfoW(PCWSTR node, PCWSTR service, const ADDRINFOW *hints, PADDRINFOW *result)
-{
-    int err = host_check();
-    if (err) { WSASetLastError(err); return err; }
-    if (!api_writable(result, sizeof(*result))) { WSASetLastError(WSAEFAULT); return WSAEFAULT; }
-    err = host.GetAddrInfoW(node, service, hints, result);
-    if (err) WSASetLastError(err);
-    return err;
-}
-
-void impl_FreeAddrInfoW(PADDRINFOW list)
-{
-    if (list && host_ready)
-        host.FreeAddrInfoW(list);
-}
-
-int impl_GetNameInfoW(const SOCKADDR *sa, socklen_t salen, PWCHAR node, DWORD nodelen,
-                      PWCHAR service, DWORD servicelen, INT flags)
-{
-    int err = host_check();
-    if (err) { WSASetLastError(err); return err; }
-    if (!api_readable(sa, salen > 0 ? (size_t)salen : 1)) { WSASetLastError(WSAEFAULT); return WSAEFAULT; }
-    err = nameinfo_arguments(sa, salen, node != NULL, service != NULL);
-    if (err) { WSASetLastError(err); return err; }
-    err = host.GetNameInfoW(sa, salen, node, nodelen, service, servicelen, flags);
-    if (err) WSASetLastError(err);
-    return err;
-}
-
-/* ---- GetAddrInfoExW (desktop extension) ------------------------------------
- * The host's resolver, as for GetAddrInfoW, overlapped form included: the
- * host signals the caller's event, queues its completion routine and
- * writes the result where ppResult points when the look-up ends, so the
- * caller's own OVERLAPPED, routine and cancel handle are passed, never
- * copies.  A host without these calls answers WSAEOPNOTSUPP. */
-static int host_ex_check(void)
-{
-    int err = host_check();
-    if (!err && !host_ex_ready)
-        err = WSAEOPNOTSUPP;
-    return err;
-}
-
-int impl_GetAddrInfoExW(PCWSTR name, PCWSTR service, DWORD space, LPGUID provider,
-                        const ADDRINFOEXW *hints, PADDRINFOEXW *result, struct timeval *timeout,
-                        LPOVERLAPPED overlapped, addrinfo_ex_routine routine, LPHANDLE handle)
-{
-    int err = host_ex_check();
-    if (!err && !api_writable(result, sizeof(*result)))
-        err = WSAEFAULT;
-    if (!err && overlapped && !api_writable(overlapped, sizeof(*overlapped)))
-        err = WSAEFAULT;
-    if (!err)
-        err = host_ex.GetAddrInfoExW(name, service, space, provider, hints, result, timeout,
-                                     overlapped, routine, handle);
-    WSASetLastError(err);
-    return err;
-}
-
-int impl_GetAddrInfoExOverlappedResult(LPOVERLAPPED overlapped)
-{
-    int err = host_ex_check();
-    /* as Windows documents: no OVERLAPPED is WSAEINVAL, asked of no host */
-    if (!err && !overlapped)
-        err = WSAEINVAL;
-    if (!err)
-        err = host_ex.GetAddrInfoExOverlappedResult(overlapped);
-    return err;
-}
-
-int impl_GetAddrInfoExCancel(LPHANDLE handle)
-{
-    int err = host_ex_check();
-    /* no handle to cancel by is WSA_INVALID_HANDLE, as Windows documents */
-    if (!err && !handle)
-        err = WSA_INVALID_HANDLE;
-    if (!err)
-        err = host_ex.GetAddrInfoExCancel(handle);
-    return err;
-}
-
-void impl_FreeAddrInfoExW(PADDRINFOEXW list)
-{
-    if (list && host_ex_ready)
-        host_ex.FreeAddrInfoExW(list);
 }

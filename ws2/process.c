@@ -72,6 +72,8 @@ static void process_release_everything(void)
     /* deleting the catalog cleans up each started provider (WSPCleanup) */
     if (c)
         catalog_delete(c);
+    /* and each started namespace provider (NSPCleanup) */
+    ns_catalog_cleanup();
 }
 
 int impl_WSAStartup(WORD version, LPWSADATA data)
@@ -136,7 +138,9 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, LPVOID reserved)
     (void)instance; (void)reserved;
     if (reason == DLL_PROCESS_ATTACH)
         InitializeCriticalSection(&lock);
-    else if (reason == DLL_THREAD_DETACH)
+    else if (reason == DLL_THREAD_DETACH) {
         api_io_thread_exit();
+        hostnames_thread_exit();
+    }
     return TRUE;
 }

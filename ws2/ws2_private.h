@@ -89,6 +89,8 @@ BOOL process_started(void);
 struct catalog *process_catalog(void);
 /* The catalog if one is built, else NULL (never builds one). */
 struct catalog *process_catalog_if_built(void);
+/* Ends every started namespace provider with NSPCleanup (nscatalog.c). */
+void ns_catalog_cleanup(void);
 /* Where WSCInstallProvider installs during a catalog build on this thread. */
 extern __thread struct catalog *catalog_being_built;
 
@@ -258,6 +260,8 @@ int api_finish(const char *api, SOCKET s, struct socket_record *r, int result, i
 /* The calling thread's WSATHREADID when a completion routine is given (api_io.c). */
 LPWSATHREADID api_calling_thread(LPWSAOVERLAPPED_COMPLETION_ROUTINE routine);
 void api_io_thread_exit(void);
+/* Frees the thread's gethostbyname/gethostbyaddr result (hostnames.c). */
+void hostnames_thread_exit(void);
 /* The calling thread's SO_OPENTYPE (0: socket() makes overlapped sockets). */
 int api_thread_open_type(void);
 /* Address buffers shorter than this are WSAEFAULT (iMinSockAddr). */

@@ -1,8 +1,10 @@
 /*
  * hostprov.h - private header of hostprov.dll, the host base service
  * provider: TCP and UDP over IPv4 and IPv6, implemented over the host's own
- * ws2_32.dll.  This DLL is the only code in ce-winsock that calls the host's
- * Winsock; everything above it reaches it through the SPI (ws2spi.h).
+ * ws2_32.dll, and the NS_DNS namespace provider over the host's resolver.
+ * This DLL is the only code in ce-winsock that calls the host's Winsock;
+ * everything above it reaches it through the SPI (ws2spi.h): sockets
+ * through WSPStartup's table, name resolution through NSPStartup's.
  *
  * Handles are IFS handles: the SOCKET an application holds is the host's
  * socket handle itself, announced to ws2.dll with WPUModifyIFSHandle, so
@@ -62,6 +64,31 @@ BOOL catalog_id_of_socket(SOCKET s, DWORD *catalog_id, LPINT error);
 /* Closes a host socket on a failure path, leaving the caller's last error
  * as it was. */
 void close_host_socket(SOCKET host_socket);
+
+/* ---- namespace.c, namespace_answer.c: the NS_DNS namespace provider ------- */
+
+/* One lookup's answer: a single result set, built at NSPLookupServiceBegin. */
+struct ns_answer {
+    WCHAR *name;                    /* instance name (heap) or NULL */
+    WCHAR *comment;                 /* lpszComment (heap) or NULL */
+    CSADDR_INFO *addrs;             /* heap; their sockaddrs in storage */
+    SOCKADDR_STORAGE *storage;
+    DWORD addr_count;
+    void *blob;                     /* heap or NULL */
+    DWORD blob_size;
+};
+
+/* Each answers one kind of query (cews2.h lists them) by calling the
+ * host's resolver: 0, or the host's error (WSAHOST_NOT_FOUND, ...). */
+int ns_answer_hostname(struct ns_answer *answer);
+int ns_answer_host(const WCHAR *name, struct ns_answer *answer);
+int ns_answer_addrinfo(const WCHAR *name, const struct cews2_addrinfo_query *query,
+                       struct ns_answer *answer);
+int ns_answer_nameinfo(const SOCKADDR *address, int length, const struct cews2_nameinfo_query *query,
+                       struct ns_answer *answer);
+void ns_answer_free(struct ns_answer *answer);
+/* A copy of a wide string on the heap (NULL for NULL or no memory). */
+WCHAR *ns_strdup(const WCHAR *s);
 
 /* ---- wine_host.c: below Wine's Winsock ------------------------------------ */
 

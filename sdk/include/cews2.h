@@ -230,6 +230,84 @@ LONG WINAPI CeWs2CatalogVersion(void);
 #include "cews2_ce.h"
 /* ---- end SDK section ------------------------------------------------------ */
 
+/* ---- namespace providers (issue 13): the Winsock 2 name-resolution catalog ---
+ * Name resolution goes through a catalog of namespace providers, as on CE
+ * 5.0 and Windows: gethostbyname, gethostbyaddr, gethostname, getaddrinfo,
+ * getnameinfo and their W/Ex forms become WSALookupServiceBegin/Next/End
+ * queries on the NS_DNS providers, which are DLLs exporting NSPStartup.
+ * The host base provider (hostprov.dll) is the default one: it is the only
+ * module that calls the host's resolver.
+ *
+ * Registrations, one key each, in the roots above (per-user first, a key of
+ * the same name there replaces the machine's):
+ *   <root>\Comm\WS2\NameSpace\<name>
+ *       Dll        REG_SZ     the provider DLL
+ *       ProviderId REG_SZ     its GUID, "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}"
+ *       NameSpace  REG_DWORD  NS_DNS, ...
+ *       Version    REG_DWORD  (absent = 1)
+ *       Enabled    REG_DWORD  0 = disabled (absent = enabled)
+ *       Order      REG_DWORD  asked in ascending Order, then name (absent = 100)
+ * The key name is the provider's identifier (WSANAMESPACE_INFO's
+ * lpszIdentifier).  WSCInstallNameSpace, WSCUnInstallNameSpace and
+ * WSCEnableNSProvider write the machine root; ws2inst reset installs the
+ * default (hostprov, "HostDns"), ws2inst list and verify show them.
+ *
+ * CE 5.0's ws2.dll exports WSAEnumNameSpaceProvidersW, WSALookupServiceBeginW,
+ * WSALookupServiceNextW, WSALookupServiceEnd, WSCInstallNameSpace and
+ * WSCUnInstallNameSpace; WSAEnumNameSpaceProvidersA, WSALookupServiceBeginA,
+ * WSALookupServiceNextA and WSCEnableNSProvider are desktop extensions.
+ *
+ * What ws2.dll asks (the queries a provider may answer):
+ *   SVCID_HOSTNAME, name ""                  gethostname: the name
+ *   SVCID_INET_HOSTADDRBYNAME, name or NULL  gethostbyname (NULL: this host);
+ *       gethostbyaddr asks the reverse name ("4.3.2.1.in-addr.arpa",
+ *       "<32 nibbles>.ip6.arpa").  Answer: the addresses (RemoteAddr of
+ *       each CSADDR_INFO), the name, and, if it can, a HOSTENT blob with
+ *       offsets from the blob's start in place of pointers (as Windows).
+ *   SVCID_INET_HOSTADDRBYNAME with lpBlob = struct cews2_addrinfo_query
+ *       getaddrinfo & co.  A provider that knows the blob answers the whole
+ *       list (one CSADDR_INFO per entry, port included, iSocketType and
+ *       iProtocol set, the canonical name as the instance name) and puts a
+ *       struct cews2_addrinfo_answer in its lpBlob; a provider that does
+ *       not gets the hints applied by ws2.dll to the addresses it returns.
+ *   CEWS2_SVCID_NAMEINFO, lpcsaBuffer[0].RemoteAddr = the address,
+ *       lpBlob = struct cews2_nameinfo_query: getnameinfo & co.  Answer:
+ *       the node as instance name, the service as lpszComment.
+ */
+#define CEWS2_NAMESPACE_SUBKEY  L"Comm\\WS2\\NameSpace"
+
+/* hostprov.dll's NS_DNS provider {8f2c6d1e-3b7a-4c55-9e1d-0a6b2c4e5f01} */
+#define CEWS2_HOST_NSP_ID { 0x8f2c6d1e, 0x3b7a, 0x4c55, { 0x9e, 0x1d, 0x0a, 0x6b, 0x2c, 0x4e, 0x5f, 0x01 } }
+/* the getnameinfo query class {8f2c6d1e-3b7a-4c55-9e1d-0a6b2c4e5f02} */
+#define CEWS2_SVCID_NAMEINFO { 0x8f2c6d1e, 0x3b7a, 0x4c55, { 0x9e, 0x1d, 0x0a, 0x6b, 0x2c, 0x4e, 0x5f, 0x02 } }
+
+#define CEWS2_ADDRINFO_QUERY_MAGIC  0x51494143u   /* "CAIQ" */
+#define CEWS2_ADDRINFO_ANSWER_MAGIC 0x41494143u   /* "CAIA" */
+#define CEWS2_NAMEINFO_QUERY_MAGIC  0x51494e43u   /* "CNIQ" */
+
+struct cews2_addrinfo_query {
+    DWORD magic;            /* CEWS2_ADDRINFO_QUERY_MAGIC */
+    int flags, family, socktype, protocol;   /* the caller's hints (0 without) */
+    int has_hints;          /* the caller passed hints */
+    int has_service;        /* service below is the caller's (else NULL) */
+    WCHAR service[256];
+};
+
+struct cews2_addrinfo_answer {
+    DWORD magic;            /* CEWS2_ADDRINFO_ANSWER_MAGIC */
+    DWORD count;            /* = dwNumberOfCsAddrs */
+    int flags[1];           /* ai_flags of each entry, count of them */
+};
+
+struct cews2_nameinfo_query {
+    DWORD magic;            /* CEWS2_NAMEINFO_QUERY_MAGIC */
+    int flags;              /* NI_* */
+    int want_node, want_service;    /* the caller passed that buffer */
+    DWORD node_length;      /* the caller's buffers, in characters */
+    DWORD service_length;
+};
+/* ---- end namespace providers ---------------------------------------------- */
+
 /* ---- desktop extensions ---------------------------------------------------
  * CE 5.0's ws2.dll is the documented core: Unicode-only, no Vista-era calls.
  * Desktop builds of the same code also call the exports below, so ws2.dll
@@ -249,7 +327,10 @@ LONG WINAPI CeWs2CatalogVersion(void);
  *   GetAddrInfoExW, GetAddrInfoExOverlappedResult, GetAddrInfoExCancel,
  *   FreeAddrInfoExW (the resolver GetAddrInfoW uses, overlapped form
  *   included: event, completion routine, cancel handle; the two that
- *   mingw-w64's ws2tcpip.h lacks are declared below)
+ *   mingw-w64's ws2tcpip.h lacks are declared below),
+ *   WSAEnumNameSpaceProvidersA, WSALookupServiceBeginA,
+ *   WSALookupServiceNextA, WSCEnableNSProvider (the namespace catalog's
+ *   ANSI forms and switch; see "namespace providers" above)
  *
  * and, in the import libraries (libws2.a, ws2.lib) as in mingw-w64's
  * libws2_32.a: in6addr_any, in6addr_loopback, gai_strerrorA/W, the
