@@ -196,9 +196,12 @@ bench: $(B)/bench/untraced/ws2.dll
 
 # --- wine-tests/stress: make stress (long load, fault and fuzz runs; figures) ---
 # stress.exe #includes stress_core.c, as the short profile test_stress_short does.
-$(B)/stress/stress.exe: $(B)/obj/wine-tests/stress/stress.o $(TESTLIB_OBJ) $(B)/lib/libws2.a $(CMOCKA)
+# Its hostile client answers the air hub's CHALLENGE (irda/medium/airkey.c).
+STRESS_AIRKEY_OBJ := $(B)/obj/irda/medium/airkey.o $(B)/obj/irda/medium/sha256.o
+$(B)/obj/wine-tests/stress/stress.o: CFLAGS += -Iirda/medium
+$(B)/stress/stress.exe: $(B)/obj/wine-tests/stress/stress.o $(STRESS_AIRKEY_OBJ) $(TESTLIB_OBJ) $(B)/lib/libws2.a $(CMOCKA)
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $< $(TESTLIB_OBJ) $(LDFLAGS) -L$(B)/lib -lws2 $(CMOCKA) -ladvapi32
+	$(CC) -o $@ $< $(STRESS_AIRKEY_OBJ) $(TESTLIB_OBJ) $(LDFLAGS) -L$(B)/lib -lws2 $(CMOCKA) -ladvapi32
 all: $(B)/stress/stress.exe
 
 # STRESS_ARGS are passed to wine-tests/stress/run.sh (e.g. --quick, --only tcp).
