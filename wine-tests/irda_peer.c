@@ -7,7 +7,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <wctype.h>
 
 /* ---- identities and environment ------------------------------------------- */
 
@@ -23,24 +22,12 @@ unsigned long parent_addr, child_addr, idle_addr;
  * they met on one hub, and since the hub has an owner, the second run's
  * stations were refused by a hub whose key file is in another prefix and
  * never discovered each other.  Parent and child run the same program, so
- * they agree on the port.
+ * they agree on the port (tu_program_hash).
  */
-static unsigned path_hash(void)
-{
-    WCHAR exe[MAX_PATH];
-    DWORD n = GetModuleFileNameW(NULL, exe, MAX_PATH);
-    unsigned h = 2166136261u;                   /* FNV-1a */
-    for (DWORD i = 0; i < n && i < MAX_PATH; i++) {
-        h ^= (unsigned)towlower(exe[i]);
-        h *= 16777619u;
-    }
-    return h;
-}
-
 void identities(DWORD ppid)
 {
     parent_pid = ppid;
-    air_port = (unsigned short)(30000 + (ppid * 131u + path_hash()) % 20000u);
+    air_port = (unsigned short)(30000 + (ppid * 131u + tu_program_hash()) % 20000u);
     snprintf(parent_nick, sizeof(parent_nick), "cews-P%lu", (unsigned long)(ppid % 100000));
     snprintf(child_nick, sizeof(child_nick), "cews-C%lu", (unsigned long)(ppid % 100000));
     snprintf(idle_nick, sizeof(idle_nick), "cews-I%lu", (unsigned long)(ppid % 100000));

@@ -63,8 +63,9 @@ static void st_event(void *ctx, int ev, uint32_t detail)
 
 static unsigned short test_port(int k)
 {
-    /* distinct per process and per test, away from 6417 */
-    return (unsigned short)(20000 + (GetCurrentProcessId() * 37u + (unsigned)k * 1009u) % 30000u);
+    /* distinct per process (and program path: tu_program_hash) and per
+     * test, away from 6417 */
+    return (unsigned short)(20000 + (GetCurrentProcessId() * 37u + tu_program_hash() + (unsigned)k * 1009u) % 30000u);
 }
 
 static void air_config(struct irmed_config *c, unsigned short port, uint32_t addr)

@@ -60,7 +60,7 @@ static unsigned long ir_addr[IR_STATIONS];
 
 static void ir_identities(DWORD ppid)
 {
-    ir_port = (unsigned short)(10000 + (ppid * 137u) % 20000u);
+    ir_port = (unsigned short)(10000 + (ppid * 137u + tu_program_hash()) % 20000u);  /* not pid alone: tu_program_hash */
     for (int i = 0; i < IR_STATIONS; i++) {
         snprintf(ir_nick[i], sizeof(ir_nick[i]), "stress-%d-%lu", i, (unsigned long)(ppid % 100000));
         ir_addr[i] = 0x5D000000ul | ((ppid & 0xFFFFul) << 8) | (unsigned long)(0x10 + i);
