@@ -202,11 +202,15 @@ bench: $(B)/bench/untraced/ws2.dll
 
 # --- wine-tests/stress: make stress (long load, fault and fuzz runs; figures) ---
 # The TCP load test's objects, linked into stress.exe (which #includes
-# stress_irda.c) and into the short profile test_stress_short.exe.
+# stress_irda.c, and it stress_hostile.c) and into the short profile
+# test_stress_short.exe.  The hostile client answers the air hub's
+# CHALLENGE (irda/medium/airkey.c).
 STRESS_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(addprefix wine-tests/stress/,stress_core.c stress_peers.c stress_overlapped.c))
-$(B)/stress/stress.exe: $(B)/obj/wine-tests/stress/stress.o $(STRESS_OBJ) $(TESTLIB_OBJ) $(B)/lib/libws2.a $(CMOCKA)
+STRESS_AIRKEY_OBJ := $(B)/obj/irda/medium/airkey.o $(B)/obj/irda/medium/sha256.o
+$(B)/obj/wine-tests/stress/stress.o: CFLAGS += -Iirda/medium
+$(B)/stress/stress.exe: $(B)/obj/wine-tests/stress/stress.o $(STRESS_OBJ) $(STRESS_AIRKEY_OBJ) $(TESTLIB_OBJ) $(B)/lib/libws2.a $(CMOCKA)
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $< $(STRESS_OBJ) $(TESTLIB_OBJ) $(LDFLAGS) -L$(B)/lib -lws2 $(CMOCKA) -ladvapi32
+	$(CC) -o $@ $< $(STRESS_OBJ) $(STRESS_AIRKEY_OBJ) $(TESTLIB_OBJ) $(LDFLAGS) -L$(B)/lib -lws2 $(CMOCKA) -ladvapi32
 $(B)/tests/test_stress_short.exe: $(B)/obj/wine-tests/test_stress_short.o $(STRESS_OBJ) $(TESTLIB_OBJ) $(B)/lib/libws2.a $(CMOCKA)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $< $(STRESS_OBJ) $(TESTLIB_OBJ) $(LDFLAGS) -L$(B)/lib -lws2 $(CMOCKA) -ladvapi32

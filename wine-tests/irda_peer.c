@@ -15,6 +15,15 @@ DWORD parent_pid;
 char parent_nick[24], child_nick[24], idle_nick[24];
 unsigned long parent_addr, child_addr, idle_addr;
 
+/*
+ * The air port comes from the parent's pid AND this program's full path:
+ * Wine numbers processes per prefix, so two worktrees' runs (each its own
+ * prefix and wineserver) both start test_irda.exe as pid 32.  On one port
+ * they met on one hub, and since the hub has an owner, the second run's
+ * stations were refused by a hub whose key file is in another prefix and
+ * never discovered each other.  Parent and child run the same program, so
+ * they agree on the port (tu_program_hash).
+ */
 void identities(DWORD ppid)
 {
     parent_pid = ppid;

@@ -12,7 +12,9 @@
 #            a reset/timeout code within the link-disconnect time (or, for
 #            the hub restart, the transfer goes on), discovery recovers and
 #            a new connection works;
-#   hostile  a hostile client on the air for 8 s each: garbage (no byte of
+#   hostile  a hostile client on the air for 8 s each (stress_hostile.c):
+#            clients without the hub's key or with a wrong one refused and
+#            hearing nothing, and with the key: garbage (no byte of
 #            the load may be lost or wrong, the hub's queues stay bounded,
 #            an unread STATUS flood is cut off), then forged IrLAP frames
 #            (connections may be torn down, but no byte arrives wrong, no

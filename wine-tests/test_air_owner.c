@@ -10,6 +10,8 @@
  *     listens after the CHALLENGE;
  *   - QUIT, DOWN and RANGE from unauthenticated clients change nothing:
  *     the same hub (pid) serves both stations, in range, and carries data;
+ *   - a station with the key that claims the child's address moves only
+ *     itself out of range, never the real child;
  *   - an authenticated client that floods 200,000 STATUS requests without
  *     reading is cut off, the hub's memory (GetProcessMemoryInfo on the
  *     irair.exe process) stays under a bound, and a transfer between the
@@ -404,6 +406,49 @@ static void no_key_orders_ignored(void **state)
     transfer("after the refused orders");
 }
 
+/*
+ * A station WITH the key (any process of the hub's user can read it) that
+ * claims the child's address and sends RANGE for that address, out: only
+ * the claimer moves (RESULT 1), the real child stays in range and the
+ * stations still transfer.  (Before: every station with the address moved,
+ * so a claimer cut the real one off.)
+ */
+static void claimed_address_moves_only_itself(void **state)
+{
+    (void)state;
+    need_child();
+    uint8_t key[AIR_KEY_LEN], m[512], nonce[AIR_NONCE_LEN], p[AIR_MAX_PAYLOAD], t = 0;
+    size_t ml, n = 0;
+    hub_key(key);
+    SOCKET s = hub_connect();
+    expect_challenge(s, nonce);
+    ml = put_auth(m, AIR_MAGIC, key, nonce);
+    ml += put_hello(m + ml, (uint32_t)child_addr, "claimer");
+    uint8_t order[5];
+    air_put32(order, (uint32_t)child_addr);
+    order[4] = 0;
+    ml += put_msg(m + ml, AIR_RANGE, order, sizeof(order));
+    assert_int_equal(tu_send_all(s, m, ml), 0);
+    uint32_t count = (uint32_t)-1;
+    int welcomed = 0;
+    while (read_msg(s, &t, p, sizeof(p), &n, 5000) == 0) {
+        if (t == AIR_WELCOME) welcomed = 1;
+        if (t == AIR_RESULT && n == 4) { count = air_get32(p); break; }
+    }
+    print_message("claimer of 0x%08lx: %s, RANGE out changed %lu station(s)\n", child_addr,
+                  welcomed ? "welcomed" : "NOT welcomed", (unsigned long)count);
+    assert_true(welcomed);
+    assert_int_equal(count, 1);
+    hub_status();
+    char line[64];
+    snprintf(line, sizeof(line), "addr=0x%08lx range=in", child_addr);
+    assert_non_null(strstr(status, line));          /* the real child */
+    snprintf(line, sizeof(line), "addr=0x%08lx range=out", child_addr);
+    assert_non_null(strstr(status, line));          /* the claimer */
+    transfer("with a station claiming the child's address");
+    closesocket(s);
+}
+
 /* The hub process's memory, as the system reports it (Wine: the Linux
  * process's RSS and its high-water mark). */
 struct mem { SIZE_T ws, peak_ws, priv, vsize; };
@@ -599,6 +644,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(no_key_refused_hears_nothing),
         cmocka_unit_test(wrong_key_refused),
         cmocka_unit_test(no_key_orders_ignored),
+        cmocka_unit_test(claimed_address_moves_only_itself),
         cmocka_unit_test(status_flood_bounded),
         cmocka_unit_test(key_file_owner_only),
     };

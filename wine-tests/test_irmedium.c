@@ -63,8 +63,9 @@ static void st_event(void *ctx, int ev, uint32_t detail)
 
 static unsigned short test_port(int k)
 {
-    /* distinct per process and per test, away from 6417 */
-    return (unsigned short)(20000 + (GetCurrentProcessId() * 37u + (unsigned)k * 1009u) % 30000u);
+    /* distinct per process (and program path: tu_program_hash) and per
+     * test, away from 6417 */
+    return (unsigned short)(20000 + (GetCurrentProcessId() * 37u + tu_program_hash() + (unsigned)k * 1009u) % 30000u);
 }
 
 static void air_config(struct irmed_config *c, unsigned short port, uint32_t addr)
@@ -1409,8 +1410,9 @@ static int teardown(void **state)
 }
 
 /* A first station that leaves MS ms after opening the medium (which starts
- * the hub on a free port), with irmed_close ("close") or straight out of
- * the process ("exit", as a program that never calls WSACleanup). */
+ * the hub on a free port), with irmed_close ("close"), straight out of
+ * the process ("exit", as a program that never calls WSACleanup) or killed
+ * ("terminate": TerminateProcess, as a watchdog or a debugger ends it). */
 static int first_station_main(unsigned short port, unsigned idle_s, DWORD ms, int close_it)
 {
     static struct station s;
@@ -1426,6 +1428,8 @@ static int first_station_main(unsigned short port, unsigned idle_s, DWORD ms, in
            up == 0 ? "up" : "not up", (unsigned long)ms, (unsigned long)st.hub_pid,
            (unsigned long)st.hub_starts);
     fflush(stdout);
+    if (close_it == 2)
+        TerminateProcess(GetCurrentProcess(), 0);  /* as a killed station: no loader lock taken */
     if (!close_it)
         ExitProcess(0);
     st_close(&s);
@@ -1437,7 +1441,8 @@ int main(int argc, char **argv)
     if (argc >= 6 && !strcmp(argv[1], "--irmed-first")) {
         setvbuf(stdout, NULL, _IONBF, 0);
         return first_station_main((unsigned short)atoi(argv[2]), (unsigned)atoi(argv[3]),
-                                  (DWORD)atoi(argv[4]), !strcmp(argv[5], "close"));
+                                  (DWORD)atoi(argv[4]),
+                                  !strcmp(argv[5], "close") ? 1 : !strcmp(argv[5], "terminate") ? 2 : 0);
     }
     if (argc >= 4 && !strcmp(argv[1], "--irmed-child")) {
         setvbuf(stdout, NULL, _IONBF, 0);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wctype.h>
 
 double tu_now_ms(void)
 {
@@ -488,4 +489,16 @@ void tu_station_env(unsigned short air_port, const char *nick, unsigned long add
     snprintf(v, sizeof(v), "0x%08lX", addr);
     tu_set_env("CEWS2_IRDA_DEVICE_ADDRESS", v);
     tu_set_env("CEWS2_IRDA_AIR_HUB_IDLE", "5");
+}
+
+unsigned tu_program_hash(void)
+{
+    WCHAR exe[MAX_PATH];
+    DWORD n = GetModuleFileNameW(NULL, exe, MAX_PATH);
+    unsigned h = 2166136261u;
+    for (DWORD i = 0; i < n && i < MAX_PATH; i++) {
+        h ^= (unsigned)towlower(exe[i]);
+        h *= 16777619u;
+    }
+    return h;
 }

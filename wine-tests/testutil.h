@@ -82,6 +82,10 @@ void tu_set_env(const char *name, const char *value);
  * published there (testutil.c says why). */
 unsigned short tu_private_air_port(DWORD salt);
 void tu_station_env(unsigned short air_port, const char *nick, unsigned long addr);
+/* A hash of this program's full path (FNV-1a, case folded): private air
+ * ports are derived from a pid AND this, since Wine numbers processes per
+ * prefix and two worktrees' runs both have a pid 32. */
+unsigned tu_program_hash(void);
 
 /* A child process's side of "TCP through our stack": echoes msg off an
  * independent host-ws2_32 peer.  0, or the child's exit code for the step

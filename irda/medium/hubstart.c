@@ -22,7 +22,18 @@
  *    program that started it.  ExitProcess takes the loader lock before it
  *    ends the other threads (Windows and Wine alike), so it waits for the
  *    creation to finish.  The caller also keeps the process handle and ends
- *    a hub that never comes to serve (air.c).
+ *    a hub that never comes to serve (air.c);
+ *  - created in a job that kills it if the station dies before CreateProcess
+ *    has returned.  TerminateProcess (a watchdog, a test harness, a
+ *    debugger ending the station) takes no loader lock: a station killed
+ *    inside CreateProcess left the hub suspended for good (reproduced under
+ *    Wine 8 with stations that TerminateProcess themselves 0-110 ms after
+ *    opening the medium: about 1 in 24 left one, asleep, one thread).  The
+ *    job is given at creation (PROC_THREAD_ATTRIBUTE_JOB_LIST, so there is
+ *    no moment the hub is outside it), with KILL_ON_JOB_CLOSE while only
+ *    this station holds the job's handle; once CreateProcess has returned
+ *    (the hub's thread resumed) the kill is lifted and the handle closed,
+ *    so the running hub outlives the station as before.
  *
  * (Under Wine a child also gets the starter's Unix stderr, whatever its
  * Windows handles say: a hub started by a program whose stderr is a pipe
@@ -80,6 +91,10 @@ int hub_find(const irmed_t *m, WCHAR *out, size_t n)
            file_exists(out);
 }
 
+#ifndef PROC_THREAD_ATTRIBUTE_JOB_LIST     /* Windows 10's; the headers keep it for 0x0A00 */
+#define PROC_THREAD_ATTRIBUTE_JOB_LIST 0x2000D
+#endif
+
 typedef LONG (NTAPI *lock_loader_fn)(ULONG flags, ULONG *disposition, ULONG_PTR *cookie);
 typedef LONG (NTAPI *unlock_loader_fn)(ULONG flags, ULONG_PTR cookie);
 
@@ -100,6 +115,55 @@ static BOOL create_held(const WCHAR *path, WCHAR *cmd, BOOL inherit, DWORD flags
     return ok;
 }
 
+/* A job that kills its processes when its last handle closes (the
+ * station dying holds the only one); NULL if jobs are not to be had. */
+static HANDLE kill_on_close_job(void)
+{
+    JOBOBJECT_EXTENDED_LIMIT_INFORMATION li;
+    HANDLE job = CreateJobObjectW(NULL, NULL);
+    if (!job)
+        return NULL;
+    memset(&li, 0, sizeof(li));
+    li.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+    if (!SetInformationJobObject(job, JobObjectExtendedLimitInformation, &li, sizeof(li))) {
+        CloseHandle(job);
+        return NULL;
+    }
+    return job;
+}
+
+/* The hub has been created whole: the job no longer kills it. */
+static void release_job(HANDLE job)
+{
+    JOBOBJECT_EXTENDED_LIMIT_INFORMATION li;
+    memset(&li, 0, sizeof(li));
+    SetInformationJobObject(job, JobObjectExtendedLimitInformation, &li, sizeof(li));
+    CloseHandle(job);
+}
+
+/* The attribute list for the hub: the NUL handle as the only one inherited,
+ * and the job if there is one.  NULL if the list cannot be had. */
+static LPPROC_THREAD_ATTRIBUTE_LIST hub_attributes(HANDLE *inherit_only, HANDLE *job)
+{
+    SIZE_T size = 0;
+    DWORD count = *job ? 2 : 1;
+    InitializeProcThreadAttributeList(NULL, count, 0, &size);
+    LPPROC_THREAD_ATTRIBUTE_LIST attrs = size ? HeapAlloc(GetProcessHeap(), 0, size) : NULL;
+    if (attrs && !InitializeProcThreadAttributeList(attrs, count, 0, &size)) {
+        HeapFree(GetProcessHeap(), 0, attrs);
+        return NULL;
+    }
+    if (attrs && (!UpdateProcThreadAttribute(attrs, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, inherit_only,
+                                             sizeof(HANDLE), NULL, NULL) ||
+                  (*job && !UpdateProcThreadAttribute(attrs, 0, PROC_THREAD_ATTRIBUTE_JOB_LIST, job,
+                                                      sizeof(HANDLE), NULL, NULL)))) {
+        DeleteProcThreadAttributeList(attrs);
+        HeapFree(GetProcessHeap(), 0, attrs);
+        return NULL;
+    }
+    return attrs;
+}
+
 HANDLE hub_launch(const WCHAR *path, WCHAR *cmd, DWORD *pid)
 {
     WCHAR dir[MAX_PATH];
@@ -107,10 +171,9 @@ HANDLE hub_launch(const WCHAR *path, WCHAR *cmd, DWORD *pid)
     STARTUPINFOEXW si;
     PROCESS_INFORMATION pi;
     LPPROC_THREAD_ATTRIBUTE_LIST attrs = NULL;
-    SIZE_T attrs_size = 0;
-    HANDLE nul, inherit_only[1];
+    HANDLE nul, inherit_only[1], job;
     DWORD flags = DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP | CREATE_NO_WINDOW;
-    BOOL ok;
+    BOOL ok = FALSE;
 
     if (!beside(path, L"", dir, MAX_PATH))
         dir[0] = 0;
@@ -119,22 +182,13 @@ HANDLE hub_launch(const WCHAR *path, WCHAR *cmd, DWORD *pid)
     si.StartupInfo.dwFlags = STARTF_USESTDHANDLES;
     nul = CreateFileW(L"NUL", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
                       &inheritable, OPEN_EXISTING, 0, NULL);
-    if (nul != INVALID_HANDLE_VALUE) {
-        InitializeProcThreadAttributeList(NULL, 1, 0, &attrs_size);
-        attrs = attrs_size ? HeapAlloc(GetProcessHeap(), 0, attrs_size) : NULL;
-        if (attrs && !InitializeProcThreadAttributeList(attrs, 1, 0, &attrs_size)) {
-            HeapFree(GetProcessHeap(), 0, attrs);
-            attrs = NULL;
-        }
-        inherit_only[0] = nul;
-        if (attrs && !UpdateProcThreadAttribute(attrs, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST,
-                                                inherit_only, sizeof(inherit_only), NULL, NULL)) {
-            DeleteProcThreadAttributeList(attrs);
-            HeapFree(GetProcessHeap(), 0, attrs);
-            attrs = NULL;
-        }
-    }
-    if (attrs) {
+    inherit_only[0] = nul;
+    job = nul != INVALID_HANDLE_VALUE ? kill_on_close_job() : NULL;
+    /* with the job first; without it if this system takes no job list */
+    for (int with_job = job != NULL; !ok && with_job >= 0 && nul != INVALID_HANDLE_VALUE; with_job--) {
+        HANDLE j = with_job ? job : NULL;
+        if (!(attrs = hub_attributes(inherit_only, &j)))
+            continue;
         /* NUL, and nothing else of ours, goes to the hub */
         si.StartupInfo.cb = sizeof(si);
         si.StartupInfo.hStdInput = si.StartupInfo.hStdOutput = si.StartupInfo.hStdError = nul;
@@ -143,8 +197,13 @@ HANDLE hub_launch(const WCHAR *path, WCHAR *cmd, DWORD *pid)
                          &si.StartupInfo, &pi);
         DeleteProcThreadAttributeList(attrs);
         HeapFree(GetProcessHeap(), 0, attrs);
-    } else {
-        /* no inherit list to be had: inherit nothing, no standard handles */
+    }
+    if (job)
+        release_job(job);       /* created (or not at all): the job kills nothing now */
+    if (!ok) {
+        /* no NUL or no attribute list to be had: inherit nothing, no
+         * standard handles */
+        si.StartupInfo.cb = sizeof(si.StartupInfo);
         ok = create_held(path, cmd, FALSE, flags, dir[0] ? dir : NULL, &si.StartupInfo, &pi);
     }
     if (nul != INVALID_HANDLE_VALUE)

@@ -268,7 +268,9 @@ static int handle(struct client *c, unsigned type, const uint8_t *p, size_t len)
             struct client *t = clients[i];
             if (!t->station || t->dead)
                 continue;
-            if (addr ? t->addr == addr : t == c) {
+            /* a station moves itself only, whatever address it names: one
+             * claiming another's address must not move that one too */
+            if (c->station ? t == c : addr ? t->addr == addr : t == c) {
                 t->in_range = p[4] != 0;
                 count++;
                 logmsg("station %lu addr 0x%08lx %s", (unsigned long)t->id,

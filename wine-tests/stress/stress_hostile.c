@@ -1,0 +1,362 @@
+/*
+ * stress_hostile.c - the hostile client on the air of `make stress`'s IrDA
+ * part (#included by stress_irda.c; see its top for what the load checks).
+ *
+ * The hub has an owner (irda/medium/airproto.h: CHALLENGE/AUTH/REFUSED), so
+ * the hostile client plays each part a process can play:
+ *   - no key: connects and sends a HELLO (claiming station 1's address),
+ *     DATA, QUIT/DOWN/RANGE or noise first -- each must be REFUSED and
+ *     closed without hearing one byte of the air;
+ *   - a wrong key: an AUTH computed with a key one bit off -- the same;
+ *   - the key (any process of the hub's user can read the key file): a
+ *     station, now and then claiming station 1's address, that says HELLO
+ *     twice, gives orders a station may not give, and puts random bytes,
+ *     frames with a bad FCS, cut and oversized frames (or, "forged",
+ *     well-formed IrLAP frames) on the air;
+ *   - the key, as a control client: STATUS without end, never read, which
+ *     the hub must cut off.
+ */
+
+#include "airkey.h"
+#include "airproto.h"
+
+/* ---- a hostile client on the air ------------------------------------------------------ */
+
+static uint32_t ir_rng = 0x1234567u;
+static uint32_t ir_rand(void)
+{
+    uint32_t x = ir_rng;
+    x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+    return ir_rng = x;
+}
+
+/* FCS-16 of IrLAP over SIR (IrPHY: CRC-CCITT reflected, 0xFFFF, complemented) */
+static uint16_t ir_fcs(const uint8_t *p, size_t n)
+{
+    uint16_t f = 0xFFFF;
+    while (n--) {
+        f ^= *p++;
+        for (int k = 0; k < 8; k++)
+            f = (uint16_t)(f & 1 ? (f >> 1) ^ 0x8408 : f >> 1);
+    }
+    return (uint16_t)~f;
+}
+
+/* SIR-wraps frame (BOF, escaped body + FCS, EOF); bad_fcs flips the FCS. */
+static size_t ir_sir(uint8_t *out, const uint8_t *frame, size_t n, int bad_fcs)
+{
+    uint8_t body[2100];
+    size_t o = 0;
+    memcpy(body, frame, n);
+    uint16_t f = ir_fcs(frame, n) ^ (bad_fcs ? 0x5A5A : 0);
+    body[n] = (uint8_t)f;
+    body[n + 1] = (uint8_t)(f >> 8);
+    out[o++] = 0xC0;
+    for (size_t i = 0; i < n + 2; i++) {
+        if (body[i] == 0xC0 || body[i] == 0xC1 || body[i] == 0x7D) {
+            out[o++] = 0x7D;
+            out[o++] = body[i] ^ 0x20;
+        } else {
+            out[o++] = body[i];
+        }
+    }
+    out[o++] = 0xC1;
+    return o;
+}
+
+enum ir_key { IR_KEY_NONE, IR_KEY_WRONG, IR_KEY_OWNER };
+
+/* A connection to the hub past its CHALLENGE, answered as key says (NONE:
+ * not at all); the nonce and the CHALLENGE checked in every case. */
+static SOCKET ir_hub_conn(enum ir_key key)
+{
+    struct sockaddr_in a;
+    uint8_t chal[AIR_HDR + AIR_CHALLENGE_LEN], auth[AIR_HDR + AIR_AUTH_LEN];
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    if (s == INVALID_SOCKET) return s;
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_port = htons(ir_port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(s, (struct sockaddr *)&a, sizeof(a))) { closesocket(s); return INVALID_SOCKET; }
+    tu_set_timeouts(s, 3000);
+    if (tu_recv_all(s, chal, sizeof(chal)) || chal[0] != AIR_CHALLENGE) { closesocket(s); return INVALID_SOCKET; }
+    if (key == IR_KEY_OWNER) {
+        if (air_auth_reply(ir_port, chal + AIR_HDR, AIR_CHALLENGE_LEN, auth)) { closesocket(s); return INVALID_SOCKET; }
+    } else if (key == IR_KEY_WRONG) {
+        uint8_t k[AIR_KEY_LEN];
+        if (air_key_read(ir_port, k)) { closesocket(s); return INVALID_SOCKET; }
+        k[ir_rand() % AIR_KEY_LEN] ^= (uint8_t)(1u << (ir_rand() % 8));
+        air_header(auth, AIR_AUTH, AIR_AUTH_LEN);
+        air_put32(auth + AIR_HDR, AIR_MAGIC);
+        air_auth_answer(k, chal + AIR_HDR + 4, auth + AIR_HDR + 4);
+    }
+    if (key != IR_KEY_NONE && tu_send_all(s, auth, sizeof(auth))) { closesocket(s); return INVALID_SOCKET; }
+    return s;
+}
+
+static int ir_msg(SOCKET s, unsigned type, const void *p, size_t len)
+{
+    uint8_t m[4 + 4200];
+    m[0] = (uint8_t)type; m[1] = 0; m[2] = (uint8_t)(len >> 8); m[3] = (uint8_t)len;
+    memcpy(m + 4, p, len);
+    return tu_send_all(s, m, 4 + len);
+}
+
+struct ir_hostile {
+    int forged;                 /* 0: garbage, 1: well-formed frames */
+    volatile LONG stop;
+    unsigned long pieces, frames, bytes, floods, flood_dropped, reconnects, claims;
+    unsigned long outsiders, refused, leaked;   /* no key or a wrong one */
+};
+
+/*
+ * A client without the key (or with a wrong one) sends its first message
+ * -- a HELLO claiming station 1's address, DATA, an order or noise -- and
+ * must hear REFUSED and the close, nothing else, within 5 s.
+ */
+static void ir_outsider(struct ir_hostile *H, enum ir_key key)
+{
+    SOCKET s = ir_hub_conn(key);
+    if (s == INVALID_SOCKET) { Sleep(50); return; }
+    uint8_t m[4 + 64], order[8];
+    size_t n;
+    H->outsiders++;
+    switch (ir_rand() % 4) {
+    case 0:
+        air_put32(order, AIR_MAGIC);
+        air_put32(order + 4, (uint32_t)ir_addr[1]);
+        memcpy(m, order, 8);
+        m[8] = 0;
+        memcpy(m + 9, "thief", 5);
+        ir_msg(s, AIR_HELLO, m, 14);
+        break;
+    case 1:
+        n = 1 + ir_rand() % 64;
+        for (size_t i = 0; i < n; i++) m[i] = (uint8_t)ir_rand();
+        ir_msg(s, AIR_DATA, m, n);
+        break;
+    case 2:
+        air_put32(order, 20000);
+        ir_msg(s, ir_rand() % 2 ? AIR_DOWN : AIR_QUIT, order, 4);
+        break;
+    default:
+        n = 1 + ir_rand() % 64;                      /* not even a header */
+        for (size_t i = 0; i < n; i++) m[i] = (uint8_t)ir_rand();
+        tu_send_all(s, m, n);
+        break;
+    }
+    /* what it hears: REFUSED, then the end (a noise header may claim a long
+     * payload the hub waits for: then it closes it idle, 10 s; not waited) */
+    double end = tu_now_ms() + 5000;
+    uint8_t h[AIR_HDR], body[256];
+    int refused = 0;
+    while (tu_now_ms() < end) {
+        if (tu_recv_all(s, h, AIR_HDR))
+            break;
+        size_t len = air_get16(h + 2);
+        if (h[0] != AIR_REFUSED || refused || len > sizeof(body)) {
+            H->leaked++;
+            printf("irda: hostile client: a client with %s key heard message 0x%02x (FAIL)\n",
+                   key == IR_KEY_NONE ? "no" : "a wrong", h[0]);
+            break;
+        }
+        if (tu_recv_all(s, body, len))
+            break;
+        refused = 1;
+    }
+    H->refused += refused;
+    closesocket(s);
+}
+
+/* One hostile station: HELLO, then pieces until told to stop. */
+static DWORD WINAPI ir_hostile_thread(void *arg)
+{
+    struct ir_hostile *H = arg;
+    static uint8_t piece[16384], frame[2100];
+    for (unsigned session = 0; !H->stop; session++) {
+        if (session % 3 != 2) {                        /* two outsiders, then a session with the key */
+            ir_outsider(H, session % 3 == 0 ? IR_KEY_NONE : IR_KEY_WRONG);
+            continue;
+        }
+        SOCKET s = ir_hub_conn(IR_KEY_OWNER);
+        if (s == INVALID_SOCKET) { Sleep(100); continue; }
+        uint8_t hello[9 + 8];
+        air_put32(hello, AIR_MAGIC);
+        /* every other session claims station 1's address */
+        uint32_t addr = (session / 3) % 2 ? (uint32_t)ir_addr[1] : 0x5DEE0000u | (ir_rand() & 0xFFFF);
+        H->claims += addr == (uint32_t)ir_addr[1];
+        air_put32(hello + 4, addr);
+        hello[8] = 0;
+        memcpy(hello + 9, "hostile!", 8);
+        ir_msg(s, 0x01, "before hello", 12);          /* DATA before HELLO: discarded */
+        if (ir_msg(s, 0x02, hello, sizeof(hello))) { closesocket(s); continue; }
+        uint8_t order[8];
+        order[0] = 0; order[1] = 0; order[2] = 0; order[3] = 0;
+        ir_msg(s, 0x77, order, 3);                      /* an unknown type */
+        for (int i = 0; i < 4; i++) order[i] = (uint8_t)(ir_addr[1] >> (24 - 8 * i));
+        order[4] = 0;
+        ir_msg(s, 0x04, order, 5);                      /* RANGE station 1 out */
+        order[0] = 0; order[1] = 0; order[2] = 0x4E; order[3] = 0x20;
+        ir_msg(s, 0x09, order, 4);                      /* DOWN 20 s */
+        ir_msg(s, 0x06, NULL, 0);                       /* QUIT */
+        for (unsigned k = 0; k < 3000 && !H->stop; k++) {
+            size_t n = 0;
+            unsigned kind = ir_rand() % 6;
+            if (H->forged) {
+                /* a well-formed IrLAP frame: random address (broadcast now
+                 * and then), random control (XID and SNRM among them), a
+                 * random information field */
+                size_t len = 2 + ir_rand() % 60;
+                frame[0] = (uint8_t)(ir_rand() % 8 == 0 ? 0xFF : ir_rand());
+                static const uint8_t controls[] = { 0x2F, 0x3F, 0x93, 0x53, 0x63, 0x0F, 0x01, 0x11, 0x10, 0x00, 0x73, 0x9F };
+                frame[1] = ir_rand() % 3 ? controls[ir_rand() % sizeof(controls)] : (uint8_t)ir_rand();
+                for (size_t i = 2; i < len; i++) frame[i] = (uint8_t)ir_rand();
+                n = ir_sir(piece, frame, len, 0);
+                H->frames++;
+            } else if (kind == 0) {
+                n = 1 + ir_rand() % 3000;              /* noise */
+                for (size_t i = 0; i < n; i++) piece[i] = (uint8_t)ir_rand();
+            } else if (kind == 1 || kind == 2) {
+                size_t len = 2 + ir_rand() % 2000;     /* a frame the FCS rejects */
+                for (size_t i = 0; i < len; i++) frame[i] = (uint8_t)ir_rand();
+                n = ir_sir(piece, frame, len, 1);
+            } else if (kind == 3) {
+                n = 1 + ir_rand() % 40;                /* a frame cut short */
+                piece[0] = 0xC0;
+                for (size_t i = 1; i < n; i++) { piece[i] = (uint8_t)ir_rand(); if (piece[i] == 0xC1) piece[i] = 0x11; }
+            } else if (kind == 4) {
+                n = 4000 + ir_rand() % 4000;           /* longer than any frame */
+                piece[0] = 0xC0;
+                for (size_t i = 1; i < n - 1; i++) { piece[i] = (uint8_t)ir_rand(); if (piece[i] >= 0xC0 && piece[i] <= 0xC1) piece[i] = 0x11; }
+                piece[n - 1] = 0xC1;
+            } else {
+                n = 8;                                  /* BOFs, then an escape at the end */
+                memcpy(piece, "\xC0\xC0\xC0\x7D\xC1\xC0\x7D\xC1", 8);
+            }
+            if (ir_msg(s, 0x01, piece, n > 4200 ? 4200 : n)) { H->reconnects++; break; }
+            H->pieces++;
+            H->bytes += n;
+            if (H->pieces % 64 == 0) Sleep(1);
+        }
+        ir_msg(s, 0x02, hello, sizeof(hello));         /* a second HELLO: the hub ends the session */
+        closesocket(s);
+    }
+    return 0;
+}
+
+/* A control client asking STATUS without end and never reading. */
+static DWORD WINAPI ir_flood_thread(void *arg)
+{
+    struct ir_hostile *H = arg;
+    static uint8_t req[4 * 2048];
+    for (int i = 0; i < 2048; i++) { req[4 * i] = 0x05; req[4 * i + 1] = 0; req[4 * i + 2] = 0; req[4 * i + 3] = 0; }
+    while (!H->stop) {
+        SOCKET s = ir_hub_conn(IR_KEY_OWNER);
+        if (s == INVALID_SOCKET) { Sleep(100); continue; }
+        H->floods++;
+        while (!H->stop && tu_send_all(s, req, sizeof(req)) == 0)
+            ;
+        if (!H->stop) H->flood_dropped++;
+        closesocket(s);
+        Sleep(200);
+    }
+    return 0;
+}
+
+/* The hub's STATUS line ("hub pid=... queued=B"), through irair status. */
+static unsigned long ir_hub_queued(void)
+{
+    WCHAR cmd[96];
+    char *out = NULL;
+    unsigned long q = (unsigned long)-1;
+    _snwprintf(cmd, ARRAYSIZE(cmd), L"irair.exe --port %u status", ir_port);
+    if (tu_run_capture(cmd, NULL, NULL, &out, 20000) == 0 && out) {
+        const char *p = strstr(out, "queued=");
+        if (p) q = strtoul(p + 7, NULL, 10);
+    }
+    free(out);
+    return q;
+}
+
+static int ir_alive(void)
+{
+    int alive = 1;
+    for (int i = 1; i < IR_STATIONS; i++)
+        if (!ir_children[i] || WaitForSingleObject(ir_children[i], 0) == WAIT_OBJECT_0) {
+            printf("irda: hostile client: station %d is gone (FAIL)\n", i);
+            alive = 0;
+        }
+    return alive;
+}
+
+/* A load to station 1 with a hostile client on the air (see the top). */
+static int ir_hostile(int forged, unsigned char ids[IR_STATIONS][4], int rounds, unsigned bytes)
+{
+    const char *name = forged ? "hostile client, forged frames" : "hostile client, garbage";
+    static struct ir_hostile H;
+    static struct ir_load L[IR_THREADS_MAX];
+    HANDLE th[IR_THREADS_MAX], ht, ft;
+    int pass = 1;
+    memset(&H, 0, sizeof(H));
+    H.forged = forged;
+    ir_rng ^= GetTickCount() | 1;
+    ht = CreateThread(NULL, 0, ir_hostile_thread, &H, 0, NULL);
+    ft = CreateThread(NULL, 0, ir_flood_thread, &H, 0, NULL);
+    Sleep(500);
+    /* loads one after the other until the hostile client has had its time */
+    double t0 = tu_now_ms(), min_ms = rounds >= 10 ? 30000 : 8000;
+    long ok = 0, failed = 0, corrupt = 0;
+    unsigned long long moved = 0;
+    unsigned long queued = 0;
+    do {
+        ir_start_load(L, th, IR_THREADS_PER, ids[1], 1, rounds, bytes);
+        DWORD w = WaitForMultipleObjects((DWORD)IR_THREADS_PER, th, TRUE, IR_LOAD_BOUND_MS);
+        if (w != WAIT_OBJECT_0) {
+            printf("irda: %s: the load made no progress in %d s (a hang) (FAIL)\n", name, IR_LOAD_BOUND_MS / 1000);
+            fflush(stdout);
+            for (int k = 1; k < IR_STATIONS; k++)
+                if (ir_children[k]) TerminateProcess(ir_children[k], 0);
+            TerminateProcess(GetCurrentProcess(), 4);
+        }
+        for (int k = 0; k < IR_THREADS_PER; k++) {
+            CloseHandle(th[k]);
+            ok += L[k].ok; failed += L[k].failed; moved += L[k].moved;
+            if (L[k].first_error == -2) corrupt++;     /* the peer's count or pattern was wrong */
+            if (L[k].first_error) printf("irda: %s: %s\n", name, L[k].what);
+        }
+        unsigned long q = ir_hub_queued();
+        if (q > queued) queued = q;                    /* the most the hub held, seen between batches */
+    } while (tu_now_ms() - t0 < min_ms);
+    double secs = (tu_now_ms() - t0) / 1000.0;
+    InterlockedExchange(&H.stop, 1);
+    WaitForSingleObject(ht, 10000);
+    WaitForSingleObject(ft, 10000);
+    CloseHandle(ht);
+    CloseHandle(ft);
+    printf("irda: %s: %lu pieces (%lu bytes%s) on the air in %.1f s, %lu sessions claiming station 1's address, "
+           "%lu STATUS floods (%lu dropped by the hub); %lu clients without the key: %lu refused, %lu heard something; "
+           "load 0 -> 1 meanwhile: %ld connections ok, %ld failed, %llu bytes checked; hub queued at most %lu bytes\n",
+           name, H.pieces, H.bytes, forged ? ", well-formed frames" : "", secs, H.claims, H.floods, H.flood_dropped,
+           H.outsiders, H.refused, H.leaked, ok, failed, moved, queued);
+    if (H.leaked || !H.outsiders || H.refused * 2 < H.outsiders) {
+        printf("irda: %s: clients without the key were not refused, or heard the air (FAIL)\n", name);
+        pass = 0;
+    }
+    if (!H.pieces || !H.claims) { printf("irda: %s: the hostile station never got on the air (FAIL)\n", name); pass = 0; }
+    if (!ir_alive()) pass = 0;
+    if (corrupt) { printf("irda: %s: %ld connections saw wrong bytes (FAIL)\n", name, corrupt); pass = 0; }
+    if (!forged && failed) { printf("irda: %s: garbage broke connections (FAIL)\n", name); pass = 0; }
+    if (queued == (unsigned long)-1 || queued > (5ul << 20)) {
+        printf("irda: %s: the hub did not answer or holds too much (FAIL)\n", name);
+        pass = 0;
+    }
+    if (H.floods && !H.flood_dropped) { printf("irda: %s: the unread STATUS flood was never cut off (FAIL)\n", name); pass = 0; }
+    double rec = ir_wait_discovery(0xE, ids, 60000);
+    SOCKET s = rec < 0 ? INVALID_SOCKET : ir_connect(ids[1]);
+    printf("irda: %s: afterwards discovery %s after %.0f ms; new connection %s\n", name,
+           rec < 0 ? "FAILED" : "complete", rec, s != INVALID_SOCKET ? "ok" : "FAILED");
+    if (s == INVALID_SOCKET) pass = 0; else closesocket(s);
+    return pass;
+}
+
