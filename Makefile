@@ -75,10 +75,12 @@ endef
 
 # --- provider/common: written once, built into each layer that needs it -----
 # (provider/common/README.md): the handle table and the W -> A protocol
-# description (ws2.dll, celsp, hostprov); the provider loader (celsp, irdaprov)
+# description (ws2.dll, celsp, hostprov); the provider loader (celsp, irdaprov);
+# the WSAAsyncSelect relay over a provider's event select (hostprov, irdaprov)
 HANDLE_TABLE_OBJ    := $(B)/obj/provider/common/handle_table.o
 PROTOCOL_INFO_OBJ   := $(B)/obj/provider/common/protocol_info_text.o
 PROVIDER_LOADER_OBJ := $(B)/obj/provider/common/provider_loader.o
+ASYNC_RELAY_OBJ     := $(B)/obj/provider/common/async_relay.o
 
 # --- ws2.dll and its import library ---------------------------------------
 WS2_SRC := $(wildcard ws2/*.c)
@@ -100,7 +102,7 @@ all: $(B)/bin/ws2.dll $(B)/lib/libws2.a
 
 # --- provider/host: the host base provider (TCP/UDP over the host's ws2_32) -
 HOSTPROV_SRC := $(wildcard provider/host/*.c)
-HOSTPROV_OBJ := $(HOSTPROV_SRC:%.c=$(B)/obj/%.o) $(HANDLE_TABLE_OBJ) $(PROTOCOL_INFO_OBJ)
+HOSTPROV_OBJ := $(HOSTPROV_SRC:%.c=$(B)/obj/%.o) $(HANDLE_TABLE_OBJ) $(PROTOCOL_INFO_OBJ) $(ASYNC_RELAY_OBJ)
 $(eval $(call def_for_arch,hostprov,provider/host/hostprov.def,$(HOSTPROV_OBJ)))
 $(B)/bin/hostprov.dll: $(HOSTPROV_OBJ) $(B)/hostprov.def
 	@mkdir -p $(dir $@)

@@ -1,0 +1,48 @@
+/*
+ * async_relay.h - WSPAsyncSelect for a provider that has WSPEventSelect:
+ * the socket is event-selected on an event of the relay's own, and a
+ * watcher thread turns each network event the provider records into a
+ * window message posted with the WPU upcall WPUPostMessage, wParam the
+ * socket handle the application holds, lParam WSAMAKESELECTREPLY(event,
+ * error).
+ *
+ * Because the provider's own event recording already follows Winsock's
+ * re-enabling rules (FD_READ again after a recv, FD_WRITE after a send
+ * that failed WSAEWOULDBLOCK, FD_ACCEPT after an accept, FD_CLOSE once),
+ * the messages follow them too.  Selecting events with the relay replaces
+ * an event selection of the application (the provider's own event select
+ * is re-done on the relay's event), and the provider's WSPEventSelect
+ * calls async_relay_forget first: the two cancel each other, as Winsock
+ * documents.  After async_relay_forget returns, the relay posts nothing
+ * more for the socket.
+ */
+#ifndef CEWS_ASYNC_RELAY_H
+#define CEWS_ASYNC_RELAY_H
+
+#include <winsock2.h>
+#include <ws2spi.h>
+
+/* How the relay reaches the provider it works for. */
+struct async_relay_ops {
+    /* the provider's event select itself (one that does not call
+     * async_relay_forget, or it would undo the relay's own selection) */
+    int (WSPAPI *event_select)(SOCKET s, WSAEVENT event, __LONG32 events, LPINT err);
+    int (WSPAPI *enum_network_events)(SOCKET s, WSAEVENT event, LPWSANETWORKEVENTS events,
+                                      LPINT err);
+    /* ws2.dll's WPUPostMessage, from the provider's upcall table */
+    LPWPUPOSTMESSAGE post_message;
+};
+
+/* WSPAsyncSelect's body: events 0 cancels (the socket stays non-blocking).
+ * The window and message are not judged here (ws2.dll did). */
+int async_relay_select(const struct async_relay_ops *ops, SOCKET s, HWND window,
+                       unsigned int message, __LONG32 events, LPINT err);
+/* Stops the messages for s, if any (closesocket, WSAEventSelect). */
+void async_relay_forget(SOCKET s);
+/* An accepted socket takes its listener's selection, as in Winsock. */
+void async_relay_inherit(const struct async_relay_ops *ops, SOCKET listener, SOCKET accepted);
+/* The provider's last WSPCleanup: every selection dropped and the watcher
+ * threads joined, so none runs when the DLL is unloaded. */
+void async_relay_stop(void);
+
+#endif
