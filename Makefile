@@ -302,7 +302,7 @@ $(B)/tests/test_irmed%.exe: $(B)/obj/wine-tests/test_irmed%.o $(IRMED_OBJ) $(TES
 
 # --- irda/provider: irdaprov.dll, the AF_IRDA base provider (core + medium) ----
 IRDAPROV_SRC := $(wildcard irda/provider/*.c) $(wildcard irda/core/*.c)
-IRDAPROV_OBJ := $(IRDAPROV_SRC:%.c=$(B)/obj/%.o) $(IRMED_OBJ) $(PROVIDER_LOADER_OBJ)
+IRDAPROV_OBJ := $(IRDAPROV_SRC:%.c=$(B)/obj/%.o) $(IRMED_OBJ) $(PROVIDER_LOADER_OBJ) $(ASYNC_RELAY_OBJ)
 $(B)/obj/irda/provider/%.o: CFLAGS += -Iirda/core -Iirda/medium
 $(B)/obj/irda/core/%.o: CFLAGS += -Iirda/core
 $(eval $(call def_for_arch,irdaprov,irda/provider/irdaprov.def,$(filter $(B)/obj/irda/provider/%,$(IRDAPROV_OBJ))))

@@ -104,6 +104,63 @@ static void deliver(struct watch *w)
     }
 }
 
+/* The conditions that hold for s now, as network events. */
+static __LONG32 conditions_now(const struct async_relay_ops *ops, SOCKET s)
+{
+    fd_set readable, writable;
+    TIMEVAL zero = { 0, 0 };
+    struct sockaddr_storage peer;
+    int err, type = 0, listening = 0, length = sizeof(type), peer_length = sizeof(peer);
+    u_long queued = 0;
+    DWORD returned = 0;
+    __LONG32 now = 0;
+
+    if (ops->get_sock_opt(s, SOL_SOCKET, SO_TYPE, (char *)&type, &length, &err))
+        return 0;
+    length = sizeof(listening);
+    if (ops->get_sock_opt(s, SOL_SOCKET, SO_ACCEPTCONN, (char *)&listening, &length, &err))
+        listening = 0;
+    /* a stream socket that is neither listening nor connected has nothing
+     * to say (a fresh socket, a connect in progress) */
+    if (type == SOCK_STREAM && !listening &&
+        ops->get_peer_name(s, (struct sockaddr *)&peer, &peer_length, &err))
+        return 0;
+    readable.fd_count = writable.fd_count = 1;
+    readable.fd_array[0] = writable.fd_array[0] = s;
+    if (ops->select(0, &readable, listening ? NULL : &writable, NULL, &zero, &err) == SOCKET_ERROR)
+        return 0;
+    if (readable.fd_count == 1) {
+        if (listening)
+            now |= FD_ACCEPT;
+        else if (!ops->ioctl(s, FIONREAD, NULL, 0, &queued, sizeof(queued), &returned, NULL,
+                             NULL, NULL, &err) && queued > 0)
+            now |= FD_READ;
+        else if (type == SOCK_STREAM)
+            now |= FD_CLOSE;        /* readable with nothing to read: the end */
+    }
+    if (!listening && writable.fd_count == 1)
+        now |= FD_WRITE;
+    return now;
+}
+
+/*
+ * A new WSAAsyncSelect (lock held): what the provider recorded before is
+ * read and dropped, and what holds now is posted, in the usual order.
+ */
+static void start_afresh(struct watch *w)
+{
+    WSANETWORKEVENTS dropped;
+    __LONG32 now;
+    int err;
+
+    w->ops->enum_network_events(w->s, w->event, &dropped, &err);
+    now = conditions_now(w->ops, w->s) & w->events;
+    for (size_t i = 0; i < sizeof(post_order) / sizeof(post_order[0]); i++)
+        if (now & (1L << post_order[i]))
+            w->ops->post_message(w->window, w->message, (WPARAM)w->s,
+                                 WSAMAKESELECTREPLY(1L << post_order[i], 0));
+}
+
 static DWORD WINAPI watcher(void *arg)
 {
     struct group *g = arg;
@@ -233,14 +290,14 @@ int async_relay_select(const struct async_relay_ops *ops, SOCKET s, HWND window,
     w->message = message;
     w->events = events;
     w->ops = ops;
-    /* the provider records afresh from here, as a new WSAAsyncSelect does:
-     * what is true now (a writable socket, data waiting) comes again */
     result = ops->event_select(s, w->event, events, err);
     if (result) {
         if (added)
             w->dead = TRUE;
         else
             *w = before;
+    } else {
+        start_afresh(w);
     }
     SetEvent(w->group->wake);
     ReleaseSRWLockExclusive(&lock);

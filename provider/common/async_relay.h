@@ -15,6 +15,13 @@
  * calls async_relay_forget first: the two cancel each other, as Winsock
  * documents.  After async_relay_forget returns, the relay posts nothing
  * more for the socket.
+ *
+ * One place where messages and events differ (Wine's own tests show it):
+ * each WSAAsyncSelect starts afresh.  What the provider recorded before
+ * it (an FD_CONNECT of a connect that finished earlier) is dropped, and
+ * what is true at that moment (a connection waiting, data, room to send,
+ * the peer gone) is posted again, as FD_ACCEPT, FD_READ, FD_WRITE,
+ * FD_CLOSE, even when it was posted before.
  */
 #ifndef CEWS_ASYNC_RELAY_H
 #define CEWS_ASYNC_RELAY_H
@@ -29,6 +36,18 @@ struct async_relay_ops {
     int (WSPAPI *event_select)(SOCKET s, WSAEVENT event, __LONG32 events, LPINT err);
     int (WSPAPI *enum_network_events)(SOCKET s, WSAEVENT event, LPWSANETWORKEVENTS events,
                                       LPINT err);
+    /* what is true of the socket now, asked when an application selects:
+     * select with a zero timeout, SO_TYPE and SO_ACCEPTCONN, FIONREAD,
+     * the peer's name */
+    int (WSPAPI *select)(int nfds, fd_set *readable, fd_set *writable, fd_set *exceptional,
+                         const PTIMEVAL timeout, LPINT err);
+    int (WSPAPI *get_sock_opt)(SOCKET s, int level, int name, char *value, LPINT length,
+                               LPINT err);
+    int (WSPAPI *ioctl)(SOCKET s, DWORD code, LPVOID in, DWORD in_size, LPVOID out,
+                        DWORD out_size, LPDWORD returned, LPWSAOVERLAPPED ov,
+                        LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread,
+                        LPINT err);
+    int (WSPAPI *get_peer_name)(SOCKET s, struct sockaddr *name, LPINT length, LPINT err);
     /* ws2.dll's WPUPostMessage, from the provider's upcall table */
     LPWPUPOSTMESSAGE post_message;
 };

@@ -29,7 +29,10 @@ static int WSPAPI host_event_select(SOCKET s, WSAEVENT event, __LONG32 events, L
 }
 
 /* How async_relay.c reaches the host (the upcall table is filled at startup). */
-static struct async_relay_ops relay_ops = { host_event_select, WSPEnumNetworkEvents, NULL };
+static struct async_relay_ops relay_ops = {
+    host_event_select, WSPEnumNetworkEvents, WSPSelect, WSPGetSockOpt, WSPIoctl, WSPGetPeerName,
+    NULL
+};
 
 const struct async_relay_ops *host_relay_ops(void)
 {
