@@ -29,6 +29,7 @@ struct watch {
     const struct async_relay_ops *ops;
     struct group *group;
     BOOL dead;
+    BOOL closed;        /* FD_CLOSE posted since the last WSAAsyncSelect: it comes once */
 };
 
 struct group {
@@ -98,16 +99,24 @@ static void deliver(struct watch *w)
     }
     for (size_t i = 0; i < sizeof(post_order) / sizeof(post_order[0]); i++) {
         int bit = post_order[i];
-        if (recorded.lNetworkEvents & w->events & (1L << bit))
-            w->ops->post_message(w->window, w->message, (WPARAM)w->s,
-                                 WSAMAKESELECTREPLY(1L << bit, recorded.iErrorCode[bit]));
+        if (!(recorded.lNetworkEvents & w->events & (1L << bit)))
+            continue;
+        /* the provider may record the end a moment after start_afresh
+         * posted it: FD_CLOSE still comes once */
+        if (bit == FD_CLOSE_BIT) {
+            if (w->closed)
+                continue;
+            w->closed = TRUE;
+        }
+        w->ops->post_message(w->window, w->message, (WPARAM)w->s,
+                             WSAMAKESELECTREPLY(1L << bit, recorded.iErrorCode[bit]));
     }
 }
 
 /* The conditions that hold for s now, as network events. */
 static __LONG32 conditions_now(const struct async_relay_ops *ops, SOCKET s)
 {
-    fd_set readable, writable;
+    fd_set readable, writable, exceptional;
     TIMEVAL zero = { 0, 0 };
     struct sockaddr_storage peer;
     int err, type = 0, listening = 0, length = sizeof(type), peer_length = sizeof(peer);
@@ -125,17 +134,22 @@ static __LONG32 conditions_now(const struct async_relay_ops *ops, SOCKET s)
     if (type == SOCK_STREAM && !listening &&
         ops->get_peer_name(s, (struct sockaddr *)&peer, &peer_length, &err))
         return 0;
-    readable.fd_count = writable.fd_count = 1;
-    readable.fd_array[0] = writable.fd_array[0] = s;
-    if (ops->select(0, &readable, listening ? NULL : &writable, NULL, &zero, &err) == SOCKET_ERROR)
+    readable.fd_count = writable.fd_count = exceptional.fd_count = 1;
+    readable.fd_array[0] = writable.fd_array[0] = exceptional.fd_array[0] = s;
+    if (ops->select(0, &readable, listening ? NULL : &writable,
+                    listening || type != SOCK_STREAM ? NULL : &exceptional, &zero,
+                    &err) == SOCKET_ERROR)
         return 0;
+    /* a connected stream socket's exceptional condition is urgent data */
+    if (!listening && type == SOCK_STREAM && exceptional.fd_count == 1)
+        now |= FD_OOB;
     if (readable.fd_count == 1) {
         if (listening)
             now |= FD_ACCEPT;
         else if (!ops->ioctl(s, FIONREAD, NULL, 0, &queued, sizeof(queued), &returned, NULL,
                              NULL, NULL, &err) && queued > 0)
             now |= FD_READ;
-        else if (type == SOCK_STREAM)
+        else if (type == SOCK_STREAM && !(now & FD_OOB))
             now |= FD_CLOSE;        /* readable with nothing to read: the end */
     }
     if (!listening && writable.fd_count == 1)
@@ -155,6 +169,7 @@ static void start_afresh(struct watch *w)
 
     w->ops->enum_network_events(w->s, w->event, &dropped, &err);
     now = conditions_now(w->ops, w->s) & w->events;
+    w->closed = (now & FD_CLOSE) != 0;
     for (size_t i = 0; i < sizeof(post_order) / sizeof(post_order[0]); i++)
         if (now & (1L << post_order[i]))
             w->ops->post_message(w->window, w->message, (WPARAM)w->s,
