@@ -42,6 +42,16 @@ struct group {
 
 static SRWLOCK lock = SRWLOCK_INIT;
 static struct group *groups;
+static LONG live_watches;   /* read without the lock by async_relay_poke, as a hint */
+
+/* Marks w dead (lock held): nothing more is posted for it. */
+static void kill(struct watch *w)
+{
+    if (!w->dead) {
+        w->dead = TRUE;
+        InterlockedDecrement(&live_watches);
+    }
+}
 
 /*
  * The order messages go out in when one look at the provider finds
@@ -93,7 +103,7 @@ static void deliver(struct watch *w)
         /* the socket is gone under us (its handle closed with CloseHandle):
          * nothing will be recorded for it any more */
         ResetEvent(w->event);
-        w->dead = TRUE;
+        kill(w);
         SetEvent(w->group->wake);
         return;
     }
@@ -261,6 +271,7 @@ static struct watch *watch_add(const struct async_relay_ops *ops, SOCKET s)
     w->ops = ops;
     w->group = g;
     g->slot[g->count++] = w;
+    InterlockedIncrement(&live_watches);
     return w;
 }
 
@@ -271,9 +282,22 @@ void async_relay_forget(SOCKET s)
     AcquireSRWLockExclusive(&lock);
     w = find(s);
     if (w) {
-        w->dead = TRUE;
+        kill(w);
         SetEvent(w->group->wake);
     }
+    ReleaseSRWLockExclusive(&lock);
+}
+
+void async_relay_poke(SOCKET s)
+{
+    struct watch *w;
+
+    if (!InterlockedCompareExchange(&live_watches, 0, 0))
+        return;
+    AcquireSRWLockExclusive(&lock);
+    w = find(s);
+    if (w && WaitForSingleObject(w->event, 0) == WAIT_OBJECT_0)
+        deliver(w);
     ReleaseSRWLockExclusive(&lock);
 }
 
@@ -308,7 +332,7 @@ int async_relay_select(const struct async_relay_ops *ops, SOCKET s, HWND window,
     result = ops->event_select(s, w->event, events, err);
     if (result) {
         if (added)
-            w->dead = TRUE;
+            kill(w);
         else
             *w = before;
     } else {
@@ -343,7 +367,7 @@ void async_relay_stop(void)
     for (g = all; g; g = g->next) {
         g->stop = TRUE;
         for (int i = 0; i < g->count; i++)
-            g->slot[i]->dead = TRUE;
+            kill(g->slot[i]);
         SetEvent(g->wake);
     }
     ReleaseSRWLockExclusive(&lock);

@@ -58,6 +58,11 @@ int async_relay_select(const struct async_relay_ops *ops, SOCKET s, HWND window,
                        unsigned int message, __LONG32 events, LPINT err);
 /* Stops the messages for s, if any (closesocket, WSAEventSelect). */
 void async_relay_forget(SOCKET s);
+/* What the provider recorded for s so far, posted now, in the calling
+ * thread: called after the calls that re-enable events (recv, send), so
+ * that their messages are in the queue when the call returns, as on
+ * Windows, not a thread switch later. */
+void async_relay_poke(SOCKET s);
 /* An accepted socket takes its listener's selection, as in Winsock. */
 void async_relay_inherit(const struct async_relay_ops *ops, SOCKET listener, SOCKET accepted);
 /* The provider's last WSPCleanup: every selection dropped and the watcher

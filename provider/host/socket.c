@@ -182,6 +182,7 @@ SOCKET WSPAPI WSPAccept(SOCKET s, struct sockaddr *address, LPINT address_length
     /* the listener's WSAAsyncSelect applies to the accepted socket too */
     if (host_socket != INVALID_SOCKET)
         async_relay_inherit(host_relay_ops(), s, host_socket);
+    async_relay_poke(s);    /* FD_ACCEPT again, if another connection waits */
     return host_socket;
 }
 
