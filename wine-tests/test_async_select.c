@@ -236,6 +236,39 @@ static void no_message_after_closesocket(void **state)
     expect_quiet("closesocket was called: no FD_READ, no FD_CLOSE");
 }
 
+/*
+ * The window in which a message could still come after closesocket: a
+ * close that lingers in the background (SO_LINGER {1,3} with the note
+ * option, SO_CEWS_LINGER_NOTE, and data the peer has not taken), during
+ * which the socket below is still open.  The peer sends and shuts down
+ * then; neither FD_READ nor FD_CLOSE may be posted.
+ */
+static void nothing_while_a_close_lingers(void **state)
+{
+    (void)state;
+    SOCKET a;
+    hostpeer_sock h;
+    BOOL note = TRUE;
+    host_pair(&a, &h);
+    drain_messages();
+    assert_wsa_ok(WSAAsyncSelect(a, window, WM_SOCK, FD_READ | FD_CLOSE));
+    fill_send_window(a);
+    struct linger lg = { 1, 3 };
+    assert_wsa_ok(setsockopt(a, SOL_SOCKET, SO_LINGER, (const char *)&lg, sizeof(lg)));
+    assert_wsa_ok(setsockopt(a, SOL_SOCKET, SO_CEWS_LINGER_NOTE, (const char *)&note, sizeof(note)));
+    double t0 = tu_now_ms();
+    assert_int_equal(closesocket(a), 0);
+    assert_true(tu_now_ms() - t0 < PROMPT_MS);
+    Sleep(200);
+    hostpeer_send(h, "late", 4);
+    hostpeer_shutdown(h, SD_SEND);
+    MSG m;
+    if (next_message(WM_SOCK, 1500, &m))
+        fail_msg("a message for the closed socket while its close lingered: event 0x%x",
+                 WSAGETSELECTEVENT(m.lParam));
+    hostpeer_close(h);
+}
+
 static void event_select_and_cancel_stop_messages(void **state)
 {
     (void)state;
@@ -473,6 +506,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(connect_and_refused_messages),
         cmocka_unit_test(write_reenabled_after_wouldblock),
         cmocka_unit_test(no_message_after_closesocket),
+        cmocka_unit_test(nothing_while_a_close_lingers),
         cmocka_unit_test(event_select_and_cancel_stop_messages),
         cmocka_unit_test(selected_socket_is_nonblocking),
         cmocka_unit_test(bad_arguments),
