@@ -5,9 +5,9 @@
  * condition variable that select sleeps on, and re-signals the sockets'
  * WSAEventSelect events for conditions that became true.  As in Winsock,
  * FD_READ/FD_WRITE/FD_ACCEPT are level-triggered but re-enabled only by
- * the call that consumes them (recv, send, accept); FD_CLOSE comes once,
- * when the connection has ended and nothing is left to read.
- * WSAAsyncSelect is this turned into messages (startup.c, the relay).
+ * the call that consumes them (recv, send, accept); FD_CLOSE is recorded
+ * by the station when the connection ends (station.c).  WSAAsyncSelect
+ * is this turned into messages (startup.c, the relay).
  */
 #include "irdaprov.h"
 
@@ -54,10 +54,6 @@ void notify_update(struct irsock *so)
             record(so, FD_READ, FD_READ_BIT, 0);
         if (notify_writable(so))
             record(so, FD_WRITE, FD_WRITE_BIT, 0);
-        /* the end of the connection, once what came before it is read
-         * (the data reaches the application before it sees the close) */
-        if (c && (c->peer_closed || !c->open) && c->rx_used == 0)
-            record(so, FD_CLOSE, FD_CLOSE_BIT, 0);
     }
     if (so->select_event && (so->network_events & so->select_mask))
         SetEvent(so->select_event);
