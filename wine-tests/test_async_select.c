@@ -4,8 +4,11 @@
  * display needed under Wine): WSAAsyncSelect's messages as the peer (the
  * host's own Winsock, hostpeer.c) makes things happen, with the
  * application's socket as wParam and WSAMAKESELECTREPLY(event, error) as
- * lParam; Winsock's re-enabling rules; nothing after closesocket or after
- * switching to WSAEventSelect; and the WSAAsyncGetXByY replies: the packed
+ * lParam; Winsock's re-enabling rules; each selection starting afresh;
+ * accepted sockets taking their listener's selection, more of them than
+ * one wait can watch; nothing after closesocket (also while the close
+ * lingers) or after switching to WSAEventSelect; and the WSAAsyncGetXByY
+ * replies: the packed
  * structure readable in the caller's buffer, WSAENOBUFS with the size
  * needed, WSACancelAsyncRequest's three answers.
  *
@@ -307,6 +310,83 @@ static void event_select_and_cancel_stop_messages(void **state)
     hostpeer_close(h);
 }
 
+/* Each WSAAsyncSelect starts afresh: a connect that finished before it
+ * gives no FD_CONNECT, what holds (room to send, data) is posted again. */
+static void each_select_starts_afresh(void **state)
+{
+    (void)state;
+    hostpeer_tcp_opts o = { 0 };
+    o.send_bytes = 3;
+    hostpeer_listener *hl = hostpeer_tcp_listen(&o);
+    assert_non_null(hl);
+    struct sockaddr_in to = tu_loopback4(hostpeer_listener_port(hl));
+    SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
+    assert_wsa_ok(connect(s, (struct sockaddr *)&to, sizeof(to)));
+    Sleep(200);                 /* the peer's 3 bytes are in */
+    drain_messages();
+    assert_wsa_ok(WSAAsyncSelect(s, window, WM_SOCK, FD_CONNECT | FD_READ | FD_WRITE));
+    expect_event(s, FD_READ, 0);
+    expect_event(s, FD_WRITE, 0);
+    expect_quiet("the connect finished before the selection");
+    /* again: both hold still, both come again */
+    assert_wsa_ok(WSAAsyncSelect(s, window, WM_SOCK, FD_CONNECT | FD_READ | FD_WRITE));
+    expect_event(s, FD_READ, 0);
+    expect_event(s, FD_WRITE, 0);
+    expect_quiet("after the second selection");
+    closesocket(s);
+    hostpeer_result res;
+    hostpeer_listener_wait(hl, 5000, &res);
+    hostpeer_listener_free(hl);
+}
+
+/* An accepted socket takes its listener's selection; more sockets than
+ * one wait can watch (64 handles) all get their messages. */
+static void accepted_sockets_inherit_and_many_are_watched(void **state)
+{
+    (void)state;
+    enum { N = 70 };
+    unsigned short port;
+    SOCKET l = tu_listener(AF_INET, SOCK_STREAM, &port);
+    static SOCKET accepted[N];
+    static hostpeer_sock peers[N];
+    static int seen[N];
+    assert_true(l != INVALID_SOCKET);
+    drain_messages();
+    assert_wsa_ok(WSAAsyncSelect(l, window, WM_SOCK, FD_ACCEPT | FD_READ));
+    for (int i = 0; i < N; i++) {
+        peers[i] = hostpeer_tcp_connect(AF_INET, port);
+        assert_true(peers[i] != HOSTPEER_BAD);
+        double end = tu_now_ms() + MSG_MS;
+        do
+            accepted[i] = accept(l, NULL, NULL);
+        while (accepted[i] == INVALID_SOCKET && WSAGetLastError() == WSAEWOULDBLOCK &&
+               tu_now_ms() < end && (Sleep(5), 1));
+        assert_true(accepted[i] != INVALID_SOCKET);
+    }
+    drain_messages();
+    for (int i = 0; i < N; i++)
+        assert_int_equal(hostpeer_send(peers[i], "r", 1), 0);
+    int got = 0;
+    MSG m;
+    while (got < N && next_message(WM_SOCK, MSG_MS, &m)) {
+        if (WSAGETSELECTEVENT(m.lParam) != FD_READ)
+            continue;
+        for (int i = 0; i < N; i++)
+            if (m.wParam == (WPARAM)accepted[i] && !seen[i]) {
+                seen[i] = 1;
+                got++;
+            }
+    }
+    if (got < N)
+        fail_msg("FD_READ for %d of %d accepted sockets (selected through their listener)", got, N);
+    for (int i = 0; i < N; i++) {
+        closesocket(accepted[i]);
+        hostpeer_close(peers[i]);
+    }
+    closesocket(l);
+    drain_messages();
+}
+
 static void selected_socket_is_nonblocking(void **state)
 {
     (void)state;
@@ -508,6 +588,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(no_message_after_closesocket),
         cmocka_unit_test(nothing_while_a_close_lingers),
         cmocka_unit_test(event_select_and_cancel_stop_messages),
+        cmocka_unit_test(each_select_starts_afresh),
+        cmocka_unit_test(accepted_sockets_inherit_and_many_are_watched),
         cmocka_unit_test(selected_socket_is_nonblocking),
         cmocka_unit_test(bad_arguments),
         cmocka_unit_test(servbyname_reply_is_packed_in_the_buffer),
