@@ -337,6 +337,23 @@ static void each_select_starts_afresh(void **state)
     hostpeer_result res;
     hostpeer_listener_wait(hl, 5000, &res);
     hostpeer_listener_free(hl);
+
+    /* a connection waiting to be accepted: FD_ACCEPT at each selection */
+    unsigned short port;
+    SOCKET l = tu_listener(AF_INET, SOCK_STREAM, &port);
+    assert_wsa_ok(WSAAsyncSelect(l, window, WM_SOCK, FD_ACCEPT));
+    hostpeer_sock h = hostpeer_tcp_connect(AF_INET, port);
+    assert_true(h != HOSTPEER_BAD);
+    expect_event(l, FD_ACCEPT, 0);
+    expect_quiet("not accepted yet");
+    assert_wsa_ok(WSAAsyncSelect(l, window, WM_SOCK, FD_ACCEPT));
+    expect_event(l, FD_ACCEPT, 0);
+    /* and after a cancel in between */
+    assert_wsa_ok(WSAAsyncSelect(l, window, 0, 0));
+    assert_wsa_ok(WSAAsyncSelect(l, window, WM_SOCK, FD_ACCEPT));
+    expect_event(l, FD_ACCEPT, 0);
+    closesocket(l);
+    hostpeer_close(h);
 }
 
 /* An accepted socket takes its listener's selection; more sockets than
