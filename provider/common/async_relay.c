@@ -296,6 +296,17 @@ void async_relay_poke(SOCKET s)
         return;
     AcquireSRWLockExclusive(&lock);
     w = find(s);
+    if (w && WaitForSingleObject(w->event, 0) != WAIT_OBJECT_0) {
+        /* a look at the socket's state lets the provider record what the
+         * call just changed (Wine's server notes an end of stream when it
+         * polls the socket) before we look at what it recorded */
+        fd_set readable;
+        TIMEVAL zero = { 0, 0 };
+        int err;
+        readable.fd_count = 1;
+        readable.fd_array[0] = s;
+        w->ops->select(0, &readable, NULL, NULL, &zero, &err);
+    }
     if (w && WaitForSingleObject(w->event, 0) == WAIT_OBJECT_0)
         deliver(w);
     ReleaseSRWLockExclusive(&lock);
