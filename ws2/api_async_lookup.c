@@ -226,6 +226,7 @@ HANDLE WSAAPI WSAAsyncGetServByPort(HWND window, u_int message, int port, const 
     q->has_proto = proto != NULL;
     if (proto && !copy_text(q->proto, proto)) {
         free(q);
+        TRACE_API(t, NULL, WSAEFAULT, "WSAAsyncGetServByPort(proto=0x%llx) = 0", TP(proto));
         SetLastError(WSAEFAULT);
         return NULL;
     }
@@ -269,6 +270,8 @@ HANDLE WSAAPI WSAAsyncGetHostByAddr(HWND window, u_int message, const char *addr
     /* the address is read now; gethostbyaddr judges its length and type */
     if (length <= 0 || !api_readable(address, (size_t)length)) {
         free(q);
+        TRACE_API(t, NULL, WSAEFAULT, "WSAAsyncGetHostByAddr(addr=0x%llx, len=%d) = 0", TP(address),
+                  length);
         SetLastError(WSAEFAULT);
         return NULL;
     }
