@@ -75,12 +75,14 @@ endef
 
 # --- provider/common: written once, built into each layer that needs it -----
 # (provider/common/README.md): the handle table and the W -> A protocol
-# description (ws2.dll, celsp, hostprov); the provider loader (celsp, irdaprov)
+# description (ws2.dll, celsp, hostprov); the provider loader (celsp, irdaprov);
+# the WSAAsyncSelect relay over a provider's event select (hostprov, irdaprov)
 HANDLE_TABLE_OBJ    := $(B)/obj/provider/common/handle_table.o
 PROTOCOL_INFO_OBJ   := $(B)/obj/provider/common/protocol_info_text.o
 PROVIDER_LOADER_OBJ := $(B)/obj/provider/common/provider_loader.o
 # the packing of a WSAQUERYSET into one buffer (hostprov's namespace provider, ws2.dll's A forms)
 QUERYSET_PACK_OBJ   := $(B)/obj/provider/common/queryset_pack.o
+ASYNC_RELAY_OBJ     := $(B)/obj/provider/common/async_relay.o
 
 # --- ws2.dll and its import library ---------------------------------------
 WS2_SRC := $(wildcard ws2/*.c)
@@ -102,7 +104,7 @@ all: $(B)/bin/ws2.dll $(B)/lib/libws2.a
 
 # --- provider/host: the host base provider (TCP/UDP over the host's ws2_32) -
 HOSTPROV_SRC := $(wildcard provider/host/*.c)
-HOSTPROV_OBJ := $(HOSTPROV_SRC:%.c=$(B)/obj/%.o) $(HANDLE_TABLE_OBJ) $(PROTOCOL_INFO_OBJ) $(QUERYSET_PACK_OBJ)
+HOSTPROV_OBJ := $(HOSTPROV_SRC:%.c=$(B)/obj/%.o) $(HANDLE_TABLE_OBJ) $(PROTOCOL_INFO_OBJ) $(QUERYSET_PACK_OBJ) $(ASYNC_RELAY_OBJ)
 $(eval $(call def_for_arch,hostprov,provider/host/hostprov.def,$(HOSTPROV_OBJ)))
 $(B)/bin/hostprov.dll: $(HOSTPROV_OBJ) $(B)/hostprov.def
 	@mkdir -p $(dir $@)
@@ -326,7 +328,7 @@ $(B)/tests/test_air_owner.exe: $(B)/obj/wine-tests/test_air_owner.o $(IRMED_OBJ)
 
 # --- irda/provider: irdaprov.dll, the AF_IRDA base provider (core + medium) ----
 IRDAPROV_SRC := $(wildcard irda/provider/*.c) $(wildcard irda/core/*.c)
-IRDAPROV_OBJ := $(IRDAPROV_SRC:%.c=$(B)/obj/%.o) $(IRMED_OBJ) $(PROVIDER_LOADER_OBJ)
+IRDAPROV_OBJ := $(IRDAPROV_SRC:%.c=$(B)/obj/%.o) $(IRMED_OBJ) $(PROVIDER_LOADER_OBJ) $(ASYNC_RELAY_OBJ)
 $(B)/obj/irda/provider/%.o: CFLAGS += -Iirda/core -Iirda/medium
 $(B)/obj/irda/core/%.o: CFLAGS += -Iirda/core
 $(eval $(call def_for_arch,irdaprov,irda/provider/irdaprov.def,$(filter $(B)/obj/irda/provider/%,$(IRDAPROV_OBJ))))

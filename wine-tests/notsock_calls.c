@@ -61,6 +61,14 @@ static long long f_eventselect(SOCKET s)
     WSASetLastError(e);
     return r;
 }
+/* a message-only window of its own, so that only the socket is wrong */
+static long long f_asyncselect(SOCKET s)
+{
+    static HWND window;
+    if (!window)
+        window = CreateWindowExA(0, "Message", NULL, 0, 0, 0, 0, 0, HWND_MESSAGE, NULL, NULL, NULL);
+    return WSAAsyncSelect(s, window, WM_USER, FD_READ);
+}
 static long long f_enumnetworkevents(SOCKET s) { WSANETWORKEVENTS ne; return WSAEnumNetworkEvents(s, NULL, &ne); }
 static long long f_getoverlapped(SOCKET s)
 {
@@ -113,6 +121,7 @@ const struct sock_call sock_calls[] = {
     { "getsockname", f_getsockname, SE },
     { "WSAEventSelect", f_eventselect, SE },
     { "WSAEnumNetworkEvents", f_enumnetworkevents, SE },
+    { "WSAAsyncSelect", f_asyncselect, SE },
     { "WSAGetOverlappedResult", f_getoverlapped, FALSE },
     { "WSAHtonl", f_htonl, SE },
     { "WSAHtons", f_htons, SE },

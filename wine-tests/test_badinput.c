@@ -13,6 +13,7 @@
 #include "badinput_fixture.h"
 #include "notsock_calls.h"
 #include "badinput_namespace.h"
+#include "badinput_async.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -465,6 +466,17 @@ static const bad_arg bad_args[] = {
     { "inet_ntop", "a 4-character buffer for \"1.2.3.4\"", b_ntop_short, NUL, "NULL", WSAEINVAL, 0, 0 },
     { "InetPtonW", "family 0x7777", b_ptonw_family, -1, "-1", WSAEAFNOSUPPORT, 0, 0 },
     { "InetNtopW", "a 4-character buffer for \"1.2.3.4\"", b_ntopw_short, NUL, "NULL", WSAEINVAL, 0, 0 },
+    { "WSAAsyncSelect", "hWnd not a window", b_asyncselect_window, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
+    { "WSAAsyncSelect", "lEvent 0x40000000 (outside FD_ALL_EVENTS)", b_asyncselect_events, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
+    { "WSAAsyncGetServByName", "name NULL", b_asyncservbyname_null, NUL, "0", WSAEFAULT, 0, 0 },
+    { "WSAAsyncGetServByName", "buf (char *)8, buflen 64", b_asyncservbyname_buffer, NUL, "0", WSAEFAULT, 0, 0 },
+    { "WSAAsyncGetServByPort", "proto (char *)8", b_asyncservbyport_proto, NUL, "0", WSAEFAULT, 0, 0 },
+    { "WSAAsyncGetProtoByName", "name NULL", b_asyncprotobyname_null, NUL, "0", WSAEFAULT, 0, 0 },
+    { "WSAAsyncGetProtoByNumber", "buflen -1", b_asyncprotobynumber_buflen, NUL, "0", WSAEFAULT, 0, 0 },
+    { "WSAAsyncGetHostByName", "name NULL", b_asynchostbyname_null, NUL, "0", WSAEFAULT, 0, 0 },
+    { "WSAAsyncGetHostByAddr", "addr NULL", b_asynchostbyaddr_null, NUL, "0", WSAEFAULT, 0, 0 },
+    { "WSAAsyncGetHostByAddr", "len 0", b_asynchostbyaddr_len, NUL, "0", WSAEFAULT, 0, 0 },
+    { "WSACancelAsyncRequest", "a handle never given out", b_cancelasync_unknown, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
     { "bind (AF_IRDA)", "namelen sizeof(SOCKADDR_IRDA) - 1", b_irda_bind_short, SE, "SOCKET_ERROR", WSAEFAULT, 0, ROW_IRDA },
     { "bind (AF_IRDA)", "name NULL", b_irda_bind_null, SE, "SOCKET_ERROR", WSAEFAULT, 0, ROW_IRDA },
     { "bind (AF_IRDA)", "irdaAddressFamily AF_INET", b_irda_bind_family, SE, "SOCKET_ERROR", WSAEAFNOSUPPORT, 0, ROW_IRDA },

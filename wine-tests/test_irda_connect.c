@@ -8,7 +8,8 @@
  * sent just before closesocket arrives before the close, both directions;
  * overlapped recv and send with events; closesocket never WSAENETDOWN
  * (issue 6); IRLMP_EXCLUSIVE_MODE holding the link (a second connection
- * WSAEADDRINUSE until the exclusive one closed).
+ * WSAEADDRINUSE until the exclusive one closed); WSAAsyncSelect's messages
+ * (FD_READ, FD_CLOSE once).
  *
  * The two stations (this program and a copy of itself as the child, on a
  * private loopback air) and the watchdog are irda_peer.c and
@@ -500,6 +501,62 @@ static void overlapped_recv_and_send(void **state)
     assert_close_ok(s);
 }
 
+/* WSAAsyncSelect (a desktop extension) on an AF_IRDA socket: the child
+ * sends 3000 bytes and closes; FD_READ messages carry our socket, each
+ * read until WSAEWOULDBLOCK, and FD_CLOSE comes once, after every byte. */
+static void async_select_messages(void **state)
+{
+    (void)state;
+    need_child();
+    HWND w = CreateWindowExA(0, "Message", NULL, 0, 0, 0, 0, 0, HWND_MESSAGE, NULL, NULL, NULL);
+    assert_non_null(w);
+    SOCKET s = connect_child(SVC_TEST);
+    assert_wsa_ok(WSAAsyncSelect(s, w, WM_USER + 7, FD_READ | FD_CLOSE));
+    assert_int_equal(send_cmd(s, 'S', 0, 3000, 0, 0), 0);
+    static char buf[4096];
+    unsigned long long got = 0;
+    int closes = 0, reads = 0;
+    double end = tu_now_ms() + 30000;
+    wd_arm(60, "async-select messages for 3000 bytes and the close");
+    while (tu_now_ms() < end && !closes) {
+        MSG m;
+        if (!PeekMessageA(&m, w, WM_USER + 7, WM_USER + 7, PM_REMOVE)) {
+            MsgWaitForMultipleObjects(0, NULL, FALSE, 100, QS_POSTMESSAGE);
+            continue;
+        }
+        assert_int_equal(m.wParam, (WPARAM)s);
+        assert_int_equal(WSAGETSELECTERROR(m.lParam), 0);
+        if (WSAGETSELECTEVENT(m.lParam) == FD_CLOSE) {
+            closes++;
+            break;
+        }
+        assert_int_equal(WSAGETSELECTEVENT(m.lParam), FD_READ);
+        reads++;
+        for (;;) {
+            int n = recv(s, buf, sizeof(buf), 0);
+            if (n > 0) {
+                if (check_data(buf, got, (size_t)n, 0) != (size_t)-1)
+                    fail_msg("bad byte near offset %llu", got);
+                got += (unsigned long long)n;
+                continue;
+            }
+            assert_true(n == 0 || WSAGetLastError() == WSAEWOULDBLOCK);
+            break;
+        }
+    }
+    wd_off();
+    tu_log("%d FD_READ messages, %llu bytes, FD_CLOSE %d", reads, got, closes);
+    assert_true(reads > 0);
+    assert_int_equal(closes, 1);
+    assert_int_equal(got, 3000);
+    MSG m;
+    Sleep(300);
+    assert_false(PeekMessageA(&m, w, WM_USER + 7, WM_USER + 7, PM_REMOVE) &&
+                 WSAGETSELECTEVENT(m.lParam) == FD_CLOSE);
+    assert_close_ok(s);
+    DestroyWindow(w);
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 5 && !strcmp(argv[1], "--irda-child"))
@@ -520,6 +577,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(close_after_send_parent_to_child),
         cmocka_unit_test(overlapped_recv_and_send),
         cmocka_unit_test(exclusive_mode_holds_the_link),
+        cmocka_unit_test(async_select_messages),
     };
     return cmocka_run_group_tests_name("irda_connect", tests, irda_group_setup, irda_group_teardown);
 }

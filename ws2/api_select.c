@@ -1,5 +1,6 @@
 /*
- * api_select.c - readiness: select, WSAEventSelect, WSAEnumNetworkEvents.
+ * api_select.c - readiness: select, WSAEventSelect, WSAEnumNetworkEvents,
+ * WSAAsyncSelect.
  *
  * select hands the sets to the WSPSelect of the provider DLL owning their
  * sockets, unchanged (the handles are the providers' own).  Sockets of
@@ -182,4 +183,29 @@ int WSAAPI WSAEnumNetworkEvents(SOCKET s, WSAEVENT event, LPWSANETWORKEVENTS eve
               "events=0x%llx{%s}) = %d", TS(s), TP(event), TP(events),
               result ? "-" : TINT(&events->lNetworkEvents), result);
     return api_finish("WSAEnumNetworkEvents", s, r, result, err);
+}
+
+/*
+ * WSAAsyncSelect (a desktop extension: CE 5.0's ws2.dll has none) goes to
+ * the socket's provider's WSPAsyncSelect like every call on a socket; the
+ * provider posts the messages with WPUPostMessage.  What the documentation
+ * names as invalid parameters is judged here, for every provider alike: a
+ * window that does not exist, or events outside FD_ALL_EVENTS, is
+ * WSAEINVAL (events 0 cancels, and then the window does not matter).
+ */
+int WSAAPI WSAAsyncSelect(SOCKET s, HWND window, u_int message, __LONG32 events)
+{
+    TRACE_START(t);
+    int err = 0, result = SOCKET_ERROR;
+    struct socket_record *r = api_enter(s, &err);
+
+    if (r) {
+        if ((events & ~(__LONG32)FD_ALL_EVENTS) || (events && !IsWindow(window)))
+            err = WSAEINVAL;
+        else
+            result = PROVIDER_CALL(r).lpWSPAsyncSelect(s, window, message, events, &err);
+    }
+    TRACE_API(t, VIA(r), result ? err : 0, "WSAAsyncSelect(s=0x%llx, hwnd=0x%llx, msg=%u, "
+              "events=0x%lx) = %d", TS(s), TP(window), message, (unsigned long)events, result);
+    return api_finish("WSAAsyncSelect", s, r, result, err);
 }

@@ -8,6 +8,7 @@
 #include "irdaprov.h"
 #define SPI_UNSUPPORTED_DEFINE
 #include "../../provider/spi_calls.h"
+#include "../../provider/common/async_relay.h"
 
 WSPUPCALLTABLE upcalls;
 static LONG starts;
@@ -40,11 +41,16 @@ int WSPAPI WSPStartup(WORD version, LPWSPDATA data, LPWSAPROTOCOL_INFOW info,
 
 static int WSPAPI irda_cleanup(LPINT err)
 {
-    if (InterlockedDecrement(&starts) < 0) {
+    LONG left = InterlockedDecrement(&starts);
+
+    if (left < 0) {
         InterlockedIncrement(&starts);
         *err = WSANOTINITIALISED;
         return SOCKET_ERROR;
     }
+    /* no watcher thread of the relay may outlive the session */
+    if (left == 0)
+        async_relay_stop();
     station_stop();
     return 0;
 }
@@ -99,22 +105,74 @@ static int WSPAPI irda_send_to(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sen
     return irda_send(s, bufs, count, sent, flags, ov, routine, thread, err);
 }
 
+/* How the relay (provider/common/async_relay.c) reaches our event select. */
+static const struct async_relay_ops *relay_ops(void)
+{
+    static struct async_relay_ops ops = {
+        irda_event_select, irda_enum_network_events, irda_select, irda_get_sock_opt, irda_ioctl,
+        irda_get_peer_name, NULL
+    };
+    ops.post_message = upcalls.lpWPUPostMessage;
+    return &ops;
+}
+
 /*
- * WHY: IrDA sockets have no asynchronous-select messages (CE has no
- * WSAAsyncSelect), no disconnect data, no duplication, QOS or multipoint
- * leaves, and no address strings: those stay as spi_unsupported_table
- * leaves them, WSAEOPNOTSUPP.
+ * WHY: WSAAsyncSelect (a desktop extension; CE has none) is our event
+ * select turned into messages by the relay, which keeps its re-enabling
+ * rules; the relay posts with WPUPostMessage.
+ */
+static int WSPAPI irda_async_select(SOCKET s, HWND window, unsigned int message,
+                                    __LONG32 events, LPINT err)
+{
+    struct irsock *so = irsock_lookup(s, err);
+
+    if (!so)
+        return SOCKET_ERROR;
+    irsock_release(so);
+    return async_relay_select(relay_ops(), s, window, message, events, err);
+}
+
+/* WHY: WSAEventSelect and WSAAsyncSelect cancel each other. */
+static int WSPAPI irda_event_select_call(SOCKET s, WSAEVENT event, __LONG32 events, LPINT err)
+{
+    async_relay_forget(s);
+    return irda_event_select(s, event, events, err);
+}
+
+/* WHY: no message for the socket once closesocket has begun. */
+static int WSPAPI irda_close_call(SOCKET s, LPINT err)
+{
+    async_relay_forget(s);
+    return irda_close_socket(s, err);
+}
+
+/* WHY: the listener's WSAAsyncSelect applies to the accepted socket too. */
+static SOCKET WSPAPI irda_accept_call(SOCKET s, struct sockaddr *addr, LPINT addrlen,
+                                      LPCONDITIONPROC condition, DWORD_PTR data, LPINT err)
+{
+    SOCKET accepted = irda_accept(s, addr, addrlen, condition, data, err);
+
+    if (accepted != INVALID_SOCKET)
+        async_relay_inherit(relay_ops(), s, accepted);
+    return accepted;
+}
+
+/*
+ * WHY: IrDA sockets have no disconnect data, no duplication, QOS or
+ * multipoint leaves, and no address strings: those stay as
+ * spi_unsupported_table leaves them, WSAEOPNOTSUPP.
  */
 void table_fill(WSPPROC_TABLE *t)
 {
     spi_unsupported_table(t);
-    t->lpWSPAccept = irda_accept;
+    t->lpWSPAccept = irda_accept_call;
+    t->lpWSPAsyncSelect = irda_async_select;
     t->lpWSPBind = irda_bind;
     t->lpWSPCleanup = irda_cleanup;
-    t->lpWSPCloseSocket = irda_close_socket;
+    t->lpWSPCloseSocket = irda_close_call;
     t->lpWSPConnect = irda_connect;
     t->lpWSPEnumNetworkEvents = irda_enum_network_events;
-    t->lpWSPEventSelect = irda_event_select;
+    t->lpWSPEventSelect = irda_event_select_call;
     t->lpWSPGetOverlappedResult = irda_get_overlapped_result;
     t->lpWSPGetPeerName = irda_get_peer_name;
     t->lpWSPGetSockName = irda_get_sock_name;

@@ -16,6 +16,7 @@
 #define HOSTPROV_H
 
 #include <cews2.h>
+#include "../common/async_relay.h"
 
 /* ---- startup.c: provider-wide state ------------------------------------ */
 
@@ -249,6 +250,8 @@ int WSPAPI WSPEnumNetworkEvents(SOCKET s, WSAEVENT event,
                                 LPWSANETWORKEVENTS events, LPINT error);
 int WSPAPI WSPAsyncSelect(SOCKET s, HWND window, unsigned int message,
                           __LONG32 events, LPINT error);
+/* The relay's way to the host (provider/common/async_relay.h). */
+const struct async_relay_ops *host_relay_ops(void);
 
 /* address.c */
 INT WSPAPI WSPAddressToString(LPSOCKADDR address, DWORD address_length,

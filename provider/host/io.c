@@ -106,7 +106,9 @@ int WSPAPI WSPSend(SOCKET s, LPWSABUF buffers, DWORD buffer_count,
     result = WSASend(s, buffers, buffer_count, bytes_sent, flags, overlapped,
                      completion);
     result = sync_call_end(s, &sync, result, bytes_sent, NULL);
-    return host_call_end(caller_error, result, error);
+    result = host_call_end(caller_error, result, error);
+    async_relay_poke(s);    /* what this call re-enabled is posted before it returns */
+    return result;
 }
 
 /*
@@ -129,7 +131,9 @@ int WSPAPI WSPSendTo(SOCKET s, LPWSABUF buffers, DWORD buffer_count,
     result = WSASendTo(s, buffers, buffer_count, bytes_sent, flags, to,
                        to_length, overlapped, completion);
     result = sync_call_end(s, &sync, result, bytes_sent, NULL);
-    return host_call_end(caller_error, result, error);
+    result = host_call_end(caller_error, result, error);
+    async_relay_poke(s);    /* what this call re-enabled is posted before it returns */
+    return result;
 }
 
 /*
@@ -153,7 +157,9 @@ int WSPAPI WSPRecv(SOCKET s, LPWSABUF buffers, DWORD buffer_count,
     result = WSARecv(s, buffers, buffer_count, bytes_received, flags,
                      overlapped, completion);
     result = sync_call_end(s, &sync, result, bytes_received, flags);
-    return host_call_end(caller_error, result, error);
+    result = host_call_end(caller_error, result, error);
+    async_relay_poke(s);    /* what this call re-enabled is posted before it returns */
+    return result;
 }
 
 /*
@@ -178,7 +184,9 @@ int WSPAPI WSPRecvFrom(SOCKET s, LPWSABUF buffers, DWORD buffer_count,
     result = WSARecvFrom(s, buffers, buffer_count, bytes_received, flags,
                          from, from_length, overlapped, completion);
     result = sync_call_end(s, &sync, result, bytes_received, flags);
-    return host_call_end(caller_error, result, error);
+    result = host_call_end(caller_error, result, error);
+    async_relay_poke(s);    /* what this call re-enabled is posted before it returns */
+    return result;
 }
 
 /*

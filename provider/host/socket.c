@@ -178,7 +178,12 @@ SOCKET WSPAPI WSPAccept(SOCKET s, struct sockaddr *address, LPINT address_length
     }
     SetLastError(caller_error);
 
-    return adopt_host_socket(host_socket, catalog_id, error);
+    host_socket = adopt_host_socket(host_socket, catalog_id, error);
+    /* the listener's WSAAsyncSelect applies to the accepted socket too */
+    if (host_socket != INVALID_SOCKET)
+        async_relay_inherit(host_relay_ops(), s, host_socket);
+    async_relay_poke(s);    /* FD_ACCEPT again, if another connection waits */
+    return host_socket;
 }
 
 /*
@@ -257,6 +262,8 @@ int WSPAPI WSPCloseSocket(SOCKET s, LPINT error)
     BOOL recorded, abortive = FALSE, overlapped = TRUE;
     int result;
 
+    /* no message for s once closesocket has begun */
+    async_relay_forget(s);
     recorded = socket_map_take(s, &catalog_id, &abortive, &overlapped);
 
     caller_error = host_call_begin();

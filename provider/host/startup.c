@@ -72,6 +72,7 @@ int WSPAPI WSPCleanup(LPINT error)
 {
     DWORD caller_error;
     int result;
+    BOOL last;
 
     AcquireSRWLockExclusive(&starts_lock);
     if (starts == 0) {
@@ -83,7 +84,11 @@ int WSPAPI WSPCleanup(LPINT error)
         socket_map_clear();
         catalog_forget_all();
     }
+    last = starts == 0;
     ReleaseSRWLockExclusive(&starts_lock);
+    /* no watcher thread may outlive the session (the DLL may be unloaded) */
+    if (last)
+        async_relay_stop();
 
     caller_error = host_call_begin();
     result = WSACleanup();

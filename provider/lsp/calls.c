@@ -67,6 +67,7 @@ static int WSPAPI lsp_event_select(SOCKET s, WSAEVENT event, __LONG32 events, LP
     if (result == 0) {
         AcquireSRWLockExclusive(&so->lock);
         so->event_selected = events != 0;
+        so->async_selected = FALSE;     /* the two cancel each other */
         if (events)
             so->nonblocking = TRUE;
         ReleaseSRWLockExclusive(&so->lock);
@@ -75,6 +76,7 @@ static int WSPAPI lsp_event_select(SOCKET s, WSAEVENT event, __LONG32 events, LP
     return result;
 }
 
+/* WHY: the same, and closesocket must know to stop the messages (close.c). */
 static int WSPAPI lsp_async_select(SOCKET s, HWND hwnd, unsigned int msg, __LONG32 events,
                                    LPINT err)
 {
@@ -87,6 +89,7 @@ static int WSPAPI lsp_async_select(SOCKET s, HWND hwnd, unsigned int msg, __LONG
     if (result == 0) {
         AcquireSRWLockExclusive(&so->lock);
         so->async_selected = events != 0;
+        so->event_selected = FALSE;
         if (events)
             so->nonblocking = TRUE;
         ReleaseSRWLockExclusive(&so->lock);

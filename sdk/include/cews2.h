@@ -339,9 +339,27 @@ struct cews2_nameinfo_query {
  * GetAcceptExSockaddrs and TransmitFile (asking the socket's provider for
  * them with SIO_GET_EXTENSION_FUNCTION_POINTER).  Link -lws2 without
  * -lmswsock, or before it, so that these are the ones used.
- * WSAAsyncSelect stays absent, as on CE.
  */
 #define CEWS2_DESKTOP_EXTENSIONS 1
+
+/* ---- desktop extensions answering with window messages ----------------------
+ * Not in CE 5.0 either; declared by winsock2.h as on Windows.
+ *
+ *   WSAAsyncSelect: the socket's provider's WSPAsyncSelect (through celsp,
+ *   which stops the messages at closesocket: none follows it); hostprov
+ *   and irdaprov post them with WPUPostMessage, wParam the application's
+ *   socket, lParam WSAMAKESELECTREPLY(event, error), re-enabled as on
+ *   Windows; WSAAsyncSelect and WSAEventSelect cancel each other.  A window
+ *   that does not exist or events outside FD_ALL_EVENTS: WSAEINVAL.
+ *   WSAAsyncGetServByName, WSAAsyncGetServByPort, WSAAsyncGetProtoByName,
+ *   WSAAsyncGetProtoByNumber, WSAAsyncGetHostByName, WSAAsyncGetHostByAddr:
+ *   ws2.dll's own getXbyY on a thread, the answer packed into the caller's
+ *   buffer (MAXGETHOSTSTRUCT is enough for most), then the message with
+ *   wParam the returned handle and lParam WSAMAKEASYNCREPLY(length, error):
+ *   WSAENOBUFS with the length needed when the buffer is short.
+ *   WSACancelAsyncRequest: 0, WSAEALREADY (finished), WSAEINVAL (unknown).
+ */
+#define CEWS2_DESKTOP_ASYNC_EXTENSIONS 1
 
 /* Windows 8's overlapped look-up companions, not in mingw-w64's ws2tcpip.h. */
 int WSAAPI GetAddrInfoExOverlappedResult(LPOVERLAPPED lpOverlapped);
