@@ -347,6 +347,7 @@ DWORD air_write_pieces(irmed_t *m, struct txq_item *const *pieces, size_t n)
     size_t len = 0;
     int e;
     for (size_t i = 0; i < n; i++) {
+        irmed__turn_out(m, pieces[i]->data, pieces[i]->len);
         air_header(msg + len, AIR_DATA, pieces[i]->len);
         memcpy(msg + len + AIR_HDR, pieces[i]->data, pieces[i]->len);
         len += AIR_HDR + pieces[i]->len;
@@ -363,6 +364,7 @@ DWORD air_write_pieces(irmed_t *m, struct txq_item *const *pieces, size_t n)
 DWORD air_write_direct(irmed_t *m, const uint8_t *p, size_t len)
 {
     uint8_t *msg = m->directmsg;
+    irmed__turn_out(m, p, len);
     air_header(msg, AIR_DATA, len);
     memcpy(msg + AIR_HDR, p, len);
     EnterCriticalSection(&m->lock);
@@ -375,6 +377,7 @@ DWORD air_write(irmed_t *m, const uint8_t *p, size_t len)
 {
     uint8_t *msg = m->txmsg;     /* only the transmit thread writes DATA */
     int e;
+    irmed__turn_out(m, p, len);
     air_header(msg, AIR_DATA, len);
     memcpy(msg + AIR_HDR, p, len);
     EnterCriticalSection(&m->send_lock);

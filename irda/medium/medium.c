@@ -37,6 +37,8 @@ void irmed__deliver(irmed_t *m, uint8_t *buf, size_t len)
     m->st.rx_bytes += kept;
     m->st.rx_lost += len - kept;
     LeaveCriticalSection(&m->lock);
+    if (kept)
+        irmed__turn_in(m, buf, kept);
     if (kept && m->cb.rx)
         m->cb.rx(m->cb.ctx, buf, kept);
 }
@@ -213,6 +215,7 @@ DWORD irmed_open(const struct irmed_config *cfg, const struct irmed_callbacks *c
     if (!m->cfg.tx_queue_max) m->cfg.tx_queue_max = 1u << 20;
     if (!m->cfg.air_port) m->cfg.air_port = AIR_DEFAULT_PORT;
     if (cb) m->cb = *cb;
+    irmed__turn_init(m);
     m->addr = cfg->device_address ? cfg->device_address : irmed_device_address();
     if (cfg->nickname[0]) {
         memcpy(m->nick, cfg->nickname, sizeof(m->nick));
@@ -274,6 +277,7 @@ fail:
     if (m->ack_event) CloseHandle(m->ack_event);
     DeleteCriticalSection(&m->lock);
     DeleteCriticalSection(&m->send_lock);
+    irmed__turn_close(m);
     free(m);
     return e ? e : ERROR_GEN_FAILURE;
 }
@@ -391,5 +395,6 @@ void irmed_close(irmed_t *m)
     CloseHandle(m->ack_event);
     DeleteCriticalSection(&m->lock);
     DeleteCriticalSection(&m->send_lock);
+    irmed__turn_close(m);
     free(m);
 }

@@ -12,6 +12,22 @@ struct txq_item {
     uint8_t data[];
 };
 
+/* turnstat.c: a SIR peeker per direction and the turn samples */
+struct turn_peek {
+    int state, escaped;
+    uint8_t addr;
+};
+struct turn_stats {
+    int on;                         /* CEWS2_IRDA_TURN_STATS set */
+    WCHAR path[MAX_PATH];
+    CRITICAL_SECTION lock;
+    struct turn_peek out, in;
+    double poll_ms;                 /* when the last P frame went out */
+    int polling;
+    float *us;
+    size_t n, cap;
+};
+
 struct irmed {
     struct irmed_config cfg;
     struct irmed_callbacks cb;
@@ -50,6 +66,8 @@ struct irmed {
 
     /* serial */
     HANDLE com;
+
+    struct turn_stats turn;
 };
 
 double irmed__now_ms(void);
@@ -57,6 +75,12 @@ uint32_t irmed__entropy32(void);      /* config.c: not for keys (see airkey.h) *
 /* Delivers received bytes (applies the loss option; buf may be modified). */
 void irmed__deliver(irmed_t *m, uint8_t *buf, size_t len);
 void irmed__event(irmed_t *m, int ev, uint32_t detail);
+/* turnstat.c: the bench's turn times (see there); cheap no-ops when off.
+ * _out with what goes on the air, _in with what was heard. */
+void irmed__turn_init(irmed_t *m);
+void irmed__turn_out(irmed_t *m, const uint8_t *p, size_t len);
+void irmed__turn_in(irmed_t *m, const uint8_t *p, size_t len);
+void irmed__turn_close(irmed_t *m);     /* writes the file, frees */
 
 DWORD air_start(irmed_t *m);                     /* creates m->rx_thread */
 DWORD air_write(irmed_t *m, const uint8_t *p, size_t len);
