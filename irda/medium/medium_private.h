@@ -3,6 +3,7 @@
 #define IRDA_MEDIUM_PRIVATE_H
 
 #include "airproto.h"
+#include "airring.h"
 #include "medium.h"
 
 struct txq_item {
@@ -47,6 +48,7 @@ struct irmed {
     int in_range;
     struct air_loss loss;
     double air_free_ms;             /* rate pacing: when the last piece finished */
+    double air_heard_ms;            /* air time heard from others since (under lock) */
     struct irmed_stats st;
     int wsa_started;
 
@@ -63,6 +65,14 @@ struct irmed {
     uint8_t *directmsg;             /* a sender's own, under send_lock (unshaped air) */
     int tx_busy;                    /* the transmit thread holds a dequeued piece */
     volatile LONG send_broken;      /* a send failed: the session must end */
+    /* the shared-memory path (airring.h), when the hub gives it */
+    struct air_ring ring;
+    int ring_me;                    /* our slot */
+    int ring_up;                    /* DATA goes through the ring (under send_lock and lock) */
+    HANDLE ring_thread, ring_stop;  /* the ring's receive thread and its stop */
+    int64_t ring_cursor[AIR_RING_SLOTS];
+    uint8_t *ring_buf;
+    struct air_loss ring_loss;      /* the hub's --loss, applied by the listener */
 
     /* serial */
     HANDLE com;

@@ -258,7 +258,8 @@ int w7_irda_child(int argc, char **argv)
 
 /* ---- the parent -------------------------------------------------------------------- */
 
-static unsigned short air_port;
+static unsigned short air_port, air_ports[2];
+static int ring_path;                   /* this measurement's CEWS2_IRDA_AIR_PATH: 0 hub, 1 ring */
 static unsigned serial;                 /* measurements so far: identities */
 
 /* A TCP port nobody listens on at 127.0.0.1: the stations' hub will take it. */
@@ -314,8 +315,8 @@ static WCHAR *station_environment(const char *nick, unsigned long address, unsig
     total = (size_t)(p - env);
     extra_len = (size_t)_snwprintf(extra, sizeof(extra) / sizeof(WCHAR),
         L"CEWS2_IRDA_AIR_PORT=%u|CEWS2_IRDA_NICKNAME=%hs|CEWS2_IRDA_DEVICE_ADDRESS=0x%08lX|"
-        L"CEWS2_IRDA_AIR_HUB_IDLE=5|CEWS2_IRDA_AIR_RATE=%u|%hs%hs%hs", air_port, nick, address,
-        rate, turn_file ? "CEWS2_IRDA_TURN_STATS=" : "", turn_file ? turn_file : "",
+        L"CEWS2_IRDA_AIR_HUB_IDLE=5|CEWS2_IRDA_AIR_RATE=%u|CEWS2_IRDA_AIR_PATH=%hs|%hs%hs%hs",
+        air_ports[ring_path], nick, address, rate, ring_path ? "ring" : "hub", turn_file ? "CEWS2_IRDA_TURN_STATS=" : "", turn_file ? turn_file : "",
         turn_file ? "|" : "");
     out = malloc((total + extra_len + 2) * sizeof(WCHAR));
     if (!out) {
@@ -522,34 +523,59 @@ out:
     return rc;
 }
 
-static int run(const bench_api *api, double *values, char *note, size_t note_size)
+/* Both measurements on one path of the air (its own port): values[0..5] =
+ * MB/s, FIR share, turn median and p99 unshaped, the same with FIR. */
+static int measure_path(int ring, struct transfer *u, struct transfer *f, double *v)
 {
-    struct transfer u, f;
-    double fir_rate;
-
-    if (!air_port && pick_air_port(api))
-        return -1;
+    ring_path = ring;
     /* bounds: the discovery's 30 s and 10 s more, then at least 1 MB/s unshaped,
      * a quarter of the line with FIR: slower than that is a stall, not a figure */
-    if (transfer(0, UNSHAPED_BYTES, DISCOVER_MS + 10000 + UNSHAPED_BYTES / 1000.0, &u) ||
+    if (transfer(0, UNSHAPED_BYTES, DISCOVER_MS + 10000 + UNSHAPED_BYTES / 1000.0, u) ||
         transfer(FIR_RATE, FIR_BYTES,
-                 DISCOVER_MS + 10000 + FIR_BYTES / (0.25 * FIR_LINE_BYTES_PER_S) * 1000, &f))
+                 DISCOVER_MS + 10000 + FIR_BYTES / (0.25 * FIR_LINE_BYTES_PER_S) * 1000, f))
         return -1;
-    fir_rate = f.timed_bytes / (f.recv_ms / 1000);
-    values[0] = u.timed_bytes / (u.recv_ms / 1000) / 1e6;
-    values[1] = 100 * fir_rate / FIR_LINE_BYTES_PER_S;
-    values[2] = u.discover_ms + u.connect_ms;
-    values[3] = u.turn_median_us;
-    values[4] = u.turn_p99_us;
-    values[5] = f.turn_median_us;
-    values[6] = f.turn_p99_us;
+    v[0] = u->timed_bytes / (u->recv_ms / 1000) / 1e6;
+    v[1] = 100 * f->timed_bytes / (f->recv_ms / 1000) / FIR_LINE_BYTES_PER_S;
+    v[2] = u->turn_median_us;
+    v[3] = u->turn_p99_us;
+    v[4] = f->turn_median_us;
+    v[5] = f->turn_p99_us;
+    return 0;
+}
+
+static int run(const bench_api *api, double *values, char *note, size_t note_size)
+{
+    struct transfer u, f, ru, rf;
+    double hub[6], ring[6];
+
+    if (!air_ports[0]) {
+        if (pick_air_port(api))
+            return -1;
+        air_ports[0] = air_port;
+        do
+            if (pick_air_port(api))
+                return -1;
+        while (air_port == air_ports[0]);
+        air_ports[1] = air_port;
+    }
+    if (measure_path(0, &u, &f, hub) || measure_path(1, &ru, &rf, ring))
+        return -1;
+    values[0] = ring[0];
+    values[1] = ring[1];
+    values[2] = ru.discover_ms + ru.connect_ms;
+    values[3] = ring[2];
+    values[4] = ring[3];
+    values[5] = ring[4];
+    values[6] = ring[5];
+    for (int i = 0; i < 6; i++)
+        values[7 + i] = hub[i];
     bench_note(note, note_size,
-               "air port %u; unshaped %d MiB: recv %.2f s, send+linger close %.2f s; "
-               "FIR %d MiB: %.0f B/s payload, recv %.2f s; discover %.0f ms, connect %.0f ms; "
+               "air ports %u (hub) %u (ring); ring: unshaped %d MiB recv %.2f s, send+linger "
+               "close %.2f s; FIR %d MiB recv %.2f s; discover %.0f ms, connect %.0f ms; "
                "turns %lu unshaped, %lu FIR",
-               air_port, UNSHAPED_BYTES >> 20, u.recv_ms / 1000,
-               (u.send_ms + u.close_ms) / 1000, FIR_BYTES >> 20, fir_rate, f.recv_ms / 1000,
-               u.discover_ms, u.connect_ms, u.turns, f.turns);
+               air_ports[0], air_ports[1], UNSHAPED_BYTES >> 20, ru.recv_ms / 1000,
+               (ru.send_ms + ru.close_ms) / 1000, FIR_BYTES >> 20, rf.recv_ms / 1000,
+               ru.discover_ms, ru.connect_ms, ru.turns, rf.turns);
     return 0;
 }
 
@@ -569,6 +595,19 @@ static const bench_metric metrics[] = {
     { "irda_fir_turn_median_us", "7 IrDA: IrLAP turn, median (FIR)", "us", LOWER_IS_BETTER,
       TARGET_NONE, 0 },
     { "irda_fir_turn_p99_us", "7 IrDA: IrLAP turn, 99th pct (FIR)", "us", LOWER_IS_BETTER,
+      TARGET_NONE, 0 },
+    /* the same through the hub's TCP relay (CEWS2_IRDA_AIR_PATH=hub), side by side */
+    { "irda_hub_unshaped_mbps", "7 IrDA hub path: unshaped", "MB/s", HIGHER_IS_BETTER,
+      TARGET_NONE, 0 },
+    { "irda_hub_fir_share", "7 IrDA hub path: FIR share of line", "%", HIGHER_IS_BETTER,
+      TARGET_NONE, 0 },
+    { "irda_hub_turn_median_us", "7 IrDA hub path: turn median (unshaped)", "us",
+      LOWER_IS_BETTER, TARGET_NONE, 0 },
+    { "irda_hub_turn_p99_us", "7 IrDA hub path: turn p99 (unshaped)", "us", LOWER_IS_BETTER,
+      TARGET_NONE, 0 },
+    { "irda_hub_fir_turn_median_us", "7 IrDA hub path: turn median (FIR)", "us",
+      LOWER_IS_BETTER, TARGET_NONE, 0 },
+    { "irda_hub_fir_turn_p99_us", "7 IrDA hub path: turn p99 (FIR)", "us", LOWER_IS_BETTER,
       TARGET_NONE, 0 },
 };
 
