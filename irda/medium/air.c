@@ -67,7 +67,7 @@ static void start_hub(irmed_t *m)
         return;
     _snwprintf(cmd, sizeof(cmd) / sizeof(WCHAR), L"\"%ls\" --port %u --idle %lu%ls %ls", path,
                (unsigned)m->cfg.air_port, (unsigned long)m->cfg.hub_idle_s,
-               m->cfg.air_ring ? L" --path ring" : L"", m->cfg.hub_args);
+               m->cfg.air_ring ? L" --path ring" : L" --path hub", m->cfg.hub_args);
     cmd[sizeof(cmd) / sizeof(WCHAR) - 1] = 0;
     HANDLE h = hub_launch(path, cmd, &pid);
     if (!h)
@@ -221,7 +221,7 @@ static DWORD WINAPI ring_main(void *arg)
 }
 
 /* The hub gave slot: open its ring, listen from its heads on. */
-static int ring_open(irmed_t *m, int slot)
+static int ring_open(irmed_t *m, int slot, uint32_t owner)
 {
     DWORD e;
     if (slot >= AIR_RING_SLOTS)
@@ -231,6 +231,7 @@ static int ring_open(irmed_t *m, int slot)
     if ((e = air_ring_open(&m->ring, m->cfg.air_port)) != 0)
         return WSAEACCES;
     m->ring_me = slot;
+    m->ring_owner = owner;
     air_ring_cursors(&m->ring, m->ring_cursor);
     air_loss_init(&m->ring_loss, 0, 0, 1);
     m->ring_loss.threshold = (uint32_t)m->ring.sh->loss_threshold;
@@ -321,7 +322,7 @@ static int session(irmed_t *m, SOCKET s, uint8_t *buf)
                 welcomed = 1;
                 uint32_t path = len >= 12 ? air_get32(p + 8) : 0;
                 if ((path & AIR_WELCOME_RING) &&
-                    (e = ring_open(m, (int)AIR_WELCOME_SLOT(path))) != 0)
+                    (e = ring_open(m, (int)AIR_WELCOME_SLOT(path), air_get32(p + 4))) != 0)
                     return e;       /* cannot follow this hub's path */
                 EnterCriticalSection(&m->lock);
                 m->st.hub_pid = air_get32(p);
@@ -447,7 +448,7 @@ static int ring_write(irmed_t *m, const uint8_t *const *p, const size_t *len, si
         return -1;
     for (size_t i = 0; i < n; i++)
         irmed__turn_out(m, p[i], len[i]);
-    return (int)air_ring_write(&m->ring, m->ring_me, p, len, n);
+    return (int)air_ring_write(&m->ring, m->ring_me, m->ring_owner, p, len, n);
 }
 
 DWORD air_write_pieces(irmed_t *m, struct txq_item *const *pieces, size_t n)

@@ -116,7 +116,8 @@ static uint32_t get32(const uint8_t *p)
     return v;
 }
 
-DWORD air_ring_write(struct air_ring *r, int me, const uint8_t *const *p, const size_t *len, size_t n)
+DWORD air_ring_write(struct air_ring *r, int me, uint32_t owner, const uint8_t *const *p,
+                     const size_t *len, size_t n)
 {
     struct air_ring_slot *s = &r->sh->slot[me];
     size_t total = 0;
@@ -124,8 +125,8 @@ DWORD air_ring_write(struct air_ring *r, int me, const uint8_t *const *p, const 
         total += 4 + ALIGN4(len[i]) + 4;        /* a wrap marker may come before each */
     if (total > AIR_RING_MAX_WRITE)
         return ERROR_INSUFFICIENT_BUFFER;
-    if (!s->in_range)
-        return 0;                               /* out of range: nobody hears it */
+    if (!s->in_range || !s->active || (uint32_t)s->owner != owner)
+        return 0;                               /* out of range, or not ours any more */
     int64_t head = s->head;
     uint64_t bytes = 0;
     for (size_t i = 0; i < n; i++) {

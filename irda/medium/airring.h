@@ -43,7 +43,7 @@ struct air_ring_slot {
     volatile LONG active;       /* hub: a station holds the slot */
     volatile LONG in_range;     /* hub: RANGE, HELLO's flag */
     volatile LONG addr;         /* hub: the station's device address */
-    volatile LONG reserved;
+    volatile LONG owner;        /* hub: the station id (WELCOME) the slot is given to */
     volatile LONG64 head;       /* station: bytes ever written into data */
     volatile LONG64 sent, heard, dropped;  /* station: for the hub's STATUS */
     uint8_t data[AIR_RING_BYTES];
@@ -74,9 +74,12 @@ void  air_ring_close(struct air_ring *r);
 
 /* Station (one writer per slot, the caller serialises): appends n pieces
  * to slot me's ring and wakes every other active, in-range station once.
- * Nothing is written while me is out of range.  0, or ERROR_INSUFFICIENT_BUFFER
- * for a burst over AIR_RING_MAX_WRITE. */
-DWORD air_ring_write(struct air_ring *r, int me, const uint8_t *const *p, const size_t *len, size_t n);
+ * Nothing is written while me is out of range, nor once the slot is no
+ * longer this station's (owner: its station id from WELCOME; the hub
+ * dropped it and may have given the slot to another).  0, or
+ * ERROR_INSUFFICIENT_BUFFER for a burst over AIR_RING_MAX_WRITE. */
+DWORD air_ring_write(struct air_ring *r, int me, uint32_t owner, const uint8_t *const *p,
+                     const size_t *len, size_t n);
 
 /* Station: everything new in the other slots' rings since cursor[], each
  * piece to deliver(ctx, bytes, len) (buf: AIR_MAX_PAYLOAD bytes of the

@@ -136,6 +136,7 @@ void irmed_config_default(struct irmed_config *cfg)
     cfg->kind = IRMED_AIR;
     cfg->baud = 9600;
     cfg->air_port = AIR_DEFAULT_PORT;
+    cfg->air_ring = 1;
     cfg->start_hub = 1;
     cfg->hub_idle_s = 10;
     cfg->wsa_startup = 1;

@@ -61,7 +61,7 @@ static FILE *logf;
 static struct air_loss hub_loss;
 static uint8_t hub_key[AIR_KEY_LEN];  /* the owner secret, also in the key file */
 static DWORD down_until;            /* GetTickCount() while the air is down (0: up) */
-static int ring_path;               /* --path ring: DATA through shared memory (airring.h) */
+static int ring_path = 1;           /* --path ring (default): DATA through shared memory (airring.h) */
 static struct air_ring ring;
 
 static int air_is_down(void)
@@ -158,9 +158,10 @@ static void status_text(char *buf, size_t cap, size_t *outlen)
         stations += clients[i]->station && !clients[i]->dead;
         queued += clients[i]->out_len - clients[i]->out_off;
     }
-    n += (size_t)snprintf(buf + n, cap - n, "hub pid=%lu port=%u stations=%d clients=%d queued=%lu\n",
+    n += (size_t)snprintf(buf + n, cap - n,
+                          "hub pid=%lu port=%u stations=%d clients=%d queued=%lu path=%s\n",
                           (unsigned long)GetCurrentProcessId(), (unsigned)port, stations, nclients,
-                          (unsigned long)queued);
+                          (unsigned long)queued, ring_path ? "ring" : "hub");
     for (int i = 0; i < nclients && n < cap; i++) {
         struct client *c = clients[i];
         if (!c->station || c->dead)
@@ -282,6 +283,7 @@ static int handle(struct client *c, unsigned type, const uint8_t *p, size_t len)
             struct air_ring_slot *sl = &ring.sh->slot[c->slot];
             sl->heard = sl->sent = sl->dropped = 0;
             sl->addr = (LONG)c->addr;
+            sl->owner = (LONG)c->id;
             sl->in_range = c->in_range;
             MemoryBarrier();
             sl->active = 1;

@@ -124,7 +124,7 @@ struct irmed_config {
     /* air */
     unsigned short air_port;       /* default 6417 */
     uint32_t rate;                 /* rate emulation, see above (default 0: off) */
-    int      air_ring;             /* a hub this station starts gets --path ring (0) */
+    int      air_ring;             /* a hub this station starts gets --path ring (1), else --path hub */
     double   loss;                 /* fraction this station fails to hear (0) */
     int      loss_bytes;           /* 0: whole pieces, 1: single bytes */
     uint32_t seed;                 /* loss RNG seed; 0: from pid and time */

@@ -68,6 +68,7 @@ struct irmed {
     /* the shared-memory path (airring.h), when the hub gives it */
     struct air_ring ring;
     int ring_me;                    /* our slot */
+    uint32_t ring_owner;            /* our station id: the slot is ours while the hub says so */
     int ring_up;                    /* DATA goes through the ring (under send_lock and lock) */
     HANDLE ring_thread, ring_stop;  /* the ring's receive thread and its stop */
     int64_t ring_cursor[AIR_RING_SLOTS];
