@@ -521,7 +521,7 @@ static void air_hub_frozen(void **state)
         print_message("no NtSuspendProcess: skipped\n");
         skip();
     }
-    unsigned short port = test_port(9);
+    unsigned short port = test_port(10);
     static struct station st[2];
     struct irmed_config c;
     struct irmed_stats s0;
@@ -533,6 +533,11 @@ static void air_hub_frozen(void **state)
     wait_ready_all(st, 2);
     assert_true(wait_stations(port, 2, 10000));
     irmed_get_stats(st[0].m, &s0);
+    {
+        char text[1024];
+        if (irmed_air_status(NULL, port, text, sizeof(text)) == 0)
+            print_message("hub on %u (station says pid %lu): %s", port, (unsigned long)s0.hub_pid, text);
+    }
     HANDLE hub = OpenProcess(PROCESS_SUSPEND_RESUME | PROCESS_TERMINATE, FALSE, s0.hub_pid);
     assert_non_null(hub);
     assert_int_equal(suspend(hub), 0);

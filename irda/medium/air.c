@@ -200,14 +200,21 @@ static void ring_deliver(void *ctx, uint8_t *p, size_t len)
         irmed__deliver(m, p, kept);
 }
 
-/* The ring's receive thread: one wake-up per burst a station writes (and
- * a look every 100 ms, so no wake-up can be missed for good). */
+/* The ring's receive thread: at most one wake-up per burst a station
+ * writes, none while it is still looking (air_ring_wait), and a look
+ * every 100 ms, so no wake-up can be missed for good. */
 static DWORD WINAPI ring_main(void *arg)
 {
     irmed_t *m = arg;
-    HANDLE h[2] = { m->ring_stop, m->ring.ev[m->ring_me] };
+    /* with line-rate emulation the pacing forgives a turn of up to 3 ms and
+     * needs the CPU on time: no looking there */
+    unsigned spin = m->cfg.rate ? 0 : AIR_RING_SPIN_US;
     for (;;) {
-        if (WaitForMultipleObjects(2, h, FALSE, 100) == WAIT_OBJECT_0)
+        /* the flag too: a listener that finds data at every look never
+         * waits on ring_stop */
+        if (InterlockedCompareExchange(&m->ring_quit, 0, 0) ||
+            air_ring_wait(&m->ring, m->ring_me, m->ring_cursor, m->ring_stop, 100, spin) ==
+            WAIT_OBJECT_0)
             return 0;
         uint64_t lost = air_ring_read(&m->ring, m->ring_me, m->ring_cursor, m->ring_buf,
                                       ring_deliver, m);
@@ -249,6 +256,7 @@ static int ring_open(irmed_t *m, int slot, uint32_t owner)
 static void ring_start_listening(irmed_t *m)
 {
     ResetEvent(m->ring_stop);
+    InterlockedExchange(&m->ring_quit, 0);
     m->ring_thread = CreateThread(NULL, 0, ring_main, m, 0, NULL);
 }
 
@@ -257,6 +265,7 @@ static void ring_start_listening(irmed_t *m)
 static void ring_end(irmed_t *m)
 {
     if (m->ring_thread) {
+        InterlockedExchange(&m->ring_quit, 1);
         SetEvent(m->ring_stop);
         WaitForSingleObject(m->ring_thread, INFINITE);
         CloseHandle(m->ring_thread);

@@ -141,12 +141,50 @@ DWORD air_ring_write(struct air_ring *r, int me, uint32_t owner, const uint8_t *
         head += (int64_t)need;
         bytes += len[i];
     }
-    InterlockedExchange64(&s->head, head);      /* the bytes before the head */
+    InterlockedExchange64(&s->head, head);      /* the bytes before the head; a full barrier */
     s->sent += (LONG64)bytes;
-    for (int i = 0; i < AIR_RING_SLOTS; i++)
-        if (i != me && r->sh->slot[i].active && r->sh->slot[i].in_range)
+    for (int i = 0; i < AIR_RING_SLOTS; i++) {
+        struct air_ring_slot *l = &r->sh->slot[i];
+        /* a listener still looking sees the head itself: no wake-up needed */
+        if (i != me && l->active && l->in_range && l->waiting)
             SetEvent(r->ev[i]);
+    }
     return 0;
+}
+
+static int news(struct air_ring *r, int me, const int64_t cursor[AIR_RING_SLOTS])
+{
+    for (int i = 0; i < AIR_RING_SLOTS; i++)
+        if (i != me && r->sh->slot[i].head != cursor[i])
+            return 1;
+    return 0;
+}
+
+static double now_us(void)
+{
+    static LARGE_INTEGER freq;
+    LARGE_INTEGER t;
+    if (!freq.QuadPart)
+        QueryPerformanceFrequency(&freq);
+    QueryPerformanceCounter(&t);
+    return (double)t.QuadPart * 1e6 / (double)freq.QuadPart;
+}
+
+DWORD air_ring_wait(struct air_ring *r, int me, const int64_t cursor[AIR_RING_SLOTS], HANDLE stop,
+                    DWORD ms, unsigned spin_us)
+{
+    struct air_ring_slot *mine = &r->sh->slot[me];
+    HANDLE h[2] = { stop, r->ev[me] };
+    double end = now_us() + spin_us;
+    while (spin_us && now_us() < end) {
+        if (news(r, me, cursor))
+            return WAIT_OBJECT_0 + 1;
+        SwitchToThread();
+    }
+    InterlockedExchange(&mine->waiting, 1);     /* a full barrier before the last look */
+    DWORD w = news(r, me, cursor) ? WAIT_OBJECT_0 + 1 : WaitForMultipleObjects(2, h, FALSE, ms);
+    InterlockedExchange(&mine->waiting, 0);
+    return w;
 }
 
 void air_ring_cursors(struct air_ring *r, int64_t cursor[AIR_RING_SLOTS])

@@ -33,7 +33,9 @@
 #define AIR_RING_BYTES      (512u << 10)
 #define AIR_RING_MAX_WRITE  (96u << 10)     /* one write: a burst of pieces, framed */
 #define AIR_RING_WRAP       0xFFFFFFFFu
-#define AIR_RING_MAGIC      0x49725231u     /* 'IrR1' */
+#define AIR_RING_MAGIC      0x49725232u     /* 'IrR2' */
+#define AIR_RING_SPIN_US    500             /* an unshaped air's listener looks this long
+                                               before it sleeps (see air_ring_wait) */
 
 /* WELCOME's third word (payload of 12 bytes): the path this hub gives. */
 #define AIR_WELCOME_RING    0x01u           /* bit 0: DATA through the ring */
@@ -46,6 +48,8 @@ struct air_ring_slot {
     volatile LONG owner;        /* hub: the station id (WELCOME) the slot is given to */
     volatile LONG64 head;       /* station: bytes ever written into data */
     volatile LONG64 sent, heard, dropped;  /* station: for the hub's STATUS */
+    volatile LONG waiting;      /* station: its listener sleeps on its event */
+    volatile LONG reserved;
     uint8_t data[AIR_RING_BYTES];
 };
 
@@ -87,6 +91,14 @@ DWORD air_ring_write(struct air_ring *r, int me, uint32_t owner, const uint8_t *
  * bytes lost to overruns. */
 uint64_t air_ring_read(struct air_ring *r, int me, int64_t cursor[AIR_RING_SLOTS], uint8_t *buf,
                        void (*deliver)(void *ctx, uint8_t *p, size_t len), void *ctx);
+/* Station's listener: waits (up to ms) until a ring other than me has more
+ * than cursor[] says: first looking for spin_us (an answer to
+ * what this station just sent usually comes within that: no wake-up on
+ * either side), then asleep on its event, with waiting set so that
+ * writers know to set it.  Returns the WaitForMultipleObjects result for
+ * {stop, event}, or WAIT_OBJECT_0 + 1 when data came while looking. */
+DWORD air_ring_wait(struct air_ring *r, int me, const int64_t cursor[AIR_RING_SLOTS], HANDLE stop,
+                    DWORD ms, unsigned spin_us);
 /* Station: cursors at every ring's head (hear only what comes next). */
 void air_ring_cursors(struct air_ring *r, int64_t cursor[AIR_RING_SLOTS]);
 

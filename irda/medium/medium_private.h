@@ -71,6 +71,7 @@ struct irmed {
     uint32_t ring_owner;            /* our station id: the slot is ours while the hub says so */
     int ring_up;                    /* DATA goes through the ring (under send_lock and lock) */
     HANDLE ring_thread, ring_stop;  /* the ring's receive thread and its stop */
+    volatile LONG ring_quit;        /* set with ring_stop */
     int64_t ring_cursor[AIR_RING_SLOTS];
     uint8_t *ring_buf;
     struct air_loss ring_loss;      /* the hub's --loss, applied by the listener */
