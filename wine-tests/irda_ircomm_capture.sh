@@ -12,8 +12,9 @@
 #   tshark takes that LSAP as cooked IrCOMM and decodes the frames as
 #   IrCOMM over TinyTP: the opening frame Clen=6 with the control bytes
 #   00 01 04 20 01 0f, the answer Clen=3 with 21 01 bb, the 5 bytes as
-#   "Clen=0, UserData: 5 bytes"; every data frame both ways is IrCOMM;
-#   none is malformed.
+#   "Clen=0, UserData: 5 bytes"; every TinyTP frame after the connect,
+#   both ways, is IrCOMM, the largest with 2044 user bytes; none is
+#   malformed.
 # run.sh runs it as the suite `irda_ircomm_capture` (and in a full run, so
 # make check); output in cmocka's format.  Exit 0 pass, 1 fail, 77 skipped
 # (no tshark), 2 setup error.
@@ -61,20 +62,26 @@ ias_names_ircomm() {
 # Info column and control / user data bytes of every IrCOMM frame
 frames_cooked() {
     local info
-    info=$(tshark -r "$pcap" -Y ircomm -T fields -e _ws.col.Info -e data.data 2>/dev/null |
-           sort | uniq -c)
-    t_say "$(echo "$info" | head -8 | tr '\n' ';')"
+    info=$(tshark -r "$pcap" -Y ttp \
+               -T fields -e _ws.col.Info -e data.data 2>/dev/null | cut -c1-60 | sort | uniq -c)
+    t_say "$(echo "$info" | grep -E 'Clen=[36]|UserData: 5 ' | tr '\n' ';')"
     echo "$info" | grep -q 'Clen=6	00010420010f' &&
         echo "$info" | grep -q 'Clen=3	2101bb' &&
         echo "$info" | grep -q 'Clen=0, UserData: 5 bytes	48454c4c4f'
 }
 
-all_data_ircomm_no_malformed() {
-    local protos
-    protos=$(tshark -r "$pcap" -Y 'ttp' -T fields -e frame.protocols 2>/dev/null | sort | uniq -c)
-    t_say "$(echo "$protos" | tr '\n' ';')"
-    # every TinyTP frame of the connection carries IrCOMM; IAS is not TinyTP
-    ! echo "$protos" | grep -v ircomm | grep -q ttp &&
+# every TinyTP frame after the connect is IrCOMM (IAS is not TinyTP), and
+# the largest carry 2044 user bytes: a full 2048-byte frame less IrLMP (2),
+# TinyTP (1) and clen (1)
+all_frames_ircomm_no_malformed() {
+    local other sizes
+    other=$(tshark -r "$pcap" -Y ttp -T fields -e _ws.col.Info 2>/dev/null |
+            grep -v 'Clen=' | grep -v 'Connect' | sort | uniq -c)
+    sizes=$(tshark -r "$pcap" -Y ircomm -T fields -e _ws.col.Info 2>/dev/null |
+            grep -o 'UserData: [0-9]* bytes' | sort -t' ' -k2 -n | uniq -c | tail -3 | tr '\n' ';')
+    t_say "TinyTP frames not IrCOMM: ${other:-none}; largest: $sizes"
+    [ -z "$other" ] && echo "$sizes" | grep -q 'UserData: 2044 bytes' &&
+        ! echo "$sizes" | grep -Eq 'UserData: (204[5-9]|20[5-9][0-9]) bytes' &&
         ! tshark -r "$pcap" -Y '_ws.malformed || _ws.expert.severity == error' 2>/dev/null | grep -q .
 }
 
@@ -82,6 +89,6 @@ t_run irda_ircomm_capture_run capture_run
 if [ -s "$pcap" ]; then
     t_run irda_ircomm_ias_parameters_9wire ias_names_ircomm
     t_run irda_ircomm_frames_cooked frames_cooked
-    t_run irda_ircomm_all_frames_ircomm_no_malformed all_data_ircomm_no_malformed
+    t_run irda_ircomm_all_frames_ircomm_no_malformed all_frames_ircomm_no_malformed
 fi
 t_done
