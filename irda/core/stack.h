@@ -162,7 +162,10 @@ int irda_stack_connect(struct irda_stack *st, uint32_t daddr, uint8_t dlsap, int
  * IrLPT listener accepts only IrLMP connects without user data (not
  * TinyTP's), an IrLPT connect sends none; irda_stack_send then takes one
  * frame (IRDA_ERR_RANGE beyond irda_stack_send_pdu_len, nothing sent) and
- * irda_stack_recv returns at most the rest of the oldest frame. */
+ * irda_stack_recv returns at most the rest of the oldest frame.  A 9-wire
+ * connection (IRDA_MODE_9WIRE) is a TinyTP stream without SAR whose
+ * frames carry IrCOMM's control length (stack_ircomm.c); the peer's
+ * control parameters are in irda_stack_conn()->ircomm_peer. */
 int irda_stack_listen_mode(struct irda_stack *st, int lsap, unsigned backlog,
                            enum irda_conn_mode mode, int *handle);
 int irda_stack_connect_mode(struct irda_stack *st, uint32_t daddr, uint8_t dlsap,
