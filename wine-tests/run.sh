@@ -7,7 +7,8 @@
 # `sdk_msvc` etc.), wine-tests/irda_capture.sh (`irda_capture`: the IrDA
 # stack's pcap judged by tshark; exit 77, shown SKIPPED, without tshark),
 # wine-tests/irda_irlpt_capture.sh (`irda_irlpt_capture`: IrLPT mode's
-# frames judged the same way) and wine-tests/stress_irda.sh (`stress_irda`:
+# frames judged the same way), wine-tests/irda_ircomm_capture.sh
+# (`irda_ircomm_capture`: 9-wire mode's IrCOMM frames, the same) and wine-tests/stress_irda.sh (`stress_irda`:
 # make stress's IrDA part, short),
 # each with a timeout (WINE_TEST_TIMEOUT, default 300 s; installer_crash
 # twice that),
@@ -44,7 +45,7 @@ tests=()
 if [ $# -gt 0 ]; then
     for s in "$@"; do
         if [ "$s" = capture ]; then want_capture=1; continue; fi
-        case $s in sdk_*|irda_capture|irda_irlpt_capture|irda_hub|stress_irda) tests+=("$here/$s.sh"); continue ;; esac   # shell suites
+        case $s in sdk_*|irda_capture|irda_irlpt_capture|irda_ircomm_capture|irda_hub|stress_irda) tests+=("$here/$s.sh"); continue ;; esac   # shell suites
         case $s in installer_crash) tests+=("$here/$s.sh"); continue ;; esac  # ws2inst killed at every step
         tests+=("$BUILD/tests/test_${s#test_}.exe")
     done
@@ -57,6 +58,8 @@ else
     [ -f "$here/irda_capture.sh" ] && tests+=("$here/irda_capture.sh")
     # IrLPT mode's frames in test_irda_modes' capture, judged by tshark
     [ -f "$here/irda_irlpt_capture.sh" ] && tests+=("$here/irda_irlpt_capture.sh")
+    # 9-wire mode's IrCOMM frames in test_irda_ircomm's capture, the same way
+    [ -f "$here/irda_ircomm_capture.sh" ] && tests+=("$here/irda_ircomm_capture.sh")
     # the hub a first station leaves: detached, gone within its idle time
     [ -f "$here/irda_hub.sh" ] && tests+=("$here/irda_hub.sh")
     # the short profile of make stress's IrDA part (four stations, faults)

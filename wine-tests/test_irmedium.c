@@ -507,7 +507,9 @@ static void air_hub_killed(void **state)
  * nothing): a sender must not block for good (the station's own thread
  * sends on the unshaped air).  Each irmed_send returns within the send
  * timeout (2 s) + slack, the station reports the air down, and once the
- * hub runs again the stations are back and bytes flow.
+ * hub runs again the stations are back and bytes flow.  On the hub path
+ * (Path=hub), where the sends go to the hub: on the ring they never touch
+ * it (test_irmedium_path.c, ring_hub_frozen).
  */
 static void air_hub_frozen(void **state)
 {
@@ -520,17 +522,23 @@ static void air_hub_frozen(void **state)
         print_message("no NtSuspendProcess: skipped\n");
         skip();
     }
-    unsigned short port = test_port(9);
+    unsigned short port = test_port(10);
     static struct station st[2];
     struct irmed_config c;
     struct irmed_stats s0;
     for (int k = 0; k < 2; k++) {
         air_config(&c, port, 0x4900u + (uint32_t)k);
+        c.air_ring = 0;
         assert_int_equal(st_open(&st[k], &c), 0);
     }
     wait_ready_all(st, 2);
     assert_true(wait_stations(port, 2, 10000));
     irmed_get_stats(st[0].m, &s0);
+    {
+        char text[1024];
+        if (irmed_air_status(NULL, port, text, sizeof(text)) == 0)
+            print_message("hub on %u (station says pid %lu): %s", port, (unsigned long)s0.hub_pid, text);
+    }
     HANDLE hub = OpenProcess(PROCESS_SUSPEND_RESUME | PROCESS_TERMINATE, FALSE, s0.hub_pid);
     assert_non_null(hub);
     assert_int_equal(suspend(hub), 0);

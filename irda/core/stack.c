@@ -116,6 +116,8 @@ struct irda_conn *stack_conn_alloc(struct irda_stack *st, enum irda_conn_kind ki
             c->rx_head = c->rx_used = 0;
             c->ttp.user = c;
             c->lpt.user = c;
+            c->ircomm = false;
+            memset(&c->ircomm_peer, 0, sizeof c->ircomm_peer);
             return c;
         }
     }
@@ -145,6 +147,10 @@ static void s_data(void *ctx, struct ttp *t, const uint8_t *d, size_t len)
     struct irda_conn *c = t->user;
     if (c->local_closed)
         return;                                 /* closed: discard (CE: queued data dropped) */
+    if (c->ircomm && !stack_ircomm_receive(c, &d, &len))
+        return;                                 /* control parameters taken off, or ended */
+    if (!len)
+        return;                                 /* a control-only frame */
     size_t room = IRDA_STACK_RXBUF - c->rx_used;
     if (len > room) {
         /* credit is only given for room there is: a peer that sends more
@@ -191,8 +197,11 @@ void stack_conn_opened(struct irda_stack *st, struct irda_conn *c)
 
 static void s_connect_cnf(void *ctx, struct ttp *t, const uint8_t *ud, size_t len)
 {
+    struct irda_conn *c = t->user;
     (void)ud; (void)len;
-    stack_conn_opened(ctx, t->user);
+    if (c->ircomm)
+        stack_ircomm_start(c, true);            /* service type and DTE lines first */
+    stack_conn_opened(ctx, c);
 }
 
 static void s_tx_ready(void *ctx, struct ttp *t)
@@ -224,11 +233,14 @@ static void s_connect_ind(void *ctx, struct ttp *lis, struct irlmp_lsap *conn,
         return;
     }
     struct ttp_ops o = stream_ops(st);
-    if (ttp_accept(&c->ttp, conn, &o, IRDA_STACK_RX_SDU, 7, peer, NULL, 0) < 0) {
+    c->ircomm = l->ircomm;                      /* IrCOMM frames have no SAR */
+    if (ttp_accept(&c->ttp, conn, &o, c->ircomm ? 0 : IRDA_STACK_RX_SDU, 7, peer, NULL, 0) < 0) {
         irlmp_disconnect_request(conn, NULL, 0);
         stack_conn_free(c);
         return;
     }
+    if (c->ircomm)
+        stack_ircomm_start(c, false);           /* the DCE's lines answer */
     c->open = true;
     c->daddr = conn->daddr;
     c->lsap = conn->slsap;
@@ -432,13 +444,14 @@ int irda_stack_listen_mode(struct irda_stack *st, int lsap, unsigned backlog,
     if (!c)
         return IRDA_ERR_NOSPACE;
     int rc;
-    c->mode = mode;
+    c->ircomm = mode == IRDA_MODE_9WIRE;       /* TinyTP below it */
+    c->mode = c->ircomm ? IRDA_MODE_TINYTP : mode;
     if (mode == IRDA_MODE_IRLPT) {
         rc = stack_irlpt_listen(st, c, lsap);
     } else {
         struct ttp_ops o = stream_ops(st);
         o.connect_ind = s_connect_ind;
-        rc = ttp_open(&c->ttp, &st->lmp, lsap, &o, IRDA_STACK_RX_SDU, 7);
+        rc = ttp_open(&c->ttp, &st->lmp, lsap, &o, c->ircomm ? 0 : IRDA_STACK_RX_SDU, 7);
         if (rc == IRDA_OK)
             rc = ttp_listen(&c->ttp);
     }
@@ -502,12 +515,13 @@ int irda_stack_connect_mode(struct irda_stack *st, uint32_t daddr, uint8_t dlsap
     if (!c)
         return IRDA_ERR_NOSPACE;
     int rc;
-    c->mode = mode;
+    c->ircomm = mode == IRDA_MODE_9WIRE;
+    c->mode = c->ircomm ? IRDA_MODE_TINYTP : mode;
     if (mode == IRDA_MODE_IRLPT) {
         rc = stack_irlpt_connect(st, c, daddr, dlsap);
     } else {
         struct ttp_ops o = stream_ops(st);
-        rc = ttp_open(&c->ttp, &st->lmp, IRLMP_LSAP_ANY, &o, IRDA_STACK_RX_SDU, 7);
+        rc = ttp_open(&c->ttp, &st->lmp, IRLMP_LSAP_ANY, &o, c->ircomm ? 0 : IRDA_STACK_RX_SDU, 7);
         if (rc == IRDA_OK)
             rc = ttp_connect(&c->ttp, daddr, dlsap, NULL, 0);
     }
@@ -543,8 +557,8 @@ int irda_stack_send(struct irda_stack *st, int handle, const uint8_t *data, size
      * write each went out as 2045 + 3 for writes of 2048 bytes, or
      * 2045 + 2045 + 6 for 4096: a window slot spent on a few bytes.) */
     size_t max = ttp_max_pdu_data(&c->ttp);
-    size_t off = ttp_append(&c->ttp, data, len);
-    while (off < len) {
+    size_t off = c->ircomm ? stack_ircomm_send(c, data, len) : ttp_append(&c->ttp, data, len);
+    while (off < len && !c->ircomm) {
         size_t n = len - off < max ? len - off : max;
         if (ttp_send(&c->ttp, data + off, n) != IRDA_OK)
             break;
@@ -638,7 +652,7 @@ int irda_stack_send_pdu_len(const struct irda_stack *st, int handle)
         return IRDA_ERR_STATE;
     if (c->mode == IRDA_MODE_IRLPT)
         return (int)lpt_max_data(&c->lpt);     /* one frame's user data: no TinyTP byte */
-    return (int)ttp_max_pdu_data(&c->ttp);
+    return (int)ttp_max_pdu_data(&c->ttp) - (c->ircomm ? 1 : 0);   /* less clen */
 }
 
 const struct irda_conn *irda_stack_conn(const struct irda_stack *st, int handle)

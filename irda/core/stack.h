@@ -26,6 +26,7 @@
 #include "ias.h"
 #include "tinytp.h"
 #include "irlpt.h"
+#include "ircomm.h"
 #include "pcap.h"
 #include "hints.h"
 
@@ -75,8 +76,12 @@ struct irda_stack_config {
 enum irda_conn_kind { IRDA_CONN_FREE, IRDA_CONN_LISTENER, IRDA_CONN_STREAM };
 /* What a connection speaks above IrLMP: TinyTP (the AF_IRDA default), or
  * IrLMP data directly (IrLPT mode, irlpt.h: one frame per send, frames
- * handed up whole, IrLAP's RNR as flow control). */
-enum irda_conn_mode { IRDA_MODE_TINYTP, IRDA_MODE_IRLPT };
+ * handed up whole, IrLAP's RNR as flow control), or IrCOMM 9-wire cooked
+ * over TinyTP (IRLMP_9WIRE_MODE, ircomm.h; asked for with
+ * IRDA_MODE_9WIRE, held as IRDA_MODE_TINYTP with ircomm set: every SDU
+ * carries its control length and parameters, which never reach the
+ * ring). */
+enum irda_conn_mode { IRDA_MODE_TINYTP, IRDA_MODE_IRLPT, IRDA_MODE_9WIRE };
 
 struct irda_conn {
     enum irda_conn_kind kind;
@@ -87,6 +92,8 @@ struct irda_conn {
     enum irda_conn_mode mode;
     struct ttp ttp;                 /* IRDA_MODE_TINYTP */
     struct lpt lpt;                 /* IRDA_MODE_IRLPT */
+    bool ircomm;                    /* TinyTP carrying IrCOMM 9-wire frames */
+    struct ircomm_peer ircomm_peer; /* what the peer's control channel said */
     /* listener */
     unsigned nbacklog, backlog_max;
     int backlog[IRDA_STACK_BACKLOG];
@@ -155,7 +162,10 @@ int irda_stack_connect(struct irda_stack *st, uint32_t daddr, uint8_t dlsap, int
  * IrLPT listener accepts only IrLMP connects without user data (not
  * TinyTP's), an IrLPT connect sends none; irda_stack_send then takes one
  * frame (IRDA_ERR_RANGE beyond irda_stack_send_pdu_len, nothing sent) and
- * irda_stack_recv returns at most the rest of the oldest frame. */
+ * irda_stack_recv returns at most the rest of the oldest frame.  A 9-wire
+ * connection (IRDA_MODE_9WIRE) is a TinyTP stream without SAR whose
+ * frames carry IrCOMM's control length (stack_ircomm.c); the peer's
+ * control parameters are in irda_stack_conn()->ircomm_peer. */
 int irda_stack_listen_mode(struct irda_stack *st, int lsap, unsigned backlog,
                            enum irda_conn_mode mode, int *handle);
 int irda_stack_connect_mode(struct irda_stack *st, uint32_t daddr, uint8_t dlsap,
@@ -186,7 +196,8 @@ size_t irda_stack_tx_queued(const struct irda_stack *st, int handle);
 /* graceful: queued data is delivered before the disconnect; the handle is freed. */
 int irda_stack_close(struct irda_stack *st, int handle, bool graceful);
 /* IRLMP_SEND_PDU_LEN: largest user payload of one TinyTP PDU on this
- * connection (IrLPT: of one IrLMP data frame). */
+ * connection (IrLPT: of one IrLMP data frame; 9-wire: less the control
+ * length byte). */
 int irda_stack_send_pdu_len(const struct irda_stack *st, int handle);
 const struct irda_conn *irda_stack_conn(const struct irda_stack *st, int handle);
 

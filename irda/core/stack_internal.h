@@ -40,4 +40,14 @@ void stack_irlpt_update_busy(struct irda_stack *st);
 /* true: the slot stays until the queued frames have gone (graceful close). */
 bool stack_irlpt_close(struct irda_conn *c, bool graceful);
 
+/* stack_ircomm.c: 9-wire connections (TinyTP carrying IrCOMM frames). */
+/* The connection's first control frame: an initiator's DTE parameters once
+ * connected, an acceptor's DCE answer at accept. */
+void stack_ircomm_start(struct irda_conn *c, bool initiator);
+/* A send: user data in frames with a control length of 0 (bytes taken). */
+size_t stack_ircomm_send(struct irda_conn *c, const uint8_t *data, size_t len);
+/* A received SDU: its control parameters noted, *d / *len left on the user
+ * data; false when the frame is malformed (the connection is ended). */
+bool stack_ircomm_receive(struct irda_conn *c, const uint8_t **d, size_t *len);
+
 #endif

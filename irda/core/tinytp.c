@@ -519,6 +519,7 @@ const char *ttp_violation_text(enum ttp_violation v)
     case TTP_V_SDU_TOO_LONG:    return "TinyTP violation: SDU beyond MaxSduSize";
     case TTP_V_CREDIT_OVERFLOW: return "TinyTP violation: credit beyond any buffer";
     case TTP_V_RX_OVERFLOW:     return "TinyTP violation: data beyond the window";
+    case TTP_V_UPPER_FRAME:     return "IrCOMM: control length or parameter beyond the frame";
     }
     return "TinyTP violation";
 }

@@ -53,6 +53,7 @@ enum ttp_violation {
     TTP_V_SDU_TOO_LONG,       /* reassembled SDU beyond the MaxSduSize we offered */
     TTP_V_CREDIT_OVERFLOW,    /* grants beyond TTP_SEND_CREDIT_MAX */
     TTP_V_RX_OVERFLOW,        /* the layer above had no room (reported by it) */
+    TTP_V_UPPER_FRAME,        /* the layer above found an SDU malformed (IrCOMM: clen past the end) */
 };
 /* One line naming the rule (also the disconnect's user data). */
 const char *ttp_violation_text(enum ttp_violation v);

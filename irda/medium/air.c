@@ -65,8 +65,9 @@ static void start_hub(irmed_t *m)
         return;                 /* the last one is still coming up */
     if (!hub_find(m, path, MAX_PATH))
         return;
-    _snwprintf(cmd, sizeof(cmd) / sizeof(WCHAR), L"\"%ls\" --port %u --idle %lu %ls", path,
-               (unsigned)m->cfg.air_port, (unsigned long)m->cfg.hub_idle_s, m->cfg.hub_args);
+    _snwprintf(cmd, sizeof(cmd) / sizeof(WCHAR), L"\"%ls\" --port %u --idle %lu%ls %ls", path,
+               (unsigned)m->cfg.air_port, (unsigned long)m->cfg.hub_idle_s,
+               m->cfg.air_ring ? L" --path ring" : L" --path hub", m->cfg.hub_args);
     cmd[sizeof(cmd) / sizeof(WCHAR) - 1] = 0;
     HANDLE h = hub_launch(path, cmd, &pid);
     if (!h)
@@ -184,6 +185,102 @@ static int send_range(irmed_t *m, SOCKET s, uint32_t addr, int in_range)
     return send_all(m, s, msg, sizeof(msg));
 }
 
+/* ---- the shared-memory path (airring.h) ------------------------------------ */
+
+/* A piece from the ring: the hub's loss first (it would have applied it
+ * relaying), then the station's own (irmed__deliver). */
+static void ring_deliver(void *ctx, uint8_t *p, size_t len)
+{
+    irmed_t *m = ctx;
+    struct air_ring_slot *me = &m->ring.sh->slot[m->ring_me];
+    size_t kept = air_loss_apply(&m->ring_loss, p, len);
+    me->heard += (LONG64)kept;
+    me->dropped += (LONG64)(len - kept);
+    if (kept)
+        irmed__deliver(m, p, kept);
+}
+
+/* The ring's receive thread: at most one wake-up per burst a station
+ * writes, none while it is still looking (air_ring_wait), and a look
+ * every 100 ms, so no wake-up can be missed for good. */
+static DWORD WINAPI ring_main(void *arg)
+{
+    irmed_t *m = arg;
+    /* with line-rate emulation the pacing forgives a turn of up to 3 ms and
+     * needs the CPU on time: no looking there */
+    unsigned spin = m->cfg.rate ? 0 : AIR_RING_SPIN_US;
+    for (;;) {
+        /* the flag too: a listener that finds data at every look never
+         * waits on ring_stop */
+        if (InterlockedCompareExchange(&m->ring_quit, 0, 0) ||
+            air_ring_wait(&m->ring, m->ring_me, m->ring_cursor, m->ring_stop, 100, spin) ==
+            WAIT_OBJECT_0)
+            return 0;
+        uint64_t lost = air_ring_read(&m->ring, m->ring_me, m->ring_cursor, m->ring_buf,
+                                      ring_deliver, m);
+        if (lost) {
+            m->ring.sh->slot[m->ring_me].dropped += (LONG64)lost;
+            EnterCriticalSection(&m->lock);
+            m->st.rx_lost += lost;
+            LeaveCriticalSection(&m->lock);
+        }
+    }
+}
+
+/* The hub gave slot: open its ring, listen from its heads on. */
+static int ring_open(irmed_t *m, int slot, uint32_t owner)
+{
+    DWORD e;
+    if (slot >= AIR_RING_SLOTS)
+        return WSAEPROTONOSUPPORT;
+    if (!m->ring_buf && !(m->ring_buf = malloc(AIR_MAX_PAYLOAD)))
+        return WSAENOBUFS;
+    if ((e = air_ring_open(&m->ring, m->cfg.air_port)) != 0)
+        return WSAEACCES;
+    m->ring_me = slot;
+    m->ring_owner = owner;
+    air_ring_cursors(&m->ring, m->ring_cursor);
+    air_loss_init(&m->ring_loss, 0, 0, 1);
+    m->ring_loss.threshold = (uint32_t)m->ring.sh->loss_threshold;
+    m->ring_loss.bytes = m->ring.sh->loss_bytes;
+    m->ring_loss.state = ((uint32_t)m->ring.sh->loss_seed ^ (uint32_t)(slot + 1) * 0x9E3779B9u) | 1;
+    EnterCriticalSection(&m->send_lock);
+    EnterCriticalSection(&m->lock);
+    m->ring_up = 1;
+    LeaveCriticalSection(&m->lock);
+    LeaveCriticalSection(&m->send_lock);
+    (void)e;
+    return 0;
+}
+
+static void ring_start_listening(irmed_t *m)
+{
+    ResetEvent(m->ring_stop);
+    InterlockedExchange(&m->ring_quit, 0);
+    m->ring_thread = CreateThread(NULL, 0, ring_main, m, 0, NULL);
+}
+
+/* The session ended: the listener stops before IRMED_EV_DOWN, no sender
+ * uses the ring after this. */
+static void ring_end(irmed_t *m)
+{
+    if (m->ring_thread) {
+        InterlockedExchange(&m->ring_quit, 1);
+        SetEvent(m->ring_stop);
+        WaitForSingleObject(m->ring_thread, INFINITE);
+        CloseHandle(m->ring_thread);
+        m->ring_thread = NULL;
+    }
+    EnterCriticalSection(&m->send_lock);
+    EnterCriticalSection(&m->lock);
+    int up = m->ring_up;
+    m->ring_up = 0;
+    LeaveCriticalSection(&m->lock);
+    LeaveCriticalSection(&m->send_lock);
+    if (up || m->ring.map)
+        air_ring_close(&m->ring);
+}
+
 /* One connection's life; returns the error that ended it. */
 static int session(irmed_t *m, SOCKET s, uint8_t *buf)
 {
@@ -232,6 +329,10 @@ static int session(irmed_t *m, SOCKET s, uint8_t *buf)
                 irmed__deliver(m, p, len);
             } else if (type == AIR_WELCOME && len >= 8 && !welcomed) {
                 welcomed = 1;
+                uint32_t path = len >= 12 ? air_get32(p + 8) : 0;
+                if ((path & AIR_WELCOME_RING) &&
+                    (e = ring_open(m, (int)AIR_WELCOME_SLOT(path), air_get32(p + 4))) != 0)
+                    return e;       /* cannot follow this hub's path */
                 EnterCriticalSection(&m->lock);
                 m->st.hub_pid = air_get32(p);
                 m->st.station_id = air_get32(p + 4);
@@ -248,6 +349,8 @@ static int session(irmed_t *m, SOCKET s, uint8_t *buf)
                     LeaveCriticalSection(&m->send_lock);
                 }
                 irmed__event(m, IRMED_EV_UP, air_get32(p));  /* before waiters wake */
+                if (path & AIR_WELCOME_RING)
+                    ring_start_listening(m);    /* after UP: rx never before it */
                 SetEvent(m->ready_event);
             } else if (type == AIR_RESULT) {
                 SetEvent(m->ack_event);
@@ -276,6 +379,7 @@ static DWORD WINAPI rx_main(void *arg)
         SOCKET s = connect_hub(m, &e);
         if (!e && !stopping(m)) {
             e = session(m, s, buf);
+            ring_end(m);
             int was_up;
             EnterCriticalSection(&m->lock);
             was_up = m->st.up;
@@ -325,6 +429,8 @@ static DWORD WINAPI rx_main(void *arg)
 
 DWORD air_start(irmed_t *m)
 {
+    if (!(m->ring_stop = CreateEventW(NULL, TRUE, FALSE, NULL)))
+        return GetLastError();
     if (!(m->txmsg = malloc(AIR_HDR + AIR_MAX_PAYLOAD)) || !(m->directmsg = malloc(AIR_HDR + AIR_MAX_PAYLOAD)))
         return ERROR_NOT_ENOUGH_MEMORY;
     m->rx_thread = CreateThread(NULL, 0, rx_main, m, 0, NULL);
@@ -341,12 +447,39 @@ void air_stop(irmed_t *m)
     LeaveCriticalSection(&m->lock);
 }
 
+/* DATA through the ring (caller holds send_lock); -1 when the ring is not the path. */
+static int ring_write(irmed_t *m, const uint8_t *const *p, const size_t *len, size_t n)
+{
+    EnterCriticalSection(&m->lock);
+    int up = m->ring_up;
+    LeaveCriticalSection(&m->lock);
+    if (!up)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        irmed__turn_out(m, p[i], len[i]);
+    return (int)air_ring_write(&m->ring, m->ring_me, m->ring_owner, p, len, n);
+}
+
 DWORD air_write_pieces(irmed_t *m, struct txq_item *const *pieces, size_t n)
 {
     uint8_t *msg = m->txmsg;     /* only the transmit thread writes DATA */
     size_t len = 0;
     int e;
+    if (n <= 64) {
+        const uint8_t *p[64];
+        size_t l[64];
+        for (size_t i = 0; i < n; i++) {
+            p[i] = pieces[i]->data;
+            l[i] = pieces[i]->len;
+        }
+        EnterCriticalSection(&m->send_lock);
+        e = ring_write(m, p, l, n);
+        LeaveCriticalSection(&m->send_lock);
+        if (e >= 0)
+            return (DWORD)e;
+    }
     for (size_t i = 0; i < n; i++) {
+        irmed__turn_out(m, pieces[i]->data, pieces[i]->len);
         air_header(msg + len, AIR_DATA, pieces[i]->len);
         memcpy(msg + len + AIR_HDR, pieces[i]->data, pieces[i]->len);
         len += AIR_HDR + pieces[i]->len;
@@ -363,6 +496,10 @@ DWORD air_write_pieces(irmed_t *m, struct txq_item *const *pieces, size_t n)
 DWORD air_write_direct(irmed_t *m, const uint8_t *p, size_t len)
 {
     uint8_t *msg = m->directmsg;
+    int r = ring_write(m, &p, &len, 1);
+    if (r >= 0)
+        return (DWORD)r;
+    irmed__turn_out(m, p, len);
     air_header(msg, AIR_DATA, len);
     memcpy(msg + AIR_HDR, p, len);
     EnterCriticalSection(&m->lock);
@@ -375,6 +512,12 @@ DWORD air_write(irmed_t *m, const uint8_t *p, size_t len)
 {
     uint8_t *msg = m->txmsg;     /* only the transmit thread writes DATA */
     int e;
+    EnterCriticalSection(&m->send_lock);
+    e = ring_write(m, &p, &len, 1);
+    LeaveCriticalSection(&m->send_lock);
+    if (e >= 0)
+        return (DWORD)e;
+    irmed__turn_out(m, p, len);
     air_header(msg, AIR_DATA, len);
     memcpy(msg + AIR_HDR, p, len);
     EnterCriticalSection(&m->send_lock);

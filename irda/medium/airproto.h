@@ -23,7 +23,10 @@
  *                hub->st   bytes heard on the air (one chunk of another station)
  *  HELLO   0x02  st->hub   u32 magic 'IrA2', u32 device address, u8 flags
  *                          (bit 0: out of range), nickname (UTF-8, rest)
- *  WELCOME 0x03  hub->st   u32 hub process id, u32 station id (hub-assigned)
+ *  WELCOME 0x03  hub->st   u32 hub process id, u32 station id (hub-assigned),
+ *                          u32 path (bit 0: DATA through the shared ring,
+ *                          bits 8-15: the station's slot; see airring.h;
+ *                          an 8-byte WELCOME: DATA through the hub)
  *  RANGE   0x04  any->hub  u32 device address (0: the sender's own station),
  *                          u8 in_range (0 out, 1 in)       -> RESULT
  *  STATUS  0x05  any->hub  empty                           -> STATUS_TEXT
@@ -34,7 +37,7 @@
  *                          then (the hub stays, so no station starts one in
  *                          its place; control clients still work) -> RESULT
  *                          (count: stations dropped)
- *  STATUS_TEXT 0x08 hub->any  text: "hub pid=P port=N stations=K\n" then one
+ *  STATUS_TEXT 0x08 hub->any  text: "hub pid=P port=N stations=K ... path=ring|hub\n" then one
  *                          line per station "id=I addr=0xAAAAAAAA range=in|out
  *                          rx=B tx=B drop=B nick=NAME\n"
  *
@@ -45,9 +48,10 @@
  * hears nothing but CHALLENGE (and REFUSED).  An 'IrA1' station (before
  * the owner check) sends HELLO first and gets REFUSED "version ...".
  *
- * A connection that sends HELLO is a station: it
+ * A connection that sends HELLO is a station: on the hub path it
  * hears every DATA chunk any OTHER in-range station sends, in the order
- * the hub received them, and nothing it sent itself.  A connection that
+ * the hub received them, and nothing it sent itself; on the ring path
+ * (WELCOME says so) DATA goes through shared memory instead (airring.h).  A connection that
  * never sends HELLO is a control client (RANGE/STATUS/QUIT) and hears
  * nothing.  DATA from a connection before its HELLO, or from an out of
  * range station, is discarded.  Unknown types are ignored (forward

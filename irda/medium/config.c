@@ -136,6 +136,7 @@ void irmed_config_default(struct irmed_config *cfg)
     cfg->kind = IRMED_AIR;
     cfg->baud = 9600;
     cfg->air_port = AIR_DEFAULT_PORT;
+    cfg->air_ring = 1;
     cfg->start_hub = 1;
     cfg->hub_idle_s = 10;
     cfg->wsa_startup = 1;
@@ -203,6 +204,7 @@ void irmed_config_load(struct irmed_config *cfg)
     reg_w(IRMED_AIR_KEY, L"Hub", cfg->hub_path, MAX_PATH);
     if (reg_u32(IRMED_AIR_KEY, L"HubIdle", &v)) cfg->hub_idle_s = v;
     reg_w(IRMED_AIR_KEY, L"HubArgs", cfg->hub_args, sizeof(cfg->hub_args) / sizeof(WCHAR));
+    if (reg_w(IRMED_AIR_KEY, L"Path", w, MAX_PATH)) cfg->air_ring = !_wcsicmp(w, L"ring");
 
     if (env_u32(L"CEWS2_IRDA_AIR_PORT", &v) && v && v < 65536) cfg->air_port = (unsigned short)v;
     if (env_w(L"CEWS2_IRDA_AIR_RATE", w, MAX_PATH)) apply_rate(cfg, w);
@@ -214,6 +216,7 @@ void irmed_config_load(struct irmed_config *cfg)
     env_w(L"CEWS2_IRDA_AIR_HUB", cfg->hub_path, MAX_PATH);
     if (env_u32(L"CEWS2_IRDA_AIR_HUB_IDLE", &v)) cfg->hub_idle_s = v;
     env_w(L"CEWS2_IRDA_AIR_HUB_ARGS", cfg->hub_args, sizeof(cfg->hub_args) / sizeof(WCHAR));
+    if (env_w(L"CEWS2_IRDA_AIR_PATH", w, MAX_PATH)) cfg->air_ring = !_wcsicmp(w, L"ring");
 }
 
 DWORD irmed_wsock_load(struct irmed_wsock *w)

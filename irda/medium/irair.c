@@ -5,7 +5,7 @@
  * through ce-winsock's ws2.dll.
  *
  *   irair [--port N] [--idle S] [--loss F] [--loss-mode chunk|byte]
- *         [--seed N] [--log FILE]              run the hub
+ *         [--seed N] [--log FILE] [--path hub|ring]   run the hub
  *   irair [--port N] status                    print the hub's stations
  *   irair [--port N] range ADDR in|out         move a station in or out of range
  *   irair [--port N] stop                      make the hub exit
@@ -26,6 +26,7 @@
 
 #include "airkey.h"
 #include "airproto.h"
+#include "airring.h"
 #include "medium.h"
 
 #define MAX_CLIENTS  (FD_SETSIZE - 1)
@@ -38,6 +39,7 @@ struct client {
     int authed;             /* its AUTH answered our CHALLENGE */
     uint8_t nonce[AIR_NONCE_LEN];
     int station;            /* sent HELLO */
+    int slot;               /* its place in the ring (--path ring), else -1 */
     uint32_t id, addr;
     int in_range;
     char nick[AIR_MAX_NICK + 1];
@@ -59,6 +61,8 @@ static FILE *logf;
 static struct air_loss hub_loss;
 static uint8_t hub_key[AIR_KEY_LEN];  /* the owner secret, also in the key file */
 static DWORD down_until;            /* GetTickCount() while the air is down (0: up) */
+static int ring_path = 1;           /* --path ring (default): DATA through shared memory (airring.h) */
+static struct air_ring ring;
 
 static int air_is_down(void)
 {
@@ -154,18 +158,25 @@ static void status_text(char *buf, size_t cap, size_t *outlen)
         stations += clients[i]->station && !clients[i]->dead;
         queued += clients[i]->out_len - clients[i]->out_off;
     }
-    n += (size_t)snprintf(buf + n, cap - n, "hub pid=%lu port=%u stations=%d clients=%d queued=%lu\n",
+    n += (size_t)snprintf(buf + n, cap - n,
+                          "hub pid=%lu port=%u stations=%d clients=%d queued=%lu path=%s\n",
                           (unsigned long)GetCurrentProcessId(), (unsigned)port, stations, nclients,
-                          (unsigned long)queued);
+                          (unsigned long)queued, ring_path ? "ring" : "hub");
     for (int i = 0; i < nclients && n < cap; i++) {
         struct client *c = clients[i];
         if (!c->station || c->dead)
             continue;
+        uint64_t heard = c->heard, sent = c->sent, dropped = c->dropped;
+        if (c->slot >= 0) {     /* the ring's counters, kept by the station */
+            heard = (uint64_t)ring.sh->slot[c->slot].heard;
+            sent = (uint64_t)ring.sh->slot[c->slot].sent;
+            dropped = (uint64_t)ring.sh->slot[c->slot].dropped;
+        }
         n += (size_t)snprintf(buf + n, cap - n,
                               "id=%lu addr=0x%08lx range=%s rx=%llu tx=%llu drop=%llu queued=%lu nick=%s\n",
                               (unsigned long)c->id, (unsigned long)c->addr,
-                              c->in_range ? "in" : "out", (unsigned long long)c->heard,
-                              (unsigned long long)c->sent, (unsigned long long)c->dropped,
+                              c->in_range ? "in" : "out", (unsigned long long)heard,
+                              (unsigned long long)sent, (unsigned long long)dropped,
                               (unsigned long)(c->out_len - c->out_off), c->nick);
     }
     *outlen = n < cap ? n : cap;
@@ -254,9 +265,34 @@ static int handle(struct client *c, unsigned type, const uint8_t *p, size_t len)
         c->nick[nl] = 0;
         for (size_t i = 0; i < nl; i++)
             if ((unsigned char)c->nick[i] < 0x20) c->nick[i] = '?';
-        air_put32(r, GetCurrentProcessId());
-        air_put32(r + 4, c->id);
-        queue_out(c, AIR_WELCOME, r, 8);
+        uint8_t w[12];
+        uint32_t path = 0;
+        if (ring_path) {
+            for (int k = 0; k < AIR_RING_SLOTS && c->slot < 0; k++) {
+                int taken = 0;
+                for (int j = 0; j < nclients; j++)
+                    taken |= clients[j]->slot == k;
+                if (!taken)
+                    c->slot = k;
+            }
+            if (c->slot < 0) {
+                logmsg("station refused: the ring's %d places are taken", AIR_RING_SLOTS);
+                c->dead = 1;
+                break;
+            }
+            struct air_ring_slot *sl = &ring.sh->slot[c->slot];
+            sl->heard = sl->sent = sl->dropped = 0;
+            sl->addr = (LONG)c->addr;
+            sl->owner = (LONG)c->id;
+            sl->in_range = c->in_range;
+            MemoryBarrier();
+            sl->active = 1;
+            path = AIR_WELCOME_RING | (uint32_t)c->slot << 8;
+        }
+        air_put32(w, GetCurrentProcessId());
+        air_put32(w + 4, c->id);
+        air_put32(w + 8, path);
+        queue_out(c, AIR_WELCOME, w, 12);
         logmsg("station %lu addr 0x%08lx '%s' %s", (unsigned long)c->id, (unsigned long)c->addr,
                c->nick, c->in_range ? "in range" : "out of range");
         break;
@@ -272,6 +308,8 @@ static int handle(struct client *c, unsigned type, const uint8_t *p, size_t len)
              * claiming another's address must not move that one too */
             if (c->station ? t == c : addr ? t->addr == addr : t == c) {
                 t->in_range = p[4] != 0;
+                if (t->slot >= 0)
+                    ring.sh->slot[t->slot].in_range = t->in_range;
                 count++;
                 logmsg("station %lu addr 0x%08lx %s", (unsigned long)t->id,
                        (unsigned long)t->addr, t->in_range ? "in range" : "out of range");
@@ -364,6 +402,8 @@ static void remove_dead(void)
         }
         if (c->station)
             logmsg("station %lu addr 0x%08lx left", (unsigned long)c->id, (unsigned long)c->addr);
+        if (c->slot >= 0)
+            ring.sh->slot[c->slot].active = 0;  /* nobody wakes it, its place is free */
         closesocket(c->s);
         free(c->in);
         free(c->out);
@@ -437,7 +477,12 @@ static int run_hub(unsigned idle_s)
         closesocket(l);
         return AIR_EXIT_KEY;
     }
-    logmsg("listening on 127.0.0.1:%u with %s (idle exit %us)", (unsigned)port, bind_option_name, idle_s);
+    if (ring_path && (ke = air_ring_create(&ring, hub_key, port, &hub_loss)) != 0) {
+        logmsg("cannot create the ring (error %lu): DATA through the hub", (unsigned long)ke);
+        ring_path = 0;
+    }
+    logmsg("listening on 127.0.0.1:%u with %s (idle exit %us, path %s)", (unsigned)port,
+           bind_option_name, idle_s, ring_path ? "ring" : "hub");
 
     DWORD idle_since = GetTickCount();
     for (;;) {
@@ -484,6 +529,7 @@ static int run_hub(unsigned idle_s)
                 ioctlsocket(s, FIONBIO, &nb);
                 setsockopt(s, IPPROTO_TCP, TCP_NODELAY, (const char *)&one, sizeof(one));
                 c->s = s;
+                c->slot = -1;
                 c->in_range = 1;
                 c->last_rx = GetTickCount();
                 uint8_t chal[AIR_CHALLENGE_LEN];
@@ -525,6 +571,8 @@ static int run_hub(unsigned idle_s)
         clients[i]->dead = 1;
     remove_dead();
     air_key_remove(port);       /* before the port is free for the next hub */
+    if (ring_path)
+        air_ring_close(&ring);
     SecureZeroMemory(hub_key, sizeof(hub_key));
     closesocket(l);
     return AIR_EXIT_OK;
@@ -534,6 +582,7 @@ static int usage(void)
 {
     fprintf(stderr,
             "usage: irair [--port N] [--idle S] [--loss F] [--loss-mode chunk|byte] [--seed N] [--log FILE]\n"
+            "             [--path hub|ring]   (ring: DATA through shared memory, see airring.h)\n"
             "       irair [--port N] status | range ADDR in|out | down MS | stop\n"
             "The hub writes a new key to %%LOCALAPPDATA%%\\ce-winsock\\irair-<port>.key, readable\n"
             "only by the owning user (protected DACL, this user alone), and removes it at exit;\n"
@@ -566,6 +615,8 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--loss-mode")) loss_bytes = !strcmp(v, "byte");
         else if (!strcmp(a, "--seed")) seed = (uint32_t)strtoul(v, NULL, 0);
         else if (!strcmp(a, "--log")) logf = fopen(v, "a");
+        else if (!strcmp(a, "--path") && (!strcmp(v, "ring") || !strcmp(v, "hub")))
+            ring_path = !strcmp(v, "ring");
         else return usage();
     }
     if (!port)

@@ -25,6 +25,8 @@ double irmed__now_ms(void)
 
 /* ---- receive side ----------------------------------------------------------- */
 
+static void pace_heard(irmed_t *m, size_t len);
+
 void irmed__deliver(irmed_t *m, uint8_t *buf, size_t len)
 {
     size_t kept;
@@ -37,6 +39,10 @@ void irmed__deliver(irmed_t *m, uint8_t *buf, size_t len)
     m->st.rx_bytes += kept;
     m->st.rx_lost += len - kept;
     LeaveCriticalSection(&m->lock);
+    if (kept)
+        irmed__turn_in(m, buf, kept);
+    if (kept && m->cfg.rate && m->cfg.kind == IRMED_AIR)
+        pace_heard(m, kept);
     if (kept && m->cb.rx)
         m->cb.rx(m->cb.ctx, buf, kept);
 }
@@ -89,30 +95,72 @@ static struct txq_item *dequeue(irmed_t *m)
 }
 
 #define PACE_SLACK_MS 3.0
+#define PACE_SPIN_MS  1.5   /* the last stretch of a wait: yielded, not slept */
+
+/* The pacing rate (0: none) and the bits a byte costs at it. */
+static uint32_t pace_rate(const irmed_t *m, double *bits)
+{
+    uint32_t rate = m->cfg.rate == IRMED_RATE_LINK ? m->baud : m->cfg.rate;
+    if (!m->cfg.rate)
+        rate = 0;
+    *bits = rate <= 115200 ? 10.0 : 8.0;
+    return rate;
+}
 
 /* Rate emulation: waits until the piece has "crossed the air"; 0 if stopping. */
 static int pace(irmed_t *m, size_t len)
 {
-    uint32_t rate = m->cfg.rate == IRMED_RATE_LINK ? m->baud : m->cfg.rate;
-    if (!m->cfg.rate || !rate)
+    double bits;
+    uint32_t rate = pace_rate(m, &bits);
+    if (!rate)
         return 1;
-    double bits = rate <= 115200 ? 10.0 : 8.0;
     double now = irmed__now_ms();
+    EnterCriticalSection(&m->lock);
+    double heard = m->air_heard_ms;
+    m->air_heard_ms = 0;
+    LeaveCriticalSection(&m->lock);
     /* Back to back: a piece that was waiting while the line was busy goes
      * out when the line became free, even if this thread woke up a little
      * late (timer granularity), or every piece would lose that lateness
-     * for good (measured: 4.16 ms pieces at 4 Mbit/s every 5.3-5.5 ms). */
-    double start = m->air_free_ms > now - PACE_SLACK_MS ? m->air_free_ms : now;
+     * for good (measured: 4.16 ms pieces at 4 Mbit/s every 5.3-5.5 ms).
+     * The line was also busy while this station heard others (a half-duplex
+     * air: the secondary's answer takes its air time before our next
+     * frame), so the payload never gets more than the line. */
+    double start = m->air_free_ms + heard;
+    if (start < now - PACE_SLACK_MS)
+        start = now;
     double due = start + (double)len * bits * 1000.0 / rate;
     m->air_free_ms = due;
+    /* The wait is exact to the microsecond: a sleep rounds up to the
+     * timer's millisecond (under Wine 1-2 ms), which on a 20 us FIR answer
+     * frame would be most of an IrLAP turn; so the sleep stops PACE_SPIN_MS
+     * short and the rest is yielded away. */
     for (;;) {
         now = irmed__now_ms();
         if (now >= due)
             return 1;
         double wait = due - now;
-        if (WaitForSingleObject(m->stop_event, (DWORD)(wait + 0.999)) == WAIT_OBJECT_0)
+        if (wait <= PACE_SPIN_MS) {
+            if (WaitForSingleObject(m->stop_event, 0) == WAIT_OBJECT_0)
+                return 0;
+            SwitchToThread();
+            continue;
+        }
+        if (WaitForSingleObject(m->stop_event, (DWORD)(wait - PACE_SPIN_MS)) == WAIT_OBJECT_0)
             return 0;
     }
+}
+
+/* With line-rate emulation, what this station heard kept the air busy for
+ * its air time (receive thread; pace() spends it). */
+static void pace_heard(irmed_t *m, size_t len)
+{
+    double bits;
+    EnterCriticalSection(&m->lock);
+    uint32_t rate = pace_rate(m, &bits);
+    if (rate)
+        m->air_heard_ms += (double)len * bits * 1000.0 / rate;
+    LeaveCriticalSection(&m->lock);
 }
 
 /* The next queued piece if it is data and fits in room bytes (framed), else NULL. */
@@ -213,6 +261,7 @@ DWORD irmed_open(const struct irmed_config *cfg, const struct irmed_callbacks *c
     if (!m->cfg.tx_queue_max) m->cfg.tx_queue_max = 1u << 20;
     if (!m->cfg.air_port) m->cfg.air_port = AIR_DEFAULT_PORT;
     if (cb) m->cb = *cb;
+    irmed__turn_init(m);
     m->addr = cfg->device_address ? cfg->device_address : irmed_device_address();
     if (cfg->nickname[0]) {
         memcpy(m->nick, cfg->nickname, sizeof(m->nick));
@@ -266,6 +315,8 @@ DWORD irmed_open(const struct irmed_config *cfg, const struct irmed_callbacks *c
 fail:
     free(m->txmsg);
     free(m->directmsg);
+    free(m->ring_buf);
+    if (m->ring_stop) CloseHandle(m->ring_stop);
     if (m->wsa_started) m->ws.p_WSACleanup();
     if (m->com != INVALID_HANDLE_VALUE) CloseHandle(m->com);
     if (m->stop_event) CloseHandle(m->stop_event);
@@ -274,6 +325,7 @@ fail:
     if (m->ack_event) CloseHandle(m->ack_event);
     DeleteCriticalSection(&m->lock);
     DeleteCriticalSection(&m->send_lock);
+    irmed__turn_close(m);
     free(m);
     return e ? e : ERROR_GEN_FAILURE;
 }
@@ -383,6 +435,8 @@ void irmed_close(irmed_t *m)
     }
     free(m->txmsg);
     free(m->directmsg);
+    free(m->ring_buf);
+    if (m->ring_stop) CloseHandle(m->ring_stop);
     if (m->wsa_started)
         m->ws.p_WSACleanup();
     CloseHandle(m->stop_event);
@@ -391,5 +445,6 @@ void irmed_close(irmed_t *m)
     CloseHandle(m->ack_event);
     DeleteCriticalSection(&m->lock);
     DeleteCriticalSection(&m->send_lock);
+    irmed__turn_close(m);
     free(m);
 }

@@ -77,6 +77,9 @@ extern "C" {
  *                      HubIdle       REG_DWORD seconds the hub it starts  env CEWS2_IRDA_AIR_HUB_IDLE
  *                                              lingers without stations (10)
  *                      HubArgs       REG_SZ    extra hub arguments        env CEWS2_IRDA_AIR_HUB_ARGS
+ *                      Path          REG_SZ    "hub" | "ring": how a hub  env CEWS2_IRDA_AIR_PATH
+ *                                              this station starts carries DATA (airring.h);
+ *                                              every station follows its hub's path
  */
 #define IRMED_KEY      CEWS2_IRDA_SUBKEY
 #define IRMED_AIR_KEY  CEWS2_IRDA_SUBKEY L"\\Air"
@@ -121,6 +124,7 @@ struct irmed_config {
     /* air */
     unsigned short air_port;       /* default 6417 */
     uint32_t rate;                 /* rate emulation, see above (default 0: off) */
+    int      air_ring;             /* a hub this station starts gets --path ring (1), else --path hub */
     double   loss;                 /* fraction this station fails to hear (0) */
     int      loss_bytes;           /* 0: whole pieces, 1: single bytes */
     uint32_t seed;                 /* loss RNG seed; 0: from pid and time */

@@ -3,6 +3,7 @@
 #define IRDA_MEDIUM_PRIVATE_H
 
 #include "airproto.h"
+#include "airring.h"
 #include "medium.h"
 
 struct txq_item {
@@ -10,6 +11,22 @@ struct txq_item {
     uint32_t baud;              /* nonzero: a rate change marker, no data */
     size_t len;
     uint8_t data[];
+};
+
+/* turnstat.c: a SIR peeker per direction and the turn samples */
+struct turn_peek {
+    int state, escaped;
+    uint8_t addr;
+};
+struct turn_stats {
+    int on;                         /* CEWS2_IRDA_TURN_STATS set */
+    WCHAR path[MAX_PATH];
+    CRITICAL_SECTION lock;
+    struct turn_peek out, in;
+    double poll_ms;                 /* when the last P frame went out */
+    int polling;
+    float *us;
+    size_t n, cap;
 };
 
 struct irmed {
@@ -31,6 +48,7 @@ struct irmed {
     int in_range;
     struct air_loss loss;
     double air_free_ms;             /* rate pacing: when the last piece finished */
+    double air_heard_ms;            /* air time heard from others since (under lock) */
     struct irmed_stats st;
     int wsa_started;
 
@@ -47,9 +65,21 @@ struct irmed {
     uint8_t *directmsg;             /* a sender's own, under send_lock (unshaped air) */
     int tx_busy;                    /* the transmit thread holds a dequeued piece */
     volatile LONG send_broken;      /* a send failed: the session must end */
+    /* the shared-memory path (airring.h), when the hub gives it */
+    struct air_ring ring;
+    int ring_me;                    /* our slot */
+    uint32_t ring_owner;            /* our station id: the slot is ours while the hub says so */
+    int ring_up;                    /* DATA goes through the ring (under send_lock and lock) */
+    HANDLE ring_thread, ring_stop;  /* the ring's receive thread and its stop */
+    volatile LONG ring_quit;        /* set with ring_stop */
+    int64_t ring_cursor[AIR_RING_SLOTS];
+    uint8_t *ring_buf;
+    struct air_loss ring_loss;      /* the hub's --loss, applied by the listener */
 
     /* serial */
     HANDLE com;
+
+    struct turn_stats turn;
 };
 
 double irmed__now_ms(void);
@@ -57,6 +87,12 @@ uint32_t irmed__entropy32(void);      /* config.c: not for keys (see airkey.h) *
 /* Delivers received bytes (applies the loss option; buf may be modified). */
 void irmed__deliver(irmed_t *m, uint8_t *buf, size_t len);
 void irmed__event(irmed_t *m, int ev, uint32_t detail);
+/* turnstat.c: the bench's turn times (see there); cheap no-ops when off.
+ * _out with what goes on the air, _in with what was heard. */
+void irmed__turn_init(irmed_t *m);
+void irmed__turn_out(irmed_t *m, const uint8_t *p, size_t len);
+void irmed__turn_in(irmed_t *m, const uint8_t *p, size_t len);
+void irmed__turn_close(irmed_t *m);     /* writes the file, frees */
 
 DWORD air_start(irmed_t *m);                     /* creates m->rx_thread */
 DWORD air_write(irmed_t *m, const uint8_t *p, size_t len);

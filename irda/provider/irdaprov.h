@@ -95,6 +95,7 @@ struct irsock {
     char service[IRDA_SERVICE_MAX + 1]; /* bound service name ("" for LSAP-SELn) */
     BOOL ias_registered;
     BOOL irlpt;                         /* IRLMP_IRLPT_MODE: IrLMP data, no TinyTP */
+    BOOL ninewire;                      /* IRLMP_9WIRE_MODE: IrCOMM 9-wire frames over TinyTP */
     BOOL exclusive;                     /* IRLMP_EXCLUSIVE_MODE: connect takes the link alone */
     uint32_t peer_addr;
     char peer_service[IRDA_SERVICE_MAX + 1];

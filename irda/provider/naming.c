@@ -7,7 +7,11 @@
  * address and a service name, resolved through the peer's IAS.  A socket
  * in IrLPT mode (IRLMP_IRLPT_MODE) speaks IrLMP without TinyTP, and its
  * service is "<name>" / "IrDA:IrLMP:LsapSel", as IrLPT printers publish
- * theirs (class "IrLPT").
+ * theirs (class "IrLPT").  A socket in 9-wire mode (IRLMP_9WIRE_MODE)
+ * speaks IrCOMM 9-wire cooked over TinyTP (irda/core/ircomm.h); bound to a
+ * service, it also publishes the IrCOMM "Parameters" attribute (service
+ * type 9-wire, port type serial) in the class, as IrCOMM 1.0 asks of a
+ * cooked service (normally class "IrDA:IrCOMM").
  */
 #include "irdaprov.h"
 #include <stdio.h>
@@ -20,7 +24,7 @@ static const char *lsap_attribute(const struct irsock *so)
 
 static enum irda_conn_mode conn_mode(const struct irsock *so)
 {
-    return so->irlpt ? IRDA_MODE_IRLPT : IRDA_MODE_TINYTP;
+    return so->irlpt ? IRDA_MODE_IRLPT : so->ninewire ? IRDA_MODE_9WIRE : IRDA_MODE_TINYTP;
 }
 
 /* "LSAP-SEL<n>" names an LSAP directly; returns n or -1. */
@@ -85,6 +89,14 @@ static int bind_locked(struct irsock *so, const SOCKADDR_IRDA *a)
         v.type = IAS_INTEGER;
         v.integer = so->lsap;
         rc = irda_stack_ias_set(&station.stack, name, lsap_attribute(so), &v);
+        if (rc >= 0 && so->ninewire) {
+            memset(&v, 0, sizeof(v));
+            v.type = IAS_OCTETS;
+            v.len = (uint16_t)ircomm_ias_parameters(v.data, sizeof(v.data));
+            rc = irda_stack_ias_set(&station.stack, name, IRCOMM_PARAMS_ATTRIBUTE, &v);
+            if (rc < 0)
+                irda_stack_ias_remove(&station.stack, name, NULL);
+        }
         if (rc < 0) {   /* success is the object's id */
             irda_stack_close(&station.stack, handle, false);
             irsock_detach(so);
@@ -195,6 +207,7 @@ SOCKET WSPAPI irda_accept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
         child->nonblocking = so->nonblocking;
         child->linger = so->linger;
         child->irlpt = so->irlpt;          /* what the listener accepted */
+        child->ninewire = so->ninewire;
         child->peer_addr = c ? c->daddr : 0;
         irsock_attach(child, conn);
         if (addr) {

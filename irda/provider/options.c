@@ -11,11 +11,13 @@
 #include "irdaprov.h"
 
 /* The four IrLMP modes a socket can be asked for before bind or connect.
- * IrLPT mode (IrLMP data without TinyTP, irda/core/irlpt.h) and exclusive
+ * IrLPT mode (IrLMP data without TinyTP, irda/core/irlpt.h), 9-wire mode
+ * (IrCOMM 9-wire cooked over TinyTP, irda/core/ircomm.h) and exclusive
  * mode (the connection takes its IrLAP link alone, irda/core/irlmp_access.c)
- * are implemented; 9-wire and Sharp are not (issue 14): turning one on
- * fails WSAENOPROTOOPT rather than being accepted while the socket goes on
- * speaking plain TinyTP; turning one off is what the socket already does. */
+ * are implemented; Sharp mode is not (issue 14: Windows documents no
+ * behaviour for it): turning it on fails WSAENOPROTOOPT rather than being
+ * accepted while the socket goes on speaking plain TinyTP; turning it off
+ * is what the socket already does. */
 static BOOL is_mode(int name)
 {
     return name == IRLMP_EXCLUSIVE_MODE || name == IRLMP_IRLPT_MODE ||
@@ -226,6 +228,8 @@ static int get_irlmp(struct irsock *so, int name, char *value, int *len)
     default:
         if (name == IRLMP_IRLPT_MODE)
             return get_int(value, len, so->irlpt ? 1 : 0);
+        if (name == IRLMP_9WIRE_MODE)
+            return get_int(value, len, so->ninewire ? 1 : 0);
         if (name == IRLMP_EXCLUSIVE_MODE) {
             /* asked for, or (an accepted socket) granted to the peer */
             int held;
@@ -251,12 +255,18 @@ static int set_irlmp(struct irsock *so, int name, const char *value, int len)
     if (!value || len < (int)sizeof(int))
         return WSAEFAULT;
     memcpy(&on, value, sizeof(on));
-    if (on && name != IRLMP_IRLPT_MODE && name != IRLMP_EXCLUSIVE_MODE)
+    if (on && name == IRLMP_SHARP_MODE)
         return WSAENOPROTOOPT;      /* never accepted and ignored */
     if (so->state != IRS_NEW)
         return so->state == IRS_CONNECTED ? WSAEISCONN : WSAEINVAL;
+    /* IrLPT has no TinyTP for IrCOMM's frames to ride on: one or the other */
+    if (on && ((name == IRLMP_IRLPT_MODE && so->ninewire) ||
+               (name == IRLMP_9WIRE_MODE && so->irlpt)))
+        return WSAEINVAL;
     if (name == IRLMP_IRLPT_MODE)
         so->irlpt = on != 0;        /* bind and connect speak IrLMP without TinyTP */
+    if (name == IRLMP_9WIRE_MODE)
+        so->ninewire = on != 0;     /* bind and connect speak IrCOMM 9-wire over TinyTP */
     if (name == IRLMP_EXCLUSIVE_MODE)
         so->exclusive = on != 0;    /* connect asks IrLMP for the link alone */
     return 0;
