@@ -21,13 +21,38 @@ static const GUID hostname_class = SVCID_HOSTNAME;
 
 #define MAX_ENTRIES 35   /* aliases and addresses kept, as Windows' MAXADDRS */
 
-/* The calling thread's hostent and what it points to (one heap block). */
-static __thread BYTE *thread_hostent;
+/*
+ * The calling thread's hostent and what it points to (one heap block), in a
+ * Win32 TLS slot rather than a __thread variable: this is read again at
+ * DLL_THREAD_DETACH, where mingw's emulated TLS may already have let the
+ * thread's block go (and take it anew under the loader lock); short-lived
+ * threads doing look-ups (WSAAsyncGetHostByName's) hung the process so.
+ */
+static DWORD hostent_slot = TLS_OUT_OF_INDEXES;
+static INIT_ONCE hostent_once = INIT_ONCE_STATIC_INIT;
+
+static BOOL CALLBACK hostent_slot_alloc(PINIT_ONCE once, PVOID param, PVOID *context)
+{
+    (void)once; (void)param; (void)context;
+    hostent_slot = TlsAlloc();
+    return hostent_slot != TLS_OUT_OF_INDEXES;
+}
+
+/* Keeps block as the thread's hostent, freeing the one before. */
+static BOOL thread_hostent_set(BYTE *block)
+{
+    if (!InitOnceExecuteOnce(&hostent_once, hostent_slot_alloc, NULL, NULL))
+        return FALSE;
+    HeapFree(GetProcessHeap(), 0, TlsGetValue(hostent_slot));
+    return TlsSetValue(hostent_slot, block);
+}
 
 void hostnames_thread_exit(void)
 {
-    HeapFree(GetProcessHeap(), 0, thread_hostent);
-    thread_hostent = NULL;
+    if (hostent_slot != TLS_OUT_OF_INDEXES) {
+        HeapFree(GetProcessHeap(), 0, TlsGetValue(hostent_slot));
+        TlsSetValue(hostent_slot, NULL);
+    }
 }
 
 struct host_parts {
@@ -157,8 +182,10 @@ static struct hostent *thread_result(const struct host_parts *p)
     h->h_addr_list = addresses;
     h->h_addrtype = p->family;
     h->h_length = p->length;
-    HeapFree(GetProcessHeap(), 0, thread_hostent);
-    thread_hostent = block;
+    if (!thread_hostent_set(block)) {
+        HeapFree(GetProcessHeap(), 0, block);
+        return NULL;
+    }
     return h;
 }
 
