@@ -271,11 +271,18 @@ static unsigned long ir_hub_queued(void)
     char *out = NULL;
     unsigned long q = (unsigned long)-1;
     _snwprintf(cmd, ARRAYSIZE(cmd), L"irair.exe --port %u status", ir_port);
-    if (tu_run_capture(cmd, NULL, NULL, &out, 20000) == 0 && out) {
-        const char *p = strstr(out, "queued=");
-        if (p) q = strtoul(p + 7, NULL, 10);
+    /* a hub busy with the flood may miss one control client: it must answer
+     * one of three, and each miss is shown with what irair said */
+    for (int attempt = 0; attempt < 3 && q == (unsigned long)-1; attempt++) {
+        int code = tu_run_capture(cmd, NULL, NULL, &out, 20000);
+        const char *p = code == 0 && out ? strstr(out, "queued=") : NULL;
+        if (p)
+            q = strtoul(p + 7, NULL, 10);
+        else
+            printf("irda: irair status: exit %d, %s", code, out && *out ? out : "no output\n");
+        free(out);
+        out = NULL;
     }
-    free(out);
     return q;
 }
 
