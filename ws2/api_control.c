@@ -22,36 +22,21 @@
 #endif
 #include <mstcpip.h>             /* SIO_KEEPALIVE_VALS */
 
-/* A Win32 TLS slot holding the value itself, so there is nothing to free at
- * thread exit; a thread that never set it reads 0, the default.  (A
- * __thread variable here made a traced multi-threaded process hang now and
- * then at thread exit under Wine: see test_trace's --child-threads.) */
-static DWORD open_type_slot = TLS_OUT_OF_INDEXES;
-static INIT_ONCE open_type_once = INIT_ONCE_STATIC_INIT;
-
-static BOOL CALLBACK open_type_slot_alloc(PINIT_ONCE once, PVOID param, PVOID *context)
-{
-    (void)once; (void)param; (void)context;
-    open_type_slot = TlsAlloc();
-    return open_type_slot != TLS_OUT_OF_INDEXES;
-}
+/* A thread_slot value holding the option itself, so there is nothing to
+ * free at thread exit; a thread that never set it reads 0, the default.
+ * (A __thread variable here made a traced multi-threaded process hang now
+ * and then at thread exit under Wine: see test_trace's --child-threads and
+ * thread_slot.h.) */
+static struct thread_slot open_type = THREAD_SLOT_VALUE;
 
 int api_thread_open_type(void)
 {
-    DWORD last_error = GetLastError();     /* TlsGetValue clears it */
-    int value;
-
-    if (open_type_slot == TLS_OUT_OF_INDEXES)
-        return 0;
-    value = (int)(INT_PTR)TlsGetValue(open_type_slot);
-    SetLastError(last_error);
-    return value;
+    return (int)(INT_PTR)thread_slot_get(&open_type);
 }
 
 static BOOL open_type_store(int value)
 {
-    return InitOnceExecuteOnce(&open_type_once, open_type_slot_alloc, NULL, NULL) &&
-           TlsSetValue(open_type_slot, (void *)(INT_PTR)value);
+    return thread_slot_set(&open_type, (void *)(INT_PTR)value);
 }
 
 static BOOL is_open_type(int level, int optname)

@@ -9,24 +9,36 @@
 #include "ws2_private.h"
 #include <stdint.h>
 
-static __thread WSATHREADID this_thread;
+/* The thread's WSATHREADID in a thread_slot block: opened at its first call
+ * with a completion routine, closed when the thread exits (the slot's
+ * release, run from DllMain's DLL_THREAD_DETACH; as a __thread variable it
+ * was read there after emulated TLS had freed it). */
+static void close_thread_id(void *block)
+{
+    WSATHREADID *id = block;
+    int err;
+    if (id->ThreadHandle)
+        upcall_table.lpWPUCloseThread(id, &err);
+}
 
-/* The thread's WSATHREADID, opened once per thread and closed when it exits. */
+static struct thread_slot this_thread = THREAD_SLOT_BLOCK(sizeof(WSATHREADID), close_thread_id);
+
+/* Handed on when the thread's block cannot be made: no handle, as when
+ * WPUOpenCurrentThread fails, so a provider's WPUQueueApc on it fails with
+ * an error instead of dereferencing NULL.  Nothing ever writes to it. */
+static WSATHREADID no_thread;
+
 LPWSATHREADID api_calling_thread(LPWSAOVERLAPPED_COMPLETION_ROUTINE routine)
 {
+    WSATHREADID *id;
     int err;
     if (!routine)
         return NULL;
-    if (!this_thread.ThreadHandle)
-        upcall_table.lpWPUOpenCurrentThread(&this_thread, &err);
-    return &this_thread;
-}
-
-void api_io_thread_exit(void)
-{
-    int err;
-    if (this_thread.ThreadHandle)
-        upcall_table.lpWPUCloseThread(&this_thread, &err);
+    if (!(id = thread_slot_block(&this_thread)))
+        return &no_thread;
+    if (!id->ThreadHandle)
+        upcall_table.lpWPUOpenCurrentThread(id, &err);
+    return id;
 }
 
 /* Every buffer the application names; a zero-length one may have any

@@ -144,11 +144,22 @@ unsigned long impl_inet_addr(const char *text)
     return impl_htonl(v);
 }
 
-/* Winsock keeps one result buffer per thread, valid until the next call. */
+/* Winsock keeps one result buffer per thread, valid until the thread's
+ * next call: a thread_slot block (thread_slot.h says why not __thread),
+ * freed when the thread exits.  NULL, with WSA_NOT_ENOUGH_MEMORY, when the
+ * thread has none and none can be made (the page: NULL on error). */
+#define DOTTED_QUAD_SIZE 16     /* "255.255.255.255" and its NUL */
+static struct thread_slot dotted_quad_slot = THREAD_SLOT_BLOCK(DOTTED_QUAD_SIZE, NULL);
+
 char *impl_inet_ntoa(struct in_addr address)
 {
-    static __thread char text[16];
+    char *text = thread_slot_block(&dotted_quad_slot);
     const unsigned char *b = (const unsigned char *)&address.s_addr;
-    snprintf(text, sizeof(text), "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+
+    if (!text) {
+        WSASetLastError(WSA_NOT_ENOUGH_MEMORY);
+        return NULL;
+    }
+    snprintf(text, DOTTED_QUAD_SIZE, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
     return text;
 }

@@ -37,7 +37,9 @@ struct guard_frame {
 #endif
 };
 
-static __thread struct guard_frame *current_frame;
+/* The innermost guard_call of the calling thread, read by the handler: a
+ * thread_slot value (thread_slot.h says why not __thread). */
+static struct thread_slot current_frame = THREAD_SLOT_VALUE;
 
 /* Only faults count: debug-print and C++ exceptions are not crashes. */
 static BOOL is_fault(DWORD code)
@@ -96,7 +98,7 @@ __attribute__((used)) static EXCEPTION_DISPOSITION
 guard_frame_handler(EXCEPTION_RECORD *rec, void *establisher, CONTEXT *context,
                     DISPATCHER_CONTEXT *dispatch)
 {
-    struct guard_frame *f = current_frame;
+    struct guard_frame *f = thread_slot_get(&current_frame);
     (void)context;
 
     if ((rec->ExceptionFlags & EXCEPTION_UNWIND) || !f ||
@@ -134,7 +136,7 @@ struct guard_record {
 static EXCEPTION_DISPOSITION guard_frame_handler(EXCEPTION_RECORD *rec, void *establisher,
                                                  CONTEXT *context, void *dispatch)
 {
-    struct guard_frame *f = current_frame;
+    struct guard_frame *f = thread_slot_get(&current_frame);
     (void)dispatch;
 
     if ((rec->ExceptionFlags & EXCEPTION_UNWIND) || !f ||
@@ -153,7 +155,7 @@ static EXCEPTION_DISPOSITION guard_frame_handler(EXCEPTION_RECORD *rec, void *es
 static __attribute__((noinline)) INT_PTR guarded(guarded_fn fn, void *arg)
 {
     struct guard_record record;
-    struct guard_frame *f = current_frame;
+    struct guard_frame *f = thread_slot_get(&current_frame);
     volatile INT_PTR value = 0;
 
     record.handler = guard_frame_handler;
@@ -173,15 +175,23 @@ static __attribute__((noinline)) INT_PTR guarded(guarded_fn fn, void *arg)
 int guard_call(guarded_fn fn, void *arg, HMODULE module, INT_PTR *result, DWORD *code)
 {
     struct guard_frame frame;
-    struct guard_frame *outer = current_frame;
+    struct guard_frame *outer = thread_slot_get(&current_frame);
     INT_PTR value;
 
     frame.crashed = 0;
     frame.code = 0;
     frame.address = NULL;
-    current_frame = &frame;
+    /* No TLS index to be had (the process used all 1088): the handler could
+     * not find the frame, so the call is made unguarded, a fault in it
+     * taking the process as it would without ws2.dll's guard. */
+    if (!thread_slot_set(&current_frame, &frame)) {
+        value = fn(arg);
+        if (result)
+            *result = value;
+        return 0;
+    }
     value = guarded(fn, arg);
-    current_frame = outer;
+    thread_slot_set(&current_frame, outer);
     if (frame.crashed) {
         remember_crashed(frame.address);
         if (module)

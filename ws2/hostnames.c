@@ -6,10 +6,10 @@
  * query on the NS_DNS providers.  ws2.dll never calls the host's resolver:
  * hostprov's namespace provider does, like any other provider would.
  *
- * The hostent is one per thread, overwritten by the thread's next call, as
- * Windows documents; it is built from the provider's HOSTENT blob when it
- * gives one (offsets from the blob's start, checked to stay inside it), or
- * from the addresses and name it returned.
+ * The hostent is one per thread (a thread_slot block), overwritten by the
+ * thread's next call, as Windows documents; it is built from the
+ * provider's HOSTENT blob when it gives one (offsets from the blob's start,
+ * checked to stay inside it), or from the addresses and name it returned.
  */
 #include "nslookup.h"
 
@@ -20,40 +20,6 @@ static const GUID host_by_name_class = SVCID_INET_HOSTADDRBYNAME;
 static const GUID hostname_class = SVCID_HOSTNAME;
 
 #define MAX_ENTRIES 35   /* aliases and addresses kept, as Windows' MAXADDRS */
-
-/*
- * The calling thread's hostent and what it points to (one heap block), in a
- * Win32 TLS slot rather than a __thread variable: this is read again at
- * DLL_THREAD_DETACH, where mingw's emulated TLS may already have let the
- * thread's block go (and take it anew under the loader lock); short-lived
- * threads doing look-ups (WSAAsyncGetHostByName's) hung the process so.
- */
-static DWORD hostent_slot = TLS_OUT_OF_INDEXES;
-static INIT_ONCE hostent_once = INIT_ONCE_STATIC_INIT;
-
-static BOOL CALLBACK hostent_slot_alloc(PINIT_ONCE once, PVOID param, PVOID *context)
-{
-    (void)once; (void)param; (void)context;
-    hostent_slot = TlsAlloc();
-    return hostent_slot != TLS_OUT_OF_INDEXES;
-}
-
-/* Keeps block as the thread's hostent, freeing the one before. */
-static BOOL thread_hostent_set(BYTE *block)
-{
-    if (!InitOnceExecuteOnce(&hostent_once, hostent_slot_alloc, NULL, NULL))
-        return FALSE;
-    HeapFree(GetProcessHeap(), 0, TlsGetValue(hostent_slot));
-    return TlsSetValue(hostent_slot, block);
-}
-
-void hostnames_thread_exit(void)
-{
-    if (hostent_slot != TLS_OUT_OF_INDEXES) {
-        HeapFree(GetProcessHeap(), 0, TlsGetValue(hostent_slot));
-        TlsSetValue(hostent_slot, NULL);
-    }
-}
 
 struct host_parts {
     char name[256];
@@ -66,6 +32,25 @@ struct host_parts {
     size_t alias_used;
     BOOL answered;
 };
+
+/*
+ * The calling thread's hostent and everything it points to, one thread_slot
+ * block per thread, rewritten in place by the thread's next call (what a
+ * caller still holds stays readable memory) and freed at thread exit by
+ * DllMain.  Not a __thread variable: thread_slot.h says why (this one, read
+ * again at DLL_THREAD_DETACH after emulated TLS had freed it, hung
+ * processes whose short-lived threads looked names up).
+ */
+struct thread_hostent {
+    struct hostent ent;
+    char *aliases[MAX_ENTRIES + 1];
+    char *addresses[MAX_ENTRIES + 1];
+    char name[256];
+    char alias_text[2048];
+    BYTE address_bytes[MAX_ENTRIES][16];
+};
+
+static struct thread_slot hostent_slot = THREAD_SLOT_BLOCK(sizeof(struct thread_hostent), NULL);
 
 /* A blob's offset as a pointer into it, or NULL when it leaves the blob. */
 static const BYTE *inside(const BLOB *b, ULONG_PTR offset, size_t n)
@@ -151,42 +136,28 @@ static int collect_host(void *context, const WSAQUERYSETW *answer)
     return 0;
 }
 
-/* The parts as the thread's hostent. */
+/* The parts as the thread's hostent (the previous one overwritten). */
 static struct hostent *thread_result(const struct host_parts *p)
 {
-    size_t size = sizeof(struct hostent) + (MAX_ENTRIES + 1) * 2 * sizeof(char *)
-                + sizeof(p->name) + sizeof(p->alias_text) + sizeof(p->addresses);
-    BYTE *block = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, size);
-    struct hostent *h;
-    char **aliases, **addresses, *name, *text;
-    BYTE *bytes;
+    struct thread_hostent *t = thread_slot_block(&hostent_slot);
 
-    if (!block)
+    if (!t)
         return NULL;
-    h = (struct hostent *)block;
-    aliases = (char **)(h + 1);
-    addresses = aliases + MAX_ENTRIES + 1;
-    name = (char *)(addresses + MAX_ENTRIES + 1);
-    text = name + sizeof(p->name);
-    bytes = (BYTE *)text + sizeof(p->alias_text);
-    strcpy(name, p->name);
-    memcpy(text, p->alias_text, p->alias_used);
+    memset(t, 0, sizeof(*t));
+    strcpy(t->name, p->name);
+    memcpy(t->alias_text, p->alias_text, p->alias_used);
     for (size_t i = 0; i < p->alias_count; i++)
-        aliases[i] = text + (p->aliases[i] - p->alias_text);
+        t->aliases[i] = t->alias_text + (p->aliases[i] - p->alias_text);
     for (size_t i = 0; i < p->address_count; i++) {
-        memcpy(bytes + i * 16, p->addresses[i], (size_t)p->length);
-        addresses[i] = (char *)bytes + i * 16;
+        memcpy(t->address_bytes[i], p->addresses[i], (size_t)p->length);
+        t->addresses[i] = (char *)t->address_bytes[i];
     }
-    h->h_name = name;
-    h->h_aliases = aliases;
-    h->h_addr_list = addresses;
-    h->h_addrtype = p->family;
-    h->h_length = p->length;
-    if (!thread_hostent_set(block)) {
-        HeapFree(GetProcessHeap(), 0, block);
-        return NULL;
-    }
-    return h;
+    t->ent.h_name = t->name;
+    t->ent.h_aliases = t->aliases;
+    t->ent.h_addr_list = t->addresses;
+    t->ent.h_addrtype = p->family;
+    t->ent.h_length = p->length;
+    return &t->ent;
 }
 
 /* One SVCID_INET_HOSTADDRBYNAME query for name (NULL: this host). */

@@ -15,7 +15,7 @@
  *
  * The result is one structure per thread and per kind (protoent, servent),
  * overwritten by the thread's next call of the same kind, as Windows
- * documents.  Names compare without regard to case.  Errors:
+ * documents (a thread_slot block, freed when the thread exits).  Names compare without regard to case.  Errors:
  * WSANOTINITIALISED before WSAStartup, WSAEFAULT for a NULL or unreadable
  * name, WSANO_DATA when nothing matches.
  */
@@ -39,8 +39,23 @@ struct netdb_result {
     char *aliases[MAX_ALIASES + 1];
 };
 
-static __thread struct { struct servent ent; struct netdb_result r; } serv_result;
-static __thread struct { struct protoent ent; struct netdb_result r; } proto_result;
+/* The calling thread's two results, one thread_slot block (thread_slot.h
+ * says why not __thread), rewritten in place by the thread's next call of
+ * the same kind and freed at thread exit. */
+struct netdb_thread {
+    struct { struct servent ent; struct netdb_result r; } serv;
+    struct { struct protoent ent; struct netdb_result r; } proto;
+};
+static struct thread_slot results_slot = THREAD_SLOT_BLOCK(sizeof(struct netdb_thread), NULL);
+
+/* The thread's results, or NULL with WSA_NOT_ENOUGH_MEMORY. */
+static struct netdb_thread *thread_results(void)
+{
+    struct netdb_thread *t = thread_slot_block(&results_slot);
+    if (!t)
+        WSASetLastError(WSA_NOT_ENOUGH_MEMORY);
+    return t;
+}
 
 /* The database directory's file `name`, read whole (NUL-terminated, to be
  * freed), or NULL when it cannot be read. */
@@ -216,14 +231,15 @@ static struct protoent *find_protocol(const struct proto_query *q)
 {
     struct netdb_line line;
     char copy[512], *number = NULL;
+    struct netdb_thread *t;
 
     if (!find_line("protocol", netdb_builtin_protocol, proto_matches, q, q->name, NULL, &line, copy,
-                   sizeof(copy)))
+                   sizeof(copy)) || !(t = thread_results()))
         return NULL;
-    proto_result.ent.p_name = store_words(&proto_result.r, &line, &number);
-    proto_result.ent.p_aliases = proto_result.r.aliases;
-    proto_result.ent.p_proto = (short)atoi(number);
-    return &proto_result.ent;
+    t->proto.ent.p_name = store_words(&t->proto.r, &line, &number);
+    t->proto.ent.p_aliases = t->proto.r.aliases;
+    t->proto.ent.p_proto = (short)atoi(number);
+    return &t->proto.ent;
 }
 
 struct protoent *impl_getprotobyname(const char *name)
@@ -264,17 +280,18 @@ static struct servent *find_service(const struct serv_query *q)
 {
     struct netdb_line line;
     char copy[512], *port_proto = NULL, *slash;
+    struct netdb_thread *t;
 
     if (!find_line("services", netdb_builtin_services, serv_matches, q, q->name, q->proto, &line,
-                   copy, sizeof(copy)))
+                   copy, sizeof(copy)) || !(t = thread_results()))
         return NULL;
-    serv_result.ent.s_name = store_words(&serv_result.r, &line, &port_proto);
-    serv_result.ent.s_aliases = serv_result.r.aliases;
+    t->serv.ent.s_name = store_words(&t->serv.r, &line, &port_proto);
+    t->serv.ent.s_aliases = t->serv.r.aliases;
     slash = strchr(port_proto, '/');
     *slash = 0;
-    serv_result.ent.s_port = impl_htons((u_short)atoi(port_proto));
-    serv_result.ent.s_proto = slash + 1;
-    return &serv_result.ent;
+    t->serv.ent.s_port = impl_htons((u_short)atoi(port_proto));
+    t->serv.ent.s_proto = slash + 1;
+    return &t->serv.ent;
 }
 
 struct servent *impl_getservbyname(const char *name, const char *proto)

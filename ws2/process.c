@@ -11,7 +11,7 @@
 static CRITICAL_SECTION lock;
 static LONG startup_count;
 static struct catalog *catalog;
-__thread struct catalog *catalog_being_built;
+static struct thread_slot catalog_being_built = THREAD_SLOT_VALUE;
 
 void process_lock(void)   { EnterCriticalSection(&lock); }
 void process_unlock(void) { LeaveCriticalSection(&lock); }
@@ -19,6 +19,22 @@ void process_unlock(void) { LeaveCriticalSection(&lock); }
 BOOL process_started(void)
 {
     return InterlockedCompareExchange(&startup_count, 0, 0) > 0;
+}
+
+struct catalog *process_catalog_being_built(void)
+{
+    return thread_slot_get(&catalog_being_built);
+}
+
+BOOL process_build_enter(struct catalog *c, struct catalog **outer)
+{
+    *outer = thread_slot_get(&catalog_being_built);
+    return thread_slot_set(&catalog_being_built, c);
+}
+
+void process_build_leave(struct catalog *outer)
+{
+    thread_slot_set(&catalog_being_built, outer);   /* the slot exists: cannot fail */
 }
 
 struct catalog *process_catalog_if_built(void)
@@ -37,12 +53,17 @@ struct catalog *process_catalog(void)
     if (!catalog) {
         /* Build into a fresh object and publish it only when complete, so
          * that entries' WSCInstallProvider calls land in it. */
+        struct catalog *outer = NULL;
         c = catalog_allocate();
+        /* without the thread's slot an entry's WSCInstallProvider would
+         * build the catalog again from inside this build: none at all */
+        if (c && !process_build_enter(c, &outer)) {
+            catalog_delete(c);
+            c = NULL;
+        }
         if (c) {
-            struct catalog *outer = catalog_being_built;
-            catalog_being_built = c;
             catalog_load_registrations(c);
-            catalog_being_built = outer;
+            process_build_leave(outer);
             catalog = c;
         }
     }
@@ -61,7 +82,7 @@ static void process_release_everything(void)
     while (r) {
         struct socket_record *next = socket_record_next_drained(r);
         int err = 0;
-        PROVIDER_CALL(r).lpWSPCloseSocket(r->handle, &err);
+        PROVIDER_CALL(r).lpWSPCloseSocket(r->link.handle, &err);
         socket_record_dereference(r);
         r = next;
     }
@@ -135,12 +156,16 @@ int impl_WSACleanup(void)
 
 BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, LPVOID reserved)
 {
-    (void)instance; (void)reserved;
+    (void)instance;
     if (reason == DLL_PROCESS_ATTACH)
         InitializeCriticalSection(&lock);
-    else if (reason == DLL_THREAD_DETACH) {
-        api_io_thread_exit();
-        hostnames_thread_exit();
-    }
+    /* ws2's per-thread values are Win32 TLS slots (thread_slot.h), let go
+     * here and nowhere else: no emulated TLS callback runs before us */
+    else if (reason == DLL_THREAD_DETACH)
+        thread_slots_thread_exit();
+    /* FreeLibrary (reserved NULL); at process exit the other threads were
+     * stopped wherever they were and the process's memory goes anyway */
+    else if (reason == DLL_PROCESS_DETACH && !reserved)
+        thread_slots_unload();
     return TRUE;
 }

@@ -5,8 +5,9 @@
  * While tracing, provider_procs() hands out a table of thunks, one per WSP
  * procedure, generated from the one SPI list (provider/spi_calls.h, whose
  * last column says how each call's arguments are printed).  The provider
- * and entry the call is for travel in a thread-local, set just before the
- * call and read by the thunk before anything else can run.
+ * and entry the call is for travel in the calling thread's spi_call (a
+ * thread_slot block: thread_slot.h says why not __thread), set just
+ * before the call and read by the thunk before anything else can run.
  */
 #include "ws2_private.h"
 #include "../provider/spi_calls.h"
@@ -15,11 +16,12 @@ struct spi_call {
     struct provider *p;
     const struct catalog_entry *e;
 };
-static __thread struct spi_call spi_current;
+static struct thread_slot spi_current = THREAD_SLOT_BLOCK(sizeof(struct spi_call), NULL);
 
-/* the thunk's first step: who the call is for, and when it started */
+/* the thunk's first step: who the call is for (trace_spi_table made the
+ * thread's block before handing out the thunks), and when it started */
 #define SPI_ENTER \
-    struct spi_call c_ = spi_current; \
+    struct spi_call c_ = *(struct spi_call *)thread_slot_block_if_made(&spi_current); \
     LONGLONG t_ = trace_begin(); \
     WCHAR dll_[MAX_PATH]; \
     if (!c_.e && !GetModuleFileNameW(c_.p->module, dll_, MAX_PATH)) dll_[0] = 0
@@ -56,11 +58,15 @@ SPI_CALLS(THUNK)
 #define THUNK_ENTRY(result, name, kind, params, args, trace) .lpWSP##name = t_##name,
 static const WSPPROC_TABLE spi_thunks = { SPI_CALLS(THUNK_ENTRY) };
 
+/* The thunks only when the thread's block can hold who the call is for;
+ * else the provider's own table: the call is made, untraced. */
 const WSPPROC_TABLE *trace_spi_table(struct provider *p, const struct catalog_entry *e)
 {
-    if (!trace_begin())
+    struct spi_call *current;
+
+    if (!trace_begin() || !(current = thread_slot_block(&spi_current)))
         return &p->procs;
-    spi_current.p = p;
-    spi_current.e = e;
+    current->p = p;
+    current->e = e;
     return &spi_thunks;
 }

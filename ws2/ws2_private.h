@@ -20,6 +20,7 @@
 #include <string.h>
 #include "../provider/common/handle_table.h"
 #include "../provider/common/protocol_info_text.h"
+#include "thread_slot.h"
 
 /* --- provider.c ------------------------------------------------------------ */
 struct provider {
@@ -91,13 +92,18 @@ struct catalog *process_catalog(void);
 struct catalog *process_catalog_if_built(void);
 /* Ends every started namespace provider with NSPCleanup (nscatalog.c). */
 void ns_catalog_cleanup(void);
-/* Where WSCInstallProvider installs during a catalog build on this thread. */
-extern __thread struct catalog *catalog_being_built;
+/* Where WSCInstallProvider installs during a catalog build on this thread
+ * (NULL outside one; a thread_slot value, so upcalls during a build find it). */
+struct catalog *process_catalog_being_built(void);
+/* Makes c the thread's catalog being built, *outer getting the one before;
+ * FALSE, nothing changed, when no TLS index could be had for it. */
+BOOL process_build_enter(struct catalog *c, struct catalog **outer);
+/* Gives the thread back the catalog being built before process_build_enter. */
+void process_build_leave(struct catalog *outer);
 
 /* --- socket.c --------------------------------------------------------------- */
 struct socket_record {
-    struct handle_entry link;           /* the table's links and the references */
-    SOCKET handle;
+    struct handle_entry link;           /* the handle, the table's links and the references */
     struct catalog_entry *entry;        /* referenced */
     struct provider *provider;          /* referenced */
 };
@@ -259,9 +265,6 @@ int api_fail(int err);   /* WSASetLastError(err); return SOCKET_ERROR */
 int api_finish(const char *api, SOCKET s, struct socket_record *r, int result, int err);
 /* The calling thread's WSATHREADID when a completion routine is given (api_io.c). */
 LPWSATHREADID api_calling_thread(LPWSAOVERLAPPED_COMPLETION_ROUTINE routine);
-void api_io_thread_exit(void);
-/* Frees the thread's gethostbyname/gethostbyaddr result (hostnames.c). */
-void hostnames_thread_exit(void);
 /* The calling thread's SO_OPENTYPE (0: socket() makes overlapped sockets). */
 int api_thread_open_type(void);
 /* Address buffers shorter than this are WSAEFAULT (iMinSockAddr). */
@@ -270,5 +273,10 @@ int api_min_address(const struct socket_record *r);
 #define PROVIDER_CALL(r) (*provider_procs((r)->provider, (r)->entry))
 BOOL api_readable(const void *p, size_t n);
 BOOL api_writable(void *p, size_t n);
+/* Text in the ANSI code page as a Unicode copy (HeapFree it).  NULL stays
+ * NULL, and so does everything once *err is set; unreadable text sets
+ * WSAEFAULT, text the code page cannot convert `unconvertible` (the
+ * caller's call says which error that is), no memory WSA_NOT_ENOUGH_MEMORY. */
+WCHAR *api_widen(const char *text, int unconvertible, int *err);
 
 #endif
