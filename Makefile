@@ -141,6 +141,10 @@ all: $(B)/bin/ws2inst.exe
 # --- wine-tests: one cmocka program per wine-tests/test_*.c ------------------
 TEST_SRC  := $(wildcard wine-tests/test_*.c)
 TEST_EXE  := $(TEST_SRC:wine-tests/%.c=$(B)/tests/%.exe)
+# the suites' objects are made only through the pattern rules below, which
+# would make them intermediates that make deletes (and the next make
+# rebuilds): kept
+.SECONDARY: $(TEST_SRC:%.c=$(B)/obj/%.o)
 # capture_scenarios.c is a program of its own (wine-tests/capture.sh runs it)
 TESTLIB_SRC := $(filter-out wine-tests/test_%.c wine-tests/capture_scenarios.c,$(wildcard wine-tests/*.c))
 TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(B)/obj/%.o)
@@ -157,13 +161,21 @@ $(B)/tests/capture_scenarios.exe: $(B)/obj/wine-tests/capture_scenarios.o $(TEST
 tests: $(if $(wildcard wine-tests/capture_scenarios.c),$(B)/tests/capture_scenarios.exe)
 
 # wine-tests/providers: test-only provider DLLs, built next to the test programs.
-# NAME.dll is NAME.c and its parts NAME_*.c (loopprov_io.c, ...).
+# NAME.dll is NAME.c and its parts NAME_*.c (loopprov_io.c, ...), linked with
+# providers/shared/ (testprov.h: install call, stream entry, startup table)
+# as a library, so that each DLL takes only the pieces it calls.
 TESTPROV_ALL := $(wildcard wine-tests/providers/*.c)
 TESTPROV_SRC := $(filter-out $(foreach f,$(TESTPROV_ALL),$(if $(findstring _,$(notdir $(f))),$(f))),$(TESTPROV_ALL))
 TESTPROV_DLL := $(TESTPROV_SRC:wine-tests/providers/%.c=$(B)/tests/%.dll)
+TESTPROV_SHARED_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(wildcard wine-tests/providers/shared/*.c))
+TESTPROV_SHARED_LIB := $(B)/obj/wine-tests/providers/shared/libtestprov.a
+$(TESTPROV_SHARED_LIB): $(TESTPROV_SHARED_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
 .SECONDEXPANSION:
 $(TESTPROV_DLL): $(B)/tests/%.dll: $(B)/obj/wine-tests/providers/%.o \
-                 $$(addprefix $(B)/obj/,$$(subst .c,.o,$$(wildcard wine-tests/providers/$$*_*.c)))
+                 $$(addprefix $(B)/obj/,$$(subst .c,.o,$$(wildcard wine-tests/providers/$$*_*.c))) \
+                 $(TESTPROV_SHARED_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -shared -o $@ $^ -Wl,--kill-at $(LDFLAGS)
 tests: $(TESTPROV_DLL)
@@ -314,11 +326,14 @@ $(B)/bin/irair.exe: $(B)/obj/irda/medium/irair.o $(IRMED_OBJ) $(B)/lib/libws2.a
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $< $(IRMED_OBJ) $(LDFLAGS) -L$(B)/lib -lws2 -ladvapi32
 all: $(B)/bin/irair.exe
-# wine-tests/test_irmedium*.c link the medium too
+# wine-tests/test_irmedium*.c link the medium too, and their recording
+# station (wine-tests/irmedium/)
+IRMED_STATION_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(wildcard wine-tests/irmedium/*.c))
 $(B)/obj/wine-tests/test_irmed%.o: CFLAGS += -Iirda/medium
-$(B)/tests/test_irmed%.exe: $(B)/obj/wine-tests/test_irmed%.o $(IRMED_OBJ) $(TESTLIB_OBJ) $(B)/lib/libws2.a $(CMOCKA)
+$(IRMED_STATION_OBJ): CFLAGS += -Iirda/medium
+$(B)/tests/test_irmed%.exe: $(B)/obj/wine-tests/test_irmed%.o $(IRMED_STATION_OBJ) $(IRMED_OBJ) $(TESTLIB_OBJ) $(B)/lib/libws2.a $(CMOCKA)
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $< $(IRMED_OBJ) $(TESTLIB_OBJ) $(LDFLAGS) -L$(B)/lib -lws2 $(CMOCKA) -ladvapi32
+	$(CC) -o $@ $< $(IRMED_STATION_OBJ) $(IRMED_OBJ) $(TESTLIB_OBJ) $(LDFLAGS) -L$(B)/lib -lws2 $(CMOCKA) -ladvapi32
 # wine-tests/test_air_owner.c answers the hub's CHALLENGE itself (airkey.c)
 # and asks the hub's status (airctl.c): it links the medium as well
 $(B)/obj/wine-tests/test_air_owner.o: CFLAGS += -Iirda/medium

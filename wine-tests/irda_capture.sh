@@ -21,29 +21,12 @@
 # Output in cmocka's format (one test per check) for run.sh.  Exit 0 pass,
 # 1 fail, 77 skipped (no tshark), 2 setup error.
 # Files: BUILD_DIR/sdk-tests/irda_capture/{irda.pcap,run.log,decode.txt,fields.tsv}.
-if ! command -v tshark >/dev/null 2>&1; then
-    echo "irda_capture.sh: SKIP: tshark is not installed (apt-get install tshark)" >&2
-    echo "[ RUN      ] irda_capture"
-    echo "[  SKIPPED ] irda_capture"
-    echo "[==========] 1 test(s) run."
-    exit 77
-fi
-. "$(dirname "$0")/../sdk/tests/sdk_testlib.sh"
-t_need_prefix || exit 2
-exe=$SDK_BUILD/tests/test_irda.exe
-work=$SDK_TMP/irda_capture
-mkdir -p "$work"
-pcap=$work/irda.pcap
-run_log=$work/run.log
-decode=$work/decode.txt
+# The frame (tshark or skip, the prefix, the files) is irda_pcap_suite.sh's.
+. "$(dirname "$0")/irda_pcap_suite.sh"
+pcap_suite_files test_irda.exe irda_capture irda.pcap
 fields=$work/fields.tsv
 summary=$work/summary.txt
-rm -f "$pcap" "$run_log" "$decode" "$fields" "$summary"
-
-if [ ! -f "$exe" ]; then
-    echo "irda_capture.sh: no $exe (make all)" >&2
-    exit 2
-fi
+rm -f "$fields" "$summary"
 
 capture_run() {
     local winpcap rc

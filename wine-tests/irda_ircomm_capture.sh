@@ -18,37 +18,12 @@
 # run.sh runs it as the suite `irda_ircomm_capture` (and in a full run, so
 # make check); output in cmocka's format.  Exit 0 pass, 1 fail, 77 skipped
 # (no tshark), 2 setup error.
-if ! command -v tshark >/dev/null 2>&1; then
-    echo "irda_ircomm_capture.sh: SKIP: tshark is not installed" >&2
-    echo "[ RUN      ] irda_ircomm_capture"
-    echo "[  SKIPPED ] irda_ircomm_capture"
-    echo "[==========] 1 test(s) run."
-    exit 77
-fi
-. "$(dirname "$0")/../sdk/tests/sdk_testlib.sh"
-t_need_prefix || exit 2
-exe=$SDK_BUILD/tests/test_irda_ircomm.exe
-work=$SDK_TMP/irda_ircomm
-mkdir -p "$work"
-pcap=$work/ircomm.pcap
-run_log=$work/run.log
-decode=$work/decode.txt
-rm -f "$pcap" "$run_log" "$decode"
-[ -f "$exe" ] || { echo "irda_ircomm_capture.sh: no $exe (make all)" >&2; exit 2; }
+# The frame (tshark or skip, the prefix, the files, the run) is
+# irda_pcap_suite.sh's.
+. "$(dirname "$0")/irda_pcap_suite.sh"
+pcap_suite_files test_irda_ircomm.exe irda_ircomm ircomm.pcap
 
-capture_run() {
-    local winpcap rc
-    winpcap=$(winepath -w "$pcap" 2>/dev/null | tr -d '\r')
-    t_say "CEWS2_TEST_IRCOMM_CAPTURE=$winpcap"
-    # the filter is argv[1] (tu_main_init); the suite's own cmocka lines are
-    # indented so run.sh counts only this script's results
-    (cd "$work" && CEWS2_TEST_IRCOMM_CAPTURE=$winpcap \
-        timeout -k 10 240 wine "$exe" ninewire_sockets_interoperate) 2>&1 |
-        sed -u 's/\r$//' | tee "$run_log" | sed -u 's/^/    /'
-    rc=${PIPESTATUS[0]}
-    timeout 30 wineserver -w 2>/dev/null
-    [ "$rc" -eq 0 ] && [ -s "$pcap" ]
-}
+capture_run() { pcap_suite_run_case CEWS2_TEST_IRCOMM_CAPTURE ninewire_sockets_interoperate; }
 
 ias_names_ircomm() {
     tshark -r "$pcap" 2>/dev/null > "$decode"
@@ -81,8 +56,7 @@ all_frames_ircomm_no_malformed() {
             grep -o 'UserData: [0-9]* bytes' | sort -t' ' -k2 -n | uniq -c | tail -3 | tr '\n' ';')
     t_say "TinyTP frames not IrCOMM: ${other:-none}; largest: $sizes"
     [ -z "$other" ] && echo "$sizes" | grep -q 'UserData: 2044 bytes' &&
-        ! echo "$sizes" | grep -Eq 'UserData: (204[5-9]|20[5-9][0-9]) bytes' &&
-        ! tshark -r "$pcap" -Y '_ws.malformed || _ws.expert.severity == error' 2>/dev/null | grep -q .
+        ! echo "$sizes" | grep -Eq 'UserData: (204[5-9]|20[5-9][0-9]) bytes' && pcap_no_malformed
 }
 
 t_run irda_ircomm_capture_run capture_run

@@ -14,37 +14,12 @@
 # run.sh runs it as the suite `irda_irlpt_capture` (and in a full run,
 # so make check); output in cmocka's format.  Exit 0 pass, 1 fail, 77
 # skipped (no tshark), 2 setup error.
-if ! command -v tshark >/dev/null 2>&1; then
-    echo "irda_irlpt_capture.sh: SKIP: tshark is not installed" >&2
-    echo "[ RUN      ] irda_irlpt_capture"
-    echo "[  SKIPPED ] irda_irlpt_capture"
-    echo "[==========] 1 test(s) run."
-    exit 77
-fi
-. "$(dirname "$0")/../sdk/tests/sdk_testlib.sh"
-t_need_prefix || exit 2
-exe=$SDK_BUILD/tests/test_irda_modes.exe
-work=$SDK_TMP/irda_irlpt
-mkdir -p "$work"
-pcap=$work/irlpt.pcap
-run_log=$work/run.log
-decode=$work/decode.txt
-rm -f "$pcap" "$run_log" "$decode"
-[ -f "$exe" ] || { echo "irda_irlpt_capture.sh: no $exe (make all)" >&2; exit 2; }
+# The frame (tshark or skip, the prefix, the files, the run) is
+# irda_pcap_suite.sh's.
+. "$(dirname "$0")/irda_pcap_suite.sh"
+pcap_suite_files test_irda_modes.exe irda_irlpt irlpt.pcap
 
-capture_run() {
-    local winpcap rc
-    winpcap=$(winepath -w "$pcap" 2>/dev/null | tr -d '\r')
-    t_say "CEWS2_TEST_MODES_CAPTURE=$winpcap"
-    # the filter is argv[1] (tu_main_init); the suite's own cmocka lines are
-    # indented so run.sh counts only this script's results
-    (cd "$work" && CEWS2_TEST_MODES_CAPTURE=$winpcap \
-        timeout -k 10 240 wine "$exe" irlpt_mode_exchanges_frames) 2>&1 |
-        sed -u 's/\r$//' | tee "$run_log" | sed -u 's/^/    /'
-    rc=${PIPESTATUS[0]}
-    timeout 30 wineserver -w 2>/dev/null
-    [ "$rc" -eq 0 ] && [ -s "$pcap" ]
-}
+capture_run() { pcap_suite_run_case CEWS2_TEST_MODES_CAPTURE irlpt_mode_exchanges_frames; }
 
 ias_names_irlmp() {
     tshark -r "$pcap" 2>/dev/null > "$decode"
@@ -68,7 +43,7 @@ no_tinytp_no_malformed() {
     local protos
     protos=$(tshark -r "$pcap" -T fields -e frame.protocols 2>/dev/null | sort | uniq -c)
     t_say "$(echo "$protos" | tr '\n' ';')"
-    ! echo "$protos" | grep -q ttp && ! tshark -r "$pcap" -Y '_ws.malformed || _ws.expert.severity == error' 2>/dev/null | grep -q .
+    ! echo "$protos" | grep -q ttp && pcap_no_malformed
 }
 
 t_run irda_irlpt_capture_run capture_run

@@ -393,3 +393,16 @@ SOCKET connect_child(const char *service)
     wd_off();
     return s;
 }
+
+void query_slot(unsigned slot, unsigned long *bytes, unsigned long *ok, long *end)
+{
+    SOCKET s = connect_child(SVC_TEST);
+    unsigned char r[12];
+    assert_int_equal(send_cmd(s, 'Q', 0, 0, slot, 0), 0);
+    wd_arm(90, "ask the child about slot %u", slot);
+    assert_int_equal(tu_recv_all(s, r, sizeof(r)), 0);
+    wd_off();
+    *bytes = get32(r); *ok = get32(r + 4); *end = (long)get32(r + 8);
+    print_message("child slot %u: %lu bytes, pattern %s, end %ld\n", slot, *bytes, *ok ? "ok" : "BAD", *end);
+    assert_close_ok(s);
+}

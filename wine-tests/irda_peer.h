@@ -101,5 +101,8 @@ extern long child_lsap;
 int irda_group_setup(void **state);
 int irda_group_teardown(void **state);
 SOCKET connect_child(const char *service);
+/* Asks the child ('Q') what it recorded in slot: bytes, pattern ok (1/0),
+ * end (0: recv returned 0, else the Winsock error). */
+void query_slot(unsigned slot, unsigned long *bytes, unsigned long *ok, long *end);
 
 #endif

@@ -156,14 +156,14 @@ if [ $want_capture -eq 1 ]; then
 fi
 
 echo
-printf '%-16s %7s %7s %8s %9s  %s\n' suite passed failed skipped seconds status
-printf '%-16s %7s %7s %8s %9s  %s\n' ---------------- ------ ------ ------- -------- ------
+printf '%-20s %7s %7s %8s %9s  %s\n' suite passed failed skipped seconds status
+printf '%-20s %7s %7s %8s %9s  %s\n' -------------------- ------ ------ ------- -------- ------
 tp=0; tf=0; ts=0
 for r in "${rows[@]}"; do
     IFS='|' read -r s p f k secs st <<<"$r"
-    printf '%-16s %7s %7s %8s %9s  %s\n' "$s" "$p" "$f" "$k" "$secs" "$st"
+    printf '%-20s %7s %7s %8s %9s  %s\n' "$s" "$p" "$f" "$k" "$secs" "$st"
     tp=$((tp + p)); tf=$((tf + f)); ts=$((ts + k))
 done
-printf '%-16s %7s %7s %8s %9s  %s\n' total "$tp" "$tf" "$ts" "" "$([ $any_bad -eq 0 ] && echo PASS || echo FAIL)"
+printf '%-20s %7s %7s %8s %9s  %s\n' total "$tp" "$tf" "$ts" "" "$([ $any_bad -eq 0 ] && echo PASS || echo FAIL)"
 echo "logs: $logs"
 exit $any_bad

@@ -14,6 +14,7 @@
 #include "notsock_calls.h"
 #include "badinput_namespace.h"
 #include "badinput_async.h"
+#include "badinput_irda.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,9 @@ static long long b_bind6_v4len(void)
 static long long b_bind_family(void) { struct sockaddr_in a = with_family(0x7777); a.sin_port = 0; return bind(fx.tcp, (struct sockaddr *)&a, sizeof(a)); }
 static long long b_bind_twice(void) { struct sockaddr_in a = tu_loopback4(9); a.sin_port = 0; return bind(fx.bound, (struct sockaddr *)&a, sizeof(a)); }
 static long long b_connect_null(void) { return connect(fx.tcp, NULL, sizeof(struct sockaddr_in)); }
+static long long b_joinleaf_null(void) { return (long long)WSAJoinLeaf(fx.udp, NULL, sizeof(struct sockaddr_in), NULL, NULL, NULL, NULL, JL_BOTH); }
+static long long b_joinleaf_flags(void) { struct sockaddr_in a = tu_loopback4(9); return (long long)WSAJoinLeaf(fx.udp, (struct sockaddr *)&a, sizeof(a), NULL, NULL, NULL, NULL, 0x10); }
+static long long b_joinleaf_udp(void) { struct sockaddr_in a = tu_loopback4(9); return (long long)WSAJoinLeaf(fx.udp, (struct sockaddr *)&a, sizeof(a), NULL, NULL, NULL, NULL, JL_BOTH); }
 static long long b_connect_short(void) { struct sockaddr_in a = tu_loopback4(9); return connect(fx.tcp, (struct sockaddr *)&a, 4); }
 static long long b_connect_family(void) { struct sockaddr_in a = with_family(0x7777); return connect(fx.tcp, (struct sockaddr *)&a, sizeof(a)); }
 static long long b_connect_listener(void) { struct sockaddr_in a = tu_loopback4(9); return connect(fx.listener, (struct sockaddr *)&a, sizeof(a)); }
@@ -272,29 +276,6 @@ static long long b_ntop_short(void) { unsigned char a[4] = { 1, 2, 3, 4 }; char 
 static long long b_ptonw_family(void) { unsigned char a[16]; return InetPtonW(0x7777, L"1.2.3.4", a); }
 static long long b_ntopw_short(void) { unsigned char a[4] = { 1, 2, 3, 4 }; WCHAR t[4]; return (long long)(UINT_PTR)InetNtopW(AF_INET, a, t, 4); }
 
-/* AF_IRDA: SOCKADDR_IRDA is { family, 4-byte device id, 25-char service name } */
-static SOCKADDR_IRDA irda_name(const char *service)
-{
-    SOCKADDR_IRDA a;
-    memset(&a, 0, sizeof(a));
-    a.irdaAddressFamily = AF_IRDA;
-    memcpy(a.irdaServiceName, service, strlen(service) < 25 ? strlen(service) + 1 : 25);
-    return a;
-}
-static long long b_irda_bind_short(void) { SOCKADDR_IRDA a = irda_name("CeBad"); return bind(fx.irda, (struct sockaddr *)&a, sizeof(a) - 1); }
-static long long b_irda_bind_null(void) { return bind(fx.irda, NULL, sizeof(SOCKADDR_IRDA)); }
-static long long b_irda_bind_family(void) { SOCKADDR_IRDA a = irda_name("CeBad"); a.irdaAddressFamily = AF_INET; return bind(fx.irda, (struct sockaddr *)&a, sizeof(a)); }
-static long long b_irda_bind_unterminated(void) { SOCKADDR_IRDA a = irda_name("0123456789012345678901234567"); return bind(fx.irda, (struct sockaddr *)&a, sizeof(a)); }
-static long long b_irda_bind_empty(void) { SOCKADDR_IRDA a = irda_name(""); return bind(fx.irda, (struct sockaddr *)&a, sizeof(a)); }
-static long long b_irda_bind_lsap(void) { SOCKADDR_IRDA a = irda_name("LSAP-SEL200"); return bind(fx.irda, (struct sockaddr *)&a, sizeof(a)); }
-static long long b_irda_connect_short(void) { SOCKADDR_IRDA a = irda_name("CeBad"); return connect(fx.irda, (struct sockaddr *)&a, 8); }
-static long long b_irda_connect_family(void) { SOCKADDR_IRDA a = irda_name("CeBad"); a.irdaAddressFamily = 0x7777; return connect(fx.irda, (struct sockaddr *)&a, sizeof(a)); }
-static long long b_irda_connect_unterminated(void) { SOCKADDR_IRDA a = irda_name("0123456789012345678901234567"); return connect(fx.irda, (struct sockaddr *)&a, sizeof(a)); }
-static long long b_irda_enum_short(void) { char d[4]; int l = 2; return getsockopt(fx.irda, SOL_IRLMP, IRLMP_ENUMDEVICES, d, &l); }
-static long long b_irda_ias_set_short(void) { char d[8] = { 0 }; return setsockopt(fx.irda, SOL_IRLMP, IRLMP_IAS_SET, d, 4); }
-static long long b_irda_unknown_opt(void) { int v, l = sizeof(v); return getsockopt(fx.irda, SOL_IRLMP, 0x99, (char *)&v, &l); }
-static long long b_irda_getsockname_unbound(void) { SOCKADDR_IRDA a; int l = sizeof(a); return getsockname(fx.irda, (struct sockaddr *)&a, &l); }
-
 #define INONE ((long long)INADDR_NONE)
 #define NUL 0LL
 #define WF ((long long)WSA_WAIT_FAILED)
@@ -320,6 +301,9 @@ static const bad_arg bad_args[] = {
     { "connect", "namelen 4", b_connect_short, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
     { "connect", "sin_family 0x7777", b_connect_family, SE, "SOCKET_ERROR", WSAEAFNOSUPPORT, 0, 0 },
     { "connect", "a listening socket", b_connect_listener, SE, "SOCKET_ERROR", WSAEINVAL, WSAEISCONN, 0 },
+    { "WSAJoinLeaf", "name NULL", b_joinleaf_null, IS, "INVALID_SOCKET", WSAEFAULT, 0, 0 },
+    { "WSAJoinLeaf", "dwFlags 0x10", b_joinleaf_flags, IS, "INVALID_SOCKET", WSAEINVAL, 0, 0 },
+    { "WSAJoinLeaf", "a UDP socket (CE: TCP/UDP has no multipoint join)", b_joinleaf_udp, IS, "INVALID_SOCKET", WSASYSCALLFAILURE, 0, 0 },
     { "WSAConnect", "name NULL", b_wsaconnect_null, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
     { "listen", "a datagram socket", b_listen_udp, SE, "SOCKET_ERROR", WSAEOPNOTSUPP, 0, 0 },
     { "accept", "addrlen 4", b_accept_short, IS, "INVALID_SOCKET", WSAEFAULT, 0, 0 },
@@ -438,6 +422,14 @@ static const bad_arg bad_args[] = {
     { "WSALookupServiceNextW", "lpdwBufferLength NULL", b_lookupnext_nulllen, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
     { "WSALookupServiceNextA", "handle not from Begin", b_lookupnexta_made_up, SE, "SOCKET_ERROR", WSA_INVALID_HANDLE, 0, 0 },
     { "WSALookupServiceEnd", "hLookup NULL", b_lookupend_null, SE, "SOCKET_ERROR", WSA_INVALID_HANDLE, 0, 0 },
+    { "WSASetServiceW", "lpqsRegInfo NULL", b_setservice_null, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
+    { "WSASetServiceW", "dwSize 0", b_setservice_size0, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
+    { "WSASetServiceW", "essoperation 7", b_setservice_op, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
+    { "WSASetServiceW", "dwControlFlags 0x80", b_setservice_flags, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
+    { "WSASetServiceW", "a namespace no provider serves (NS_NIS)", b_setservice_space, SE, "SOCKET_ERROR", WSASERVICE_NOT_FOUND, 0, 0 },
+    { "WSASetServiceW", "lpNSProviderId naming no provider", b_setservice_provider, SE, "SOCKET_ERROR", WSASERVICE_NOT_FOUND, 0, 0 },
+    { "WSASetServiceA", "lpqsRegInfo NULL", b_setservicea_null, SE, "SOCKET_ERROR", WSAEFAULT, 0, 0 },
+    { "WSASetServiceA", "dwSize 0", b_setservicea_size0, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
     { "WSCInstallNameSpace", "lpProviderId NULL", b_nsinstall_nullid, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
     { "WSCUnInstallNameSpace", "unknown GUID", b_nsuninstall_unknown, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
     { "WSCEnableNSProvider", "unknown GUID", b_nsenable_unknown, SE, "SOCKET_ERROR", WSAEINVAL, 0, 0 },
@@ -604,17 +596,6 @@ static int call_listed(const char *name)
     return 0;
 }
 
-static char *read_text_file(const WCHAR *path)
-{
-    HANDLE h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
-    if (h == INVALID_HANDLE_VALUE) return NULL;
-    DWORD size = GetFileSize(h, NULL), got = 0;
-    char *text = calloc(1, size + 1);
-    if (text) ReadFile(h, text, size, &got, NULL);
-    CloseHandle(h);
-    return text;
-}
-
 /* The repository root, from the test program's place (build/<arch>/tests/). */
 static void repo_path(WCHAR *out, size_t n, const WCHAR *rel)
 {
@@ -628,7 +609,7 @@ static void every_export_has_a_row(void **state)
     (void)state;
     WCHAR path[MAX_PATH];
     repo_path(path, MAX_PATH, L"ws2\\ws2.def");
-    char *def = read_text_file(path);
+    char *def = tu_read_file(path);
     if (!def) { print_message("    ws2/ws2.def not found from the test's folder: skipped\n"); skip(); }
     int missing = 0, exports = 0, in_exports = 0;
     for (char *line = strtok(def, "\r\n"); line; line = strtok(NULL, "\r\n")) {
@@ -665,7 +646,7 @@ static void table_in_docs_matches(void **state)
 
     WCHAR path[MAX_PATH];
     repo_path(path, MAX_PATH, L"docs\\reliability.md");
-    char *doc = read_text_file(path);
+    char *doc = tu_read_file(path);
     if (!doc) { free(table); print_message("    docs/reliability.md not found from the test's folder: skipped\n"); skip(); }
     char *b = strstr(doc, TABLE_BEGIN), *e = b ? strstr(b, TABLE_END) : NULL;
     int same = b && e && (size_t)(e - (b + strlen(TABLE_BEGIN))) == len &&

@@ -19,9 +19,66 @@
  */
 #include "closeutil.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ---- what every case does: pend receives, read packets off a port ----------------------------- */
+
+/* An overlapped receive into buf that must pend (routine: NULL, or its
+ * completion routine). */
+static void recv_pending(SOCKET s, char *buf, ULONG size, WSAOVERLAPPED *ov,
+                         LPWSAOVERLAPPED_COMPLETION_ROUTINE routine)
+{
+    WSABUF wb = { size, buf };
+    DWORD n = 0, flags = 0;
+    assert_wsa_fail(WSARecv(s, &wb, 1, &n, &flags, ov, routine), SOCKET_ERROR, WSA_IO_PENDING);
+}
+
+/* One packet off a completion port: ov is NULL when none came within the
+ * wait; error is GetLastError() right after (0 when none was set). */
+struct packet {
+    BOOL ok;
+    DWORD error, bytes;
+    ULONG_PTR key;
+    LPOVERLAPPED ov;
+};
+
+static struct packet next_packet(HANDLE port, DWORD wait_ms)
+{
+    struct packet p = { FALSE, 0, 0, 0, NULL };
+    SetLastError(0);
+    p.ok = GetQueuedCompletionStatus(port, &p.bytes, &p.key, &p.ov, wait_ms);
+    p.error = GetLastError();
+    return p;
+}
+
+/* Nothing on the port for wait_ms (before the close, or after the last
+ * packet expected); the failure says when, as a printf format. */
+static __attribute__((format(gnu_printf, 3, 4))) struct packet
+assert_port_quiet(HANDLE port, DWORD wait_ms, const char *when, ...)
+{
+    struct packet p = next_packet(port, wait_ms);
+    if (p.ok || p.ov) {
+        char text[160];
+        va_list args;
+        va_start(args, when);
+        vsnprintf(text, sizeof(text), when, args);
+        va_end(args);
+        fail_msg("a packet %s (overlapped %p, ok %d)", text, (void *)p.ov, p.ok);
+    }
+    return p;
+}
+
+/* Which of the count OVERLAPPEDs at ov a packet is for; any other fails. */
+static int request_of(const WSAOVERLAPPED *ov, int count, LPOVERLAPPED pov)
+{
+    ptrdiff_t idx = (const WSAOVERLAPPED *)pov - ov;
+    if (idx < 0 || idx >= count || (LPOVERLAPPED)&ov[idx] != pov)
+        fail_msg("completion with an unknown OVERLAPPED %p", (void *)pov);
+    return (int)idx;
+}
 
 /* ---- overlapped: event ------------------------------------------------------------------------- */
 
@@ -49,11 +106,9 @@ static void overlapped_event_cancelled(void **state)
     /* static: if the test fails, the operation may complete later */
     static char rbuf[128];
     static WSAOVERLAPPED ov;
-    WSABUF wb = { sizeof(rbuf), rbuf };
     memset(&ov, 0, sizeof(ov));
     ov.hEvent = WSACreateEvent();
-    DWORD n = 0, flags = 0;
-    assert_wsa_fail(WSARecv(a, &wb, 1, &n, &flags, &ov, NULL), SOCKET_ERROR, WSA_IO_PENDING);
+    recv_pending(a, rbuf, sizeof(rbuf), &ov, NULL);
     Sleep(200);
     assert_int_equal(WaitForSingleObject(ov.hEvent, 0), WAIT_TIMEOUT);
 
@@ -74,6 +129,7 @@ static void overlapped_event_cancelled(void **state)
     assert_true((DWORD)ov.Internal == STATUS_CANCELLED);
 
     assert_handle_dead(a);
+    DWORD n = 0, flags = 0;
     assert_wsa_fail(WSAGetOverlappedResult(a, &ov, &n, FALSE, &flags), FALSE, WSAENOTSOCK);
     WSACloseEvent(ov.hEvent);
     hostpeer_close(h);
@@ -102,13 +158,11 @@ static void overlapped_routine_cancelled(void **state)
     host_pair(&a, &h);
     static char rbuf[128];
     static WSAOVERLAPPED ov;
-    WSABUF wb = { sizeof(rbuf), rbuf };
     memset(&ov, 0, sizeof(ov));
     routine_calls = 0;
     routine_error = 0xdead;
     routine_thread = 0;
-    DWORD n = 0, flags = 0;
-    assert_wsa_fail(WSARecv(a, &wb, 1, &n, &flags, &ov, recv_routine), SOCKET_ERROR, WSA_IO_PENDING);
+    recv_pending(a, rbuf, sizeof(rbuf), &ov, recv_routine);
     Sleep(200);
     assert_int_equal(routine_calls, 0);
 
@@ -161,44 +215,37 @@ static void overlapped_port_recv_send_cancelled(void **state)
     static WSAOVERLAPPED ovr, ovs;
     assert_non_null(sbuf);
     tu_fill(sbuf, 0, big);
-    WSABUF rb = { sizeof(rbuf), rbuf }, sb = { (ULONG)big, sbuf };
+    WSABUF sb = { (ULONG)big, sbuf };
     memset(&ovr, 0, sizeof(ovr));
     memset(&ovs, 0, sizeof(ovs));
-    DWORD n = 0, flags = 0;
-    assert_wsa_fail(WSARecv(a, &rb, 1, &n, &flags, &ovr, NULL), SOCKET_ERROR, WSA_IO_PENDING);
+    recv_pending(a, rbuf, sizeof(rbuf), &ovr, NULL);
+    DWORD n = 0;
     int r = WSASend(a, &sb, 1, &n, 0, &ovs, NULL);
     int e = WSAGetLastError();
     if (r != SOCKET_ERROR || e != WSA_IO_PENDING)
         fail_msg("the 1 MiB WSASend did not pend (%d, error %d): cannot test its cancellation", r, e);
     Sleep(200);
-    {
-        DWORD bytes; ULONG_PTR k; LPOVERLAPPED pov = NULL;
-        if (GetQueuedCompletionStatus(port, &bytes, &k, &pov, 0) || pov)
-            fail_msg("a packet before closesocket (overlapped %p)", (void *)pov);
-    }
+    assert_port_quiet(port, 0, "before closesocket");
 
     double t0 = tu_now_ms();
     assert_int_equal(closesocket(a), 0);
     int got_r = 0, got_s = 0;
     for (int i = 0; i < 2; i++) {
-        DWORD bytes = 77; ULONG_PTR k = 0; LPOVERLAPPED pov = NULL;
-        SetLastError(0);
-        BOOL ok = GetQueuedCompletionStatus(port, &bytes, &k, &pov, THREAD_WAIT);
-        DWORD ge = GetLastError();
+        struct packet p = next_packet(port, THREAD_WAIT);
         double t = tu_now_ms();
-        if (!pov)
+        if (!p.ov)
             fail_msg("packet %d: none within %d ms of closesocket (error %lu; recv %d send %d seen)",
-                     i, THREAD_WAIT, (unsigned long)ge, got_r, got_s);
-        const char *which = pov == (LPOVERLAPPED)&ovr ? "WSARecv" : pov == (LPOVERLAPPED)&ovs ? "WSASend" : "?";
+                     i, THREAD_WAIT, (unsigned long)p.error, got_r, got_s);
+        const char *which = p.ov == (LPOVERLAPPED)&ovr ? "WSARecv" : p.ov == (LPOVERLAPPED)&ovs ? "WSASend" : "?";
         tu_log("packet %d (%s) %.1f ms after closesocket: ok %d error %lu bytes %lu", i, which, t - t0,
-               ok, (unsigned long)ge, (unsigned long)bytes);
-        if (ok || ge != ERROR_OPERATION_ABORTED)
-            fail_msg("%s packet: ok %d, error %lu (expected failure with %d)", which, ok,
-                     (unsigned long)ge, (int)ERROR_OPERATION_ABORTED);
-        assert_true(k == key);
-        if (pov == (LPOVERLAPPED)&ovr) got_r++;
-        else if (pov == (LPOVERLAPPED)&ovs) got_s++;
-        else fail_msg("packet with an unknown OVERLAPPED %p", (void *)pov);
+               p.ok, (unsigned long)p.error, (unsigned long)p.bytes);
+        if (p.ok || p.error != ERROR_OPERATION_ABORTED)
+            fail_msg("%s packet: ok %d, error %lu (expected failure with %d)", which, p.ok,
+                     (unsigned long)p.error, (int)ERROR_OPERATION_ABORTED);
+        assert_true(p.key == key);
+        if (p.ov == (LPOVERLAPPED)&ovr) got_r++;
+        else if (p.ov == (LPOVERLAPPED)&ovs) got_s++;
+        else fail_msg("packet with an unknown OVERLAPPED %p", (void *)p.ov);
         if (t - t0 > PROMPT_MS)
             fail_msg("%s packet came %.0f ms after closesocket (limit %.0f)", which, t - t0, PROMPT_MS);
     }
@@ -207,12 +254,7 @@ static void overlapped_port_recv_send_cancelled(void **state)
     assert_true((DWORD)ovr.Internal == STATUS_CANCELLED);
     assert_true((DWORD)ovs.Internal == STATUS_CANCELLED);
     /* then nothing more */
-    DWORD bytes; ULONG_PTR k; LPOVERLAPPED pov = NULL;
-    SetLastError(0);
-    BOOL extra = GetQueuedCompletionStatus(port, &bytes, &k, &pov, 1000);
-    if (extra || pov)
-        fail_msg("an extra packet after the two (overlapped %p, ok %d)", (void *)pov, extra);
-    assert_int_equal(GetLastError(), WAIT_TIMEOUT);
+    assert_int_equal(assert_port_quiet(port, 1000, "after the two").error, WAIT_TIMEOUT);
     assert_handle_dead(a);
     CloseHandle(port);
     free(sbuf);
@@ -250,20 +292,12 @@ static void scale_burst_close(void **state)
             fail_msg("accept %d: %d", i, WSAGetLastError());
         if (CreateIoCompletionPort((HANDLE)a[i], port, (ULONG_PTR)i, 0) != port)
             fail_msg("associate socket %d: %lu", i, GetLastError());
-        for (int j = 0; j < M; j++) {
-            WSABUF wb = { 64, bufs[i * M + j] };
-            DWORD n = 0, flags = 0;
-            assert_wsa_fail(WSARecv(a[i], &wb, 1, &n, &flags, &ov[i * M + j], NULL),
-                            SOCKET_ERROR, WSA_IO_PENDING);
-        }
+        for (int j = 0; j < M; j++)
+            recv_pending(a[i], bufs[i * M + j], 64, &ov[i * M + j], NULL);
     }
     assert_int_equal(closesocket(l), 0);
     Sleep(200);
-    {
-        DWORD bytes; ULONG_PTR k; LPOVERLAPPED pov = NULL;
-        if (GetQueuedCompletionStatus(port, &bytes, &k, &pov, 0) || pov)
-            fail_msg("a packet before the closes (overlapped %p)", (void *)pov);
-    }
+    assert_port_quiet(port, 0, "before the closes");
 
     double t0 = tu_now_ms();
     for (int i = 0; i < N; i++)
@@ -273,34 +307,25 @@ static void scale_burst_close(void **state)
     int count = 0;
     double last = t1;
     while (count < TOTAL) {
-        DWORD bytes = 0; ULONG_PTR k = 0; LPOVERLAPPED pov = NULL;
-        SetLastError(0);
-        BOOL ok = GetQueuedCompletionStatus(port, &bytes, &k, &pov, THREAD_WAIT);
-        DWORD ge = GetLastError();
-        if (!pov)
+        struct packet p = next_packet(port, THREAD_WAIT);
+        if (!p.ov)
             fail_msg("only %d of %d completions within %d ms (last error %lu)", count, TOTAL,
-                     THREAD_WAIT, (unsigned long)ge);
-        ptrdiff_t idx = (WSAOVERLAPPED *)pov - ov;
-        if (idx < 0 || idx >= TOTAL || (LPOVERLAPPED)&ov[idx] != pov)
-            fail_msg("completion with an unknown OVERLAPPED %p", (void *)pov);
+                     THREAD_WAIT, (unsigned long)p.error);
+        int idx = request_of(ov, TOTAL, p.ov);
         if (seen[idx]++)
-            fail_msg("OVERLAPPED %d (socket %d) completed twice", (int)idx, (int)idx / M);
-        if (ok || ge != ERROR_OPERATION_ABORTED)
-            fail_msg("completion %d (socket %d): ok %d error %lu, expected %d", (int)idx,
-                     (int)idx / M, ok, (unsigned long)ge, (int)ERROR_OPERATION_ABORTED);
-        if (k != (ULONG_PTR)(idx / M))
-            fail_msg("completion %d came with key %lu, expected %d", (int)idx, (unsigned long)k,
-                     (int)idx / M);
+            fail_msg("OVERLAPPED %d (socket %d) completed twice", idx, idx / M);
+        if (p.ok || p.error != ERROR_OPERATION_ABORTED)
+            fail_msg("completion %d (socket %d): ok %d error %lu, expected %d", idx, idx / M, p.ok,
+                     (unsigned long)p.error, (int)ERROR_OPERATION_ABORTED);
+        if (p.key != (ULONG_PTR)(idx / M))
+            fail_msg("completion %d came with key %lu, expected %d", idx, (unsigned long)p.key, idx / M);
         count++;
         last = tu_now_ms();
     }
     printf("    %d closesockets took %.0f ms; last of %d completions %.0f ms after the first close\n",
            N, t1 - t0, TOTAL, last - t0);
     /* nothing more within 1 s */
-    DWORD bytes; ULONG_PTR k; LPOVERLAPPED pov = NULL;
-    BOOL extra = GetQueuedCompletionStatus(port, &bytes, &k, &pov, 1000);
-    if (extra || pov)
-        fail_msg("an extra packet after all %d (overlapped %p)", TOTAL, (void *)pov);
+    assert_port_quiet(port, 1000, "after all %d", TOTAL);
     for (int i = 0; i < N; i++)
         hostpeer_close(h[i]);
     CloseHandle(port);
@@ -344,12 +369,8 @@ static void race_round(DWORD delay_ms, int *done, int *aborted)
     assert_non_null(port);
     memset(ov, 0, sizeof(ov));
     memset(seen, 0, sizeof(seen));
-    for (int i = 0; i < RACE_RECVS; i++) {
-        WSABUF wb = { RACE_CHUNK, bufs[i] };
-        DWORD n = 0, flags = 0;
-        assert_wsa_fail(WSARecv(a, &wb, 1, &n, &flags, &ov[i], NULL), SOCKET_ERROR,
-                        WSA_IO_PENDING);
-    }
+    for (int i = 0; i < RACE_RECVS; i++)
+        recv_pending(a, bufs[i], RACE_CHUNK, &ov[i], NULL);
     pusher.stop = 0;
     pusher.sent = 0;
     HANDLE thread = CreateThread(NULL, 0, race_push, &pusher, 0, NULL);
@@ -363,35 +384,24 @@ static void race_round(DWORD delay_ms, int *done, int *aborted)
     InterlockedExchange(&pusher.stop, 1);
 
     for (int count = 0; count < RACE_RECVS; count++) {
-        DWORD bytes = 0; ULONG_PTR k = 0; LPOVERLAPPED pov = NULL;
-        SetLastError(0);
-        BOOL ok = GetQueuedCompletionStatus(port, &bytes, &k, &pov, THREAD_WAIT);
-        DWORD ge = GetLastError();
-        if (!pov)
+        struct packet p = next_packet(port, THREAD_WAIT);
+        if (!p.ov)
             fail_msg("delay %lu ms: only %d of %d completions (error %lu)", (unsigned long)delay_ms,
-                     count, RACE_RECVS, (unsigned long)ge);
-        ptrdiff_t idx = (WSAOVERLAPPED *)pov - ov;
-        if (idx < 0 || idx >= RACE_RECVS || (LPOVERLAPPED)&ov[idx] != pov)
-            fail_msg("completion with an unknown OVERLAPPED %p", (void *)pov);
+                     count, RACE_RECVS, (unsigned long)p.error);
+        int idx = request_of(ov, RACE_RECVS, p.ov);
         if (seen[idx]++)
-            fail_msg("delay %lu ms: receive %d completed twice", (unsigned long)delay_ms, (int)idx);
-        assert_true(k == key);
-        if (ok && bytes > 0)
+            fail_msg("delay %lu ms: receive %d completed twice", (unsigned long)delay_ms, idx);
+        assert_true(p.key == key);
+        if (p.ok && p.bytes > 0)
             (*done)++;
-        else if (!ok && ge == ERROR_OPERATION_ABORTED && bytes == 0)
+        else if (!p.ok && p.error == ERROR_OPERATION_ABORTED && p.bytes == 0)
             (*aborted)++;
         else
             fail_msg("delay %lu ms: receive %d ended ok %d, error %lu, %lu bytes (want data, or "
-                     "%d)", (unsigned long)delay_ms, (int)idx, ok, (unsigned long)ge,
-                     (unsigned long)bytes, (int)ERROR_OPERATION_ABORTED);
+                     "%d)", (unsigned long)delay_ms, idx, p.ok, (unsigned long)p.error,
+                     (unsigned long)p.bytes, (int)ERROR_OPERATION_ABORTED);
     }
-    {
-        DWORD bytes; ULONG_PTR k; LPOVERLAPPED pov = NULL;
-        BOOL extra = GetQueuedCompletionStatus(port, &bytes, &k, &pov, 300);
-        if (extra || pov)
-            fail_msg("delay %lu ms: an extra packet after all %d (overlapped %p)",
-                     (unsigned long)delay_ms, RACE_RECVS, (void *)pov);
-    }
+    assert_port_quiet(port, 300, "after all %d (delay %lu ms)", RACE_RECVS, (unsigned long)delay_ms);
     WaitForSingleObject(thread, THREAD_WAIT);
     CloseHandle(thread);
     hostpeer_close(pusher.h);

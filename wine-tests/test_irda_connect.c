@@ -21,6 +21,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* connect(s) to service on the child: connect's result, the error in
+ * WSAGetLastError (for assert_wsa_fail). */
+static int connect_to_child(SOCKET s, const char *service)
+{
+    SOCKADDR_IRDA a;
+    return connect(s, (struct sockaddr *)&a, irda_addr(&a, child_id, service));
+}
+
+/* Tells the child ('S') to send n pattern bytes and close; reads them to
+ * the end: exactly n, every byte as the pattern says. */
+static void child_sends_and_closes(SOCKET s, unsigned long n)
+{
+    int ok;
+    assert_int_equal(send_cmd(s, 'S', 0, n, 0, 0), 0);
+    wd_arm(60, "read %lu bytes to the end", n);
+    assert_int_equal(tu_recv_to_eof(s, 0, &ok), n);
+    wd_off();
+    assert_true(ok);
+}
+
 /* ---- tests: IAS ---------------------------------------------------------------- */
 
 static void ias_query_service_and_values(void **state)
@@ -86,8 +106,7 @@ static void connect_errors(void **state)
     /* a service nobody offers */
     wd_arm(60, "connect to a service the peer does not offer");
     double t0 = tu_now_ms();
-    assert_wsa_fail(connect(s, (struct sockaddr *)&a, irda_addr(&a, child_id, "NoSuchService")),
-                    SOCKET_ERROR, WSAECONNREFUSED);
+    assert_wsa_fail(connect_to_child(s, "NoSuchService"), SOCKET_ERROR, WSAECONNREFUSED);
     print_message("unknown service refused after %.0f ms\n", tu_now_ms() - t0);
     assert_close_ok(s);
     /* a device that is not there */
@@ -122,17 +141,14 @@ static void nonblocking_connect(void **state)
 {
     (void)state;
     need_child();
-    SOCKADDR_IRDA a;
     u_long one = 1;
     wd_arm(90, "non-blocking connects");
     SOCKET s = irda_socket();
     assert_wsa_ok(ioctlsocket(s, FIONBIO, &one));
     double t0 = tu_now_ms();
-    assert_wsa_fail(connect(s, (struct sockaddr *)&a, irda_addr(&a, child_id, SVC_TEST)), SOCKET_ERROR,
-                    WSAEWOULDBLOCK);
+    assert_wsa_fail(connect_to_child(s, SVC_TEST), SOCKET_ERROR, WSAEWOULDBLOCK);
     assert_true(tu_now_ms() - t0 < 500);
-    assert_wsa_fail(connect(s, (struct sockaddr *)&a, irda_addr(&a, child_id, SVC_TEST)), SOCKET_ERROR,
-                    WSAEALREADY);
+    assert_wsa_fail(connect_to_child(s, SVC_TEST), SOCKET_ERROR, WSAEALREADY);
     fd_set w, x;
     FD_ZERO(&w); FD_SET(s, &w);
     FD_ZERO(&x); FD_SET(s, &x);
@@ -144,15 +160,13 @@ static void nonblocking_connect(void **state)
     int plen = sizeof(peer);
     assert_wsa_ok(getpeername(s, (struct sockaddr *)&peer, &plen));
     assert_memory_equal(peer.irdaDeviceID, child_id, 4);
-    assert_wsa_fail(connect(s, (struct sockaddr *)&a, irda_addr(&a, child_id, SVC_TEST)), SOCKET_ERROR,
-                    WSAEISCONN);
+    assert_wsa_fail(connect_to_child(s, SVC_TEST), SOCKET_ERROR, WSAEISCONN);
     assert_close_ok(s);
 
     /* a service nobody offers: except set and SO_ERROR */
     s = irda_socket();
     assert_wsa_ok(ioctlsocket(s, FIONBIO, &one));
-    assert_wsa_fail(connect(s, (struct sockaddr *)&a, irda_addr(&a, child_id, "NoSuchService")), SOCKET_ERROR,
-                    WSAEWOULDBLOCK);
+    assert_wsa_fail(connect_to_child(s, "NoSuchService"), SOCKET_ERROR, WSAEWOULDBLOCK);
     FD_ZERO(&w); FD_SET(s, &w);
     FD_ZERO(&x); FD_SET(s, &x);
     assert_int_equal(select(0, NULL, &w, &x, &tv), 1);
@@ -166,8 +180,7 @@ static void nonblocking_connect(void **state)
     s = irda_socket();
     WSAEVENT ev = WSACreateEvent();
     assert_wsa_ok(WSAEventSelect(s, ev, FD_CONNECT));
-    assert_wsa_fail(connect(s, (struct sockaddr *)&a, irda_addr(&a, child_id, "NoSuchService")), SOCKET_ERROR,
-                    WSAEWOULDBLOCK);
+    assert_wsa_fail(connect_to_child(s, "NoSuchService"), SOCKET_ERROR, WSAEWOULDBLOCK);
     assert_int_equal(WaitForSingleObject(ev, 30000), WAIT_OBJECT_0);
     WSANETWORKEVENTS ne;
     assert_wsa_ok(WSAEnumNetworkEvents(s, ev, &ne));
@@ -217,17 +230,10 @@ static void connect_names_pdu_len_modes(void **state)
             fail_msg("mode 0x%x after connect: expected SOCKET_ERROR/WSAEISCONN, got %d/%d", modes[i], r, e);
     }
     /* a second connect on a connected socket */
-    SOCKADDR_IRDA a;
-    assert_wsa_fail(connect(s, (struct sockaddr *)&a, irda_addr(&a, child_id, SVC_TEST)),
-                    SOCKET_ERROR, WSAEISCONN);
+    assert_wsa_fail(connect_to_child(s, SVC_TEST), SOCKET_ERROR, WSAEISCONN);
 
     /* the connection works: a little data, then the child closes */
-    assert_int_equal(send_cmd(s, 'S', 0, 5000, 0, 0), 0);
-    int ok;
-    wd_arm(60, "read 5000 bytes to the end");
-    assert_int_equal(tu_recv_to_eof(s, 0, &ok), 5000);
-    wd_off();
-    assert_true(ok);
+    child_sends_and_closes(s, 5000);
     assert_close_ok(s);
 }
 
@@ -245,12 +251,7 @@ static void connect_by_lsap_sel(void **state)
     char name[32];
     snprintf(name, sizeof(name), "LSAP-SEL%ld", child_lsap);
     SOCKET s = connect_child(name);
-    assert_int_equal(send_cmd(s, 'S', 0, 3000, 0, 0), 0);
-    int ok;
-    wd_arm(60, "read 3000 bytes to the end");
-    assert_int_equal(tu_recv_to_eof(s, 0, &ok), 3000);
-    wd_off();
-    assert_true(ok);
+    child_sends_and_closes(s, 3000);
     assert_close_ok(s);
 }
 
@@ -320,18 +321,12 @@ static void close_after_send_parent_to_child(void **state)
     wd_arm(120, "send 1 MiB, then closesocket at once");
     assert_int_equal(send_data(s, CLOSE_BYTES, 0), 0);
     assert_close_ok(s);                       /* default: SO_DONTLINGER, returns at once */
-    s = connect_child(SVC_TEST);
-    assert_int_equal(send_cmd(s, 'Q', 0, 0, 3, 0), 0);
-    unsigned char r[12];
-    wd_arm(90, "ask the child what it received");
-    assert_int_equal(tu_recv_all(s, r, sizeof(r)), 0);
-    wd_off();
-    print_message("child received %lu bytes, pattern %s, end %ld\n", get32(r),
-                  get32(r + 4) ? "ok" : "BAD", (long)get32(r + 8));
-    assert_int_equal(get32(r), CLOSE_BYTES);
-    assert_int_equal(get32(r + 4), 1);
-    assert_int_equal(get32(r + 8), 0);        /* recv returned 0, not an error */
-    assert_close_ok(s);
+    unsigned long bytes, ok;
+    long end;
+    query_slot(3, &bytes, &ok, &end);
+    assert_int_equal(bytes, CLOSE_BYTES);
+    assert_int_equal(ok, 1);
+    assert_int_equal(end, 0);                 /* recv returned 0, not an error */
 }
 
 /* IRLMP_EXCLUSIVE_MODE: set before connect, the connection takes the link
@@ -369,7 +364,7 @@ static void exclusive_mode_holds_the_link(void **state)
     assert_wsa_ok(getsockopt(x, SOL_IRLMP, IRLMP_EXCLUSIVE_MODE, (char *)&v, &len));
     assert_int_equal(v, 1);
     wd_arm(60, "exclusive connect");
-    assert_wsa_ok(connect(x, (struct sockaddr *)&a, irda_addr(&a, child_id, SVC_TEST)));
+    assert_wsa_ok(connect_to_child(x, SVC_TEST));
     wd_off();
     len = sizeof(v);
     assert_wsa_ok(getsockopt(x, SOL_IRLMP, IRLMP_EXCLUSIVE_MODE, (char *)&v, &len));
@@ -381,8 +376,7 @@ static void exclusive_mode_holds_the_link(void **state)
     SOCKET y = irda_socket();
     wd_arm(30, "a second connection while the link is held");
     double t0 = tu_now_ms();
-    assert_wsa_fail(connect(y, (struct sockaddr *)&a, irda_addr(&a, child_id, SVC_TEST)),
-                    SOCKET_ERROR, WSAEADDRINUSE);
+    assert_wsa_fail(connect_to_child(y, SVC_TEST), SOCKET_ERROR, WSAEADDRINUSE);
     double took = tu_now_ms() - t0;
     assert_int_equal(ias_query(y, child_id, SVC_TEST, LSAPSEL_ATTR, &q), WSAEADDRINUSE);
     wd_off();
@@ -399,7 +393,7 @@ static void exclusive_mode_holds_the_link(void **state)
     /* released: y connects and asks the child what x sent */
     wd_arm(60, "connect after the exclusive connection closed");
     t0 = tu_now_ms();
-    assert_wsa_ok(connect(y, (struct sockaddr *)&a, irda_addr(&a, child_id, SVC_TEST)));
+    assert_wsa_ok(connect_to_child(y, SVC_TEST));
     print_message("exclusive: connect after the close took %.0f ms\n", tu_now_ms() - t0);
     assert_int_equal(send_cmd(y, 'Q', 0, 0, 23, 0), 0);
     assert_int_equal(tu_recv_all(y, r, sizeof(r)), 0);
@@ -413,15 +407,13 @@ static void exclusive_mode_holds_the_link(void **state)
     SOCKET z = irda_socket();
     assert_wsa_ok(setsockopt(z, SOL_IRLMP, IRLMP_EXCLUSIVE_MODE, (char *)&on, sizeof(on)));
     assert_wsa_ok(ioctlsocket(z, FIONBIO, &nb));
-    assert_wsa_fail(connect(z, (struct sockaddr *)&a, irda_addr(&a, child_id, SVC_TEST)),
-                    SOCKET_ERROR, WSAEWOULDBLOCK);
+    assert_wsa_fail(connect_to_child(z, SVC_TEST), SOCKET_ERROR, WSAEWOULDBLOCK);
     fd_set w;
     FD_ZERO(&w); FD_SET(z, &w);
     struct timeval tv = { 30, 0 };
     assert_int_equal(select(0, NULL, &w, NULL, &tv), 1);
     SOCKET y2 = irda_socket();
-    assert_wsa_fail(connect(y2, (struct sockaddr *)&a, irda_addr(&a, child_id, SVC_TEST)),
-                    SOCKET_ERROR, WSAEADDRINUSE);
+    assert_wsa_fail(connect_to_child(y2, SVC_TEST), SOCKET_ERROR, WSAEADDRINUSE);
     assert_close_ok(y2);
     assert_int_equal(send_cmd(z, 'S', 0, 100, 0, 0), 0);
     int zok = 0;
@@ -489,16 +481,12 @@ static void overlapped_recv_and_send(void **state)
     assert_int_equal(sent, sizeof(big));
     WSACloseEvent(ov.hEvent);
     assert_close_ok(s);
-    s = connect_child(SVC_TEST);
-    assert_int_equal(send_cmd(s, 'Q', 0, 0, 5, 0), 0);
-    unsigned char q[12];
-    wd_arm(90, "ask the child what it received");
-    assert_int_equal(tu_recv_all(s, q, sizeof(q)), 0);
-    wd_off();
-    assert_int_equal(get32(q), sizeof(big));
-    assert_int_equal(get32(q + 4), 1);
-    assert_int_equal(get32(q + 8), 0);
-    assert_close_ok(s);
+    unsigned long bytes, ok;
+    long end;
+    query_slot(5, &bytes, &ok, &end);
+    assert_int_equal(bytes, sizeof(big));
+    assert_int_equal(ok, 1);
+    assert_int_equal(end, 0);
 }
 
 /* WSAAsyncSelect (a desktop extension) on an AF_IRDA socket: the child

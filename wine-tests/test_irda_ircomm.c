@@ -17,7 +17,7 @@
  * in TinyTP tells the two apart (docs/irda.md).  Option errors: after
  * connect WSAEISCONN, after bind WSAEINVAL, with IrLPT mode WSAEINVAL.
  */
-#include "testutil.h"
+#include "irda_station.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +30,7 @@ static char capture_path[MAX_PATH];
 
 static void identities(DWORD ppid)
 {
-    air_port = (unsigned short)(30000 + (ppid * 139u + 11u) % 20000u);
+    air_port = tu_private_air_port(ppid * 139u + 11u);   /* the children inherit it */
     snprintf(my_nick, sizeof(my_nick), "cews-C%lu", (unsigned long)(ppid % 100000));
     snprintf(comm_nick, sizeof(comm_nick), "cews-D%lu", (unsigned long)(ppid % 100000));
     /* a station of its own: a link to a station that has gone lingers */
@@ -68,14 +68,6 @@ static int read_mode(SOCKET s, int opt)
 
 /* ---- the child stations ---------------------------------------------------------- */
 
-static void signal_ready(DWORD ppid)
-{
-    char evname[64];
-    snprintf(evname, sizeof(evname), "cews2-irda-ircomm-ready-%lu", (unsigned long)ppid);
-    HANDLE ev = OpenEventA(EVENT_MODIFY_STATE, FALSE, evname);
-    if (ev) { SetEvent(ev); CloseHandle(ev); }
-}
-
 /* 9-wire: one connection, every read sent back as it came. */
 static int comm_main(DWORD ppid)
 {
@@ -90,7 +82,7 @@ static int comm_main(DWORD ppid)
     if (l == INVALID_SOCKET || set_mode(l, IRLMP_9WIRE_MODE, 1) ||
         bind(l, (struct sockaddr *)&a, irda_addr(&a, 0, "IrDA:IrCOMM")) || listen(l, 1))
         return 11;
-    signal_ready(ppid);
+    irda_station_ready(ppid);
     SOCKET c = accept(l, NULL, NULL);
     if (c == INVALID_SOCKET) return 12;
     if (read_mode(c, IRLMP_9WIRE_MODE) != 1) return 14;     /* the listener's mode */
@@ -117,7 +109,7 @@ static int plain_main(DWORD ppid)
     if (l == INVALID_SOCKET || bind(l, (struct sockaddr *)&a, irda_addr(&a, 0, "CeCommPlain")) ||
         listen(l, 1))
         return 11;
-    signal_ready(ppid);
+    irda_station_ready(ppid);
     SOCKET c = accept(l, NULL, NULL);
     if (c == INVALID_SOCKET) return 12;
     while (total < (int)sizeof(got) &&
@@ -133,43 +125,6 @@ static int plain_main(DWORD ppid)
     closesocket(l);
     WSACleanup();
     return 0;
-}
-
-static HANDLE start_child(const char *mode)
-{
-    WCHAR exe[MAX_PATH], cmd[MAX_PATH + 64];
-    char evname[64];
-    STARTUPINFOW si = { .cb = sizeof(si) };
-    PROCESS_INFORMATION pi;
-    snprintf(evname, sizeof(evname), "cews2-irda-ircomm-ready-%lu",
-             (unsigned long)GetCurrentProcessId());
-    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, evname);
-    GetModuleFileNameW(NULL, exe, MAX_PATH);
-    _snwprintf(cmd, ARRAYSIZE(cmd), L"\"%ls\" %hs %lu", exe, mode,
-               (unsigned long)GetCurrentProcessId());
-    if (!CreateProcessW(exe, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
-        CloseHandle(ev);
-        return NULL;
-    }
-    CloseHandle(pi.hThread);
-    HANDLE both[2] = { ev, pi.hProcess };
-    DWORD w = WaitForMultipleObjects(2, both, FALSE, 60000);
-    CloseHandle(ev);
-    if (w != WAIT_OBJECT_0) {
-        TerminateProcess(pi.hProcess, 9);
-        CloseHandle(pi.hProcess);
-        return NULL;
-    }
-    return pi.hProcess;
-}
-
-static DWORD end_child(HANDLE child)
-{
-    DWORD code = 99;
-    WaitForSingleObject(child, 15000);
-    GetExitCodeProcess(child, &code);
-    CloseHandle(child);
-    return code;
 }
 
 /* Waits until discovery lists the child (the link needs a discovery first). */
@@ -190,32 +145,23 @@ static void discover_child(const char *nick)
     if (!found) fail_msg("\"%s\" not discovered", nick);
 }
 
-/* Frames in this station's capture (LINKTYPE_LINUX_IRDA; packet type 4
- * sent, 0 received) of the connection at our LSAP lsap whose TinyTP payload
- * is exactly b (LM data, TinyTP byte without M; credit not compared). */
+/* A frame of the connection at our LSAP whose TinyTP payload is exactly b
+ * (LM data, TinyTP byte without M; credit not compared): sent (packet type
+ * 4, our LSAP the source) or received (type 0, our LSAP the destination). */
+struct ttp_payload { int sent; unsigned lsap; const void *b; size_t len; };
+static int is_ttp_payload(unsigned type, const unsigned char *fr, size_t len, const void *arg)
+{
+    const struct ttp_payload *w = arg;
+    return type == (w->sent ? 4u : 0u) && len == 5 + w->len &&
+           (fr[1] & 1) == 0 && (fr[2] & 0x80) == 0 && (fr[4] & 0x80) == 0 &&
+           fr[w->sent ? 3 : 2] == w->lsap && !memcmp(fr + 5, w->b, w->len);
+}
+
+/* How many such frames this station's capture holds. */
 static int frames_with(int sent, unsigned lsap, const void *b, size_t len)
 {
-    static unsigned char cap[1 << 21];
-    DWORD got = 0;
-    int found = 0;
-    HANDLE f = CreateFileA(capture_path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE,
-                           NULL, OPEN_EXISTING, 0, NULL);
-    if (f == INVALID_HANDLE_VALUE) return -1;
-    ReadFile(f, cap, sizeof(cap), &got, NULL);
-    CloseHandle(f);
-    for (size_t o = 24; o + 32 <= got;) {
-        unsigned incl;
-        memcpy(&incl, cap + o + 8, 4);
-        const unsigned char *ph = cap + o + 16, *fr = ph + 16;
-        if (o + 16 + incl > got || incl < 16) break;
-        if (ph[0] == 0 && ph[1] == (sent ? 4 : 0) && incl - 16 == 5 + len &&
-            (fr[1] & 1) == 0 && (fr[2] & 0x80) == 0 && (fr[4] & 0x80) == 0 &&
-            fr[sent ? 3 : 2] == lsap &&
-            !memcmp(fr + 5, b, len))
-            found++;
-        o += 16 + incl;
-    }
-    return found;
+    struct ttp_payload w = { sent, lsap, b, len };
+    return irda_station_capture_count(capture_path, is_ttp_payload, &w);
 }
 
 /* ---- tests ------------------------------------------------------------------------ */
@@ -253,7 +199,7 @@ static void ninewire_sockets_interoperate(void **state)
     char ias_buf[sizeof(IAS_QUERY) + 64];
     IAS_QUERY *q = (IAS_QUERY *)ias_buf;
     SOCKADDR_IRDA peer;
-    HANDLE child = start_child("--comm");
+    HANDLE child = irda_station_start("--comm");
     if (!child) fail_msg("the 9-wire station did not start");
     discover_child(comm_nick);
 
@@ -303,7 +249,7 @@ static void ninewire_sockets_interoperate(void **state)
     sscanf(self.irdaServiceName, "LSAP-SEL%u", &lsap);
     assert_true(lsap > 0);
     assert_close_ok(s);
-    assert_int_equal(end_child(child), 0);
+    assert_int_equal(irda_station_end(child, 15000), 0);
 
     /* the capture: the opening DTE frame and data frames sent, the DCE answer heard */
     static const unsigned char dte[] = { 6, 0x00, 0x01, 0x04, 0x20, 0x01, 0x0F };
@@ -325,7 +271,7 @@ static void ninewire_against_plain_tinytp(void **state)
     (void)state;
     SOCKADDR_IRDA peer;
     char buf[64];
-    HANDLE child = start_child("--plain");
+    HANDLE child = irda_station_start("--plain");
     if (!child) fail_msg("the plain station did not start");
     discover_child(plain_nick);
     SOCKET s = irda_socket();
@@ -340,7 +286,7 @@ static void ninewire_against_plain_tinytp(void **state)
     /* the opening frame (clen 6 and its parameters), then 00 'h' 'i' */
     assert_string_equal(buf, "0600010420010f006869");
     assert_close_ok(s);
-    assert_int_equal(end_child(child), 0);
+    assert_int_equal(irda_station_end(child, 15000), 0);
 }
 
 static int group_setup(void **state)
@@ -363,14 +309,8 @@ int main(int argc, char **argv)
     if (argc >= 3 && !strcmp(argv[1], "--plain"))
         return plain_main((DWORD)strtoul(argv[2], NULL, 10));
     identities(GetCurrentProcessId());
-    const char *want_cap = getenv("CEWS2_TEST_IRCOMM_CAPTURE");   /* irda_ircomm_capture.sh */
-    if (want_cap && *want_cap) {
-        snprintf(capture_path, sizeof(capture_path), "%s", want_cap);
-    } else {
-        GetTempPathA(MAX_PATH - 40, capture_path);
-        snprintf(capture_path + strlen(capture_path), 40, "cews-ircomm-%lu.pcap",
-                 (unsigned long)GetCurrentProcessId());
-    }
+    /* irda_ircomm_capture.sh names the file */
+    irda_station_capture_path(capture_path, sizeof(capture_path), "CEWS2_TEST_IRCOMM_CAPTURE", "ircomm");
     tu_station_env(air_port, my_nick, my_addr);
     tu_set_env("CEWS2_IRDA_CAPTURE", capture_path);
     tu_main_init(argc, argv);

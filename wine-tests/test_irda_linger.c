@@ -44,17 +44,26 @@ static int fill_until_full(SOCKET s, unsigned long long *sent)
     return -1;
 }
 
-static void query_slot(unsigned slot, unsigned long *bytes, unsigned long *ok, long *end)
+/* The three SO_LINGER cases start alike: a connection to the child, which
+ * is told to pause 2.5 s and then read to the end into slot, and the send
+ * queue filled meanwhile (the socket left non-blocking), under the
+ * watchdog (what).  *sent: the bytes accepted; *t_cmd (if asked): the
+ * time just after the command went out. */
+static SOCKET fill_for_paused_reader(unsigned slot, const char *what, unsigned long long *sent,
+                                     double *t_cmd)
 {
     SOCKET s = connect_child(SVC_TEST);
-    unsigned char r[12];
-    assert_int_equal(send_cmd(s, 'Q', 0, 0, slot, 0), 0);
-    wd_arm(90, "ask the child about slot %u", slot);
-    assert_int_equal(tu_recv_all(s, r, sizeof(r)), 0);
-    wd_off();
-    *bytes = get32(r); *ok = get32(r + 4); *end = (long)get32(r + 8);
-    print_message("child slot %u: %lu bytes, pattern %s, end %ld\n", slot, *bytes, *ok ? "ok" : "BAD", *end);
-    assert_close_ok(s);
+    assert_int_equal(send_cmd(s, 'P', 0, 2500, slot, 0), 0);
+    wd_arm(60, "%s", what);
+    if (t_cmd) *t_cmd = tu_now_ms();
+    assert_int_equal(fill_until_full(s, sent), 0);
+    return s;
+}
+
+static void set_linger(SOCKET s, u_short onoff, u_short seconds)
+{
+    struct linger l = { onoff, seconds };
+    assert_wsa_ok(setsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&l, sizeof(l)));
 }
 
 /* A sender thread with a deadline: a stalled send is cancelled by closing
@@ -115,16 +124,12 @@ static void linger_blocking_waits_for_delivery(void **state)
     unsigned long long sent;
     unsigned long bytes, ok;
     long end;
-    SOCKET s = connect_child(SVC_TEST);
-    assert_int_equal(send_cmd(s, 'P', 0, 2500, 10, 0), 0);
-    wd_arm(60, "fill the send queue");
-    double t_start = tu_now_ms();
-    assert_int_equal(fill_until_full(s, &sent), 0);
+    double t_start;
+    SOCKET s = fill_for_paused_reader(10, "fill the send queue", &sent, &t_start);
     print_message("queue full after %llu bytes, %.0f ms\n", sent, tu_now_ms() - t_start);
     u_long nb = 0;
     assert_wsa_ok(ioctlsocket(s, FIONBIO, &nb));
-    struct linger l = { 1, 10 };
-    assert_wsa_ok(setsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&l, sizeof(l)));
+    set_linger(s, 1, 10);
     double t0 = tu_now_ms();
     assert_close_ok(s);
     double took = tu_now_ms() - t0;
@@ -146,12 +151,8 @@ static void linger_zero_discards(void **state)
     unsigned long long sent;
     unsigned long bytes, ok;
     long end;
-    SOCKET s = connect_child(SVC_TEST);
-    assert_int_equal(send_cmd(s, 'P', 0, 2500, 11, 0), 0);
-    wd_arm(60, "fill the send queue, then a hard close");
-    assert_int_equal(fill_until_full(s, &sent), 0);
-    struct linger l = { 1, 0 };
-    assert_wsa_ok(setsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&l, sizeof(l)));
+    SOCKET s = fill_for_paused_reader(11, "fill the send queue, then a hard close", &sent, NULL);
+    set_linger(s, 1, 0);
     double t0 = tu_now_ms();
     assert_close_ok(s);
     double took = tu_now_ms() - t0;
@@ -173,12 +174,8 @@ static void linger_nonblocking_would_block(void **state)
     unsigned long long sent;
     unsigned long bytes, ok;
     long end;
-    SOCKET s = connect_child(SVC_TEST);
-    assert_int_equal(send_cmd(s, 'P', 0, 2500, 12, 0), 0);
-    wd_arm(60, "non-blocking lingering close with data queued");
-    assert_int_equal(fill_until_full(s, &sent), 0);
-    struct linger l = { 1, 5 };
-    assert_wsa_ok(setsockopt(s, SOL_SOCKET, SO_LINGER, (char *)&l, sizeof(l)));
+    SOCKET s = fill_for_paused_reader(12, "non-blocking lingering close with data queued", &sent, NULL);
+    set_linger(s, 1, 5);
     assert_wsa_fail(closesocket(s), SOCKET_ERROR, WSAEWOULDBLOCK);
     /* the handle is still valid; call again until the peer has read it all */
     double t0 = tu_now_ms();

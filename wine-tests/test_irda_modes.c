@@ -25,7 +25,7 @@
  * wait for a discovery); one made after the log's 3 s have passed
  * discovers (the child is gone).
  */
-#include "testutil.h"
+#include "irda_station.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,7 +86,6 @@ static int listed(SOCKET s, int opt, const char *nick)
 
 static int idle_main(DWORD ppid)
 {
-    char evname[64];
     SOCKADDR_IRDA a;
     identities(ppid);
     station_env(idle_nick, idle_addr);
@@ -95,9 +94,7 @@ static int idle_main(DWORD ppid)
     if (l == INVALID_SOCKET || bind(l, (struct sockaddr *)&a, irda_addr(&a, "CeLazySvc")) ||
         listen(l, 1))
         return 11;
-    snprintf(evname, sizeof(evname), "cews2-irda-modes-ready-%lu", (unsigned long)ppid);
-    HANDLE ev = OpenEventA(EVENT_MODIFY_STATE, FALSE, evname);
-    if (ev) { SetEvent(ev); CloseHandle(ev); }
+    irda_station_ready(ppid);
     HANDLE parent = OpenProcess(SYNCHRONIZE, FALSE, ppid);
     WaitForSingleObject(parent ? parent : GetCurrentProcess(), 120000);
     return 0;
@@ -106,7 +103,7 @@ static int idle_main(DWORD ppid)
 /* The IrLPT server: one connection; every read is sent back as it came. */
 static int lpt_main(DWORD ppid)
 {
-    char evname[64], buf[4096];
+    char buf[4096];
     SOCKADDR_IRDA a;
     int on = 1, n;
     identities(ppid);
@@ -118,9 +115,7 @@ static int lpt_main(DWORD ppid)
         setsockopt(l, SOL_IRLMP, IRLMP_IRLPT_MODE, (char *)&on, sizeof(on)) ||
         bind(l, (struct sockaddr *)&a, irda_addr(&a, "IrLPT")) || listen(l, 1))
         return 11;
-    snprintf(evname, sizeof(evname), "cews2-irda-modes-ready-%lu", (unsigned long)ppid);
-    HANDLE ev = OpenEventA(EVENT_MODIFY_STATE, FALSE, evname);
-    if (ev) { SetEvent(ev); CloseHandle(ev); }
+    irda_station_ready(ppid);
     SOCKET c = accept(l, NULL, NULL);
     if (c == INVALID_SOCKET) return 12;
     while ((n = recv(c, buf, sizeof(buf), 0)) > 0)
@@ -129,37 +124,6 @@ static int lpt_main(DWORD ppid)
     closesocket(l);
     WSACleanup();
     return 0;
-}
-
-static HANDLE start_child(const char *mode);
-static HANDLE start_idle(void) { return start_child("--idle"); }
-
-static HANDLE start_child(const char *mode)
-{
-    WCHAR exe[MAX_PATH], cmd[MAX_PATH + 64];
-    char evname[64];
-    STARTUPINFOW si = { .cb = sizeof(si) };
-    PROCESS_INFORMATION pi;
-    snprintf(evname, sizeof(evname), "cews2-irda-modes-ready-%lu",
-             (unsigned long)GetCurrentProcessId());
-    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, evname);
-    GetModuleFileNameW(NULL, exe, MAX_PATH);
-    _snwprintf(cmd, ARRAYSIZE(cmd), L"\"%ls\" %hs %lu", exe, mode,
-               (unsigned long)GetCurrentProcessId());
-    if (!CreateProcessW(exe, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
-        CloseHandle(ev);
-        return NULL;
-    }
-    CloseHandle(pi.hThread);
-    HANDLE both[2] = { ev, pi.hProcess };
-    DWORD w = WaitForMultipleObjects(2, both, FALSE, 60000);
-    CloseHandle(ev);
-    if (w != WAIT_OBJECT_0) {
-        TerminateProcess(pi.hProcess, 9);
-        CloseHandle(pi.hProcess);
-        return NULL;
-    }
-    return pi.hProcess;
 }
 
 /* ---- tests ----------------------------------------------------------------------- */
@@ -198,29 +162,21 @@ static void modes_on_fail_noprotoopt(void **state)
     }
 }
 
-/* How many frames this station sent whose LM-PDU is exactly dlsap, slsap,
- * data (I frames in its capture: LINKTYPE_LINUX_IRDA, packet type 4). */
+/* A frame this station sent (packet type 4) whose LM-PDU is exactly dlsap,
+ * slsap, data: an I frame of IrLMP data, no TinyTP byte. */
+struct lm_data { unsigned char dlsap, slsap; const void *data; size_t len; };
+static int is_lm_data(unsigned type, const unsigned char *fr, size_t len, const void *arg)
+{
+    const struct lm_data *w = arg;
+    return type == 4 && len == 4 + w->len && (fr[1] & 1) == 0 &&
+           fr[2] == w->dlsap && fr[3] == w->slsap && !memcmp(fr + 4, w->data, w->len);
+}
+
+/* How many such frames this station's capture holds. */
 static int sent_lm_data(unsigned char dlsap, unsigned char slsap, const void *data, size_t len)
 {
-    static unsigned char cap[1 << 20];
-    DWORD got = 0;
-    int found = 0;
-    HANDLE f = CreateFileA(capture_path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE,
-                           NULL, OPEN_EXISTING, 0, NULL);
-    if (f == INVALID_HANDLE_VALUE) return -1;
-    ReadFile(f, cap, sizeof(cap), &got, NULL);
-    CloseHandle(f);
-    for (size_t o = 24; o + 32 <= got;) {
-        unsigned incl;
-        memcpy(&incl, cap + o + 8, 4);
-        const unsigned char *ph = cap + o + 16, *fr = ph + 16;
-        if (o + 16 + incl > got || incl < 16) break;
-        if (ph[0] == 0 && ph[1] == 4 && incl - 16 == 4 + len && (fr[1] & 1) == 0 &&
-            fr[2] == dlsap && fr[3] == slsap && !memcmp(fr + 4, data, len))
-            found++;
-        o += 16 + incl;
-    }
-    return found;
+    struct lm_data w = { dlsap, slsap, data, len };
+    return irda_station_capture_count(capture_path, is_lm_data, &w);
 }
 
 static void irlpt_mode_exchanges_frames(void **state)
@@ -229,7 +185,7 @@ static void irlpt_mode_exchanges_frames(void **state)
     SOCKADDR_IRDA peer;
     int on = 1, v = -1, len = sizeof(v);
     char buf[4096], big[4096];
-    HANDLE child = start_child("--lpt");
+    HANDLE child = irda_station_start("--lpt");
     if (!child) fail_msg("the IrLPT station did not start");
     /* a TinyTP socket finds no TinyTP service of that name */
     int found = 0;
@@ -290,11 +246,8 @@ static void irlpt_mode_exchanges_frames(void **state)
     assert_int_equal(sent_lm_data((unsigned char)lpt_lsap, (unsigned char)my_lsap, "AB", 2), 1);
     assert_int_equal(sent_lm_data((unsigned char)lpt_lsap, (unsigned char)my_lsap, big, pdu), 1);
     assert_close_ok(s);
-    WaitForSingleObject(child, 10000);      /* the child served its one connection */
-    DWORD code = 99;
-    GetExitCodeProcess(child, &code);
-    CloseHandle(child);
-    assert_int_equal(code, 0);
+    /* the child served its one connection */
+    assert_int_equal(irda_station_end(child, 10000), 0);
 }
 
 static void lazy_discovery_answers_from_recent_log(void **state)
@@ -302,7 +255,7 @@ static void lazy_discovery_answers_from_recent_log(void **state)
     (void)state;
     SOCKET s = irda_socket();
     assert_true(s != INVALID_SOCKET);
-    HANDLE child = start_idle();
+    HANDLE child = irda_station_start("--idle");
     if (!child) fail_msg("the idle station did not start");
     int found = 0;
     for (double end = tu_now_ms() + 30000; !found && tu_now_ms() < end; ) {
@@ -368,14 +321,7 @@ int main(int argc, char **argv)
     identities(GetCurrentProcessId());
     /* this station's capture (the IrLPT test reads it; irda_irlpt_capture.sh
      * names the file and has tshark judge it) */
-    const char *want_cap = getenv("CEWS2_TEST_MODES_CAPTURE");
-    if (want_cap && *want_cap) {
-        snprintf(capture_path, sizeof(capture_path), "%s", want_cap);
-    } else {
-        GetTempPathA(MAX_PATH - 40, capture_path);
-        snprintf(capture_path + strlen(capture_path), 40, "cews-modes-%lu.pcap",
-                 (unsigned long)GetCurrentProcessId());
-    }
+    irda_station_capture_path(capture_path, sizeof(capture_path), "CEWS2_TEST_MODES_CAPTURE", "modes");
     station_env(my_nick, my_addr);
     tu_main_init(argc, argv);
     const struct CMUnitTest tests[] = {

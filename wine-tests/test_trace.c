@@ -208,25 +208,6 @@ static void temp_file(WCHAR *path, const WCHAR *name)
     DeleteFileW(path);
 }
 
-static char *read_all(const WCHAR *path)
-{
-    HANDLE h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
-                           OPEN_EXISTING, 0, NULL);
-    DWORD size, got = 0;
-    char *text;
-
-    if (h == INVALID_HANDLE_VALUE)
-        return NULL;
-    size = GetFileSize(h, NULL);
-    text = malloc(size + 1);
-    if (text && !ReadFile(h, text, size, &got, NULL))
-        got = 0;
-    if (text)
-        text[got] = 0;
-    CloseHandle(h);
-    return text;
-}
-
 /* One line, taken apart (see the format in ws2/diag.c). */
 struct line {
     DWORD pid, tid;
@@ -382,7 +363,7 @@ static void trace_on_logs_every_call(void **state)
     temp_file(path, L"trace_on.log");
     code = run_child(path, &out);
     assert_int_equal(code, 0);
-    text = read_all(path);
+    text = tu_read_file(path);
     assert_non_null(text);
     assert_int_equal(text[0], '#');
     n = parse_file(text, out.pid, lines, 512);
@@ -482,7 +463,7 @@ static void trace_threads_lines_whole(void **state)
     (void)state;
     temp_file(path, L"trace_threads.log");
     assert_int_equal(run_child_mode(L"--child-threads", path, &out), 0);
-    text = read_all(path);
+    text = tu_read_file(path);
     assert_non_null(text);
     n = parse_file(text, out.pid, lines, 8192);      /* asserts every line well formed */
     for (i = 0; i < n; i++) {
@@ -516,7 +497,7 @@ static void trace_survives_abrupt_end(void **state)
     (void)state;
     temp_file(path, L"trace_crash.log");
     assert_int_equal(run_child_mode(L"--child-crash", path, &out), 0);
-    text = read_all(path);
+    text = tu_read_file(path);
     assert_non_null(text);
     n = parse_file(text, out.pid, lines, 512);
     assert_true(n > 0);
@@ -585,7 +566,7 @@ static void trace_registry_switch(void **state)
     RegDeleteValueW(key, L"Trace");
     RegCloseKey(key);
     assert_int_equal(n, 0);
-    text = read_all(path);
+    text = tu_read_file(path);
     assert_non_null(text);
     n = parse_file(text, out.pid, lines, 512);
     assert_true(n > (int)SCRIPT_CALLS);

@@ -274,6 +274,25 @@ void tu_exe_dir(WCHAR *buf, size_t n)
     buf[len] = 0;
 }
 
+char *tu_read_file(const WCHAR *path)
+{
+    HANDLE h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                           OPEN_EXISTING, 0, NULL);
+    DWORD size, got = 0;
+    char *text;
+
+    if (h == INVALID_HANDLE_VALUE)
+        return NULL;
+    size = GetFileSize(h, NULL);
+    text = malloc((size_t)size + 1);
+    if (text && !ReadFile(h, text, size, &got, NULL))
+        got = 0;
+    if (text)
+        text[got] = 0;
+    CloseHandle(h);
+    return text;
+}
+
 int tu_group_startup(void **state)
 {
     (void)state;

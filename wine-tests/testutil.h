@@ -107,6 +107,9 @@ DWORD WINAPI tu_push_thread(void *arg);
 
 /* Directory of this test program (with trailing backslash). */
 void tu_exe_dir(WCHAR *buf, size_t n);
+/* The whole of a file as a NUL-terminated string to free(); NULL if it
+ * cannot be opened (or memory runs out).  Readable while a writer has it. */
+char *tu_read_file(const WCHAR *path);
 
 /* cmocka group setup/teardown doing WSAStartup/WSACleanup. */
 int tu_group_startup(void **state);

@@ -2,9 +2,13 @@
  * capture_pair.h - two complete stations on an in-memory medium with a
  * simulated clock, each writing a pcap capture to memory, for the mode
  * tests that read back byte by byte what a station sent (test_irlpt.c,
- * test_ircomm.c).  Each test file that includes it gets its own copy
- * (static functions and state), as with pair.h and stack_pair.h; it names
- * the second station with CAPTURE_PAIR_PEER_NICK before the include.
+ * test_ircomm.c) and for test_stack_exclusive.c, which needs only the two
+ * stations (their captures go unread there).  Each test file that includes
+ * it gets its own copy (static functions and state), as with pair.h and
+ * stack_pair.h; it names the second station with CAPTURE_PAIR_PEER_NICK
+ * before the include.  The stations' device addresses are
+ * CAPTURE_PAIR_ADDR_A and CAPTURE_PAIR_ADDR_B, for the tests that connect
+ * by address instead of through discovery.
  */
 #ifndef IRDA_TEST_CAPTURE_PAIR_H
 #define IRDA_TEST_CAPTURE_PAIR_H
@@ -22,6 +26,9 @@
 #include <cmocka.h>
 #include "stack.h"
 #include "sim.h"
+
+#define CAPTURE_PAIR_ADDR_A 0xA1A1A1A1u
+#define CAPTURE_PAIR_ADDR_B 0xB2B2B2B2u
 
 #define AIRQ 4096
 struct chunk { int to; size_t len; uint8_t b[2 * (IRLAP_MAX_FRAME + 2) + 64]; };
@@ -128,8 +135,8 @@ static inline int setup(void **s)
     (void)s;
     memset(&air, 0, sizeof air);
     air.q = calloc(AIRQ, sizeof *air.q);
-    node_init(&NA, 0, 0xA1A1A1A1, "client");
-    node_init(&NB, 1, 0xB2B2B2B2, CAPTURE_PAIR_PEER_NICK);
+    node_init(&NA, 0, CAPTURE_PAIR_ADDR_A, "client");
+    node_init(&NB, 1, CAPTURE_PAIR_ADDR_B, CAPTURE_PAIR_PEER_NICK);
     return 0;
 }
 

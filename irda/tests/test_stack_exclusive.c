@@ -9,112 +9,11 @@
  * when a second connection shares the link, "not yet" (IRDA_ERR_AGAIN)
  * while that one is closed but still sending.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <string.h>
-#include <stdlib.h>
-#include <stdio.h>
-#include <cmocka.h>
-#include "stack.h"
-#include "sim.h"
+#include "capture_pair.h"
 
-#define AIRQ 4096
-struct chunk { int to; size_t len; uint8_t b[2 * (IRLAP_MAX_FRAME + 2) + 64]; };
+#define ADDR_A CAPTURE_PAIR_ADDR_A
+#define ADDR_B CAPTURE_PAIR_ADDR_B
 
-struct node {
-    struct irda_stack st;
-    int idx;
-    uint32_t seed;
-    bool ias_done, connected, incoming, disconnected;
-    int ias_status;
-};
-
-static struct { uint64_t now; struct chunk *q; unsigned qh, qn; struct node *n[2]; } air;
-static struct node NA, NB;
-
-static void medium_write(void *ctx, const uint8_t *b, size_t len)
-{
-    struct node *nd = ctx;
-    assert_true(air.qn < AIRQ && len <= sizeof air.q[0].b);
-    struct chunk *c = &air.q[(air.qh + air.qn++) % AIRQ];
-    c->to = 1 - nd->idx;
-    c->len = len;
-    memcpy(c->b, b, len);
-}
-
-static void on_event(void *ctx, const struct irda_stack_event *ev)
-{
-    struct node *nd = ctx;
-    switch (ev->kind) {
-    case IRDA_EV_IAS_DONE: nd->ias_done = true; nd->ias_status = ev->status; break;
-    case IRDA_EV_CONNECTED: nd->connected = true; break;
-    case IRDA_EV_INCOMING: nd->incoming = true; break;
-    case IRDA_EV_DISCONNECTED: nd->disconnected = true; break;
-    default: break;
-    }
-}
-
-static uint32_t node_rand(void *ctx)
-{
-    return sim_rand(&((struct node *)ctx)->seed);
-}
-
-static void node_init(struct node *nd, int idx, uint32_t addr, const char *nick)
-{
-    memset(nd, 0, sizeof *nd);
-    nd->idx = idx;
-    nd->seed = 0x5A5u + (uint32_t)idx;
-    air.n[idx] = nd;
-    struct irda_stack_config cfg = { .saddr = addr, .nickname = nick };
-    struct irda_stack_ops ops = { nd, medium_write, NULL, on_event, node_rand };
-    assert_int_equal(irda_stack_init(&nd->st, &cfg, &ops), 0);
-}
-
-/* Delivers what is on the air; when quiet, moves the clock to the next timer. */
-static void run(uint64_t ms)
-{
-    uint64_t until = air.now + ms;
-    for (;;) {
-        if (air.qn) {
-            struct chunk *c = &air.q[air.qh];
-            air.qh = (air.qh + 1) % AIRQ;
-            air.qn--;
-            irda_stack_set_time(&air.n[c->to]->st, air.now);
-            irda_stack_input(&air.n[c->to]->st, c->b, c->len);
-            continue;
-        }
-        uint64_t d0 = UINT64_MAX, d1 = UINT64_MAX;
-        irda_stack_next_deadline(&NA.st, &d0);
-        irda_stack_next_deadline(&NB.st, &d1);
-        uint64_t d = d0 < d1 ? d0 : d1;
-        air.now = d > until ? until : d > air.now ? d : air.now;
-        irda_stack_set_time(&NA.st, air.now);
-        irda_stack_set_time(&NB.st, air.now);
-        if (d > until)
-            return;
-    }
-}
-
-static int setup(void **s)
-{
-    (void)s;
-    memset(&air, 0, sizeof air);
-    air.q = calloc(AIRQ, sizeof *air.q);
-    node_init(&NA, 0, 0xA3A3A3A3, "holder");
-    node_init(&NB, 1, 0xB4B4B4B4, "peer");
-    return 0;
-}
-
-static int teardown(void **s)
-{
-    (void)s;
-    free(air.q);
-    return 0;
-}
-
-#define ADDR_B 0xB4B4B4B4u
-#define ADDR_A 0xA3A3A3A3u
 static int listener_b;
 
 /* A TinyTP connection from A to B's listener; B accepts it. */

@@ -18,14 +18,11 @@
  * start ran to its end with both faults handled where they happened.
  * Built as build/<arch>/tests/handledprov.dll; registered by full path.
  */
-#include <cews2.h>
-#include <string.h>
+#include "shared/testprov.h"
 
 #define HANDLEDPROV_AF      0x7C51
 #define HANDLED_EXPECTED    2
 #define RAISED_CODE         0xC0000095u     /* STATUS_INTEGER_OVERFLOW */
-
-typedef int (WSPAPI *install_fn)(LPGUID, const WCHAR *, const LPWSAPROTOCOL_INFOW, DWORD, LPINT);
 
 /* {6C1E5A10-4B1D-4C36-9E4A-2E0C5E7A0021} */
 static GUID provider_guid = { 0x6c1e5a10, 0x4b1d, 0x4c36, { 0x9e, 0x4a, 0x2e, 0x0c, 0x5e, 0x7a, 0x00, 0x21 } };
@@ -94,11 +91,6 @@ static void fault_and_handle(void)
 }
 #endif
 
-static int WSPAPI refuse(void)
-{
-    return SOCKET_ERROR;
-}
-
 static SOCKET WSPAPI handled_socket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info,
                                     GROUP g, DWORD flags, LPINT err)
 {
@@ -113,59 +105,25 @@ static int WSPAPI handled_cleanup(LPINT err)
     return 0;
 }
 
-static void protocol_info(WSAPROTOCOL_INFOW *info)
-{
-    memset(info, 0, sizeof(*info));
-    info->dwServiceFlags1 = XP1_GUARANTEED_DELIVERY | XP1_GUARANTEED_ORDER | XP1_IFS_HANDLES;
-    info->ProviderId = provider_guid;
-    info->ProtocolChain.ChainLen = BASE_PROTOCOL;
-    info->iVersion = 2;
-    info->iAddressFamily = HANDLEDPROV_AF;
-    info->iMaxSockAddr = 16;
-    info->iMinSockAddr = 16;
-    info->iSocketType = SOCK_STREAM;
-    info->iProtocol = 0;
-    info->dwProviderFlags = PFL_MATCHES_PROTOCOL_ZERO;
-    info->iNetworkByteOrder = BIGENDIAN;
-    wcscpy(info->szProtocol, L"ce-winsock handledprov (handles its own faults)");
-}
-
 __declspec(dllexport) INT WINAPI InstallProvider(LPCWSTR dll_path)
 {
-    HMODULE ws2 = GetModuleHandleW(L"ws2.dll");
-    install_fn install = ws2 ? (install_fn)(void *)GetProcAddress(ws2, "WSCInstallProvider") : NULL;
     WSAPROTOCOL_INFOW info;
-    int err = 0;
 
-    if (!install)
-        return WSASYSNOTREADY;
-    protocol_info(&info);
-    if (install(&provider_guid, dll_path, &info, 1, &err))
-        return err ? err : WSAEINVAL;
-    return 0;
+    testprov_stream_entry(&info, &provider_guid, HANDLEDPROV_AF,
+                          L"ce-winsock handledprov (handles its own faults)");
+    return testprov_install(&provider_guid, dll_path, &info, 1);
 }
 
 __declspec(dllexport) int WSPAPI WSPStartup(WORD version, LPWSPDATA data, LPWSAPROTOCOL_INFOW info,
                                             WSPUPCALLTABLE upcalls, LPWSPPROC_TABLE procs)
 {
-    void **slot = (void **)procs;
-    size_t i;
     (void)info; (void)upcalls;
 
     fault_and_handle();
-    data->wVersion = version;
-    data->wHighVersion = MAKEWORD(2, 2);
-    wcscpy(data->szDescription, L"handledprov");
-    /* every call but these two is never made by the test: each just fails */
-    for (i = 0; i < sizeof(*procs) / sizeof(void *); i++)
-        slot[i] = (void *)refuse;
+    /* every call but these two is never made by the test: each answers
+     * WSAEOPNOTSUPP */
+    testprov_startup(data, version, L"handledprov", procs);
     procs->lpWSPSocket = handled_socket;
     procs->lpWSPCleanup = handled_cleanup;
     return 0;
-}
-
-BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, LPVOID reserved)
-{
-    (void)instance; (void)reason; (void)reserved;
-    return TRUE;
 }
