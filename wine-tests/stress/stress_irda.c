@@ -252,24 +252,44 @@ struct ir_load {
     unsigned long long moved;
     int first_error;
     char what[80];
+    double slowest_ms;          /* the longest step of any round, and which */
+    char slowest[80];
 };
+
+/* Keeps the longest step of a load thread (a stall shows in the figures). */
+static void ir_load_step_took(struct ir_load *L, int r, const char *step, double since)
+{
+    double ms = tu_now_ms() - since;
+    if (ms <= L->slowest_ms)
+        return;
+    L->slowest_ms = ms;
+    snprintf(L->slowest, sizeof(L->slowest), "station %d round %d: %s took %.0f ms", L->station, r, step, ms);
+}
 
 static DWORD WINAPI ir_load_thread(void *arg)
 {
     struct ir_load *L = arg;
     for (int r = 0; r < L->rounds; r++) {
+        double t = tu_now_ms();
         SOCKET s = ir_connect(L->id);
         const char *step = "connect";
         int e = 0;
+        ir_load_step_took(L, r, step, t);
         if (s == INVALID_SOCKET) { e = WSAGetLastError(); goto fail; }
         tu_set_timeouts(s, 60000);
         step = "send";
+        t = tu_now_ms();
         unsigned long long len = L->bytes;
-        if ((e = tu_send_all(s, &len, sizeof(len))) != 0 || (e = tu_send_all(s, stress_send_pattern, L->bytes)) != 0)
-            goto fail_close;
+        e = tu_send_all(s, &len, sizeof(len));
+        if (!e) e = tu_send_all(s, stress_send_pattern, L->bytes);
+        ir_load_step_took(L, r, step, t);
+        if (e) goto fail_close;
         char reply[9];
         step = "reply";
-        if ((e = tu_recv_all(s, reply, sizeof(reply))) != 0) goto fail_close;
+        t = tu_now_ms();
+        e = tu_recv_all(s, reply, sizeof(reply));
+        ir_load_step_took(L, r, step, t);
+        if (e) goto fail_close;
         unsigned long long got;
         memcpy(&got, reply, 8);
         step = "count";
