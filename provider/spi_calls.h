@@ -10,8 +10,11 @@
  *   Name    the member is lpWSP<Name>
  *   kind    what the call is to a layer that sits on sockets:
  *             ON_SOCKET   a call on an existing socket (the first parameter, s)
- *             MAY_BLOCK   the same, and it may block or pend (closesocket
- *                         must interrupt it: WSAEINTR or a completion)
+ *             MAY_BLOCK   the same, and it may block (closesocket must
+ *                         wake it while it is inside: WSAEINTR)
+ *             MAY_PEND    the same, and given an OVERLAPPED (ov) it may
+ *                         also pend after it returned (closesocket must
+ *                         cancel it then: a completion)
  *             NEW_SOCKET  it makes a socket, which the layer must take on
  *             NO_SOCKET   not a call on one socket
  *   the parameters always end with LPINT err (the SPI's error out-parameter)
@@ -94,7 +97,7 @@
     X(BOOL, GetQOSByName, ON_SOCKET, \
       (SOCKET s, LPWSABUF name, LPQOS qos, LPINT err), (s, name, qos, err), \
       ("s=0x%llx", TS(s))) \
-    X(int, Ioctl, MAY_BLOCK, \
+    X(int, Ioctl, MAY_PEND, \
       (SOCKET s, DWORD code, LPVOID in, DWORD in_len, LPVOID out, DWORD out_len, \
        LPDWORD returned, LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, \
        LPWSATHREADID thread, LPINT err), \
@@ -109,7 +112,7 @@
        flags)) \
     X(int, Listen, ON_SOCKET, (SOCKET s, int backlog, LPINT err), (s, backlog, err), \
       ("s=0x%llx, backlog=%d", TS(s), backlog)) \
-    X(int, Recv, MAY_BLOCK, \
+    X(int, Recv, MAY_PEND, \
       (SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, LPDWORD flags, \
        LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread, \
        LPINT err), \
@@ -118,7 +121,7 @@
        TS(s), count, TBUFS(bufs, count), TINT(received), TINT(flags), TP(ov), TP(routine))) \
     X(int, RecvDisconnect, ON_SOCKET, (SOCKET s, LPWSABUF data, LPINT err), (s, data, err), \
       ("s=0x%llx", TS(s))) \
-    X(int, RecvFrom, MAY_BLOCK, \
+    X(int, RecvFrom, MAY_PEND, \
       (SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, LPDWORD flags, \
        struct sockaddr *from, LPINT fromlen, LPWSAOVERLAPPED ov, \
        LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread, LPINT err), \
@@ -133,7 +136,7 @@
       (nfds, readfds, writefds, exceptfds, timeout, err), \
       ("nfds=%d, readfds=%s, writefds=%s, exceptfds=%s, timeout=0x%llx", nfds, \
        TFDS(readfds), TFDS(writefds), TFDS(exceptfds), TP(timeout))) \
-    X(int, Send, MAY_BLOCK, \
+    X(int, Send, MAY_PEND, \
       (SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sent, DWORD flags, LPWSAOVERLAPPED ov, \
        LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread, LPINT err), \
       (s, bufs, count, sent, flags, ov, routine, thread, err), \
@@ -141,7 +144,7 @@
        TS(s), count, TBUFS(bufs, count), TINT(sent), flags, TP(ov), TP(routine))) \
     X(int, SendDisconnect, ON_SOCKET, (SOCKET s, LPWSABUF data, LPINT err), (s, data, err), \
       ("s=0x%llx", TS(s))) \
-    X(int, SendTo, MAY_BLOCK, \
+    X(int, SendTo, MAY_PEND, \
       (SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sent, DWORD flags, \
        const struct sockaddr *to, int tolen, LPWSAOVERLAPPED ov, \
        LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread, LPINT err), \

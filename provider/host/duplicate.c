@@ -117,5 +117,5 @@ SOCKET import_duplicate(const WSAPROTOCOL_INFOW *info, GROUP g, DWORD flags,
     }
     SetLastError(caller_error);
 
-    return adopt_host_socket(host_socket, info->dwCatalogEntryId, error);
+    return adopt_host_socket(host_socket, info->dwCatalogEntryId, HOST_MODE_ASK, error);
 }

@@ -55,10 +55,16 @@ void socket_map_clear(void);
 
 /* ---- socket.c ----------------------------------------------------------- */
 
+/* How a fresh host socket was opened, as far as the caller knows: from
+ * WSASocket's WSA_FLAG_OVERLAPPED, from the listener an accepted socket
+ * takes it from (Windows and Wine alike), or not known (a duplicate, a
+ * leaf): then the kernel file is asked, one server call. */
+enum host_mode { HOST_MODE_ASK, HOST_MODE_OVERLAPPED, HOST_MODE_SYNCHRONOUS };
+
 /* Announces a fresh host socket to ws2.dll as an IFS handle owned by
  * catalog entry catalog_id.  On failure the host socket is closed, *error
  * is set and INVALID_SOCKET returned. */
-SOCKET adopt_host_socket(SOCKET host_socket, DWORD catalog_id, LPINT error);
+SOCKET adopt_host_socket(SOCKET host_socket, DWORD catalog_id, enum host_mode mode, LPINT error);
 /* The catalog entry id a socket of ours was created for; on failure sets
  * *error (WSAENOTSOCK, or the host's complaint about s). */
 BOOL catalog_id_of_socket(SOCKET s, DWORD *catalog_id, LPINT error);

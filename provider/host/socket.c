@@ -27,9 +27,11 @@ void close_host_socket(SOCKET host_socket)
  * Whether a host socket is overlapped.  One created without
  * WSA_FLAG_OVERLAPPED (socket() after SO_OPENTYPE, or WSASocket without the
  * flag) must ignore lpOverlapped, and Wine's host does not (io.c), so we
- * need to know; the kernel file says it (FILE_SYNCHRONOUS_IO_ALERT or
- * _NONALERT in its mode), the same for created, accepted and duplicated
- * sockets.  If it cannot be asked, the socket is taken as overlapped.
+ * need to know.  A created socket's flags say it, an accepted one is as its
+ * listener; otherwise (a duplicate, a leaf) the kernel file says it
+ * (FILE_SYNCHRONOUS_IO_ALERT or _NONALERT in its mode), at the price of a
+ * server call that socket() and accept() no longer pay.  If it cannot be
+ * asked, the socket is taken as overlapped.
  */
 #define FILE_MODE_INFORMATION   16
 #define FILE_SYNCHRONOUS_MODES  0x30    /* FILE_SYNCHRONOUS_IO_ALERT | _NONALERT */
@@ -55,15 +57,17 @@ static BOOL host_socket_overlapped(SOCKET host_socket)
     return (mode & FILE_SYNCHRONOUS_MODES) == 0;
 }
 
-SOCKET adopt_host_socket(SOCKET host_socket, DWORD catalog_id, LPINT error)
+SOCKET adopt_host_socket(SOCKET host_socket, DWORD catalog_id, enum host_mode mode, LPINT error)
 {
     int upcall_error = NO_ERROR;
     DWORD forgotten;
     SOCKET handle;
+    BOOL overlapped = mode == HOST_MODE_ASK ? host_socket_overlapped(host_socket)
+                                            : mode == HOST_MODE_OVERLAPPED;
 
     /* Recorded before ws2.dll learns of the handle, so that no caller can
      * ever see the handle without its record. */
-    if (!socket_map_set(host_socket, catalog_id, host_socket_overlapped(host_socket))) {
+    if (!socket_map_set(host_socket, catalog_id, overlapped)) {
         close_host_socket(host_socket);
         *error = WSAENOBUFS;
         return INVALID_SOCKET;
@@ -149,7 +153,9 @@ SOCKET WSPAPI WSPSocket(int family, int type, int protocol,
     }
     SetLastError(caller_error);
 
-    return adopt_host_socket(host_socket, entry->dwCatalogEntryId, error);
+    return adopt_host_socket(host_socket, entry->dwCatalogEntryId,
+                             flags & WSA_FLAG_OVERLAPPED ? HOST_MODE_OVERLAPPED : HOST_MODE_SYNCHRONOUS,
+                             error);
 }
 
 /*
@@ -165,9 +171,13 @@ SOCKET WSPAPI WSPAccept(SOCKET s, struct sockaddr *address, LPINT address_length
 {
     SOCKET host_socket;
     DWORD caller_error, catalog_id;
+    enum host_mode mode = HOST_MODE_ASK;
 
     if (!catalog_id_of_socket(s, &catalog_id, error))
         return INVALID_SOCKET;
+    /* the accepted socket is opened as its listener was */
+    if (socket_map_get(s, &catalog_id))
+        mode = socket_map_overlapped(s) ? HOST_MODE_OVERLAPPED : HOST_MODE_SYNCHRONOUS;
 
     caller_error = host_call_begin();
     host_socket = WSAAccept(s, address, address_length, condition,
@@ -178,7 +188,7 @@ SOCKET WSPAPI WSPAccept(SOCKET s, struct sockaddr *address, LPINT address_length
     }
     SetLastError(caller_error);
 
-    host_socket = adopt_host_socket(host_socket, catalog_id, error);
+    host_socket = adopt_host_socket(host_socket, catalog_id, mode, error);
     /* the listener's WSAAsyncSelect applies to the accepted socket too */
     if (host_socket != INVALID_SOCKET)
         async_relay_inherit(host_relay_ops(), s, host_socket);
@@ -187,39 +197,21 @@ SOCKET WSPAPI WSPAccept(SOCKET s, struct sockaddr *address, LPINT address_length
 }
 
 /*
- * WHY: for IP multicast a join returns the socket itself; only a rooted
- * multipoint join creates a new socket, which then needs the IFS handover
- * under its parent's catalog entry.  Hosts that do not implement
- * WSAJoinLeaf (Wine's is a stub) may fail without an error code, which we
- * report as WSAEOPNOTSUPP.
+ * WHY: CE 5.0's TCP/UDP provider supports no multipoint join, and its
+ * WSPJoinLeaf page says exactly what it answers: SOCKET_ERROR with
+ * WSASYSCALLFAILURE, always.  Where that page and today's Windows (which
+ * joins IP multicast groups this way) disagree, the page wins
+ * (docs/compatibility.md).  The host is not asked.
  */
 SOCKET WSPAPI WSPJoinLeaf(SOCKET s, const struct sockaddr *name, int name_length,
                           LPWSABUF caller_data, LPWSABUF callee_data,
                           LPQOS socket_qos, LPQOS group_qos, DWORD flags,
                           LPINT error)
 {
-    SOCKET leaf;
-    DWORD caller_error, catalog_id;
-
-    caller_error = host_call_begin();
-    leaf = WSAJoinLeaf(s, name, name_length, caller_data, callee_data,
-                       socket_qos, group_qos, flags);
-    if (leaf == INVALID_SOCKET) {
-        BOOL unexplained = WSAGetLastError() == 0;
-        host_call_failed(caller_error, error);
-        if (unexplained)
-            *error = WSAEOPNOTSUPP;
-        return INVALID_SOCKET;
-    }
-    host_call_succeeded(caller_error, error);
-    if (leaf == s)
-        return s;
-
-    if (!catalog_id_of_socket(s, &catalog_id, error)) {
-        close_host_socket(leaf);
-        return INVALID_SOCKET;
-    }
-    return adopt_host_socket(leaf, catalog_id, error);
+    (void)s; (void)name; (void)name_length; (void)caller_data; (void)callee_data;
+    (void)socket_qos; (void)group_qos; (void)flags;
+    *error = WSASYSCALLFAILURE;
+    return INVALID_SOCKET;
 }
 
 /*

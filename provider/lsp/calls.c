@@ -25,7 +25,10 @@
 #define FORWARD_BODY_ON_SOCKET(name, args)                                     \
     value = so->lower->procs.lpWSP##name args;
 #define FORWARD_BODY_MAY_BLOCK(name, args)                                     \
-    note_io(so);                                                               \
+    value = interrupted_if_closing(so, so->lower->procs.lpWSP##name args, err);
+#define FORWARD_BODY_MAY_PEND(name, args)                                      \
+    if (ov)                                                                    \
+        note_io(so);                                                           \
     value = interrupted_if_closing(so, so->lower->procs.lpWSP##name args, err);
 #define FORWARD_ON_SOCKET(result, name, kind, params, args)                    \
     static result WSPAPI forward_##name params __attribute__((unused));        \
@@ -40,6 +43,7 @@
         return value;                                                          \
     }
 #define FORWARD_MAY_BLOCK FORWARD_ON_SOCKET
+#define FORWARD_MAY_PEND FORWARD_ON_SOCKET
 #define FORWARD_NEW_SOCKET(result, name, kind, params, args)
 #define FORWARD_NO_SOCKET(result, name, kind, params, args)
 #define FORWARD(result, name, kind, params, args, trace)                       \
@@ -48,6 +52,7 @@ SPI_CALLS(FORWARD)
 
 #define SET_FORWARD_ON_SOCKET(name) t->lpWSP##name = forward_##name;
 #define SET_FORWARD_MAY_BLOCK(name) t->lpWSP##name = forward_##name;
+#define SET_FORWARD_MAY_PEND(name) t->lpWSP##name = forward_##name;
 #define SET_FORWARD_NEW_SOCKET(name)
 #define SET_FORWARD_NO_SOCKET(name)
 #define SET_FORWARD(result, name, kind, params, args, trace) SET_FORWARD_##kind(name)
@@ -156,7 +161,6 @@ static SOCKET WSPAPI lsp_accept(SOCKET s, struct sockaddr *addr, LPINT addrlen,
 
     if (!so)
         return INVALID_SOCKET;
-    note_io(so);
     accepted = so->lower->procs.lpWSPAccept(s, addr, addrlen, condition, data, err);
     if (accepted == INVALID_SOCKET) {
         interrupted_if_closing(so, SOCKET_ERROR, err);

@@ -49,17 +49,18 @@ BOOL chain_info(DWORD catalog_id, WSAPROTOCOL_INFOW *info);
 
 /* ---- socket_context.c: our state for each socket ------------------------ */
 struct lsp_socket {
-    struct handle_entry link;       /* the table's links and the references */
-    SOCKET handle;
+    struct handle_entry link;       /* the handle, the table's links and the references */
     struct lower *lower;
     DWORD catalog_id;               /* our chain entry (for accepted sockets) */
     int type;                       /* SOCK_STREAM, SOCK_DGRAM, ... */
     SRWLOCK lock;                   /* guards the option fields below */
     struct linger linger;           /* as the application set it */
-    BOOL linger_note;               /* SO_CEWS_LINGER_NOTE */
-    BOOL nonblocking;               /* FIONBIO, or made so by WSAEventSelect/WSAAsyncSelect */
-    BOOL event_selected;
-    BOOL async_selected;
+    /* flags, 0 or 1, one byte each: every idle socket carries them, and
+     * four BOOLs put the record over a heap size class (make bench item 8) */
+    BOOLEAN linger_note;            /* SO_CEWS_LINGER_NOTE */
+    BOOLEAN nonblocking;            /* FIONBIO, or made so by WSAEventSelect/WSAAsyncSelect */
+    BOOLEAN event_selected;
+    BOOLEAN async_selected;
     volatile LONG closing;          /* set once, by the closesocket that wins */
     volatile LONG io_issued;        /* a call that can pend has reached the lower provider */
     /* the other handles of this process on the same socket (shared_socket.c) */
@@ -152,7 +153,10 @@ int WSPAPI lsp_ioctl(SOCKET s, DWORD code, LPVOID in, DWORD in_len, LPVOID out, 
                      LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, LPWSATHREADID thread,
                      LPINT err);
 
-/* Before a call that can pend or block: closesocket must cancel this socket's I/O. */
+/* Before a call that can leave an operation pending after it returned (an
+ * overlapped one): closesocket must cancel then.  A call that only blocks
+ * needs no mark: while inside it holds a reference to the context, and
+ * closesocket cancels whenever it finds a call inside (close.c). */
 static inline void note_io(struct lsp_socket *so)
 {
     struct shared_socket *sh = so->shared;

@@ -49,17 +49,17 @@ static DWORD send_backlog(struct lsp_socket *so)
     fd_set writable;
     TIMEVAL zero = { 0, 0 };
 
-    if (so->lower->procs.lpWSPIoctl(so->handle, SIO_CEWS_SEND_BACKLOG, NULL, 0, &queued,
+    if (so->lower->procs.lpWSPIoctl(so->link.handle, SIO_CEWS_SEND_BACKLOG, NULL, 0, &queued,
                                     sizeof(queued), &returned, NULL, NULL, NULL, &err) == 0)
         return queued;
     /* a provider below that cannot tell (SIO_CEWS_LINGER_MECHANISM NONE):
      * a connected socket that cannot take more data has data queued; one
      * that can is taken as drained.  Never silently: diagnostic.c says so. */
-    if (so->lower->procs.lpWSPGetPeerName(so->handle, (struct sockaddr *)&peer, &len, &err))
+    if (so->lower->procs.lpWSPGetPeerName(so->link.handle, (struct sockaddr *)&peer, &len, &err))
         return 0;
     diagnostic_linger_approximate();
     FD_ZERO(&writable);
-    FD_SET(so->handle, &writable);
+    FD_SET(so->link.handle, &writable);
     ready = so->lower->procs.lpWSPSelect(0, NULL, &writable, NULL, &zero, &err);
     return ready == 1 ? 0 : 1;
 }
@@ -68,9 +68,9 @@ static void silence_notifications(struct lsp_socket *so)
 {
     int err;
     if (so->event_selected)
-        so->lower->procs.lpWSPEventSelect(so->handle, NULL, 0, &err);
+        so->lower->procs.lpWSPEventSelect(so->link.handle, NULL, 0, &err);
     if (so->async_selected)
-        so->lower->procs.lpWSPAsyncSelect(so->handle, NULL, 0, 0, &err);
+        so->lower->procs.lpWSPAsyncSelect(so->link.handle, NULL, 0, 0, &err);
 }
 
 /*
@@ -92,9 +92,9 @@ static void cancel_pending(struct lsp_socket *so)
     /* an IFS handle is a kernel file: the kernel cancels its I/O; a handle
      * of a non-IFS provider only that provider can cancel (cews2.h) */
     if (so->lower->info.dwServiceFlags1 & XP1_IFS_HANDLES)
-        CancelIoEx((HANDLE)so->handle, NULL);
+        CancelIoEx((HANDLE)so->link.handle, NULL);
     else
-        so->lower->procs.lpWSPIoctl(so->handle, SIO_CEWS_CANCEL, NULL, 0, NULL, 0, &returned,
+        so->lower->procs.lpWSPIoctl(so->link.handle, SIO_CEWS_CANCEL, NULL, 0, NULL, 0, &returned,
                                     NULL, NULL, NULL, &err);
 }
 
@@ -137,16 +137,16 @@ static void drain_only(struct lsp_socket *so)
 
 static int close_graceful(struct lsp_socket *so, LPINT err)
 {
-    return so->lower->procs.lpWSPCloseSocket(so->handle, err);
+    return so->lower->procs.lpWSPCloseSocket(so->link.handle, err);
 }
 
 /* A zero linger below us asks the provider below for an abortive close. */
 static int close_hard(struct lsp_socket *so, LPINT err)
 {
     struct linger abort_now = { 1, 0 };
-    so->lower->procs.lpWSPSetSockOpt(so->handle, SOL_SOCKET, SO_LINGER,
+    so->lower->procs.lpWSPSetSockOpt(so->link.handle, SOL_SOCKET, SO_LINGER,
                                      (const char *)&abort_now, sizeof(abort_now), err);
-    return so->lower->procs.lpWSPCloseSocket(so->handle, err);
+    return so->lower->procs.lpWSPCloseSocket(so->link.handle, err);
 }
 
 /* Waits until the peer has everything (graceful) or the interval ends (reset). */

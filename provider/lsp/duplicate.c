@@ -176,8 +176,8 @@ SOCKET duplicate_import(struct lower *lower, const WSAPROTOCOL_INFOW *info, GROU
     memset(&settings, 0, sizeof(settings));
     InitializeSRWLock(&settings.lock);
     settings.linger = rec.linger;
-    settings.linger_note = rec.linger_note;
-    settings.nonblocking = rec.nonblocking;
+    settings.linger_note = rec.linger_note != 0;
+    settings.nonblocking = rec.nonblocking != 0;
     s = lsp_adopt(s, lower, info->dwCatalogEntryId, rec.type, &settings, err);
     /* the duplicate joins the original's group, with the description's reference */
     if (sh && (s == INVALID_SOCKET || !(so = socket_context_lookup(s, &ignored)))) {

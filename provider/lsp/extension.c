@@ -46,7 +46,7 @@ static void *lower_function(struct lsp_socket *so, enum extension_kind kind, int
 
     if (fn)
         return fn;
-    if (so->lower->procs.lpWSPIoctl(so->handle, SIO_GET_EXTENSION_FUNCTION_POINTER, &id,
+    if (so->lower->procs.lpWSPIoctl(so->link.handle, SIO_GET_EXTENSION_FUNCTION_POINTER, &id,
                                     sizeof(id), &fn, sizeof(fn), &returned, NULL, NULL, NULL,
                                     err) || !fn) {
         if (!*err)

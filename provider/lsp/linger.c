@@ -69,7 +69,7 @@ int linger_set(struct lsp_socket *so, int optname, const char *value, int length
         if ((err = bool_from(value, length, &flag)) != 0)
             return err;
         AcquireSRWLockExclusive(&so->lock);
-        so->linger_note = flag;
+        so->linger_note = flag != 0;
         ReleaseSRWLockExclusive(&so->lock);
         return 0;
     }

@@ -19,7 +19,7 @@ DWORD native_linger_mechanism(struct lsp_socket *so)
     int err;
 
     /* a provider that does not know the ioctl has no mechanism (cews2.h) */
-    if (so->lower->procs.lpWSPIoctl(so->handle, SIO_CEWS_LINGER_MECHANISM, NULL, 0, &mechanism,
+    if (so->lower->procs.lpWSPIoctl(so->link.handle, SIO_CEWS_LINGER_MECHANISM, NULL, 0, &mechanism,
                                     sizeof(mechanism), &returned, NULL, NULL, NULL, &err) != 0)
         return CEWS_LINGER_MECHANISM_NONE;
     return mechanism;
@@ -29,7 +29,7 @@ static void linger_below(struct lsp_socket *so, u_short onoff, u_short seconds)
 {
     struct linger value = { onoff, seconds };
     int err;
-    so->lower->procs.lpWSPSetSockOpt(so->handle, SOL_SOCKET, SO_LINGER, (const char *)&value,
+    so->lower->procs.lpWSPSetSockOpt(so->link.handle, SOL_SOCKET, SO_LINGER, (const char *)&value,
                                      sizeof(value), &err);
 }
 
@@ -38,7 +38,7 @@ int native_close_nonblocking(struct lsp_socket *so, unsigned interval, LPINT err
     int result;
 
     linger_below(so, 1, (u_short)interval);
-    result = so->lower->procs.lpWSPCloseSocket(so->handle, err);
+    result = so->lower->procs.lpWSPCloseSocket(so->link.handle, err);
     /* still open below: as it was, so that a later SO_DONTLINGER close
      * does not linger there */
     if (result == SOCKET_ERROR && *err == WSAEWOULDBLOCK)
@@ -56,16 +56,16 @@ int native_close_lingering(struct lsp_socket *so, unsigned interval, LPINT err)
     /* only a blocking close waits below; the note's background close of a
      * non-blocking socket makes it blocking first (its notifications are
      * already off, so the provider allows it) */
-    so->lower->procs.lpWSPIoctl(so->handle, FIONBIO, &blocking, sizeof(blocking), NULL, 0,
+    so->lower->procs.lpWSPIoctl(so->link.handle, FIONBIO, &blocking, sizeof(blocking), NULL, 0,
                                 &returned, NULL, NULL, NULL, &ignored);
     linger_below(so, 1, (u_short)interval);
     /* a provider that still answers as non-blocking: ask again, as an
      * application would, until the interval ends; then reset */
-    while ((result = so->lower->procs.lpWSPCloseSocket(so->handle, err)) == SOCKET_ERROR &&
+    while ((result = so->lower->procs.lpWSPCloseSocket(so->link.handle, err)) == SOCKET_ERROR &&
            *err == WSAEWOULDBLOCK) {
         if (GetTickCount64() >= deadline) {
             linger_below(so, 1, 0);
-            return so->lower->procs.lpWSPCloseSocket(so->handle, err);
+            return so->lower->procs.lpWSPCloseSocket(so->link.handle, err);
         }
         Sleep(RETRY_POLL_MS);
     }

@@ -61,8 +61,7 @@ static int hold_all(fd_set *sets[3], struct held *h, LPINT err)
             struct lsp_socket *so = socket_context_lookup(sets[k]->fd_array[i], err);
             if (!so)
                 return SOCKET_ERROR;
-            note_io(so);
-            h->so[h->count++] = so;
+            h->so[h->count++] = so;     /* held: a close finds a call inside and cancels */
         }
         if (k == 0)
             h->read_count = h->count;
@@ -109,7 +108,7 @@ static void sets_after_close(fd_set *sets[3], const struct held *h)
         sets[0]->fd_count = 0;
         for (i = 0; i < h->read_count; i++)
             if (h->so[i]->closing)
-                sets[0]->fd_array[sets[0]->fd_count++] = h->so[i]->handle;
+                sets[0]->fd_array[sets[0]->fd_count++] = h->so[i]->link.handle;
     }
     if (sets[1])
         sets[1]->fd_count = 0;

@@ -29,14 +29,13 @@ struct lsp_socket *socket_context_create(SOCKET handle, struct lower *lower, DWO
     /* initialise: CE's defaults, or the listening socket's settings for an accepted one;
      * the one reference is the table's */
     handle_entry_initialise(&so->link, handle);
-    so->handle = handle;
     so->lower = lower;
     so->catalog_id = catalog_id;
     so->type = type;
     InitializeSRWLock(&so->lock);
     so->linger.l_onoff = 0;         /* SO_DONTLINGER is the default */
     so->linger.l_linger = 0;
-    so->linger_note = settings_linger_note_default();
+    so->linger_note = settings_linger_note_default() != 0;
     if (parent) {
         AcquireSRWLockShared((PSRWLOCK)&parent->lock);
         so->linger = parent->linger;
