@@ -16,8 +16,6 @@
  */
 #include "resolve.h"
 
-#include <stddef.h>
-
 struct async_lookup {
     struct async_lookup *next;
     LONG references;        /* the worker's, the pending completion's, the timer's */
@@ -111,14 +109,10 @@ static BOOL complete(struct async_lookup *op, int error, ADDRINFOEXW *list)
 static int look_up(const WCHAR *name, const WCHAR *service, const ADDRINFOW *hints, DWORD space,
                    const GUID *provider, ADDRINFOEXW **list)
 {
-    struct resolved r;
-    int err = resolve_addresses(name, service, hints, space, provider, &r);
-    *list = NULL;
-    if (err)
-        return err;
-    *list = resolved_to_addrinfoex(&r);
-    resolved_free(&r);
-    return *list ? 0 : WSA_NOT_ENOUGH_MEMORY;
+    void *built;
+    int err = resolve_to_list(name, service, hints, space, provider, LIST_ADDRINFOEXW, &built);
+    *list = built;
+    return err;
 }
 
 static DWORD WINAPI worker(void *arg)
@@ -271,5 +265,5 @@ int impl_GetAddrInfoExCancel(LPHANDLE handle)
 
 void impl_FreeAddrInfoExW(PADDRINFOEXW list)
 {
-    addrinfo_list_free(list, offsetof(ADDRINFOEXW, ai_next));
+    addrinfo_list_free(list, LIST_ADDRINFOEXW);
 }

@@ -119,3 +119,18 @@ int api_min_address(const struct socket_record *r)
     int min = r->entry->info.iMinSockAddr;
     return min > (int)sizeof(u_short) ? min : (int)sizeof(u_short);
 }
+
+/* An A form's text argument made Unicode for the W form it calls. */
+WCHAR *api_widen(const char *text, int unconvertible, int *err)
+{
+    int n;
+    WCHAR *w;
+    if (!text || *err)
+        return NULL;
+    if (!api_readable(text, 1)) { *err = WSAEFAULT; return NULL; }
+    n = MultiByteToWideChar(CP_ACP, 0, text, -1, NULL, 0);
+    w = n > 0 ? HeapAlloc(GetProcessHeap(), 0, (size_t)n * sizeof(WCHAR)) : NULL;
+    if (!w) { *err = n > 0 ? WSA_NOT_ENOUGH_MEMORY : unconvertible; return NULL; }
+    MultiByteToWideChar(CP_ACP, 0, text, -1, w, n);
+    return w;
+}

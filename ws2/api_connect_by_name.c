@@ -27,7 +27,7 @@ static int connect_one(struct socket_record *r, const struct sockaddr *to, int t
     int err = 0, soerr = 0, len = sizeof(soerr), n;
     fd_set writable, failed;
     struct timeval tv;
-    SOCKET s = r->handle;
+    SOCKET s = r->link.handle;
 
     if (PROVIDER_CALL(r).lpWSPConnect(s, to, tolen, NULL, NULL, NULL, NULL, &err) == 0)
         return 0;

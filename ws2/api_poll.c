@@ -28,7 +28,7 @@ static fd_set *set_allocate(ULONG n)
 static int option_of(struct socket_record *r, int name, int def)
 {
     int value = 0, len = sizeof(value), err;
-    if (PROVIDER_CALL(r).lpWSPGetSockOpt(r->handle, SOL_SOCKET, name, (char *)&value, &len, &err))
+    if (PROVIDER_CALL(r).lpWSPGetSockOpt(r->link.handle, SOL_SOCKET, name, (char *)&value, &len, &err))
         return def;
     return value;
 }
@@ -40,7 +40,7 @@ static BOOL provider_says_reset(struct socket_record *r)
     ULONG state = 0;
     DWORD returned = 0;
     int err;
-    if (PROVIDER_CALL(r).lpWSPIoctl(r->handle, SIO_CEWS_POLL_STATE, NULL, 0, &state, sizeof(state),
+    if (PROVIDER_CALL(r).lpWSPIoctl(r->link.handle, SIO_CEWS_POLL_STATE, NULL, 0, &state, sizeof(state),
                                     &returned, NULL, NULL, NULL, &err))
         return FALSE;
     return (state & POLLERR) != 0;
@@ -70,7 +70,7 @@ static SHORT poll_flags(WSAPOLLFD *fd, BOOL readable, BOOL writable, BOOL failed
         /* a readable connected stream with nothing to read: the peer is gone
          * (POLLHUP, whatever was asked, and no POLLRDNORM, as on Windows) */
         if (stream && !option_of(r, SO_ACCEPTCONN, 0) &&
-            PROVIDER_CALL(r).lpWSPIoctl(r->handle, FIONREAD, NULL, 0, &pending, sizeof(pending),
+            PROVIDER_CALL(r).lpWSPIoctl(r->link.handle, FIONREAD, NULL, 0, &pending, sizeof(pending),
                                         &returned, NULL, NULL, NULL, &err) == 0 &&
             pending == 0) {
             revents |= POLLHUP;

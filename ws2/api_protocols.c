@@ -9,7 +9,8 @@
 static struct catalog *target_catalog(void)
 {
     /* during a catalog build, installers fill the catalog being built */
-    return catalog_being_built ? catalog_being_built : process_catalog();
+    struct catalog *being_built = process_catalog_being_built();
+    return being_built ? being_built : process_catalog();
 }
 
 int api_enum_protocols(LPINT protocols, LPWSAPROTOCOL_INFOW buffer, LPDWORD length)

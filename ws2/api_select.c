@@ -151,7 +151,7 @@ int WSAAPI select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds
     TRACE_API(t, VIA(owner), result == SOCKET_ERROR ? err : 0, "select(nfds=%d, readfds=%s, "
               "writefds=%s, exceptfds=%s, timeout=%s) = %d", nfds, TFDS(readfds), TFDS(writefds),
               TFDS(exceptfds), timeout_text, result);
-    return api_finish("select", owner ? owner->handle : INVALID_SOCKET, owner, result, err);
+    return api_finish("select", owner ? owner->link.handle : INVALID_SOCKET, owner, result, err);
 }
 
 int WSAAPI WSAEventSelect(SOCKET s, WSAEVENT event, __LONG32 events)

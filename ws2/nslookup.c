@@ -57,7 +57,7 @@ static void lookup_release(struct lookup *l)
     }
 }
 
-static int check_query(const WSAQUERYSETW *query, DWORD *space)
+int ns_query_check(const WSAQUERYSETW *query, DWORD *space)
 {
     if (!api_readable(query, sizeof(DWORD)))
         return WSAEFAULT;
@@ -81,7 +81,7 @@ int impl_WSALookupServiceBeginW(LPWSAQUERYSETW query, DWORD flags, LPHANDLE hand
         return api_fail(WSANOTINITIALISED);
     if (!query || !handle || !api_writable(handle, sizeof(*handle)))
         return api_fail(WSAEFAULT);
-    err = check_query(query, &space);
+    err = ns_query_check(query, &space);
     if (err)
         return api_fail(err);
     err = ns_catalog_select(space, query->lpNSProviderId, &selected, &count);

@@ -31,11 +31,15 @@ int resolve_addresses(const WCHAR *node, const WCHAR *service, const ADDRINFOW *
                       const GUID *provider, struct resolved *out);
 void resolved_free(struct resolved *r);
 
-/* The lists: one heap block per node (its address and, on the first, the
- * canonical name in it), so freeing walks ai_next.  NULL without memory. */
-struct addrinfo *resolved_to_addrinfo(const struct resolved *r);
-ADDRINFOW *resolved_to_addrinfow(const struct resolved *r);
-ADDRINFOEXW *resolved_to_addrinfoex(const struct resolved *r);
-void addrinfo_list_free(void *list, size_t next_offset);
+/* The lists (addrinfo.c): one heap block per node (its address and, on the
+ * first, the canonical name in it), so freeing walks ai_next.  One builder
+ * for the three types, told which by its form.  NULL without memory. */
+enum list_form { LIST_ADDRINFO, LIST_ADDRINFOW, LIST_ADDRINFOEXW };
+void *resolved_to_list(const struct resolved *r, enum list_form form);
+void addrinfo_list_free(void *list, enum list_form form);
+/* resolve_addresses, then the list of that form: 0 with *list set, the
+ * look-up's error, or WSA_NOT_ENOUGH_MEMORY (*list NULL on error). */
+int resolve_to_list(const WCHAR *node, const WCHAR *service, const ADDRINFOW *hints, DWORD space,
+                    const GUID *provider, enum list_form form, void **list);
 
 #endif

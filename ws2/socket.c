@@ -29,7 +29,6 @@ int socket_table_insert(SOCKET handle, struct catalog_entry *entry, struct provi
         return WSA_NOT_ENOUGH_MEMORY;
     /* initialise: the table holds the first reference */
     handle_entry_initialise(&r->link, handle);
-    r->handle = handle;
     catalog_entry_reference(entry);
     r->entry = entry;
     provider_reference(provider);

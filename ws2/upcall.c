@@ -30,10 +30,10 @@
  */
 static BOOL catalog_has_id(DWORD id)
 {
-    struct catalog *c;
+    struct catalog *c, *being_built = process_catalog_being_built();
     BOOL found;
     process_lock();
-    c = catalog_being_built ? catalog_being_built : process_catalog_if_built();
+    c = being_built ? being_built : process_catalog_if_built();
     found = c && catalog_find_id(c, id) != NULL;
     process_unlock();
     return found;

@@ -45,7 +45,7 @@ static void verify_provider(struct catalog *c, struct catalog_entry *e)
 INT impl_CeWs2VerifyCatalog(CEWS2_VERIFY_REPORT report, void *context)
 {
     struct catalog *c = catalog_allocate();
-    struct catalog *outer = catalog_being_built;
+    struct catalog *outer = NULL;
     struct catalog_entry *e;
     int problems;
 
@@ -54,7 +54,11 @@ INT impl_CeWs2VerifyCatalog(CEWS2_VERIFY_REPORT report, void *context)
     c->report = report;
     c->report_context = context;
     process_lock();
-    catalog_being_built = c;
+    if (!process_build_enter(c, &outer)) {
+        process_unlock();
+        catalog_delete(c);
+        return 1;
+    }
     catalog_load_registrations(c);
     for (e = c->first; e; e = e->next) {
         if (e->info.ProtocolChain.ChainLen > 1)
@@ -63,7 +67,7 @@ INT impl_CeWs2VerifyCatalog(CEWS2_VERIFY_REPORT report, void *context)
         if (e->info.ProtocolChain.ChainLen != LAYERED_PROTOCOL)
             verify_provider(c, e);
     }
-    catalog_being_built = outer;
+    process_build_leave(outer);
     process_unlock();
     problems = c->problems;
     catalog_delete(c);

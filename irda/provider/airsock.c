@@ -9,6 +9,14 @@
  * here as any layered provider loads the provider below it: the handles
  * never enter ws2.dll's table, and no code above hostprov calls the
  * host's Winsock.
+ *
+ * The medium asks for a failed call's error with p_WSAGetLastError right
+ * after the call, as it does of ws2.dll's WSAGetLastError; like that one,
+ * ours is the thread's Win32 last error.  (It was a __thread variable:
+ * mingw's emulated TLS, with a destructor run at every thread exit before
+ * DllMain, for an int the thread's last error already holds.  No TLS slot
+ * either: the host's ws2_32 under hostprov sets the same last error on
+ * these threads anyway.)
  */
 #include "irdaprov.h"
 #include "../../provider/common/provider_loader.h"
@@ -16,7 +24,6 @@
 static WSPPROC_TABLE host;
 static WSAPROTOCOL_INFOW host_tcp;
 static HMODULE host_module;
-static __thread int last_error;
 
 /* The host provider's TCP/IPv4 base entry, from the catalog. */
 static BOOL find_host_tcp(void)
@@ -43,7 +50,7 @@ static BOOL find_host_tcp(void)
 
 static int fail(int err)
 {
-    last_error = err;
+    SetLastError((DWORD)err);
     return SOCKET_ERROR;
 }
 
@@ -60,7 +67,7 @@ static int WSAAPI air_cleanup(void)
 
 static int WSAAPI air_last_error(void)
 {
-    return last_error;
+    return (int)GetLastError();
 }
 
 static SOCKET WSAAPI air_socket(int af, int type, int protocol)
@@ -68,7 +75,7 @@ static SOCKET WSAAPI air_socket(int af, int type, int protocol)
     int err = 0;
     SOCKET s = host.lpWSPSocket(af, type, protocol, &host_tcp, 0, WSA_FLAG_OVERLAPPED, &err);
     if (s == INVALID_SOCKET)
-        last_error = err;
+        SetLastError((DWORD)err);
     return s;
 }
 

@@ -71,21 +71,32 @@ static void grow(struct handle_table *t)
     t->bucket_count = new_count;
 }
 
-/* Under the exclusive lock: unlinks the first entry matching handle (or,
- * when want is given, exactly want); NULL when there is none. */
+/* Under the lock (shared will do): the link that points at the first entry
+ * matching handle (or, when want is given, at exactly want), or the end of
+ * its chain, which points at NULL.  The one search of a chain. */
+static struct handle_entry **find_link(struct handle_table *t, ULONG_PTR handle,
+                                       const struct handle_entry *want)
+{
+    struct handle_entry **link = &bucket_array(t)[bucket_of(handle, t->bucket_count)];
+
+    while (*link && !(want ? *link == want : (*link)->handle == handle))
+        link = &(*link)->next;
+    return link;
+}
+
+/* Under the exclusive lock: unlinks what find_link finds; NULL when there
+ * is none. */
 static struct handle_entry *unlink_entry(struct handle_table *t, ULONG_PTR handle,
                                          const struct handle_entry *want)
 {
-    struct handle_entry **buckets = bucket_array(t), **link, *e;
+    struct handle_entry **link = find_link(t, handle, want), *e = *link;
 
-    for (link = &buckets[bucket_of(handle, t->bucket_count)]; (e = *link); link = &e->next)
-        if (want ? e == want : e->handle == handle) {
-            *link = e->next;
-            e->next = NULL;
-            t->count--;
-            return e;
-        }
-    return NULL;
+    if (e) {
+        *link = e->next;
+        e->next = NULL;
+        t->count--;
+    }
+    return e;
 }
 
 struct handle_entry *handle_table_insert(struct handle_table *t, struct handle_entry *e)
@@ -109,15 +120,13 @@ struct handle_entry *handle_table_insert(struct handle_table *t, struct handle_e
 
 struct handle_entry *handle_table_lookup(struct handle_table *t, ULONG_PTR handle)
 {
-    struct handle_entry *e = NULL;
+    struct handle_entry *e;
 
     AcquireSRWLockShared(&t->lock);
-    for (e = bucket_array(t)[bucket_of(handle, t->bucket_count)]; e; e = e->next)
-        if (e->handle == handle) {
-            /* referenced under the lock: until then the table's reference keeps it */
-            InterlockedIncrement(&e->refs);
-            break;
-        }
+    e = *find_link(t, handle, NULL);
+    /* referenced under the lock: until then the table's reference keeps it */
+    if (e)
+        InterlockedIncrement(&e->refs);
     ReleaseSRWLockShared(&t->lock);
     return e;
 }
@@ -186,22 +195,24 @@ struct handle_entry **handle_table_snapshot(struct handle_table *t, size_t *coun
     return all;
 }
 
-size_t handle_table_count(struct handle_table *t)
+/* One of the table's sizes, read under the shared lock so that it is the
+ * value between two changes, never one half-made. */
+static size_t read_shared(struct handle_table *t, const size_t *size)
 {
     size_t n;
 
     AcquireSRWLockShared(&t->lock);
-    n = t->count;
+    n = *size;
     ReleaseSRWLockShared(&t->lock);
     return n;
 }
 
+size_t handle_table_count(struct handle_table *t)
+{
+    return read_shared(t, &t->count);
+}
+
 size_t handle_table_bucket_count(struct handle_table *t)
 {
-    size_t n;
-
-    AcquireSRWLockShared(&t->lock);
-    n = t->bucket_count;
-    ReleaseSRWLockShared(&t->lock);
-    return n;
+    return read_shared(t, &t->bucket_count);
 }
