@@ -68,3 +68,83 @@ long long b_lookupend_null(void) { return WSALookupServiceEnd(NULL); }
 long long b_nsinstall_nullid(void) { return WSCInstallNameSpace(L"Bad", L"bad.dll", NS_DNS, 1, NULL); }
 long long b_nsuninstall_unknown(void) { return WSCUnInstallNameSpace(&unknown_id); }
 long long b_nsenable_unknown(void) { return WSCEnableNSProvider(&unknown_id, FALSE); }
+
+/* a valid registration of a made-up name at 192.0.2.5:7, in NS_DNS; each
+ * row spoils one thing */
+static void set_service_query(WSAQUERYSETW *q, CSADDR_INFO *csa, struct sockaddr_in *at)
+{
+    memset(q, 0, sizeof(*q));
+    memset(csa, 0, sizeof(*csa));
+    memset(at, 0, sizeof(*at));
+    at->sin_family = AF_INET;
+    at->sin_port = htons(7);
+    at->sin_addr.s_addr = htonl(0xC0000205);
+    csa->LocalAddr.lpSockaddr = (SOCKADDR *)at;
+    csa->LocalAddr.iSockaddrLength = sizeof(*at);
+    csa->iSocketType = SOCK_STREAM;
+    csa->iProtocol = IPPROTO_TCP;
+    q->dwSize = sizeof(*q);
+    q->dwNameSpace = NS_DNS;
+    q->lpszServiceInstanceName = (WCHAR *)L"bad-row.ce-winsock-nsp-test.invalid";
+    q->dwNumberOfCsAddrs = 1;
+    q->lpcsaBuffer = csa;
+}
+
+long long b_setservice_null(void) { return WSASetServiceW(NULL, RNRSERVICE_REGISTER, 0); }
+
+long long b_setservice_size0(void)
+{
+    WSAQUERYSETW q;
+    CSADDR_INFO csa;
+    struct sockaddr_in at;
+    set_service_query(&q, &csa, &at);
+    q.dwSize = 0;
+    return WSASetServiceW(&q, RNRSERVICE_REGISTER, 0);
+}
+
+long long b_setservice_op(void)
+{
+    WSAQUERYSETW q;
+    CSADDR_INFO csa;
+    struct sockaddr_in at;
+    set_service_query(&q, &csa, &at);
+    return WSASetServiceW(&q, (WSAESETSERVICEOP)7, 0);
+}
+
+long long b_setservice_flags(void)
+{
+    WSAQUERYSETW q;
+    CSADDR_INFO csa;
+    struct sockaddr_in at;
+    set_service_query(&q, &csa, &at);
+    return WSASetServiceW(&q, RNRSERVICE_REGISTER, 0x80);
+}
+
+long long b_setservice_space(void)
+{
+    WSAQUERYSETW q;
+    CSADDR_INFO csa;
+    struct sockaddr_in at;
+    set_service_query(&q, &csa, &at);
+    q.dwNameSpace = NS_NIS;
+    return WSASetServiceW(&q, RNRSERVICE_REGISTER, 0);
+}
+
+long long b_setservice_provider(void)
+{
+    WSAQUERYSETW q;
+    CSADDR_INFO csa;
+    struct sockaddr_in at;
+    set_service_query(&q, &csa, &at);
+    q.lpNSProviderId = &unknown_id;
+    return WSASetServiceW(&q, RNRSERVICE_REGISTER, 0);
+}
+
+long long b_setservicea_null(void) { return WSASetServiceA(NULL, RNRSERVICE_DELETE, 0); }
+
+long long b_setservicea_size0(void)
+{
+    WSAQUERYSETA q;
+    memset(&q, 0, sizeof(q));
+    return WSASetServiceA(&q, RNRSERVICE_DELETE, 0);
+}

@@ -1,7 +1,7 @@
 /*
  * badinput_namespace.h - test_badinput's calls for the namespace catalog's
- * exports (WSAEnumNameSpaceProviders*, WSALookupService*, WSC*NameSpace,
- * WSCEnableNSProvider): each makes one bad call and returns its result,
+ * exports (WSAEnumNameSpaceProviders*, WSALookupService*, WSASetService*,
+ * WSC*NameSpace, WSCEnableNSProvider): each makes one bad call and returns its result,
  * with the error left in WSAGetLastError.
  */
 #ifndef BADINPUT_NAMESPACE_H
@@ -18,6 +18,14 @@ long long b_lookupnext_made_up(void);
 long long b_lookupnext_nulllen(void);
 long long b_lookupnexta_made_up(void);
 long long b_lookupend_null(void);
+long long b_setservice_null(void);
+long long b_setservice_size0(void);
+long long b_setservice_op(void);
+long long b_setservice_flags(void);
+long long b_setservice_space(void);
+long long b_setservice_provider(void);
+long long b_setservicea_null(void);
+long long b_setservicea_size0(void);
 long long b_nsinstall_nullid(void);
 long long b_nsuninstall_unknown(void);
 long long b_nsenable_unknown(void);

@@ -11,6 +11,7 @@ static char buf[64];
 static long long f_closesocket(SOCKET s) { return closesocket(s); }
 static long long f_bind(SOCKET s) { struct sockaddr_in a = tu_loopback4(9); a.sin_port = 0; return bind(s, (struct sockaddr *)&a, sizeof(a)); }
 static long long f_connect(SOCKET s) { struct sockaddr_in a = tu_loopback4(9); return connect(s, (struct sockaddr *)&a, sizeof(a)); }
+static long long f_joinleaf(SOCKET s) { struct sockaddr_in a = tu_loopback4(9); return (long long)WSAJoinLeaf(s, (struct sockaddr *)&a, sizeof(a), NULL, NULL, NULL, NULL, JL_BOTH); }
 static long long f_wsaconnect(SOCKET s) { struct sockaddr_in a = tu_loopback4(9); return WSAConnect(s, (struct sockaddr *)&a, sizeof(a), NULL, NULL, NULL, NULL); }
 static long long f_listen(SOCKET s) { return listen(s, 1); }
 static long long f_accept(SOCKET s) { return (long long)accept(s, NULL, NULL); }
@@ -99,6 +100,7 @@ const struct sock_call sock_calls[] = {
     { "bind", f_bind, SE },
     { "connect", f_connect, SE },
     { "WSAConnect", f_wsaconnect, SE },
+    { "WSAJoinLeaf", f_joinleaf, IS },
     { "listen", f_listen, SE },
     { "accept", f_accept, IS },
     { "WSAAccept", f_wsaaccept, IS },

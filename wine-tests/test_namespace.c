@@ -21,6 +21,13 @@
  *   - gethostbyaddr, getnameinfo, GetNameInfoW and gethostname give the
  *     host's answers, and fail with WSANO_RECOVERY with the provider
  *     disabled (the reverse and name queries go through the catalog too);
+ *   - WSASetServiceW/A: a name registered in the test provider resolves
+ *     through getaddrinfo and gethostbyname, a second REGISTER replaces its
+ *     address, DELETE and DEREGISTER remove it (again: the provider's
+ *     WSASERVICE_NOT_FOUND); without a provider id it reaches every
+ *     provider of the namespace (hostprov's DNS takes it as a no-op, as
+ *     Windows' DNS does); with every provider disabled it is
+ *     WSASERVICE_NOT_FOUND;
  *   - a provider that faults in a lookup fails that lookup, is never asked
  *     again (WSAEPROVIDERFAILEDINIT when asked by id), and resolution goes
  *     on through the others (last: it marks the test provider crashed);
@@ -415,6 +422,122 @@ static void reverse_and_name_queries_match_host(void **state)
     assert_int_equal(WSCEnableNSProvider(&host_id, TRUE), 0);
 }
 
+/* ---- WSASetService ---------------------------------------------------------- */
+
+#define SERVICE_NAME  "printer.ce-winsock-nsp-test.invalid"
+#define SERVICE_NAMEW L"printer.ce-winsock-nsp-test.invalid"
+
+/* A registration of name at 192.0.2.last:515 in space (provider NULL: every
+ * provider of space) */
+struct service_reg {
+    WSAQUERYSETW q;
+    CSADDR_INFO csa;
+    struct sockaddr_in at;
+};
+
+static WSAQUERYSETW *service_reg(struct service_reg *r, DWORD space, GUID *provider, unsigned char last)
+{
+    memset(r, 0, sizeof(*r));
+    r->at.sin_family = AF_INET;
+    r->at.sin_port = htons(515);
+    r->at.sin_addr.s_addr = htonl(0xC0000200u | last);
+    r->csa.LocalAddr.lpSockaddr = (SOCKADDR *)&r->at;
+    r->csa.LocalAddr.iSockaddrLength = sizeof(r->at);
+    r->csa.iSocketType = SOCK_STREAM;
+    r->csa.iProtocol = IPPROTO_TCP;
+    r->q.dwSize = sizeof(r->q);
+    r->q.lpszServiceInstanceName = (WCHAR *)SERVICE_NAMEW;
+    r->q.lpServiceClassId = &host_by_name;
+    r->q.dwNameSpace = space;
+    r->q.lpNSProviderId = provider;
+    r->q.dwNumberOfCsAddrs = 1;
+    r->q.lpcsaBuffer = &r->csa;
+    return &r->q;
+}
+
+/* The IPv4 address getaddrinfo gives for name (0: WSAHOST_NOT_FOUND). */
+static DWORD resolved(const char *name)
+{
+    struct addrinfo hints, *list = NULL;
+    DWORD address;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_INET;
+    int err = getaddrinfo(name, NULL, &hints, &list);
+    if (err) {
+        assert_int_equal(err, WSAHOST_NOT_FOUND);
+        return 0;
+    }
+    assert_non_null(list);
+    address = ((struct sockaddr_in *)list->ai_addr)->sin_addr.s_addr;
+    freeaddrinfo(list);
+    return address;
+}
+
+static void set_service_registers_and_deletes(void **state)
+{
+    (void)state;
+    struct service_reg r;
+    struct hostent *h;
+
+    GUID *provider = install_test_provider();
+    assert_int_equal(resolved(SERVICE_NAME), 0);
+    /* registered in the test provider: the whole resolution finds it */
+    assert_int_equal(WSASetServiceW(service_reg(&r, NS_DNS, provider, 99), RNRSERVICE_REGISTER, 0), 0);
+    assert_int_equal(resolved(SERVICE_NAME), inet_addr("192.0.2.99"));
+    h = gethostbyname(SERVICE_NAME);
+    assert_non_null(h);
+    assert_string_equal(h->h_name, SERVICE_NAME);
+    assert_memory_equal(h->h_addr_list[0], "\xc0\x00\x02\x63", 4);
+    /* a second registration replaces the address */
+    assert_int_equal(WSASetServiceW(service_reg(&r, NS_DNS, provider, 100), RNRSERVICE_REGISTER, 0), 0);
+    assert_int_equal(resolved(SERVICE_NAME), inet_addr("192.0.2.100"));
+    /* deleted: gone, and a second delete is the provider's WSASERVICE_NOT_FOUND */
+    assert_int_equal(WSASetServiceW(service_reg(&r, NS_DNS, provider, 100), RNRSERVICE_DELETE, 0), 0);
+    assert_int_equal(resolved(SERVICE_NAME), 0);
+    assert_wsa_fail(WSASetServiceW(service_reg(&r, NS_DNS, provider, 100), RNRSERVICE_DELETE, 0), SOCKET_ERROR,
+                    WSASERVICE_NOT_FOUND);
+    /* a registration without an address is the provider's WSAEINVAL */
+    service_reg(&r, NS_DNS, provider, 1);
+    r.q.dwNumberOfCsAddrs = 0;
+    assert_wsa_fail(WSASetServiceW(&r.q, RNRSERVICE_REGISTER, 0), SOCKET_ERROR, WSAEINVAL);
+    assert_int_equal(resolved(SERVICE_NAME), 0);
+}
+
+static void set_service_reaches_every_provider_of_the_space(void **state)
+{
+    (void)state;
+    struct service_reg r;
+    WSAQUERYSETA qa;
+
+    install_test_provider();
+    /* NS_DNS without a provider: hostprov takes it as a no-op (as DNS on
+     * Windows), the test provider registers it */
+    assert_int_equal(WSASetServiceW(service_reg(&r, NS_DNS, NULL, 7), RNRSERVICE_REGISTER, 0), 0);
+    assert_int_equal(resolved(SERVICE_NAME), inet_addr("192.0.2.7"));
+    /* NS_ALL reaches it too */
+    assert_int_equal(WSASetServiceW(service_reg(&r, NS_ALL, NULL, 7), RNRSERVICE_DEREGISTER, 0), 0);
+    assert_int_equal(resolved(SERVICE_NAME), 0);
+    /* the ANSI form: the same registration with narrow strings */
+    memset(&qa, 0, sizeof(qa));
+    service_reg(&r, NS_DNS, &test_id, 8);
+    memcpy(&qa, &r.q, sizeof(qa));
+    qa.dwSize = sizeof(qa);
+    qa.lpszServiceInstanceName = (char *)SERVICE_NAME;
+    assert_int_equal(WSASetServiceA(&qa, RNRSERVICE_REGISTER, 0), 0);
+    assert_int_equal(resolved(SERVICE_NAME), inet_addr("192.0.2.8"));
+    assert_int_equal(WSASetServiceA(&qa, RNRSERVICE_DELETE, 0), 0);
+    assert_int_equal(resolved(SERVICE_NAME), 0);
+    /* only hostprov left: taken (its no-op), and nothing resolves */
+    assert_int_equal(WSCUnInstallNameSpace(&test_id), 0);
+    assert_int_equal(WSASetServiceW(service_reg(&r, NS_DNS, NULL, 9), RNRSERVICE_REGISTER, 0), 0);
+    assert_int_equal(resolved(SERVICE_NAME), 0);
+    /* every provider disabled: none selected */
+    assert_int_equal(WSCEnableNSProvider(&host_id, FALSE), 0);
+    assert_wsa_fail(WSASetServiceW(service_reg(&r, NS_DNS, NULL, 9), RNRSERVICE_REGISTER, 0), SOCKET_ERROR,
+                    WSASERVICE_NOT_FOUND);
+    assert_int_equal(WSCEnableNSProvider(&host_id, TRUE), 0);
+}
+
 static void crashing_provider_is_skipped(void **state)
 {
     (void)state;
@@ -467,6 +590,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_teardown(overlapped_cancel_and_timeout, restore_catalog),
         cmocka_unit_test_teardown(cleanup_ends_providers, restore_catalog),
         cmocka_unit_test_teardown(reverse_and_name_queries_match_host, restore_catalog),
+        cmocka_unit_test_teardown(set_service_registers_and_deletes, restore_catalog),
+        cmocka_unit_test_teardown(set_service_reaches_every_provider_of_the_space, restore_catalog),
         cmocka_unit_test_teardown(crashing_provider_is_skipped, restore_catalog),   /* last */
     };
     return cmocka_run_group_tests_name("namespace", tests, tu_group_startup, tu_group_cleanup);

@@ -2,6 +2,7 @@
  * test_upcall_handles.c - the WPU upcalls about handles, through
  * loopprov.dll (wine-tests/providers/loopprov.c; harness: loopharness.c):
  * the context of a handle that is not the provider's, the provider's path,
+ * WSAJoinLeaf's new leaf (the provider's socket, known to ws2.dll),
  * and WPUCompleteOverlappedRequest on a foreign handle (fields and event
  * only) and on the provider's own handle (every completion kind).
  *
@@ -86,6 +87,33 @@ static void loop_provider_path(void **state)
     assert_int_equal(len, (int)((wcslen(path) + 1) * sizeof(WCHAR)));
     if (_wcsicmp(path, loopprov_path))
         fail_msg("WPUGetProviderPath gave '%ls', registered '%ls'", path, loopprov_path);
+    close_loop(s);
+}
+
+/* WSAJoinLeaf reaches the socket's provider, and the new leaf it returns
+ * is a socket of ws2.dll's (send through it, close it once). */
+static void join_leaf_gives_a_dispatched_socket(void **state)
+{
+    (void)state;
+    SOCKET s = loop_socket(), peer = loop_socket();
+    struct sockaddr_loop a;
+    char got[16];
+
+    assert_int_equal(loop_addr(loop_id_of(peer), &a), sizeof(a));
+    /* dwFlags not one of JL_*: the provider is not asked */
+    assert_int_equal(WSAJoinLeaf(s, (struct sockaddr *)&a, sizeof(a), NULL, NULL, NULL, NULL, 0),
+                     INVALID_SOCKET);
+    assert_int_equal(WSAGetLastError(), WSAEINVAL);
+    SOCKET leaf = WSAJoinLeaf(s, (struct sockaddr *)&a, sizeof(a), NULL, NULL, NULL, NULL, JL_BOTH);
+    assert_true(leaf != INVALID_SOCKET);
+    assert_true(leaf != s);
+    assert_int_equal(send(leaf, "leaf", 4, 0), 4);
+    assert_int_equal(recv(peer, got, sizeof(got), 0), 4);
+    assert_memory_equal(got, "leaf", 4);
+    assert_int_equal(closesocket(leaf), 0);
+    assert_int_equal(closesocket(leaf), SOCKET_ERROR);
+    assert_int_equal(WSAGetLastError(), WSAENOTSOCK);
+    close_loop(peer);
     close_loop(s);
 }
 
@@ -174,6 +202,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         T(loop_query_context_foreign_handle),
         T(loop_provider_path),
+        T(join_leaf_gives_a_dispatched_socket),
         T(complete_foreign_handle_fields_and_event_only),
         T(complete_own_handle_every_kind),
     };

@@ -138,7 +138,10 @@ int impl_WSCInstallNameSpace(LPWSTR identifier, LPWSTR path, DWORD space, DWORD 
     return 0;
 }
 
-int impl_WSCUnInstallNameSpace(LPGUID id)
+/* WSCUnInstallNameSpace and WSCEnableNSProvider: the machine root's
+ * registration with this id found (none is WSAEINVAL), then deleted, or
+ * enabled or disabled. */
+static int change_installed(const GUID *id, BOOL remove, BOOL enable)
 {
     struct ns_registration *list = NULL;
     size_t count = 0;
@@ -154,7 +157,8 @@ int impl_WSCUnInstallNameSpace(LPGUID id)
         nsreg_free(list);
         return api_fail(at == -1 ? WSAEINVAL : WSANO_RECOVERY);
     }
-    err = nsreg_delete(REGROOT_MACHINE, list[at].name);
+    err = remove ? nsreg_delete(REGROOT_MACHINE, list[at].name)
+                 : nsreg_set_enabled(REGROOT_MACHINE, list[at].name, enable);
     nsreg_free(list);
     if (err)
         return api_fail(registry_error(err));
@@ -162,26 +166,12 @@ int impl_WSCUnInstallNameSpace(LPGUID id)
     return 0;
 }
 
+int impl_WSCUnInstallNameSpace(LPGUID id)
+{
+    return change_installed(id, TRUE, FALSE);
+}
+
 int impl_WSCEnableNSProvider(LPGUID id, BOOL enable)
 {
-    struct ns_registration *list = NULL;
-    size_t count = 0;
-    int at;
-    LONG err;
-
-    if (!id)
-        return api_fail(WSAEINVAL);
-    if (!api_readable(id, sizeof(*id)))
-        return api_fail(WSAEFAULT);
-    at = find_installed(id, &list, &count);
-    if (at < 0) {
-        nsreg_free(list);
-        return api_fail(at == -1 ? WSAEINVAL : WSANO_RECOVERY);
-    }
-    err = nsreg_set_enabled(REGROOT_MACHINE, list[at].name, enable);
-    nsreg_free(list);
-    if (err)
-        return api_fail(registry_error(err));
-    WSASetLastError(0);
-    return 0;
+    return change_installed(id, FALSE, enable);
 }

@@ -180,6 +180,46 @@ int WSAAPI connect(SOCKET s, const struct sockaddr *name, int namelen)
     return connect_call(t, TRUE, s, name, namelen, NULL, NULL, NULL, NULL);
 }
 
+/*
+ * WSAJoinLeaf (CE 5.0): the socket's provider's WSPJoinLeaf.  A join that
+ * makes a new socket (a rooted multipoint leaf) gives it s's provider and
+ * entry, as accept does; a join that returns s itself (IP multicast) adds
+ * nothing.  CE's own TCP/UDP provider supports no join (its WSPJoinLeaf
+ * page: always WSASYSCALLFAILURE), and neither does hostprov; a provider
+ * that does is reached through the same dispatch.
+ */
+SOCKET WSAAPI WSAJoinLeaf(SOCKET s, const struct sockaddr *name, int namelen, LPWSABUF caller_data,
+                          LPWSABUF callee_data, LPQOS sqos, LPQOS gqos, DWORD flags)
+{
+    TRACE_START(t);
+    int err = 0;
+    SOCKET leaf = INVALID_SOCKET;
+    struct socket_record *r = api_enter(s, &err);
+
+    if (r) {
+        if (!api_readable(name, namelen > 0 ? (size_t)namelen : 1) || namelen < api_min_address(r))
+            err = WSAEFAULT;
+        else if (flags != JL_SENDER_ONLY && flags != JL_RECEIVER_ONLY && flags != JL_BOTH)
+            err = WSAEINVAL;
+        else
+            leaf = PROVIDER_CALL(r).lpWSPJoinLeaf(s, name, namelen, caller_data, callee_data, sqos,
+                                                  gqos, flags, &err);
+        if (leaf != INVALID_SOCKET && leaf != s) {
+            err = socket_table_insert(leaf, r->entry, r->provider);
+            if (err) {
+                int ignored;
+                PROVIDER_CALL(r).lpWSPCloseSocket(leaf, &ignored);
+                leaf = INVALID_SOCKET;
+            }
+        }
+    }
+    TRACE_API(t, r ? r->entry : NULL, leaf == INVALID_SOCKET ? err : 0,
+              "WSAJoinLeaf(s=0x%llx, name=%s, namelen=%d, flags=0x%lx) = 0x%llx", TS(s),
+              TADDR(name, namelen), namelen, flags, TS(leaf));
+    api_finish("WSAJoinLeaf", s, r, leaf == INVALID_SOCKET ? SOCKET_ERROR : 0, err);
+    return leaf;
+}
+
 int WSAAPI listen(SOCKET s, int backlog)
 {
     TRACE_START(t);

@@ -35,5 +35,8 @@ int nsp_begin(struct ns_provider *p, WSAQUERYSETW *query, DWORD flags, HANDLE *h
 int nsp_next(struct ns_provider *p, HANDLE handle, DWORD flags, DWORD *length, WSAQUERYSETW *results);
 void nsp_end(struct ns_provider *p, HANDLE handle);
 void nsp_cleanup(struct ns_provider *p);
+/* NSPSetService, with no service class information (ws2.dll keeps no
+ * class registry); WSAEOPNOTSUPP from a provider that has none. */
+int nsp_set_service(struct ns_provider *p, WSAQUERYSETW *query, WSAESETSERVICEOP op, DWORD flags);
 
 #endif

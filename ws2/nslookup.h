@@ -23,11 +23,19 @@ typedef int (*ns_answer_fn)(void *context, const WSAQUERYSETW *answer);
  */
 int ns_resolve(WSAQUERYSETW *query, DWORD flags, ns_answer_fn answer, void *context);
 
+/* A caller's query set: readable (else WSAEFAULT), dwSize its size (else
+ * WSAEINVAL); *space its namespace. */
+int ns_query_check(const WSAQUERYSETW *query, DWORD *space);
+
 int impl_WSALookupServiceBeginW(LPWSAQUERYSETW query, DWORD flags, LPHANDLE lookup);
 int impl_WSALookupServiceNextW(HANDLE lookup, DWORD flags, LPDWORD length, LPWSAQUERYSETW results);
 int impl_WSALookupServiceEnd(HANDLE lookup);
 int impl_WSALookupServiceBeginA(LPWSAQUERYSETA query, DWORD flags, LPHANDLE lookup);
 int impl_WSALookupServiceNextA(HANDLE lookup, DWORD flags, LPDWORD length, LPWSAQUERYSETA results);
+
+/* nsservice.c */
+int impl_WSASetServiceW(LPWSAQUERYSETW info, WSAESETSERVICEOP op, DWORD flags);
+int impl_WSASetServiceA(LPWSAQUERYSETA info, WSAESETSERVICEOP op, DWORD flags);
 
 /* api_namespace.c */
 int impl_WSAEnumNameSpaceProvidersW(LPDWORD length, LPWSANAMESPACE_INFOW buffer);

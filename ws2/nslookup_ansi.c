@@ -7,20 +7,6 @@
 #include "nslookup.h"
 #include "../provider/common/queryset_pack.h"
 
-static WCHAR *widen(const char *s, int *err)
-{
-    int n;
-    WCHAR *w;
-    if (!s || *err)
-        return NULL;
-    if (!api_readable(s, 1)) { *err = WSAEFAULT; return NULL; }
-    n = MultiByteToWideChar(CP_ACP, 0, s, -1, NULL, 0);
-    w = n > 0 ? HeapAlloc(GetProcessHeap(), 0, (size_t)n * sizeof(WCHAR)) : NULL;
-    if (!w) { *err = n > 0 ? WSA_NOT_ENOUGH_MEMORY : WSAEINVAL; return NULL; }
-    MultiByteToWideChar(CP_ACP, 0, s, -1, w, n);
-    return w;
-}
-
 int queryset_widen(const WSAQUERYSETA *a, WSAQUERYSETW *w)
 {
     int err = 0;
@@ -35,10 +21,10 @@ int queryset_widen(const WSAQUERYSETA *a, WSAQUERYSETW *w)
     /* the same layout: every field but the strings carries over */
     memcpy(w, a, sizeof(*w));
     w->dwSize = sizeof(*w);
-    w->lpszServiceInstanceName = widen(a->lpszServiceInstanceName, &err);
-    w->lpszComment = widen(a->lpszComment, &err);
-    w->lpszContext = widen(a->lpszContext, &err);
-    w->lpszQueryString = widen(a->lpszQueryString, &err);
+    w->lpszServiceInstanceName = api_widen(a->lpszServiceInstanceName, WSAEINVAL, &err);
+    w->lpszComment = api_widen(a->lpszComment, WSAEINVAL, &err);
+    w->lpszContext = api_widen(a->lpszContext, WSAEINVAL, &err);
+    w->lpszQueryString = api_widen(a->lpszQueryString, WSAEINVAL, &err);
     if (err)
         queryset_widened_free(w);
     return err;

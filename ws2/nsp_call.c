@@ -7,7 +7,7 @@
  */
 #include "nscatalog.h"
 
-enum nsp_op { NSP_BEGIN, NSP_NEXT, NSP_END, NSP_CLEANUP };
+enum nsp_op { NSP_BEGIN, NSP_NEXT, NSP_END, NSP_CLEANUP, NSP_SET };
 
 struct nsp_call {
     enum nsp_op op;
@@ -16,6 +16,7 @@ struct nsp_call {
     DWORD flags;
     HANDLE handle, *out;
     DWORD *length;
+    WSAESETSERVICEOP set_op;
     int error;              /* the provider's, read right after it returned */
 };
 
@@ -31,6 +32,7 @@ static INT_PTR run(void *arg)
     case NSP_NEXT:    result = r->NSPLookupServiceNext(c->handle, c->flags, c->length, c->query); break;
     case NSP_END:     result = r->NSPLookupServiceEnd(c->handle); break;
     case NSP_CLEANUP: result = r->NSPCleanup(&id); break;
+    case NSP_SET:     result = r->NSPSetService(&id, NULL, c->query, c->set_op, c->flags); break;
     }
     /* providers report with WSASetLastError: the thread's last error on
      * every Winsock */
@@ -43,7 +45,7 @@ static INT_PTR run(void *arg)
 static int call(struct nsp_call *c)
 {
     static const WCHAR *const names[] = { L"NSPLookupServiceBegin", L"NSPLookupServiceNext",
-                                          L"NSPLookupServiceEnd", L"NSPCleanup" };
+                                          L"NSPLookupServiceEnd", L"NSPCleanup", L"NSPSetService" };
     INT_PTR result = 0;
     DWORD code = 0;
 
@@ -80,4 +82,12 @@ void nsp_cleanup(struct ns_provider *p)
 {
     struct nsp_call c = { .op = NSP_CLEANUP, .provider = p };
     call(&c);
+}
+
+int nsp_set_service(struct ns_provider *p, WSAQUERYSETW *query, WSAESETSERVICEOP op, DWORD flags)
+{
+    struct nsp_call c = { .op = NSP_SET, .provider = p, .query = query, .set_op = op, .flags = flags };
+    if (!p->routine.NSPSetService)      /* optional: a provider that only answers */
+        return WSAEOPNOTSUPP;
+    return call(&c);
 }

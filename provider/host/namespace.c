@@ -204,15 +204,20 @@ static INT WSAAPI nsp_end(HANDLE handle)
     return 0;
 }
 
-/* The host's DNS holds no services we could register or classes we could
- * install: those are WSAEOPNOTSUPP, as for any provider without a registry. */
+/* Registering in DNS is a no-op on Windows (WSASetService's page: "This
+ * is a NOP for the DNS namespace"), so it succeeds here too and changes
+ * nothing the host resolves; an unknown operation is WSAEINVAL. */
 static INT WSAAPI nsp_set_service(LPGUID provider, LPWSASERVICECLASSINFOW info, LPWSAQUERYSETW q,
                                   WSAESETSERVICEOP op, DWORD flags)
 {
-    (void)provider; (void)info; (void)q; (void)op; (void)flags;
-    return fail(WSAEOPNOTSUPP);
+    (void)provider; (void)info; (void)q; (void)flags;
+    if (op != RNRSERVICE_REGISTER && op != RNRSERVICE_DEREGISTER && op != RNRSERVICE_DELETE)
+        return fail(WSAEINVAL);
+    return 0;
 }
 
+/* The host's DNS holds no service classes we could install: WSAEOPNOTSUPP,
+ * as for any provider without a registry. */
 static INT WSAAPI nsp_install_class(LPGUID provider, LPWSASERVICECLASSINFOW info)
 {
     (void)provider; (void)info;

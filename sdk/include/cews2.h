@@ -253,9 +253,12 @@ LONG WINAPI CeWs2CatalogVersion(void);
  * default (hostprov, "HostDns"), ws2inst list and verify show them.
  *
  * CE 5.0's ws2.dll exports WSAEnumNameSpaceProvidersW, WSALookupServiceBeginW,
- * WSALookupServiceNextW, WSALookupServiceEnd, WSCInstallNameSpace and
- * WSCUnInstallNameSpace; WSAEnumNameSpaceProvidersA, WSALookupServiceBeginA,
- * WSALookupServiceNextA and WSCEnableNSProvider are desktop extensions.
+ * WSALookupServiceNextW, WSALookupServiceEnd, WSASetServiceW,
+ * WSCInstallNameSpace and WSCUnInstallNameSpace; WSAEnumNameSpaceProvidersA,
+ * WSALookupServiceBeginA, WSALookupServiceNextA, WSASetServiceA and
+ * WSCEnableNSProvider are desktop extensions.  WSASetService goes to each
+ * selected provider's NSPSetService (optional: a provider without one
+ * counts as WSAEOPNOTSUPP) with no service class information (NULL).
  *
  * What ws2.dll asks (the queries a provider may answer):
  *   SVCID_HOSTNAME, name ""                  gethostname: the name
@@ -329,7 +332,7 @@ struct cews2_nameinfo_query {
  *   included: event, completion routine, cancel handle; the two that
  *   mingw-w64's ws2tcpip.h lacks are declared below),
  *   WSAEnumNameSpaceProvidersA, WSALookupServiceBeginA,
- *   WSALookupServiceNextA, WSCEnableNSProvider (the namespace catalog's
+ *   WSALookupServiceNextA, WSASetServiceA, WSCEnableNSProvider (the namespace catalog's
  *   ANSI forms and switch; see "namespace providers" above)
  *
  * and, in the import libraries (libws2.a, ws2.lib) as in mingw-w64's

@@ -27,8 +27,7 @@
  * build/<arch>/tests/loopprov.dll; the test registers it by full path.
  */
 #include "loopprov_internal.h"
-#define SPI_UNSUPPORTED_DEFINE
-#include "../../provider/spi_calls.h"
+#include "shared/testprov.h"
 
 CRITICAL_SECTION loop_lock;
 struct lsock *loop_sockets;
@@ -69,17 +68,10 @@ static void protocol_info(WSAPROTOCOL_INFOW *info)
 
 __declspec(dllexport) INT WINAPI InstallProvider(LPCWSTR dll_path)
 {
-    HMODULE ws2 = GetModuleHandleW(L"ws2.dll");
-    install_fn install = ws2 ? (install_fn)(void *)GetProcAddress(ws2, "WSCInstallProvider") : NULL;
     WSAPROTOCOL_INFOW info;
-    int err = 0;
 
-    if (!install)
-        return WSASYSNOTREADY;
     protocol_info(&info);
-    if (install(&loop_provider_guid, dll_path, &info, 1, &err))
-        return err ? err : WSAEINVAL;
-    return 0;
+    return testprov_install(&loop_provider_guid, dll_path, &info, 1);
 }
 
 __declspec(dllexport) int WSPAPI WSPStartup(WORD version, LPWSPDATA data,
@@ -99,14 +91,9 @@ __declspec(dllexport) int WSPAPI WSPStartup(WORD version, LPWSPDATA data,
     loop_up = upcalls;
     if (info)
         loop_catalog_id = info->dwCatalogEntryId;
-    memset(data, 0, sizeof(*data));
-    data->wVersion = MAKEWORD(2, 2);
-    data->wHighVersion = MAKEWORD(2, 2);
-    wcscpy(data->szDescription, L"ce-winsock loopprov");
-
     /* what a datagram loopback does not do (accept, listen, shutdown,
      * duplication, QOS, ...) answers WSAEOPNOTSUPP */
-    spi_unsupported_table(procs);
+    testprov_startup(data, MAKEWORD(2, 2), L"ce-winsock loopprov", procs);
     procs->lpWSPAsyncSelect = lp_asyncselect;
     procs->lpWSPBind = lp_bind;
     procs->lpWSPCleanup = lp_cleanup;
@@ -118,6 +105,7 @@ __declspec(dllexport) int WSPAPI WSPStartup(WORD version, LPWSPDATA data,
     procs->lpWSPGetPeerName = lp_getpeername;
     procs->lpWSPGetSockName = lp_getsockname;
     procs->lpWSPGetSockOpt = lp_getsockopt;
+    procs->lpWSPJoinLeaf = lp_joinleaf;
     procs->lpWSPIoctl = lp_ioctl;
     procs->lpWSPRecv = lp_recv;
     procs->lpWSPRecvFrom = lp_recvfrom;

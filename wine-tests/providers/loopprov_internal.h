@@ -4,7 +4,7 @@
  *
  *   loopprov.c          the protocol entry, InstallProvider, WSPStartup
  *                       (what a datagram loopback does not do answers
- *                       WSAEOPNOTSUPP from provider/spi_calls.h), the counters
+ *                       WSAEOPNOTSUPP: shared/testprov.h), the counters
  *   loopprov_socket.c   sockets by WPUQuerySocketHandleContext, requests
  *                       completed, socket/close/bind/connect/names
  *   loopprov_io.c       send, receive (blocking, non-blocking, overlapped),
@@ -24,7 +24,6 @@
 #define MAX_DGRAM      65507u
 
 typedef int (WSPAPI *complete_fn)(SOCKET, LPWSAOVERLAPPED, DWORD, DWORD, LPINT);
-typedef int (WSPAPI *install_fn)(LPGUID, const WCHAR *, const LPWSAPROTOCOL_INFOW, DWORD, LPINT);
 
 struct dgram {
     struct dgram *next;
@@ -89,6 +88,7 @@ SOCKET WSPAPI lp_socket(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info
 int WSPAPI lp_closesocket(SOCKET s, LPINT err);
 int WSPAPI lp_bind(SOCKET s, const struct sockaddr *name, int namelen, LPINT err);
 int WSPAPI lp_connect(SOCKET s, const struct sockaddr *name, int namelen, LPWSABUF caller, LPWSABUF callee, LPQOS sqos, LPQOS gqos, LPINT err);
+SOCKET WSPAPI lp_joinleaf(SOCKET s, const struct sockaddr *name, int namelen, LPWSABUF caller, LPWSABUF callee, LPQOS sqos, LPQOS gqos, DWORD flags, LPINT err);
 int WSPAPI lp_getsockname(SOCKET s, struct sockaddr *name, LPINT namelen, LPINT err);
 int WSPAPI lp_getpeername(SOCKET s, struct sockaddr *name, LPINT namelen, LPINT err);
 

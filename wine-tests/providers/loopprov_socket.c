@@ -267,6 +267,34 @@ int WSPAPI lp_connect(SOCKET s, const struct sockaddr *name, int namelen, LPWSAB
     return 0;
 }
 
+/* A rooted multipoint join, as far as a loop can have one: a new socket of
+ * s's kind connected to name (what WSAJoinLeaf's dispatch of a new leaf
+ * needs to be seen from outside). */
+SOCKET WSPAPI lp_joinleaf(SOCKET s, const struct sockaddr *name, int namelen, LPWSABUF caller,
+                          LPWSABUF callee, LPQOS sqos, LPQOS gqos, DWORD flags, LPINT err)
+{
+    struct lsock *ls = get_socket(s, err);
+    SOCKET leaf;
+    u_long id;
+    int e;
+    (void)flags;
+
+    if (!ls)
+        return INVALID_SOCKET;
+    put_socket(ls);
+    e = read_address(name, namelen, &id);
+    if (e) { *err = e; return INVALID_SOCKET; }
+    leaf = lp_socket(AF_LOOPPROV, SOCK_DGRAM, 0, NULL, 0, 0, err);
+    if (leaf == INVALID_SOCKET)
+        return INVALID_SOCKET;
+    if (lp_connect(leaf, name, namelen, caller, callee, sqos, gqos, err)) {
+        int ignored;
+        lp_closesocket(leaf, &ignored);
+        return INVALID_SOCKET;
+    }
+    return leaf;
+}
+
 int WSPAPI lp_getsockname(SOCKET s, struct sockaddr *name, LPINT namelen, LPINT err)
 {
     struct lsock *ls = get_socket(s, err);

@@ -5,7 +5,12 @@
  * It knows one made-up name, NSPROV_NAME, at NSPROV_ADDRESS, and answers
  * SVCID_INET_HOSTADDRBYNAME queries for it the standard way: the address
  * as a CSADDR_INFO, the name as the instance name, no blob.  Any other
- * name or class is WSASERVICE_NOT_FOUND.  NSPROV_SLOW_NAME is answered
+ * name or class is WSASERVICE_NOT_FOUND.  NSPSetService registers other
+ * names for the process's life (RNRSERVICE_REGISTER: the instance name at
+ * the first CSADDR_INFO's LocalAddr, an IPv4 address; a second REGISTER of
+ * the name replaces it; DEREGISTER and DELETE remove it, an unknown name
+ * is WSASERVICE_NOT_FOUND); lookups answer them like NSPROV_NAME.  At most
+ * NSPROV_SERVICES at once (then WSA_NOT_ENOUGH_MEMORY).  NSPROV_SLOW_NAME is answered
  * the same, after NSPROV_SLOW_MS (for cancel and timeout tests);
  * NSPROV_CRASH_NAME makes NSPLookupServiceBegin fault (a NULL write).  It
  * counts its NSPStartup and NSPCleanup calls in the process's environment
@@ -26,7 +31,77 @@
 
 static const GUID host_by_name = SVCID_INET_HOSTADDRBYNAME;
 
-struct lookup { BOOL delivered; };
+#define NSPROV_SERVICES 8
+#define NSPROV_NAME_MAX 128
+
+/* What a lookup answers: one name at one address. */
+struct lookup {
+    BOOL delivered;
+    SOCKADDR_IN address;
+    WCHAR name[NSPROV_NAME_MAX];
+};
+
+/* The names registered through WSASetService. */
+struct service {
+    BOOL used;
+    SOCKADDR_IN address;
+    WCHAR name[NSPROV_NAME_MAX];
+};
+static struct service services[NSPROV_SERVICES];
+static SRWLOCK services_lock = SRWLOCK_INIT;
+
+static INT fail(int error)
+{
+    SetLastError(error);
+    return SOCKET_ERROR;
+}
+
+/* The registered service called name (lock held), or NULL. */
+static struct service *service_find(const WCHAR *name)
+{
+    for (int i = 0; i < NSPROV_SERVICES; i++)
+        if (services[i].used && !_wcsicmp(services[i].name, name))
+            return &services[i];
+    return NULL;
+}
+
+static INT WSAAPI set_service(LPGUID id, LPWSASERVICECLASSINFOW info, LPWSAQUERYSETW q, WSAESETSERVICEOP op,
+                              DWORD flags)
+{
+    const SOCKADDR_IN *at = NULL;
+    struct service *s;
+    INT result = 0;
+    (void)id; (void)info; (void)flags;
+    if (!q || !q->lpszServiceInstanceName || wcslen(q->lpszServiceInstanceName) >= NSPROV_NAME_MAX)
+        return fail(WSAEINVAL);
+    if (op == RNRSERVICE_REGISTER) {
+        if (q->dwNumberOfCsAddrs < 1 || !q->lpcsaBuffer || !q->lpcsaBuffer[0].LocalAddr.lpSockaddr
+            || q->lpcsaBuffer[0].LocalAddr.iSockaddrLength < (INT)sizeof(SOCKADDR_IN)
+            || q->lpcsaBuffer[0].LocalAddr.lpSockaddr->sa_family != AF_INET)
+            return fail(WSAEINVAL);
+        at = (const SOCKADDR_IN *)q->lpcsaBuffer[0].LocalAddr.lpSockaddr;
+    }
+    AcquireSRWLockExclusive(&services_lock);
+    s = service_find(q->lpszServiceInstanceName);
+    if (at) {
+        for (int i = 0; !s && i < NSPROV_SERVICES; i++)
+            if (!services[i].used)
+                s = &services[i];
+        if (s) {
+            s->used = TRUE;
+            s->address = *at;
+            wcscpy(s->name, q->lpszServiceInstanceName);
+        } else {
+            result = fail(WSA_NOT_ENOUGH_MEMORY);
+        }
+    } else if (s) {
+        s->used = FALSE;
+    } else {
+        result = fail(WSASERVICE_NOT_FOUND);
+    }
+    ReleaseSRWLockExclusive(&services_lock);
+    return result;
+}
 
 static void count(const WCHAR *variable)
 {
@@ -47,20 +122,37 @@ static INT WSAAPI begin(LPGUID id, LPWSAQUERYSETW q, LPWSASERVICECLASSINFOW info
     struct lookup *l;
     (void)id; (void)info; (void)flags;
     if (!q || !q->lpServiceClassId || !IsEqualGUID(q->lpServiceClassId, &host_by_name)
-        || !q->lpszServiceInstanceName) {
-        SetLastError(WSASERVICE_NOT_FOUND);
-        return SOCKET_ERROR;
-    }
+        || !q->lpszServiceInstanceName)
+        return fail(WSASERVICE_NOT_FOUND);
     if (!_wcsicmp(q->lpszServiceInstanceName, NSPROV_CRASH_NAME))
         *(volatile int *)0 = 0;
-    if (!_wcsicmp(q->lpszServiceInstanceName, NSPROV_SLOW_NAME))
-        Sleep(NSPROV_SLOW_MS);
-    else if (_wcsicmp(q->lpszServiceInstanceName, NSPROV_NAME)) {
-        SetLastError(WSASERVICE_NOT_FOUND);
-        return SOCKET_ERROR;
-    }
     l = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*l));
-    if (!l) { SetLastError(WSA_NOT_ENOUGH_MEMORY); return SOCKET_ERROR; }
+    if (!l)
+        return fail(WSA_NOT_ENOUGH_MEMORY);
+    /* NSPROV_NAME (and the slow one) at 192.0.2.77, set byte by byte */
+    l->address.sin_family = AF_INET;
+    l->address.sin_addr.S_un.S_un_b.s_b1 = 192;
+    l->address.sin_addr.S_un.S_un_b.s_b2 = 0;
+    l->address.sin_addr.S_un.S_un_b.s_b3 = 2;
+    l->address.sin_addr.S_un.S_un_b.s_b4 = 77;
+    wcscpy(l->name, NSPROV_NAME);
+    if (!_wcsicmp(q->lpszServiceInstanceName, NSPROV_SLOW_NAME)) {
+        Sleep(NSPROV_SLOW_MS);
+    } else if (_wcsicmp(q->lpszServiceInstanceName, NSPROV_NAME)) {
+        /* else one registered through WSASetService */
+        struct service *s;
+        AcquireSRWLockShared(&services_lock);
+        s = service_find(q->lpszServiceInstanceName);
+        if (s) {
+            l->address = s->address;
+            wcscpy(l->name, s->name);
+        }
+        ReleaseSRWLockShared(&services_lock);
+        if (!s) {
+            HeapFree(GetProcessHeap(), 0, l);
+            return fail(WSASERVICE_NOT_FOUND);
+        }
+    }
     *handle = l;
     return 0;
 }
@@ -69,25 +161,26 @@ static INT WSAAPI begin(LPGUID id, LPWSAQUERYSETW q, LPWSASERVICECLASSINFOW info
 static INT WSAAPI next(HANDLE handle, DWORD flags, LPDWORD length, LPWSAQUERYSETW out)
 {
     struct lookup *l = handle;
-    DWORD need = sizeof(WSAQUERYSETW) + sizeof(CSADDR_INFO) + sizeof(SOCKADDR_IN) + sizeof(NSPROV_NAME);
+    DWORD name_size = (DWORD)((wcslen(l->name) + 1) * sizeof(WCHAR));
+    DWORD need = sizeof(WSAQUERYSETW) + sizeof(CSADDR_INFO) + sizeof(SOCKADDR_IN) + name_size;
     CSADDR_INFO *addr;
     SOCKADDR_IN *sin;
     (void)flags;
-    if (l->delivered) { SetLastError(WSA_E_NO_MORE); return SOCKET_ERROR; }
-    if (*length < need) { *length = need; SetLastError(WSAEFAULT); return SOCKET_ERROR; }
+    if (l->delivered)
+        return fail(WSA_E_NO_MORE);
+    if (*length < need) {
+        *length = need;
+        return fail(WSAEFAULT);
+    }
     memset(out, 0, need);
     addr = (CSADDR_INFO *)(out + 1);
     sin = (SOCKADDR_IN *)(addr + 1);
-    sin->sin_family = AF_INET;
-    sin->sin_addr.S_un.S_un_b.s_b1 = 192;
-    sin->sin_addr.S_un.S_un_b.s_b2 = 0;
-    sin->sin_addr.S_un.S_un_b.s_b3 = 2;
-    sin->sin_addr.S_un.S_un_b.s_b4 = 77;
+    *sin = l->address;
     addr->RemoteAddr.lpSockaddr = (SOCKADDR *)sin;
     addr->RemoteAddr.iSockaddrLength = sizeof(*sin);
     addr->iSocketType = SOCK_STREAM;
     addr->iProtocol = IPPROTO_TCP;
-    memcpy(sin + 1, NSPROV_NAME, sizeof(NSPROV_NAME));
+    memcpy(sin + 1, l->name, name_size);
     out->dwSize = sizeof(*out);
     out->dwNameSpace = NS_DNS;
     out->lpszServiceInstanceName = (WCHAR *)(sin + 1);
@@ -110,5 +203,6 @@ __declspec(dllexport) INT WSAAPI NSPStartup(LPGUID id, LPNSP_ROUTINE routine)
     routine->NSPLookupServiceBegin = begin;
     routine->NSPLookupServiceNext = next;
     routine->NSPLookupServiceEnd = end;
+    routine->NSPSetService = set_service;
     return 0;
 }
