@@ -71,73 +71,41 @@ long long b_nsenable_unknown(void) { return WSCEnableNSProvider(&unknown_id, FAL
 
 /* a valid registration of a made-up name at 192.0.2.5:7, in NS_DNS; each
  * row spoils one thing */
-static void set_service_query(WSAQUERYSETW *q, CSADDR_INFO *csa, struct sockaddr_in *at)
+/* The rows' registration, one thing of which each row then makes wrong
+ * (the rows run one at a time) */
+static struct tu_service_reg row_reg;
+
+static WSAQUERYSETW *row_query(void)
 {
-    memset(q, 0, sizeof(*q));
-    memset(csa, 0, sizeof(*csa));
-    memset(at, 0, sizeof(*at));
-    at->sin_family = AF_INET;
-    at->sin_port = htons(7);
-    at->sin_addr.s_addr = htonl(0xC0000205);
-    csa->LocalAddr.lpSockaddr = (SOCKADDR *)at;
-    csa->LocalAddr.iSockaddrLength = sizeof(*at);
-    csa->iSocketType = SOCK_STREAM;
-    csa->iProtocol = IPPROTO_TCP;
-    q->dwSize = sizeof(*q);
-    q->dwNameSpace = NS_DNS;
-    q->lpszServiceInstanceName = (WCHAR *)L"bad-row.ce-winsock-nsp-test.invalid";
-    q->dwNumberOfCsAddrs = 1;
-    q->lpcsaBuffer = csa;
+    return tu_service_reg(&row_reg, L"bad-row.ce-winsock-nsp-test.invalid", NULL, NS_DNS, NULL, 0xC0000205,
+                          7);
 }
 
 long long b_setservice_null(void) { return WSASetServiceW(NULL, RNRSERVICE_REGISTER, 0); }
 
 long long b_setservice_size0(void)
 {
-    WSAQUERYSETW q;
-    CSADDR_INFO csa;
-    struct sockaddr_in at;
-    set_service_query(&q, &csa, &at);
-    q.dwSize = 0;
-    return WSASetServiceW(&q, RNRSERVICE_REGISTER, 0);
+    WSAQUERYSETW *q = row_query();
+    q->dwSize = 0;
+    return WSASetServiceW(q, RNRSERVICE_REGISTER, 0);
 }
 
-long long b_setservice_op(void)
-{
-    WSAQUERYSETW q;
-    CSADDR_INFO csa;
-    struct sockaddr_in at;
-    set_service_query(&q, &csa, &at);
-    return WSASetServiceW(&q, (WSAESETSERVICEOP)7, 0);
-}
+long long b_setservice_op(void) { return WSASetServiceW(row_query(), (WSAESETSERVICEOP)7, 0); }
 
-long long b_setservice_flags(void)
-{
-    WSAQUERYSETW q;
-    CSADDR_INFO csa;
-    struct sockaddr_in at;
-    set_service_query(&q, &csa, &at);
-    return WSASetServiceW(&q, RNRSERVICE_REGISTER, 0x80);
-}
+long long b_setservice_flags(void) { return WSASetServiceW(row_query(), RNRSERVICE_REGISTER, 0x80); }
 
 long long b_setservice_space(void)
 {
-    WSAQUERYSETW q;
-    CSADDR_INFO csa;
-    struct sockaddr_in at;
-    set_service_query(&q, &csa, &at);
-    q.dwNameSpace = NS_NIS;
-    return WSASetServiceW(&q, RNRSERVICE_REGISTER, 0);
+    WSAQUERYSETW *q = row_query();
+    q->dwNameSpace = NS_NIS;
+    return WSASetServiceW(q, RNRSERVICE_REGISTER, 0);
 }
 
 long long b_setservice_provider(void)
 {
-    WSAQUERYSETW q;
-    CSADDR_INFO csa;
-    struct sockaddr_in at;
-    set_service_query(&q, &csa, &at);
-    q.lpNSProviderId = &unknown_id;
-    return WSASetServiceW(&q, RNRSERVICE_REGISTER, 0);
+    WSAQUERYSETW *q = row_query();
+    q->lpNSProviderId = &unknown_id;
+    return WSASetServiceW(q, RNRSERVICE_REGISTER, 0);
 }
 
 long long b_setservicea_null(void) { return WSASetServiceA(NULL, RNRSERVICE_DELETE, 0); }

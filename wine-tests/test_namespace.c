@@ -427,32 +427,11 @@ static void reverse_and_name_queries_match_host(void **state)
 #define SERVICE_NAME  "printer.ce-winsock-nsp-test.invalid"
 #define SERVICE_NAMEW L"printer.ce-winsock-nsp-test.invalid"
 
-/* A registration of name at 192.0.2.last:515 in space (provider NULL: every
- * provider of space) */
-struct service_reg {
-    WSAQUERYSETW q;
-    CSADDR_INFO csa;
-    struct sockaddr_in at;
-};
-
-static WSAQUERYSETW *service_reg(struct service_reg *r, DWORD space, GUID *provider, unsigned char last)
+/* A registration of the test name at 192.0.2.last:515 in space (provider
+ * NULL: every provider of space) */
+static WSAQUERYSETW *service_reg(struct tu_service_reg *r, DWORD space, GUID *provider, unsigned char last)
 {
-    memset(r, 0, sizeof(*r));
-    r->at.sin_family = AF_INET;
-    r->at.sin_port = htons(515);
-    r->at.sin_addr.s_addr = htonl(0xC0000200u | last);
-    r->csa.LocalAddr.lpSockaddr = (SOCKADDR *)&r->at;
-    r->csa.LocalAddr.iSockaddrLength = sizeof(r->at);
-    r->csa.iSocketType = SOCK_STREAM;
-    r->csa.iProtocol = IPPROTO_TCP;
-    r->q.dwSize = sizeof(r->q);
-    r->q.lpszServiceInstanceName = (WCHAR *)SERVICE_NAMEW;
-    r->q.lpServiceClassId = &host_by_name;
-    r->q.dwNameSpace = space;
-    r->q.lpNSProviderId = provider;
-    r->q.dwNumberOfCsAddrs = 1;
-    r->q.lpcsaBuffer = &r->csa;
-    return &r->q;
+    return tu_service_reg(r, SERVICE_NAMEW, &host_by_name, space, provider, 0xC0000200u | last, 515);
 }
 
 /* The IPv4 address getaddrinfo gives for name (0: WSAHOST_NOT_FOUND). */
@@ -476,7 +455,7 @@ static DWORD resolved(const char *name)
 static void set_service_registers_and_deletes(void **state)
 {
     (void)state;
-    struct service_reg r;
+    struct tu_service_reg r;
     struct hostent *h;
 
     GUID *provider = install_test_provider();
@@ -506,7 +485,7 @@ static void set_service_registers_and_deletes(void **state)
 static void set_service_reaches_every_provider_of_the_space(void **state)
 {
     (void)state;
-    struct service_reg r;
+    struct tu_service_reg r;
     WSAQUERYSETA qa;
 
     install_test_provider();

@@ -521,3 +521,24 @@ unsigned tu_program_hash(void)
     }
     return h;
 }
+
+WSAQUERYSETW *tu_service_reg(struct tu_service_reg *r, const WCHAR *name, GUID *class_id, DWORD space,
+                             GUID *provider, u_long address, u_short port)
+{
+    memset(r, 0, sizeof(*r));
+    r->at.sin_family = AF_INET;
+    r->at.sin_port = htons(port);
+    r->at.sin_addr.s_addr = htonl(address);
+    r->csa.LocalAddr.lpSockaddr = (SOCKADDR *)&r->at;
+    r->csa.LocalAddr.iSockaddrLength = sizeof(r->at);
+    r->csa.iSocketType = SOCK_STREAM;
+    r->csa.iProtocol = IPPROTO_TCP;
+    r->q.dwSize = sizeof(r->q);
+    r->q.lpszServiceInstanceName = (WCHAR *)name;
+    r->q.lpServiceClassId = class_id;
+    r->q.dwNameSpace = space;
+    r->q.lpNSProviderId = provider;
+    r->q.dwNumberOfCsAddrs = 1;
+    r->q.lpcsaBuffer = &r->csa;
+    return &r->q;
+}

@@ -111,6 +111,18 @@ void tu_exe_dir(WCHAR *buf, size_t n);
  * cannot be opened (or memory runs out).  Readable while a writer has it. */
 char *tu_read_file(const WCHAR *path);
 
+/* A registration for WSASetServiceW: name at the IPv4 address (host order)
+ * and port over TCP, of service class class_id (NULL: none), in namespace
+ * space (provider NULL: every provider of it).  tu_service_reg fills r and
+ * returns its query set, which points into r. */
+struct tu_service_reg {
+    WSAQUERYSETW q;
+    CSADDR_INFO csa;
+    struct sockaddr_in at;
+};
+WSAQUERYSETW *tu_service_reg(struct tu_service_reg *r, const WCHAR *name, GUID *class_id, DWORD space,
+                             GUID *provider, u_long address, u_short port);
+
 /* cmocka group setup/teardown doing WSAStartup/WSACleanup. */
 int tu_group_startup(void **state);
 int tu_group_cleanup(void **state);

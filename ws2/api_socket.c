@@ -180,6 +180,22 @@ int WSAAPI connect(SOCKET s, const struct sockaddr *name, int namelen)
     return connect_call(t, TRUE, s, name, namelen, NULL, NULL, NULL, NULL);
 }
 
+/* A socket the provider made from r's (an accepted socket, a leaf)
+ * belongs to r's provider and entry: registered with them, or closed again
+ * when it cannot be (INVALID_SOCKET, *err set). */
+static SOCKET adopt_new_socket(struct socket_record *r, SOCKET made, int *err)
+{
+    int ignored;
+
+    if (made == INVALID_SOCKET)
+        return made;
+    *err = socket_table_insert(made, r->entry, r->provider);
+    if (!*err)
+        return made;
+    PROVIDER_CALL(r).lpWSPCloseSocket(made, &ignored);
+    return INVALID_SOCKET;
+}
+
 /*
  * WSAJoinLeaf (CE 5.0): the socket's provider's WSPJoinLeaf.  A join that
  * makes a new socket (a rooted multipoint leaf) gives it s's provider and
@@ -204,14 +220,9 @@ SOCKET WSAAPI WSAJoinLeaf(SOCKET s, const struct sockaddr *name, int namelen, LP
         else
             leaf = PROVIDER_CALL(r).lpWSPJoinLeaf(s, name, namelen, caller_data, callee_data, sqos,
                                                   gqos, flags, &err);
-        if (leaf != INVALID_SOCKET && leaf != s) {
-            err = socket_table_insert(leaf, r->entry, r->provider);
-            if (err) {
-                int ignored;
-                PROVIDER_CALL(r).lpWSPCloseSocket(leaf, &ignored);
-                leaf = INVALID_SOCKET;
-            }
-        }
+        /* a leaf that is s itself is in the table already */
+        if (leaf != s)
+            leaf = adopt_new_socket(r, leaf, &err);
     }
     TRACE_API(t, r ? r->entry : NULL, leaf == INVALID_SOCKET ? err : 0,
               "WSAJoinLeaf(s=0x%llx, name=%s, namelen=%d, flags=0x%lx) = 0x%llx", TS(s),
@@ -252,14 +263,7 @@ static SOCKET accept_call(LONGLONG t, BOOL bsd, SOCKET s, struct sockaddr *addr,
         else
             accepted = PROVIDER_CALL(r).lpWSPAccept(s, addr, addrlen, condition, callback_data,
                                                     &err);
-        if (accepted != INVALID_SOCKET) {
-            err = socket_table_insert(accepted, r->entry, r->provider);
-            if (err) {
-                int ignored;
-                PROVIDER_CALL(r).lpWSPCloseSocket(accepted, &ignored);
-                accepted = INVALID_SOCKET;
-            }
-        }
+        accepted = adopt_new_socket(r, accepted, &err);
     }
     TRACE_API(t, r ? r->entry : NULL, accepted == INVALID_SOCKET ? err : 0,
               "%s(s=0x%llx, addr=%s, addrlen=%s%s) = 0x%llx", bsd ? "accept" : "WSAAccept", TS(s),

@@ -47,9 +47,11 @@ int impl_WSCEnableNSProvider(LPGUID id, BOOL enable);
 /* nslookup_ansi.c: a packed WSAQUERYSETW rewritten as WSAQUERYSETA in
  * buffer (*length bytes); WSAEFAULT with *length = what it needs. */
 int queryset_narrow(const WSAQUERYSETW *wide, WSAQUERYSETA *buffer, DWORD *length);
-/* A caller's WSAQUERYSETA as a WSAQUERYSETW whose strings are allocated
- * (free with queryset_widened_free); 0, WSAEFAULT or WSA_NOT_ENOUGH_MEMORY. */
+/* A caller's WSAQUERYSETA as a WSAQUERYSETW whose strings are allocated;
+ * 0, WSAEFAULT, WSAEINVAL or WSA_NOT_ENOUGH_MEMORY.  The A form then calls
+ * its W form with it and returns queryset_widened_done(&wide, result),
+ * which frees the strings and keeps the W form's result and error. */
 int queryset_widen(const WSAQUERYSETA *narrow, WSAQUERYSETW *wide);
-void queryset_widened_free(WSAQUERYSETW *wide);
+int queryset_widened_done(WSAQUERYSETW *wide, int result);
 
 #endif

@@ -7,6 +7,15 @@
 #include "nslookup.h"
 #include "../provider/common/queryset_pack.h"
 
+static void queryset_widened_free(WSAQUERYSETW *w)
+{
+    HeapFree(GetProcessHeap(), 0, w->lpszServiceInstanceName);
+    HeapFree(GetProcessHeap(), 0, w->lpszComment);
+    HeapFree(GetProcessHeap(), 0, w->lpszContext);
+    HeapFree(GetProcessHeap(), 0, w->lpszQueryString);
+    memset(w, 0, sizeof(*w));
+}
+
 int queryset_widen(const WSAQUERYSETA *a, WSAQUERYSETW *w)
 {
     int err = 0;
@@ -30,13 +39,14 @@ int queryset_widen(const WSAQUERYSETA *a, WSAQUERYSETW *w)
     return err;
 }
 
-void queryset_widened_free(WSAQUERYSETW *w)
+/* The free reads the W form's error first: HeapFree may set another. */
+int queryset_widened_done(WSAQUERYSETW *w, int result)
 {
-    HeapFree(GetProcessHeap(), 0, w->lpszServiceInstanceName);
-    HeapFree(GetProcessHeap(), 0, w->lpszComment);
-    HeapFree(GetProcessHeap(), 0, w->lpszContext);
-    HeapFree(GetProcessHeap(), 0, w->lpszQueryString);
-    memset(w, 0, sizeof(*w));
+    int err = result ? (int)GetLastError() : 0;
+
+    queryset_widened_free(w);
+    WSASetLastError(err);
+    return result;
 }
 
 int queryset_narrow(const WSAQUERYSETW *w, WSAQUERYSETA *buffer, DWORD *length)
@@ -54,7 +64,7 @@ int queryset_narrow(const WSAQUERYSETW *w, WSAQUERYSETA *buffer, DWORD *length)
 int impl_WSALookupServiceBeginA(LPWSAQUERYSETA query, DWORD flags, LPHANDLE handle)
 {
     WSAQUERYSETW wide;
-    int err, result;
+    int err;
 
     if (!process_started())
         return api_fail(WSANOTINITIALISED);
@@ -63,11 +73,7 @@ int impl_WSALookupServiceBeginA(LPWSAQUERYSETA query, DWORD flags, LPHANDLE hand
     err = queryset_widen(query, &wide);
     if (err)
         return api_fail(err);
-    result = impl_WSALookupServiceBeginW(&wide, flags, handle);
-    err = result ? (int)GetLastError() : 0;
-    queryset_widened_free(&wide);
-    WSASetLastError(err);
-    return result;
+    return queryset_widened_done(&wide, impl_WSALookupServiceBeginW(&wide, flags, handle));
 }
 
 /* The W result fetched with the caller's size into a buffer of our own,

@@ -61,7 +61,7 @@ int impl_WSASetServiceW(LPWSAQUERYSETW info, WSAESETSERVICEOP op, DWORD flags)
 int impl_WSASetServiceA(LPWSAQUERYSETA info, WSAESETSERVICEOP op, DWORD flags)
 {
     WSAQUERYSETW wide;
-    int err, result;
+    int err;
 
     if (!process_started())
         return api_fail(WSANOTINITIALISED);
@@ -71,9 +71,5 @@ int impl_WSASetServiceA(LPWSAQUERYSETA info, WSAESETSERVICEOP op, DWORD flags)
     err = queryset_widen(info, &wide);
     if (err)
         return api_fail(err);
-    result = impl_WSASetServiceW(&wide, op, flags);
-    err = result ? (int)GetLastError() : 0;
-    queryset_widened_free(&wide);
-    WSASetLastError(err);
-    return result;
+    return queryset_widened_done(&wide, impl_WSASetServiceW(&wide, op, flags));
 }
