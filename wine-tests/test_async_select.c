@@ -356,6 +356,82 @@ static void each_select_starts_afresh(void **state)
     hostpeer_close(h);
 }
 
+/* How many messages of event for s come within ms (other events are
+ * counted in *others). */
+static int count_events(SOCKET s, long event, DWORD ms, int *others)
+{
+    MSG m;
+    int n = 0;
+    double end = tu_now_ms() + ms;
+    for (;;) {
+        double left = end - tu_now_ms();
+        if (left <= 0 || !next_message(WM_SOCK, (DWORD)left, &m))
+            return n;
+        if (m.wParam == (WPARAM)s && WSAGETSELECTEVENT(m.lParam) == event)
+            n++;
+        else
+            (*others)++;
+    }
+}
+
+/*
+ * A selection made while the event is arriving posts it once: the
+ * relay's look at the socket (each selection starts afresh) and the
+ * provider's own record of the same data or connection are one event, not
+ * two.  The peer acts just before the selection, round after round, so
+ * that the two race; before the relay kept what it had posted, one round
+ * in a few got a second FD_READ or FD_ACCEPT.
+ */
+#define RACE_ROUNDS 25
+static void selection_racing_an_arrival_posts_once(void **state)
+{
+    (void)state;
+    int reads[RACE_ROUNDS], accepts[RACE_ROUNDS], others = 0, bad = 0;
+    char buf[64];
+    unsigned short port;
+    SOCKET l = tu_listener(AF_INET, SOCK_STREAM, &port);
+    assert_true(l != INVALID_SOCKET);
+
+    for (int round = 0; round < RACE_ROUNDS; round++) {
+        SOCKET a;
+        hostpeer_sock h;
+        host_pair(&a, &h);
+        drain_messages();
+        assert_int_equal(hostpeer_send(h, "x", 1), 0);
+        if (round & 1)
+            Sleep(round % 5);       /* the arrival before, at or after the selection */
+        assert_wsa_ok(WSAAsyncSelect(a, window, WM_SOCK, FD_READ));
+        reads[round] = count_events(a, FD_READ, 250, &others);
+        assert_int_equal(recv(a, buf, sizeof(buf), 0), 1);
+        closesocket(a);
+        hostpeer_close(h);
+
+        hostpeer_sock c = hostpeer_tcp_connect(AF_INET, port);
+        assert_true(c != HOSTPEER_BAD);
+        if (round & 1)
+            Sleep(round % 5);
+        assert_wsa_ok(WSAAsyncSelect(l, window, WM_SOCK, FD_ACCEPT));
+        accepts[round] = count_events(l, FD_ACCEPT, 250, &others);
+        SOCKET b = accept(l, NULL, NULL);
+        assert_true(b != INVALID_SOCKET);
+        /* the accepted socket inherits the selection: stop it before close */
+        assert_wsa_ok(WSAAsyncSelect(l, window, 0, 0));
+        closesocket(b);
+        hostpeer_close(c);
+        if (reads[round] != 1 || accepts[round] != 1)
+            bad++;
+    }
+    print_message("%d rounds: FD_READ counts", RACE_ROUNDS);
+    for (int i = 0; i < RACE_ROUNDS; i++)
+        print_message(" %d", reads[i]);
+    print_message("; FD_ACCEPT counts");
+    for (int i = 0; i < RACE_ROUNDS; i++)
+        print_message(" %d", accepts[i]);
+    print_message("; other messages %d\n", others);
+    closesocket(l);
+    assert_int_equal(bad, 0);
+}
+
 /* An accepted socket takes its listener's selection; more sockets than
  * one wait can watch (64 handles) all get their messages. */
 static void accepted_sockets_inherit_and_many_are_watched(void **state)
@@ -606,6 +682,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(nothing_while_a_close_lingers),
         cmocka_unit_test(event_select_and_cancel_stop_messages),
         cmocka_unit_test(each_select_starts_afresh),
+        cmocka_unit_test(selection_racing_an_arrival_posts_once),
         cmocka_unit_test(accepted_sockets_inherit_and_many_are_watched),
         cmocka_unit_test(selected_socket_is_nonblocking),
         cmocka_unit_test(bad_arguments),

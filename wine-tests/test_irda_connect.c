@@ -545,6 +545,83 @@ static void async_select_messages(void **state)
     DestroyWindow(w);
 }
 
+/* How many FD_WRITE messages for s come to w within ms. */
+static int count_writes(HWND w, SOCKET s, UINT id, DWORD ms)
+{
+    int n = 0;
+    double end = tu_now_ms() + ms;
+    for (;;) {
+        MSG m;
+        if (PeekMessageA(&m, w, id, id, PM_REMOVE)) {
+            assert_int_equal(m.wParam, (WPARAM)s);
+            assert_int_equal(WSAGETSELECTEVENT(m.lParam), FD_WRITE);
+            n++;
+            continue;
+        }
+        double left = end - tu_now_ms();
+        if (left <= 0)
+            return n;
+        MsgWaitForMultipleObjects(0, NULL, FALSE, (DWORD)left + 1, QS_POSTMESSAGE);
+    }
+}
+
+/*
+ * FD_WRITE as Winsock re-enables it: once when a connected socket with
+ * room is selected, then only after a send that could not take all it was
+ * given (WSAEWOULDBLOCK): sends that fit post nothing.  (irdaprov once
+ * re-armed it after every send, one message per send.)  The child reads
+ * and checks every byte.
+ */
+static void async_write_only_after_wouldblock(void **state)
+{
+    (void)state;
+    need_child();
+    HWND w = CreateWindowExA(0, "Message", NULL, 0, 0, 0, 0, 0, HWND_MESSAGE, NULL, NULL, NULL);
+    assert_non_null(w);
+    SOCKET s = connect_child(SVC_TEST);
+    assert_int_equal(send_cmd(s, 'R', 0, 0, 24, 0), 0);
+    assert_wsa_ok(WSAAsyncSelect(s, w, WM_USER + 8, FD_WRITE));
+    assert_int_equal(count_writes(w, s, WM_USER + 8, 300), 1);
+    static char buf[4096];
+    unsigned long long off = 0;
+    for (int i = 0; i < 10; i++) {
+        fill_data(buf, off, 100, 0);
+        assert_int_equal(send(s, buf, 100, 0), 100);
+        off += 100;
+    }
+    int after_small = count_writes(w, s, WM_USER + 8, 300);
+    /* now faster than the air carries it, until the socket has no room */
+    int wouldblock = 0;
+    wd_arm(60, "filling an IrDA socket until WSAEWOULDBLOCK");
+    while (off < (64u << 20)) {
+        fill_data(buf, off, sizeof(buf), 0);
+        int n = send(s, buf, sizeof(buf), 0);
+        if (n == SOCKET_ERROR) {
+            assert_int_equal(WSAGetLastError(), WSAEWOULDBLOCK);
+            wouldblock = 1;
+            break;
+        }
+        off += (unsigned long long)n;
+    }
+    wd_off();
+    assert_true(wouldblock);
+    /* room comes back as the child reads: one FD_WRITE, then quiet */
+    int after_block = count_writes(w, s, WM_USER + 8, 5000);
+    tu_log("FD_WRITE after 10 small sends: %d; after WSAEWOULDBLOCK at %llu bytes: %d", after_small,
+           off, after_block);
+    assert_int_equal(after_small, 0);
+    assert_int_equal(after_block, 1);
+    assert_wsa_ok(WSAAsyncSelect(s, w, 0, 0));
+    assert_close_ok(s);
+    unsigned long bytes, ok;
+    long end;
+    query_slot(24, &bytes, &ok, &end);
+    assert_int_equal(bytes, off);
+    assert_int_equal(ok, 1);
+    assert_int_equal(end, 0);
+    DestroyWindow(w);
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 5 && !strcmp(argv[1], "--irda-child"))
@@ -566,6 +643,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(overlapped_recv_and_send),
         cmocka_unit_test(exclusive_mode_holds_the_link),
         cmocka_unit_test(async_select_messages),
+        cmocka_unit_test(async_write_only_after_wouldblock),
     };
     return cmocka_run_group_tests_name("irda_connect", tests, irda_group_setup, irda_group_teardown);
 }

@@ -392,7 +392,11 @@ int WSPAPI irda_send(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sent, DWORD f
                 break;
         }
         *sent = done;
-        so->reported &= ~FD_WRITE;
+        /* FD_WRITE comes again only after a send that could not take all
+         * it was given (Winsock: after WSAEWOULDBLOCK; our stream sockets
+         * also take part of a send), not after every send */
+        if (done < total)
+            so->reported &= ~FD_WRITE;
         notify_update(so);
         station_unlock();
         station_poke();

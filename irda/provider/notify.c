@@ -5,7 +5,8 @@
  * condition variable that select sleeps on, and re-signals the sockets'
  * WSAEventSelect events for conditions that became true.  As in Winsock,
  * FD_READ/FD_WRITE/FD_ACCEPT are level-triggered but re-enabled only by
- * the call that consumes them (recv, send, accept); FD_CLOSE is recorded
+ * the call that consumes them (recv, accept, and a send that could not
+ * take all it was given: io.c); FD_CLOSE is recorded
  * by the station when the connection ends (station.c).  WSAAsyncSelect
  * is this turned into messages (startup.c, the relay).
  */
