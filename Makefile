@@ -218,9 +218,10 @@ bench: $(B)/bench/untraced/ws2.dll
 # The TCP load test's objects, linked into stress.exe (which #includes
 # stress_irda.c, and it stress_hostile.c) and into the short profile
 # test_stress_short.exe.  The hostile client answers the air hub's
-# CHALLENGE (irda/medium/airkey.c).
+# CHALLENGE (irda/medium/airkey.c) through the medium suites' raw hub
+# client (wine-tests/irmedium/hub_client.c).
 STRESS_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(addprefix wine-tests/stress/,stress_core.c stress_peers.c stress_overlapped.c))
-STRESS_AIRKEY_OBJ := $(B)/obj/irda/medium/airkey.o $(B)/obj/irda/medium/sha256.o
+STRESS_AIRKEY_OBJ := $(B)/obj/irda/medium/airkey.o $(B)/obj/irda/medium/sha256.o $(B)/obj/wine-tests/irmedium/hub_client.o
 $(B)/obj/wine-tests/stress/stress.o: CFLAGS += -Iirda/medium
 $(B)/stress/stress.exe: $(B)/obj/wine-tests/stress/stress.o $(STRESS_OBJ) $(STRESS_AIRKEY_OBJ) $(TESTLIB_OBJ) $(B)/lib/libws2.a $(CMOCKA)
 	@mkdir -p $(dir $@)

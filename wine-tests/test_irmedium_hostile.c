@@ -7,42 +7,13 @@
  * process of the same user could.
  */
 #include "irmedium/station.h"
+#include "irmedium/hub_client.h"
 #include "airproto.h"
 #include "airkey.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A raw TCP connection to the hub on port (through our own stack). */
-static SOCKET raw_hub(unsigned short port)
-{
-    struct sockaddr_in a;
-    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    if (s == INVALID_SOCKET) return s;
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    uint8_t chal[AIR_HDR + AIR_CHALLENGE_LEN], auth[AIR_HDR + AIR_AUTH_LEN];
-    size_t got = 0;
-    if (connect(s, (struct sockaddr *)&a, sizeof(a))) {
-        closesocket(s);
-        return INVALID_SOCKET;
-    }
-    /* the owner check (airproto.h): answer the CHALLENGE from the key file */
-    while (got < sizeof(chal)) {
-        int n = recv(s, (char *)chal + got, (int)(sizeof(chal) - got), 0);
-        if (n <= 0) break;
-        got += (size_t)n;
-    }
-    if (got < sizeof(chal) || chal[0] != AIR_CHALLENGE ||
-        air_auth_reply(port, chal + AIR_HDR, AIR_CHALLENGE_LEN, auth) || tu_send_all(s, auth, sizeof(auth))) {
-        closesocket(s);
-        return INVALID_SOCKET;
-    }
-    return s;
-}
 
 static unsigned long status_number(const char *text, const char *key)
 {
@@ -64,7 +35,7 @@ static void air_control_flood_bounded(void **state)
     char text[4096];
     st_open_pair(&a, &b, port, 0xF1, 0xF2);
 
-    SOCKET f = raw_hub(port);
+    SOCKET f = hub_client_open(port, HUB_KEY_OWNER, 0, 5000);
     assert_true(f != INVALID_SOCKET);
     static uint8_t req[4096 * 4];
     for (int i = 0; i < 4096; i++)
@@ -109,7 +80,7 @@ static void air_station_orders_ignored(void **state)
     char text[4096];
     st_open_pair(&a, &b, port, 0xE1, 0xE2);
 
-    SOCKET h = raw_hub(port);
+    SOCKET h = hub_client_open(port, HUB_KEY_OWNER, 0, 5000);
     assert_true(h != INVALID_SOCKET);
     uint8_t m[64];
     air_header(m, AIR_HELLO, 9 + 4);

@@ -21,6 +21,7 @@
 
 #include "airkey.h"
 #include "airproto.h"
+#include "irmedium/hub_client.h"
 
 /* ---- a hostile client on the air ------------------------------------------------------ */
 
@@ -72,38 +73,6 @@ static size_t ir_sir(uint8_t *out, const uint8_t *frame, size_t n, int bad_fcs)
     return o;
 }
 
-enum ir_key { IR_KEY_NONE, IR_KEY_WRONG, IR_KEY_OWNER };
-
-/* A connection to the hub past its CHALLENGE, answered as key says (NONE:
- * not at all; WRONG: with a key one bit off, the bit drawn from rng); the
- * nonce and the CHALLENGE checked in every case. */
-static SOCKET ir_hub_conn(enum ir_key key, uint32_t *rng)
-{
-    struct sockaddr_in a;
-    uint8_t chal[AIR_HDR + AIR_CHALLENGE_LEN], auth[AIR_HDR + AIR_AUTH_LEN];
-    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    if (s == INVALID_SOCKET) return s;
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_port = htons(ir_port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(s, (struct sockaddr *)&a, sizeof(a))) { closesocket(s); return INVALID_SOCKET; }
-    tu_set_timeouts(s, 3000);
-    if (tu_recv_all(s, chal, sizeof(chal)) || chal[0] != AIR_CHALLENGE) { closesocket(s); return INVALID_SOCKET; }
-    if (key == IR_KEY_OWNER) {
-        if (air_auth_reply(ir_port, chal + AIR_HDR, AIR_CHALLENGE_LEN, auth)) { closesocket(s); return INVALID_SOCKET; }
-    } else if (key == IR_KEY_WRONG) {
-        uint8_t k[AIR_KEY_LEN];
-        if (air_key_read(ir_port, k)) { closesocket(s); return INVALID_SOCKET; }
-        k[ir_next(rng) % AIR_KEY_LEN] ^= (uint8_t)(1u << (ir_next(rng) % 8));
-        air_header(auth, AIR_AUTH, AIR_AUTH_LEN);
-        air_put32(auth + AIR_HDR, AIR_MAGIC);
-        air_auth_answer(k, chal + AIR_HDR + 4, auth + AIR_HDR + 4);
-    }
-    if (key != IR_KEY_NONE && tu_send_all(s, auth, sizeof(auth))) { closesocket(s); return INVALID_SOCKET; }
-    return s;
-}
-
 static int ir_msg(SOCKET s, unsigned type, const void *p, size_t len)
 {
     uint8_t m[4 + 4200];
@@ -128,11 +97,11 @@ struct ir_hostile {
  * may claim a long payload the hub waits for, then closes idle, 10 s; not
  * waited for): that one must only hear nothing.
  */
-static void ir_outsider(struct ir_hostile *H, enum ir_key key, uint32_t *rng)
+static void ir_outsider(struct ir_hostile *H, enum hub_client_key key, uint32_t *rng)
 {
     static const char *const sent_names[] = { "a HELLO", "DATA", "an order", "noise" };
     double start = tu_now_ms();
-    SOCKET s = ir_hub_conn(key, rng);
+    SOCKET s = hub_client_open(ir_port, key, ir_next(rng), 3000);
     if (s == INVALID_SOCKET) { Sleep(50); return; }
     uint8_t m[4 + 64], order[8];
     size_t n;
@@ -161,7 +130,7 @@ static void ir_outsider(struct ir_hostile *H, enum ir_key key, uint32_t *rng)
         n = 1 + ir_next(rng) % 64;                   /* not even a header */
         for (size_t i = 0; i < n; i++) m[i] = (uint8_t)ir_next(rng);
         tu_send_all(s, m, n);
-        must = key != IR_KEY_NONE || (n >= AIR_HDR && air_get16(m + 2) <= n - AIR_HDR);
+        must = key != HUB_KEY_NONE || (n >= AIR_HDR && air_get16(m + 2) <= n - AIR_HDR);
         break;
     }
     double end = tu_now_ms() + (must ? 5000 : 1000);   /* (one that owes nothing: 1 s of silence) */
@@ -174,7 +143,7 @@ static void ir_outsider(struct ir_hostile *H, enum ir_key key, uint32_t *rng)
         if (h[0] != AIR_REFUSED || refused || len > sizeof(body)) {
             H->leaked++;
             printf("irda: hostile client: a client with %s key heard message 0x%02x (FAIL)\n",
-                   key == IR_KEY_NONE ? "no" : "a wrong", h[0]);
+                   key == HUB_KEY_NONE ? "no" : "a wrong", h[0]);
             break;
         }
         if ((why = tu_recv_all(s, body, len)) != 0)
@@ -185,7 +154,7 @@ static void ir_outsider(struct ir_hostile *H, enum ir_key key, uint32_t *rng)
     H->refused += refused && must;
     if (must && !refused)
         printf("irda: hostile client: a client with %s key that sent %s was not refused: %s (%d) after %.0f ms\n",
-               key == IR_KEY_NONE ? "no" : "a wrong", sent_names[sent],
+               key == HUB_KEY_NONE ? "no" : "a wrong", sent_names[sent],
                why == WSAETIMEDOUT ? "nothing heard" : why == -1 ? "closed with nothing" : "an error", why,
                tu_now_ms() - start);
     closesocket(s);
@@ -199,7 +168,7 @@ static DWORD WINAPI ir_outsider_thread(void *arg)
     struct ir_hostile *H = arg;
     uint32_t rng = GetTickCount() * 2654435761u | 1;
     for (unsigned k = 0; !H->stop; k++) {
-        ir_outsider(H, k % 2 ? IR_KEY_WRONG : IR_KEY_NONE, &rng);
+        ir_outsider(H, k % 2 ? HUB_KEY_WRONG : HUB_KEY_NONE, &rng);
         Sleep(20);
     }
     return 0;
@@ -211,7 +180,7 @@ static DWORD WINAPI ir_hostile_thread(void *arg)
     struct ir_hostile *H = arg;
     static uint8_t piece[16384], frame[2100];
     for (unsigned session = 0; !H->stop; session++) {
-        SOCKET s = ir_hub_conn(IR_KEY_OWNER, NULL);
+        SOCKET s = hub_client_open(ir_port, HUB_KEY_OWNER, 0, 3000);
         if (s == INVALID_SOCKET) { Sleep(100); continue; }
         uint8_t hello[9 + 8];
         air_put32(hello, AIR_MAGIC);
@@ -285,7 +254,7 @@ static DWORD WINAPI ir_flood_thread(void *arg)
     static uint8_t req[4 * 2048];
     for (int i = 0; i < 2048; i++) { req[4 * i] = 0x05; req[4 * i + 1] = 0; req[4 * i + 2] = 0; req[4 * i + 3] = 0; }
     while (!H->stop) {
-        SOCKET s = ir_hub_conn(IR_KEY_OWNER, NULL);
+        SOCKET s = hub_client_open(ir_port, HUB_KEY_OWNER, 0, 3000);
         if (s == INVALID_SOCKET) { Sleep(100); continue; }
         H->floods++;
         while (!H->stop && tu_send_all(s, req, sizeof(req)) == 0)
