@@ -46,7 +46,9 @@ void catalog_describe(DWORD catalog_id, const WSAPROTOCOL_INFOW *host_info,
 /* ---- socket_map.c: host socket -> catalog entry id ---------------------- */
 
 BOOL socket_map_set(SOCKET s, DWORD catalog_id, BOOL overlapped);
-BOOL socket_map_get(SOCKET s, DWORD *catalog_id);
+/* s's catalog entry id and, when overlapped is not NULL, whether it was
+ * created overlapped; FALSE for a socket we have no record of. */
+BOOL socket_map_get(SOCKET s, DWORD *catalog_id, BOOL *overlapped);
 /* Whether s was created overlapped (TRUE for a socket we have no record of). */
 BOOL socket_map_overlapped(SOCKET s);
 BOOL socket_map_take(SOCKET s, DWORD *catalog_id, BOOL *abortive, BOOL *overlapped);

@@ -97,7 +97,7 @@ BOOL catalog_id_of_socket(SOCKET s, DWORD *catalog_id, LPINT error)
     int length = sizeof(host_info);
     DWORD caller_error;
 
-    if (socket_map_get(s, catalog_id))
+    if (socket_map_get(s, catalog_id, NULL))
         return TRUE;
 
     caller_error = host_call_begin();
@@ -172,12 +172,15 @@ SOCKET WSPAPI WSPAccept(SOCKET s, struct sockaddr *address, LPINT address_length
     SOCKET host_socket;
     DWORD caller_error, catalog_id;
     enum host_mode mode = HOST_MODE_ASK;
+    BOOL listener_overlapped;
 
-    if (!catalog_id_of_socket(s, &catalog_id, error))
+    /* one look at the listener's record: its entry, and the accepted
+     * socket is opened as it was; a listener we have no record of is
+     * asked of the host, and the new socket's mode of its kernel file */
+    if (socket_map_get(s, &catalog_id, &listener_overlapped))
+        mode = listener_overlapped ? HOST_MODE_OVERLAPPED : HOST_MODE_SYNCHRONOUS;
+    else if (!catalog_id_of_socket(s, &catalog_id, error))
         return INVALID_SOCKET;
-    /* the accepted socket is opened as its listener was */
-    if (socket_map_get(s, &catalog_id))
-        mode = socket_map_overlapped(s) ? HOST_MODE_OVERLAPPED : HOST_MODE_SYNCHRONOUS;
 
     caller_error = host_call_begin();
     host_socket = WSAAccept(s, address, address_length, condition,

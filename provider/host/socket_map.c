@@ -64,7 +64,7 @@ BOOL socket_map_set(SOCKET s, DWORD catalog_id, BOOL overlapped)
     return TRUE;
 }
 
-BOOL socket_map_get(SOCKET s, DWORD *catalog_id)
+BOOL socket_map_get(SOCKET s, DWORD *catalog_id, BOOL *overlapped)
 {
     /* reference while reading */
     struct socket_record *record = record_of(handle_table_lookup(&map, (ULONG_PTR)s));
@@ -72,6 +72,8 @@ BOOL socket_map_get(SOCKET s, DWORD *catalog_id)
     if (!record)
         return FALSE;
     *catalog_id = record->catalog_id;
+    if (overlapped)
+        *overlapped = record->overlapped;
     record_dereference(record);
     return TRUE;
 }
