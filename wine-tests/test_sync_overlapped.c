@@ -18,24 +18,37 @@
 
 #define BLOCK_MS 300
 
-/* A connected pair whose client was made without WSA_FLAG_OVERLAPPED and
- * both are non-blocking. */
+/* A connected pair, both non-blocking, whose first socket (*sync) is not
+ * overlapped: a client made without WSA_FLAG_OVERLAPPED or, accepted set,
+ * the socket accepted by a listener made without it (an accepted socket is
+ * opened as its listener was). */
+static void sync_pair_made(SOCKET *sync, SOCKET *peer, BOOL accepted)
+{
+    struct sockaddr_storage ss;
+    struct sockaddr_in any = tu_loopback4(0);
+    int any_len = sizeof(any);
+    u_long on = 1;
+    SOCKET l = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, accepted ? 0 : WSA_FLAG_OVERLAPPED);
+    assert_true(l != INVALID_SOCKET);
+    assert_wsa_ok(bind(l, (struct sockaddr *)&any, sizeof(any)));
+    assert_wsa_ok(getsockname(l, (struct sockaddr *)&any, &any_len));
+    assert_wsa_ok(listen(l, 1));
+    int len = tu_loopback(AF_INET, ntohs(any.sin_port), &ss);
+    SOCKET client = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, accepted ? WSA_FLAG_OVERLAPPED : 0);
+    assert_true(client != INVALID_SOCKET);
+    assert_wsa_ok(connect(client, (struct sockaddr *)&ss, len));
+    SOCKET server = accept(l, NULL, NULL);
+    assert_true(server != INVALID_SOCKET);
+    assert_int_equal(closesocket(l), 0);
+    *sync = accepted ? server : client;
+    *peer = accepted ? client : server;
+    assert_wsa_ok(ioctlsocket(*sync, FIONBIO, &on));
+    assert_wsa_ok(ioctlsocket(*peer, FIONBIO, &on));
+}
+
 static void sync_pair(SOCKET *client, SOCKET *server)
 {
-    unsigned short port;
-    struct sockaddr_storage ss;
-    u_long on = 1;
-    SOCKET l = tu_listener(AF_INET, SOCK_STREAM, &port);
-    assert_true(l != INVALID_SOCKET);
-    int len = tu_loopback(AF_INET, port, &ss);
-    *client = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, 0);
-    assert_true(*client != INVALID_SOCKET);
-    assert_wsa_ok(connect(*client, (struct sockaddr *)&ss, len));
-    *server = accept(l, NULL, NULL);
-    assert_true(*server != INVALID_SOCKET);
-    assert_int_equal(closesocket(l), 0);
-    assert_wsa_ok(ioctlsocket(*client, FIONBIO, &on));
-    assert_wsa_ok(ioctlsocket(*server, FIONBIO, &on));
+    sync_pair_made(client, server, FALSE);
 }
 
 struct receiver {
@@ -72,15 +85,14 @@ static HANDLE start_receiver(struct receiver *r, SOCKET s, HANDLE event)
 }
 
 /* Blocks until the data comes, then the OVERLAPPED holds the result. */
-static void overlapped_recv_blocks_and_reports(void **state)
+static void recv_blocks_and_reports(BOOL accepted)
 {
-    (void)state;
     SOCKET client, server;
     char buffer[8];
     DWORD size = 0;
     struct receiver r;
     HANDLE event = CreateEventW(NULL, TRUE, FALSE, NULL);
-    sync_pair(&client, &server);
+    sync_pair_made(&client, &server, accepted);
 
     /* without an OVERLAPPED the non-blocking mode holds */
     assert_wsa_fail(recv(client, buffer, sizeof(buffer), 0), SOCKET_ERROR, WSAEWOULDBLOCK);
@@ -115,6 +127,20 @@ static void overlapped_recv_blocks_and_reports(void **state)
     assert_int_equal(closesocket(client), 0);
     assert_int_equal(closesocket(server), 0);
     CloseHandle(event);
+}
+
+static void overlapped_recv_blocks_and_reports(void **state)
+{
+    (void)state;
+    recv_blocks_and_reports(FALSE);
+}
+
+/* The same on the socket a listener made without WSA_FLAG_OVERLAPPED
+ * accepted: hostprov takes its mode from the listener, not the kernel. */
+static void accepted_from_synchronous_listener_too(void **state)
+{
+    (void)state;
+    recv_blocks_and_reports(TRUE);
 }
 
 /* WSASend with an OVERLAPPED: done when it returns, the count in it. */
@@ -164,6 +190,7 @@ int main(int argc, char **argv)
     tu_main_init(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(overlapped_recv_blocks_and_reports),
+        cmocka_unit_test(accepted_from_synchronous_listener_too),
         cmocka_unit_test(overlapped_send_reports),
         cmocka_unit_test(close_interrupts_blocked_overlapped_recv),
     };
